@@ -20,6 +20,12 @@ std::vector<std::uint64_t> powerOfTwoContexts(std::uint64_t from, std::uint64_t 
     return lengths;
 }
 
+std::vector<std::uint64_t> chartContextLengths(std::uint64_t current_context) {
+    std::uint64_t top = 131072;
+    while (top < Limits::max_context_length && top < current_context * 2) top *= 2;
+    return powerOfTwoContexts(256, top);
+}
+
 std::vector<std::uint32_t> validGroupCounts(std::uint32_t n_heads) {
     std::vector<std::uint32_t> small;
     std::vector<std::uint32_t> large;

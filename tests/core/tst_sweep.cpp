@@ -80,3 +80,14 @@ TEST(Sweep, GroupSweepSavings) {
         EXPECT_EQ(p.gqa_bytes, std::uint64_t{8192} * 86 * p.n_kv_heads * 2 * 2 * 48);
     }
 }
+
+TEST(Sweep, ChartContextLengthsCoverTheSeedAndBeyondTheCurrentContext) {
+    EXPECT_EQ(chartContextLengths(8192), seedContextLengths());
+    auto lengths = chartContextLengths(131072);
+    EXPECT_EQ(lengths.back(), 262144u);
+    lengths = chartContextLengths(100000);
+    EXPECT_EQ(lengths.back(), 262144u);  // at least twice the current context
+    lengths = chartContextLengths(std::uint64_t{1} << 31);
+    EXPECT_EQ(lengths.back(), std::uint64_t{1} << 31);  // never past the largest accepted
+    EXPECT_EQ(lengths.front(), 256u);
+}

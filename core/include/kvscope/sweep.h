@@ -15,6 +15,11 @@ std::vector<std::uint64_t> seedContextLengths();
 // Every power of two from the first at or above `from` to the last at or below `to`.
 std::vector<std::uint64_t> powerOfTwoContexts(std::uint64_t from, std::uint64_t to);
 
+// Context lengths for the context chart: powers of two from 256 to at least
+// 131072 (the seed figure) and at least twice the current context, capped at
+// the largest context accepted.
+std::vector<std::uint64_t> chartContextLengths(std::uint64_t current_context);
+
 // The divisors of n_heads in ascending order: every group count that can
 // exist, from MHA (1) to MQA (n_heads).
 std::vector<std::uint32_t> validGroupCounts(std::uint32_t n_heads);
