@@ -1,0 +1,263 @@
+#include "ConfigModel.h"
+
+#include <QSettings>
+#include <algorithm>
+
+#include "kvscope/dtype.h"
+#include "kvscope/format.h"
+#include "kvscope/validation.h"
+
+using namespace Qt::StringLiterals;
+using kvscope::Limits;
+
+namespace {
+
+template <class T>
+T clamped(qint64 value, qint64 low, qint64 high) {
+    return static_cast<T>(std::clamp(value, low, high));
+}
+
+}  // namespace
+
+ConfigModel::ConfigModel(QObject *parent)
+    : QObject(parent),
+      m_estimate(kvscope::InputError{}),
+      m_contextPoints(kvscope::InputError{}),
+      m_groupPoints(kvscope::InputError{}) {}
+
+ConfigModel::~ConfigModel() = default;
+
+int ConfigModel::embDim() const { return static_cast<int>(m_shape.emb_dim); }
+int ConfigModel::nHeads() const { return static_cast<int>(m_shape.n_heads); }
+int ConfigModel::nKvGroups() const { return static_cast<int>(m_shape.n_kv_groups); }
+int ConfigModel::nLayers() const { return static_cast<int>(m_shape.n_layers); }
+int ConfigModel::explicitHeadDim() const { return m_shape.head_dim ? static_cast<int>(*m_shape.head_dim) : 0; }
+qint64 ConfigModel::contextLength() const { return static_cast<qint64>(m_workload.context_length); }
+int ConfigModel::batchSize() const { return static_cast<int>(m_workload.batch_size); }
+QString ConfigModel::dtype() const { return QString::fromLatin1(kvscope::dtypeName(m_workload.dtype)); }
+bool ConfigModel::binaryUnits() const { return m_binaryUnits; }
+kvscope::ByteUnit ConfigModel::byteUnit() const {
+    return m_binaryUnits ? kvscope::ByteUnit::Binary : kvscope::ByteUnit::Decimal;
+}
+QList<int> ConfigModel::extraGroups() const { return m_extraGroups; }
+
+void ConfigModel::setEmbDim(int embDim) {
+    const auto value = clamped<std::uint32_t>(embDim, Limits::min_emb_dim, Limits::max_emb_dim);
+    if (value == m_shape.emb_dim) return;
+    m_shape.emb_dim = value;
+    Q_EMIT embDimChanged(static_cast<int>(value));
+    invalidate();
+}
+
+void ConfigModel::setNHeads(int nHeads) {
+    const auto value = clamped<std::uint32_t>(nHeads, 1, Limits::max_heads);
+    if (value == m_shape.n_heads) return;
+    m_shape.n_heads = value;
+    Q_EMIT nHeadsChanged(static_cast<int>(value));
+    // Keep the group choice possible: the nearest divisor of the new head count.
+    const std::uint32_t groups = kvscope::nearestValidGroupCount(value, m_shape.n_kv_groups);
+    if (groups != m_shape.n_kv_groups) {
+        m_shape.n_kv_groups = groups;
+        Q_EMIT nKvGroupsChanged(static_cast<int>(groups));
+    }
+    const QList<int> extra = sanitizedExtraGroups(m_extraGroups);
+    if (extra != m_extraGroups) {
+        m_extraGroups = extra;
+        Q_EMIT extraGroupsChanged(m_extraGroups);
+    }
+    invalidate();
+}
+
+void ConfigModel::setNKvGroups(int nKvGroups) {
+    const auto wanted = clamped<std::uint32_t>(nKvGroups, 1, m_shape.n_heads);
+    const std::uint32_t value = kvscope::nearestValidGroupCount(m_shape.n_heads, wanted);
+    if (value == m_shape.n_kv_groups) return;
+    m_shape.n_kv_groups = value;
+    Q_EMIT nKvGroupsChanged(static_cast<int>(value));
+    invalidate();
+}
+
+void ConfigModel::setNLayers(int nLayers) {
+    const auto value = clamped<std::uint32_t>(nLayers, 1, Limits::max_layers);
+    if (value == m_shape.n_layers) return;
+    m_shape.n_layers = value;
+    Q_EMIT nLayersChanged(static_cast<int>(value));
+    invalidate();
+}
+
+void ConfigModel::setExplicitHeadDim(int headDim) {
+    std::optional<std::uint32_t> value;
+    if (headDim > 0) value = clamped<std::uint32_t>(headDim, 1, Limits::max_head_dim);
+    if (value == m_shape.head_dim) return;
+    m_shape.head_dim = value;
+    Q_EMIT explicitHeadDimChanged(explicitHeadDim());
+    invalidate();
+}
+
+void ConfigModel::setContextLength(qint64 contextLength) {
+    const auto value =
+        clamped<std::uint64_t>(contextLength, 1, static_cast<qint64>(Limits::max_context_length));
+    if (value == m_workload.context_length) return;
+    m_workload.context_length = value;
+    Q_EMIT contextLengthChanged(static_cast<qint64>(value));
+    invalidate();
+}
+
+void ConfigModel::setBatchSize(int batchSize) {
+    const auto value = clamped<std::uint32_t>(batchSize, 1, Limits::max_batch_size);
+    if (value == m_workload.batch_size) return;
+    m_workload.batch_size = value;
+    Q_EMIT batchSizeChanged(static_cast<int>(value));
+    invalidate();
+}
+
+void ConfigModel::setDtype(const QString &dtype) {
+    const auto parsed = kvscope::parseDType(dtype.toStdString());
+    if (!parsed || *parsed == m_workload.dtype) return;  // unknown names leave the choice as it was
+    m_workload.dtype = *parsed;
+    Q_EMIT dtypeChanged(this->dtype());
+    invalidate();
+}
+
+void ConfigModel::setBinaryUnits(bool binary) {
+    if (binary == m_binaryUnits) return;
+    m_binaryUnits = binary;
+    Q_EMIT binaryUnitsChanged(binary);
+    // Bytes do not change, but every displayed number does.
+    emitEstimateChanged();
+}
+
+void ConfigModel::setExtraGroups(const QList<int> &groups) {
+    const QList<int> value = sanitizedExtraGroups(groups);
+    if (value == m_extraGroups) return;
+    m_extraGroups = value;
+    Q_EMIT extraGroupsChanged(m_extraGroups);
+    invalidate();
+}
+
+QList<int> ConfigModel::sanitizedExtraGroups(const QList<int> &groups) const {
+    QList<int> valid;
+    for (int g : groups) {
+        if (g >= 1 && static_cast<std::uint32_t>(g) <= m_shape.n_heads && m_shape.n_heads % g == 0 &&
+            !valid.contains(g)) {
+            valid.append(g);
+        }
+    }
+    std::sort(valid.begin(), valid.end());
+    return valid;
+}
+
+void ConfigModel::setConfig(const kvscope::ModelShape &shape, const kvscope::Workload &workload) {
+    // Heads first: the group count and head_dim are checked against them.
+    setNHeads(static_cast<int>(std::min<std::uint32_t>(shape.n_heads, Limits::max_heads)));
+    setEmbDim(static_cast<int>(std::min<std::uint32_t>(shape.emb_dim, Limits::max_emb_dim)));
+    setNKvGroups(static_cast<int>(std::min<std::uint32_t>(shape.n_kv_groups, Limits::max_heads)));
+    setNLayers(static_cast<int>(std::min<std::uint32_t>(shape.n_layers, Limits::max_layers)));
+    setExplicitHeadDim(shape.head_dim ? static_cast<int>(std::min<std::uint32_t>(*shape.head_dim, Limits::max_head_dim))
+                                      : 0);
+    setContextLength(static_cast<qint64>(std::min(workload.context_length, Limits::max_context_length)));
+    setBatchSize(static_cast<int>(std::min<std::uint32_t>(workload.batch_size, Limits::max_batch_size)));
+    setDtype(QString::fromLatin1(kvscope::dtypeName(workload.dtype)));
+}
+
+void ConfigModel::resetToDefaults() {
+    setConfig(kvscope::ModelShape{}, kvscope::Workload{});
+    setBinaryUnits(false);
+    setExtraGroups({});
+}
+
+void ConfigModel::invalidate() {
+    m_stale = true;
+    emitEstimateChanged();
+}
+
+void ConfigModel::emitEstimateChanged() {
+    if (m_notifyQueued) return;
+    m_notifyQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_notifyQueued = false;
+            Q_EMIT estimateChanged();
+        },
+        Qt::QueuedConnection);
+}
+
+void ConfigModel::recomputeIfStale() const {
+    if (!m_stale) return;
+    m_stale = false;
+    ++m_recomputeCount;
+    m_estimate = kvscope::estimate(m_shape, m_workload);
+    m_chartContextLengths = kvscope::chartContextLengths(m_workload.context_length);
+    std::vector<std::uint32_t> extra(m_extraGroups.begin(), m_extraGroups.end());
+    m_contextPoints = kvscope::contextSweep(m_shape, m_workload, m_chartContextLengths, extra);
+    m_groupPoints = kvscope::groupSweep(m_shape, m_workload);
+}
+
+const kvscope::Result<kvscope::KvEstimate> &ConfigModel::estimate() const {
+    recomputeIfStale();
+    return m_estimate;
+}
+
+const std::vector<std::uint64_t> &ConfigModel::chartContextLengths() const {
+    recomputeIfStale();
+    return m_chartContextLengths;
+}
+
+const kvscope::Result<std::vector<kvscope::ContextPoint>> &ConfigModel::contextPoints() const {
+    recomputeIfStale();
+    return m_contextPoints;
+}
+
+const kvscope::Result<std::vector<kvscope::GroupPoint>> &ConfigModel::groupPoints() const {
+    recomputeIfStale();
+    return m_groupPoints;
+}
+
+std::vector<std::uint32_t> ConfigModel::validGroupCounts() const { return kvscope::validGroupCounts(m_shape.n_heads); }
+
+QString ConfigModel::bookReport() const {
+    const auto &result = estimate();
+    if (!result) return QString::fromStdString(result.error().message);
+    return QString::fromStdString(kvscope::bookReport(m_shape, m_workload, *result));
+}
+
+void ConfigModel::saveSettings(QSettings &settings) const {
+    settings.beginGroup(u"config"_s);
+    settings.setValue(u"emb_dim"_s, embDim());
+    settings.setValue(u"n_heads"_s, nHeads());
+    settings.setValue(u"n_kv_groups"_s, nKvGroups());
+    settings.setValue(u"n_layers"_s, nLayers());
+    settings.setValue(u"head_dim"_s, explicitHeadDim());
+    settings.setValue(u"context_length"_s, contextLength());
+    settings.setValue(u"batch_size"_s, batchSize());
+    settings.setValue(u"dtype"_s, dtype());
+    settings.setValue(u"binary_units"_s, m_binaryUnits);
+    QVariantList extra;
+    for (int g : m_extraGroups) extra.append(g);
+    settings.setValue(u"extra_groups"_s, extra);
+    settings.endGroup();
+}
+
+void ConfigModel::loadSettings(const QSettings &settings) {
+    // Values from disk go through the setters, so a damaged file can only
+    // produce a clamped, valid configuration.
+    auto value = [&settings](const QString &key, const QVariant &fallback) {
+        return settings.value(u"config/"_s + key, fallback);
+    };
+    const kvscope::ModelShape defaults;
+    const kvscope::Workload workloadDefaults;
+    setNHeads(value(u"n_heads"_s, defaults.n_heads).toInt());
+    setEmbDim(value(u"emb_dim"_s, defaults.emb_dim).toInt());
+    setNKvGroups(value(u"n_kv_groups"_s, defaults.n_kv_groups).toInt());
+    setNLayers(value(u"n_layers"_s, defaults.n_layers).toInt());
+    setExplicitHeadDim(value(u"head_dim"_s, 0).toInt());
+    setContextLength(value(u"context_length"_s, static_cast<qint64>(workloadDefaults.context_length)).toLongLong());
+    setBatchSize(value(u"batch_size"_s, workloadDefaults.batch_size).toInt());
+    setDtype(value(u"dtype"_s, dtype()).toString());
+    setBinaryUnits(value(u"binary_units"_s, false).toBool());
+    QList<int> extra;
+    const QVariantList stored = value(u"extra_groups"_s, QVariantList{}).toList();
+    for (const QVariant &g : stored) extra.append(g.toInt());
+    setExtraGroups(extra);
+}
