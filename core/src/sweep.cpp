@@ -54,10 +54,13 @@ std::uint32_t nearestValidGroupCount(std::uint32_t n_heads, std::uint32_t wanted
 Result<std::vector<ContextPoint>> contextSweep(const ModelShape &shape, const Workload &workload,
                                                std::span<const std::uint64_t> context_lengths,
                                                std::span<const std::uint32_t> extra_groups) {
+    Workload first = workload;
+    first.context_length = context_lengths.empty() ? 1 : context_lengths.front();
+    if (auto error = validate(shape, first)) return *error;
     for (std::uint32_t g : extra_groups) {
         ModelShape extra = shape;
         extra.n_kv_groups = g;
-        if (auto error = validate(extra, workload)) return *error;
+        if (auto error = validate(extra, first)) return *error;
     }
 
     std::vector<ContextPoint> points;
@@ -66,7 +69,12 @@ Result<std::vector<ContextPoint>> contextSweep(const ModelShape &shape, const Wo
         Workload at = workload;
         at.context_length = length;
         auto e = estimate(shape, at);
-        if (!e) return e.error();
+        if (!e) {
+            // Past the 64-bit range (or the largest context): the curve ends
+            // here rather than the whole chart failing.
+            if (points.empty()) return e.error();
+            break;
+        }
 
         ContextPoint point{length, e->mha_bytes, e->gqa_bytes, {}};
         point.extra_gqa_bytes.reserve(extra_groups.size());

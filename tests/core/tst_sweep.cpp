@@ -91,3 +91,28 @@ TEST(Sweep, ChartContextLengthsCoverTheSeedAndBeyondTheCurrentContext) {
     EXPECT_EQ(lengths.back(), std::uint64_t{1} << 31);  // never past the largest accepted
     EXPECT_EQ(lengths.front(), 256u);
 }
+
+TEST(Sweep, ContextSweepEndsWhereTotalsStopFittingSixtyFourBits) {
+    // 2^20 sequences * 1024 layers * head_dim 1 * (K and V) * 1 byte = 2^31
+    // bytes per token: every accepted context (up to 2^31) fits.
+    ModelShape shape{1, 1, 1, 1024, std::nullopt};
+    Workload workload{1, 1u << 20, DType::int8};
+    auto lengths = chartContextLengths(std::uint64_t{1} << 31);
+    auto points = contextSweep(shape, workload, lengths);
+    ASSERT_TRUE(points.ok());
+    EXPECT_EQ(points->size(), lengths.size());
+
+    // With 4-byte elements the total reaches 2^64 at 2^31 tokens: the curve
+    // stops one point earlier instead of failing.
+    workload.dtype = DType::fp32;
+    points = contextSweep(shape, workload, lengths);
+    ASSERT_TRUE(points.ok());
+    EXPECT_EQ(points->size(), lengths.size() - 1);
+    EXPECT_EQ(points->back().context_length, std::uint64_t{1} << 30);
+
+    // Not even the first length fits: an error naming the problem.
+    const std::uint64_t longest[] = {std::uint64_t{1} << 31};
+    points = contextSweep(shape, workload, longest);
+    ASSERT_FALSE(points.ok());
+    EXPECT_NE(points.error().message.find("64 bits"), std::string::npos);
+}

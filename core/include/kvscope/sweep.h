@@ -36,6 +36,8 @@ struct ContextPoint {
 
 // Totals over context lengths for MHA, the shape's GQA setting and any extra
 // group counts (each must divide n_heads). workload.context_length is ignored.
+// Lengths must ascend; the sweep stops before the first one whose total does
+// not fit 64 bits, and is an error only when not even the first one fits.
 Result<std::vector<ContextPoint>> contextSweep(const ModelShape &shape, const Workload &workload,
                                                std::span<const std::uint64_t> context_lengths,
                                                std::span<const std::uint32_t> extra_groups = {});

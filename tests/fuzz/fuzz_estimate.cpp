@@ -1,0 +1,68 @@
+// Arbitrary shapes through the core: every input either gives an error value
+// or numbers that satisfy the estimator's invariants. Never a crash, never a
+// wrapped total.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "kvscope/estimator.h"
+#include "kvscope/format.h"
+#include "kvscope/sweep.h"
+#include "kvscope/units.h"
+
+namespace {
+
+template <class T>
+T take(const std::uint8_t *&data, std::size_t &size) {
+    T value{};
+    const std::size_t n = size < sizeof(T) ? size : sizeof(T);
+    std::memcpy(&value, data, n);
+    data += n;
+    size -= n;
+    return value;
+}
+
+void check(bool condition) {
+    if (!condition) __builtin_trap();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
+    using namespace kvscope;
+    ModelShape shape;
+    shape.emb_dim = take<std::uint32_t>(data, size);
+    shape.n_heads = take<std::uint16_t>(data, size);
+    shape.n_kv_groups = take<std::uint16_t>(data, size);
+    shape.n_layers = take<std::uint16_t>(data, size);
+    const auto head_dim = take<std::uint32_t>(data, size);
+    if (head_dim & 1u) shape.head_dim = head_dim >> 1;
+    Workload workload;
+    workload.context_length = take<std::uint64_t>(data, size);
+    workload.batch_size = take<std::uint32_t>(data, size);
+    workload.dtype = allDTypes()[take<std::uint8_t>(data, size) % allDTypes().size()].id;
+
+    const auto result = estimate(shape, workload);
+    if (!result) {
+        check(!result.error().field.empty() && !result.error().message.empty());
+        return 0;
+    }
+    const KvEstimate &e = *result;
+    check(e.gqa_bytes <= e.mha_bytes);
+    check(e.n_kv_heads_gqa * shape.n_kv_groups == shape.n_heads);
+    check(e.mha_bytes == e.mha_bytes_per_token * workload.context_length * workload.batch_size);
+    check(e.mha_bytes % e.gqa_bytes == 0 && e.mha_bytes / e.gqa_bytes == shape.n_kv_groups);
+    check(e.savings_percent >= 0.0 && e.savings_percent < 100.0);
+    check(!bookReport(shape, workload, e).empty());
+    check(!formatBytes(e.mha_bytes, ByteUnit::Binary).empty());
+
+    const auto groups = groupSweep(shape, workload);
+    check(groups.ok() && !groups->empty() && groups->front().n_kv_groups == 1);
+    const auto lengths = chartContextLengths(workload.context_length);
+    const auto points = contextSweep(shape, workload, lengths);
+    // The chart's curve may end early where totals pass 64 bits, but every
+    // length up to the current context fits, and the first one always does.
+    check(points.ok() && !points->empty() && points->size() <= lengths.size());
+    for (std::size_t i = 0; i < lengths.size() && lengths[i] <= workload.context_length; ++i) check(i < points->size());
+    return 0;
+}
