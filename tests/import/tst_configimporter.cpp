@@ -1,0 +1,461 @@
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "ConfigImporter.h"
+#include "kvscope/layout_bytes.h"
+#include "kvscope/variants.h"
+
+using kvscope::DType;
+using kvscope::LayerKind;
+using kvscope::Workload;
+
+// Every family's expected bytes below are worked out by hand from its public
+// config.json (copied into tests/data/configs/), bf16 (2 B) unless stated:
+//   per token per layer = n_kv_heads * (k_head_dim + v_head_dim) * bytes
+//   sliding layers hold min(context, window) tokens; MLA layers hold
+//   kv_lora_rank + qk_rope_head_dim per token; linear layers a fixed state.
+class TestConfigImporter : public QObject {
+    Q_OBJECT
+
+private:
+    static ImportedModel load(const QString &name) {
+        auto model = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/") + name);
+        if (!model.ok()) qFatal("%s: %s", qPrintable(name), model.error().message.c_str());
+        return model.value();
+    }
+    static std::uint64_t bytes(const kvscope::ModelLayout &layout, std::uint64_t context, DType dtype = DType::bf16,
+                               std::uint32_t batch = 1) {
+        auto total = kvscope::layoutTotalBytes(layout, Workload{context, batch, dtype});
+        if (!total.ok()) qFatal("%s", total.error().message.c_str());
+        return total.value();
+    }
+    static std::uint64_t perToken(const kvscope::ModelLayout &layout, std::uint64_t context) {
+        return kvscope::layoutBytesPerToken(layout, Workload{context, 1, DType::bf16}).value();
+    }
+    static std::uint64_t layers(const ImportedModel &m, LayerKind kind) {
+        return kvscope::layerCountsByKind(m.layout)[static_cast<std::size_t>(kind)];
+    }
+    static std::string source(const ImportedModel &m, std::string_view field) {
+        const Provenance *p = m.find(field);
+        return p ? p->source : std::string("(no provenance for ") + std::string(field) + ")";
+    }
+    static kvscope::InputError importError(const QByteArray &json) {
+        auto model = ConfigImporter::fromJson(json);
+        if (model.ok()) qFatal("expected an error for %s", json.left(200).constData());
+        return model.error();
+    }
+    static bool contains(const std::string &text, std::string_view part) {
+        return text.find(part) != std::string::npos;
+    }
+
+private Q_SLOTS:
+    void gpt2() {
+        // n_embd 768, n_head 12, n_layer 12; no num_key_value_heads: MHA.
+        // head_dim = 768 / 12 = 64; per token: 12 layers * 12 heads * 128 * 2 B = 36,864 B.
+        const ImportedModel m = load(QStringLiteral("gpt2.json"));
+        QCOMPARE(layers(m, LayerKind::Full), 12u);
+        QCOMPARE(bytes(m.layout, 1), 36'864u);
+        QCOMPARE(bytes(m.layout, 1024), 37'748'736u);             // 1024 * 36,864
+        QCOMPARE(bytes(m.layout, 1024, DType::fp32), 75'497'472u);  // 4 B per element
+        QCOMPARE(m.max_position_embeddings.value(), 1024u);      // n_positions
+        QVERIFY(!m.torch_dtype.has_value());
+        QCOMPARE(source(m, "head_dim"), std::string("derived as n_embd / n_head = 768 / 12"));
+        QCOMPARE(source(m, "n_layers"), std::string("n_layer"));
+        QVERIFY(m.shape_is_exact);
+        QVERIFY(m.warnings.empty());
+    }
+
+    void llama2_7b() {
+        // 32 layers, 32 heads, num_key_value_heads 32 (MHA), head_dim 4096 / 32 = 128.
+        // Per token: 32 * 32 * 256 * 2 B = 524,288 B.
+        const ImportedModel m = load(QStringLiteral("llama-2-7b.json"));
+        QCOMPARE(perToken(m.layout, 100), 524'288u);
+        QCOMPARE(bytes(m.layout, 4096), 2'147'483'648u);  // 4096 * 524,288
+        QCOMPARE(bytes(m.layout, 4096, DType::fp16, 4), std::uint64_t{4} * 2'147'483'648u);
+        QCOMPARE(m.torch_dtype.value(), DType::fp16);
+        QCOMPARE(m.max_position_embeddings.value(), 4096u);
+    }
+
+    void llama3() {
+        // Llama 3 8B and 3.1 8B: 32 layers, 8 K/V heads of 128: 32 * 8 * 256 * 2 = 131,072 B per token.
+        const ImportedModel l3 = load(QStringLiteral("llama-3-8b.json"));
+        QCOMPARE(bytes(l3.layout, 8192), 1'073'741'824u);  // 8192 * 131,072
+        QCOMPARE(l3.max_position_embeddings.value(), 8192u);
+        const ImportedModel l31 = load(QStringLiteral("llama-3.1-8b.json"));
+        QCOMPARE(bytes(l31.layout, 131072), 17'179'869'184u);  // 131072 * 131,072
+        QCOMPARE(bytes(l31.layout, 1000), 131'072'000u);
+        QCOMPARE(l31.torch_dtype.value(), DType::bf16);
+        QCOMPARE(source(l31, "n_kv_heads"), std::string("num_key_value_heads"));
+        QCOMPARE(source(l31, "head_dim"),
+                 std::string("derived as hidden_size / num_attention_heads = 4096 / 32"));
+        // The book's shape for the sliders reproduces it exactly.
+        QVERIFY(l31.shape_is_exact);
+        QCOMPARE(l31.shape.n_kv_groups, 4u);
+        // Llama 3.1 70B: 80 layers, 8 K/V heads of 128: 80 * 8 * 256 * 2 = 327,680 B per token.
+        const ImportedModel l70 = load(QStringLiteral("llama-3.1-70b.json"));
+        QCOMPARE(bytes(l70.layout, 8192), 2'684'354'560u);      // 8192 * 327,680
+        QCOMPARE(bytes(l70.layout, 131072), 42'949'672'960u);   // 131072 * 327,680
+        // As MHA (64 heads): 8x as much.
+        QCOMPARE(bytes(kvscope::asMha(l70.layout), 131072), 8 * 42'949'672'960u);
+    }
+
+    void mistral7b() {
+        // Mistral 7B v0.1: sliding_window 4096 on every layer (no pattern), 32 layers, 8 K/V heads of 128.
+        // Per token: 32 * 8 * 256 * 2 = 131,072 B; at most 4096 tokens per layer.
+        const ImportedModel m = load(QStringLiteral("mistral-7b-v0.1.json"));
+        QCOMPARE(layers(m, LayerKind::Sliding), 32u);
+        QCOMPARE(bytes(m.layout, 1000), 131'072'000u);       // below the window: 1000 * 131,072
+        QCOMPARE(bytes(m.layout, 4096), 536'870'912u);       // 4096 * 131,072
+        QCOMPARE(bytes(m.layout, 32768), 536'870'912u);      // above it: still 4096 tokens
+        QCOMPARE(perToken(m.layout, 4095), 131'072u);
+        QCOMPARE(perToken(m.layout, 32768), 0u);
+        QCOMPARE(bytes(kvscope::withoutSlidingWindow(m.layout), 32768), 4'294'967'296u);  // 32768 * 131,072
+        QVERIFY(!m.shape_is_exact);
+    }
+
+    void qwen25_7b() {
+        // 28 layers, 28 heads, 4 K/V heads, head_dim 3584 / 28 = 128; use_sliding_window false,
+        // so the named sliding_window 131072 is off. Per token: 28 * 4 * 256 * 2 = 57,344 B.
+        const ImportedModel m = load(QStringLiteral("qwen2.5-7b.json"));
+        QCOMPARE(layers(m, LayerKind::Full), 28u);
+        QCOMPARE(bytes(m.layout, 32768), 1'879'048'192u);    // 32768 * 57,344
+        QCOMPARE(bytes(m.layout, 131072), 7'516'192'768u);   // 131072 * 57,344
+        QVERIFY(contains(source(m, "layers"), "switched off"));
+    }
+
+    void qwen3() {
+        // Qwen3-4B: head_dim 128 although 2560 / 32 = 80. 36 layers, 8 K/V heads:
+        // per token 36 * 8 * 256 * 2 = 147,456 B (a calculator deriving 80 says 92,160).
+        const ImportedModel m4 = load(QStringLiteral("qwen3-4b.json"));
+        QCOMPARE(perToken(m4.layout, 1), 147'456u);
+        QCOMPARE(bytes(m4.layout, 40960), 6'039'797'760u);  // 40960 * 147,456
+        QCOMPARE(bytes(m4.layout, 8192), 1'207'959'552u);   // 8192 * 147,456
+        QVERIFY(contains(source(m4, "head_dim"), "not hidden_size / num_attention_heads = 2560 / 32"));
+        QCOMPARE(m4.shape.head_dim.value(), 128u);
+        QVERIFY(m4.shape_is_exact);
+        // Qwen3-8B: hidden 4096 / 32 = 128 agrees with head_dim; same per-token bytes.
+        const ImportedModel m8 = load(QStringLiteral("qwen3-8b.json"));
+        QCOMPARE(bytes(m8.layout, 40960), 6'039'797'760u);
+    }
+
+    void qwen3Next() {
+        // 48 layers, full_attention_interval 4: layers 3, 7, ..., 47 full (12), 36 Gated DeltaNet.
+        // Full: 2 K/V heads * (256 + 256) * 2 B = 2,048 B per token per layer; 12 layers: 24,576 B.
+        // Linear, per layer and sequence: recurrent 32 * 128 * 128 = 524,288 fp32 = 2,097,152 B;
+        // conv (2 * 16 * 128 + 32 * 128) * (4 - 1) = 24,576 bf16 = 49,152 B; 2,146,304 B,
+        // 36 layers: 77,266,944 B whatever the context.
+        const ImportedModel m = load(QStringLiteral("qwen3-next-80b-a3b.json"));
+        QCOMPARE(layers(m, LayerKind::Full), 12u);
+        QCOMPARE(layers(m, LayerKind::Linear), 36u);
+        QCOMPARE(m.layout.groups[0].spec.kind, LayerKind::Linear);
+        QCOMPARE(m.layout.groups[0].count, 3u);
+        QCOMPARE(m.layout.groups[1].spec.kind, LayerKind::Full);
+        QCOMPARE(bytes(m.layout, 1), 77'266'944u + 24'576u);
+        QCOMPARE(bytes(m.layout, 4096), 177'930'240u);        // 77,266,944 + 4096 * 24,576
+        QCOMPARE(bytes(m.layout, 262144), 6'519'717'888u);    // 77,266,944 + 262144 * 24,576
+        QCOMPARE(perToken(m.layout, 262144), 24'576u);
+        QCOMPARE(bytes(m.layout, 4096, DType::bf16, 2), 2 * 177'930'240u);
+        QVERIFY(contains(source(m, "linear_recurrent_state"), "32 * 128 * 128"));
+    }
+
+    void gemma2_9b() {
+        // 42 layers alternating sliding (window 4096) and full, from sliding: 21 + 21.
+        // 8 K/V heads of 256: 8 * 512 * 2 = 8,192 B per token per layer.
+        const ImportedModel m = load(QStringLiteral("gemma-2-9b.json"));
+        QCOMPARE(layers(m, LayerKind::Sliding), 21u);
+        QCOMPARE(layers(m, LayerKind::Full), 21u);
+        QCOMPARE(m.layout.groups[0].spec.kind, LayerKind::Sliding);
+        QCOMPARE(bytes(m.layout, 1000), 344'064'000u);       // 42 * 1000 * 8192
+        QCOMPARE(bytes(m.layout, 4096), 1'409'286'144u);     // 42 * 4096 * 8192
+        QCOMPARE(bytes(m.layout, 8192), 2'113'929'216u);     // 21 * 8192 * (4096 + 8192)
+        QCOMPARE(m.torch_dtype.value(), DType::fp32);
+    }
+
+    void gemma3_27b() {
+        // Multimodal: the text model's keys are in text_config. The public config leaves out
+        // sliding_window_pattern (transformers' default: 6), so layers 5, 11, ..., 59 are full
+        // (10) and 52 slide over 1024 tokens. 16 K/V heads of 128: 16 * 256 * 2 = 8,192 B
+        // per token per layer.
+        const ImportedModel m = load(QStringLiteral("gemma-3-27b.json"));
+        QCOMPARE(layers(m, LayerKind::Sliding), 52u);
+        QCOMPARE(layers(m, LayerKind::Full), 10u);
+        QCOMPARE(bytes(m.layout, 512), 260'046'848u);           // 62 * 512 * 8192
+        QCOMPARE(bytes(m.layout, 1024), 520'093'696u);          // 62 * 1024 * 8192
+        QCOMPARE(bytes(m.layout, 32768), 3'120'562'176u);       // (52 * 1024 + 10 * 32768) * 8192
+        QCOMPARE(bytes(m.layout, 131072), 11'173'625'856u);     // (52 * 1024 + 10 * 131072) * 8192
+        QCOMPARE(perToken(m.layout, 131072), 81'920u);          // only the 10 full layers grow
+        // Counting every layer at full size: 62 * 131072 * 8192, 4.8x too much.
+        QCOMPARE(bytes(kvscope::withoutSlidingWindow(m.layout), 131072), 66'571'993'088u);
+        QCOMPARE(source(m, "n_kv_heads"), std::string("text_config.num_key_value_heads"));
+        QCOMPARE(source(m, "sliding_window"), std::string("text_config.sliding_window"));
+        QCOMPARE(m.find("layers")->value, std::string("52 sliding + 10 full"));
+        QVERIFY(contains(source(m, "layers"), "sliding_window_pattern (absent: transformers' default"));
+        QCOMPARE(m.torch_dtype.value(), DType::bf16);  // top-level torch_dtype
+        QCOMPARE(m.model_type, std::string("gemma3_text"));
+    }
+
+    void gptOss() {
+        // layer_types alternates sliding_attention (window 128) and full_attention.
+        // 8 K/V heads of 64: 8 * 128 * 2 = 2,048 B per token per layer.
+        const ImportedModel m20 = load(QStringLiteral("gpt-oss-20b.json"));  // 24 layers: 12 + 12
+        QCOMPARE(layers(m20, LayerKind::Sliding), 12u);
+        QCOMPARE(m20.layout.groups.size(), std::size_t{24});
+        QCOMPARE(bytes(m20.layout, 100), 4'915'200u);            // 24 * 100 * 2048
+        QCOMPARE(bytes(m20.layout, 128), 6'291'456u);            // 24 * 128 * 2048
+        QCOMPARE(bytes(m20.layout, 131072), 3'224'371'200u);     // 12 * 2048 * (128 + 131072)
+        const ImportedModel m120 = load(QStringLiteral("gpt-oss-120b.json"));  // 36 layers: 18 + 18
+        QCOMPARE(bytes(m120.layout, 8192), 306'708'480u);        // 18 * 2048 * (128 + 8192)
+        QCOMPARE(bytes(m120.layout, 131072), 4'836'556'800u);    // 18 * 2048 * (128 + 131072)
+        QCOMPARE(perToken(m120.layout, 64), 36u * 2048);
+        QCOMPARE(perToken(m120.layout, 128), 18u * 2048);
+        QCOMPARE(source(m120, "layers"), std::string("layer_types: one entry per layer"));
+    }
+
+    void deepseek() {
+        // MLA: per token per layer kv_lora_rank + qk_rope_head_dim = 512 + 64 = 576 elements, 1,152 B.
+        // V2: 60 layers: 69,120 B per token.
+        const ImportedModel v2 = load(QStringLiteral("deepseek-v2.json"));
+        QCOMPARE(layers(v2, LayerKind::Mla), 60u);
+        QCOMPARE(bytes(v2.layout, 4096), 283'115'520u);        // 4096 * 69,120
+        QCOMPARE(bytes(v2.layout, 163840), 11'324'620'800u);   // 163840 * 69,120
+        // V3: 61 layers: 70,272 B per token.
+        const ImportedModel v3 = load(QStringLiteral("deepseek-v3.json"));
+        QCOMPARE(bytes(v3.layout, 4096), 287'834'112u);        // 4096 * 70,272
+        QCOMPARE(bytes(v3.layout, 163840), 11'513'364'480u);   // 163840 * 70,272
+        QCOMPARE(bytes(v3.layout, 4096, DType::fp8), 143'917'056u);
+        // Sized as MHA of 128 heads with K 128 + 64 = 192 and V 128 wide: 128 * 320 * 2 * 61 B per
+        // token = 4,997,120, about 71x the real cache.
+        QCOMPARE(perToken(kvscope::asMha(v3.layout), 1), 4'997'120u);
+        QCOMPARE(source(v3, "k_head_dim"),
+                 std::string("derived as qk_nope_head_dim + qk_rope_head_dim = 128 + 64"));
+        QCOMPARE(source(v3, "kv_lora_rank"), std::string("kv_lora_rank"));
+        QCOMPARE(v3.find("layers")->value, std::string("61 mla"));
+    }
+
+    void glm45() {
+        // 92 layers, 96 heads, 8 K/V heads, head_dim 128 (explicit; 5120 / 96 is not whole).
+        // Per token: 92 * 8 * 256 * 2 = 376,832 B.
+        const ImportedModel m = load(QStringLiteral("glm-4.5.json"));
+        QCOMPARE(bytes(m.layout, 4096), 1'543'503'872u);       // 4096 * 376,832
+        QCOMPARE(bytes(m.layout, 131072), 49'392'123'904u);    // 131072 * 376,832
+        QCOMPARE(kvscope::validLayoutGroupCounts(m.layout).back(), 96u);
+    }
+
+    void falcon7b() {
+        // multi_query true: one K/V head; head_dim 4544 / 71 = 64; 32 layers.
+        // Per token: 32 * 1 * 128 * 2 = 8,192 B.
+        const ImportedModel m = load(QStringLiteral("falcon-7b.json"));
+        QCOMPARE(bytes(m.layout, 2048), 16'777'216u);           // 2048 * 8192
+        QCOMPARE(perToken(kvscope::asMha(m.layout), 1), 581'632u);  // 71 heads: 32 * 71 * 128 * 2
+        QVERIFY(contains(source(m, "n_kv_heads"), "multi_query"));
+        QCOMPARE(kvscope::validLayoutGroupCounts(m.layout), (std::vector<std::uint32_t>{1, 71}));
+    }
+
+    void unknownArchitectureLoadsWithWarnings() {
+        const ImportedModel m = ConfigImporter::fromJson(
+                                    R"({"model_type": "mystery", "hidden_size": 1024, "num_attention_heads": 8,
+                                        "num_hidden_layers": 4})")
+                                    .value();
+        QCOMPARE(bytes(m.layout, 10), 4u * 10 * 8 * 256 * 2);  // MHA, head_dim 128
+        QVERIFY(m.warnings.size() >= 3);
+        QVERIFY(contains(m.warnings[0], "mystery"));
+        bool kv_warned = false;
+        for (const std::string &w : m.warnings) kv_warned = kv_warned || contains(w, "n_kv_heads");
+        QVERIFY(kv_warned);
+    }
+
+    void sharedLayers() {
+        // Gemma 3n style: the last num_kv_shared_layers layers reuse earlier K/V.
+        const ImportedModel m = ConfigImporter::fromJson(
+                                    R"({"model_type": "llama", "hidden_size": 1024, "num_attention_heads": 8,
+                                        "num_key_value_heads": 2, "num_hidden_layers": 30,
+                                        "num_kv_shared_layers": 10})")
+                                    .value();
+        QCOMPARE(layers(m, LayerKind::Shared), 10u);
+        QCOMPARE(bytes(m.layout, 10), 20u * 10 * 2 * 256 * 2);
+    }
+
+    void missingKeys_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("layers") << QByteArray(R"({"hidden_size": 4096, "num_attention_heads": 32})")
+                                << QStringLiteral("num_hidden_layers") << QStringLiteral("num_hidden_layers is missing");
+        QTest::newRow("heads") << QByteArray(R"({"hidden_size": 4096, "num_hidden_layers": 32})")
+                               << QStringLiteral("num_attention_heads")
+                               << QStringLiteral("num_attention_heads is missing");
+        QTest::newRow("hidden") << QByteArray(R"({"num_attention_heads": 32, "num_hidden_layers": 32})")
+                                << QStringLiteral("hidden_size") << QStringLiteral("head_dim is not given");
+        QTest::newRow("text_config keys") << QByteArray(R"({"text_config": {"hidden_size": 64}})")
+                                          << QStringLiteral("num_hidden_layers")
+                                          << QStringLiteral("text_config.num_hidden_layers is missing");
+        QTest::newRow("window") << QByteArray(R"({"model_type": "gpt_oss", "hidden_size": 64, "num_attention_heads": 1,
+                                              "num_hidden_layers": 2,
+                                              "layer_types": ["sliding_attention", "full_attention"]})")
+                                << QStringLiteral("sliding_window") << QStringLiteral("sliding layers");
+        QTest::newRow("mla rope") << QByteArray(R"({"hidden_size": 64, "num_attention_heads": 1, "num_hidden_layers": 2,
+                                                "kv_lora_rank": 512})")
+                                  << QStringLiteral("qk_rope_head_dim") << QStringLiteral("qk_rope_head_dim is missing");
+        QTest::newRow("linear heads")
+            << QByteArray(R"({"model_type": "qwen3_next", "hidden_size": 64, "num_attention_heads": 1,
+                          "num_hidden_layers": 4, "full_attention_interval": 4, "linear_num_key_heads": 16})")
+            << QStringLiteral("linear_num_value_heads") << QStringLiteral("linear_num_value_heads is missing");
+    }
+    void missingKeys() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, field);
+        QFETCH(QString, says);
+        const kvscope::InputError e = importError(json);
+        QCOMPARE(QString::fromStdString(e.field), field);
+        QVERIFY2(contains(e.message, says.toStdString()), e.message.c_str());
+    }
+
+    void wrongTypesAndContradictions_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("says");
+        const QByteArray base = R"("hidden_size": 4096, "num_hidden_layers": 32)";
+        QTest::newRow("string heads") << (R"({"num_attention_heads": "32", )" + base + "}")
+                                      << QStringLiteral("num_attention_heads") << QStringLiteral("not a string");
+        QTest::newRow("fractional") << (R"({"num_attention_heads": 32.5, )" + base + "}")
+                                    << QStringLiteral("num_attention_heads") << QStringLiteral("whole number");
+        QTest::newRow("negative") << (R"({"num_attention_heads": -32, )" + base + "}")
+                                  << QStringLiteral("num_attention_heads") << QStringLiteral("(got -32)");
+        QTest::newRow("huge") << (R"({"num_attention_heads": 1e300, )" + base + "}")
+                              << QStringLiteral("num_attention_heads") << QStringLiteral("whole number");
+        QTest::newRow("zero") << (R"({"num_attention_heads": 0, )" + base + "}")
+                              << QStringLiteral("num_attention_heads") << QStringLiteral("from 1 to 1,024");
+        QTest::newRow("list") << (R"({"num_attention_heads": [32], )" + base + "}")
+                              << QStringLiteral("num_attention_heads") << QStringLiteral("not a list");
+        QTest::newRow("kv not dividing") << (R"({"num_attention_heads": 32, "num_key_value_heads": 5, )" + base + "}")
+                                         << QStringLiteral("num_key_value_heads") << QStringLiteral("must divide");
+        QTest::newRow("mqa vs kv") << (R"({"num_attention_heads": 32, "num_key_value_heads": 8, "multi_query": true, )" +
+                                       base + "}")
+                                   << QStringLiteral("num_key_value_heads") << QStringLiteral("multi_query is true");
+        QTest::newRow("bool as string") << (R"({"num_attention_heads": 32, "multi_query": "yes", )" + base + "}")
+                                        << QStringLiteral("multi_query") << QStringLiteral("true or false");
+        QTest::newRow("aliases disagree") << (R"({"num_attention_heads": 32, "n_embd": 768, )" + base + "}")
+                                          << QStringLiteral("hidden_size") << QStringLiteral("disagree");
+        QTest::newRow("layer_types length")
+            << (R"({"num_attention_heads": 32, "sliding_window": 8, "layer_types": ["full_attention"], )" + base + "}")
+            << QStringLiteral("layer_types") << QStringLiteral("has 1 entries but the model has 32 layers");
+        QTest::newRow("layer_types entry")
+            << QByteArray(R"({"num_attention_heads": 1, "hidden_size": 64, "num_hidden_layers": 2,
+                          "layer_types": ["full_attention", 7]})")
+            << QStringLiteral("layer_types") << QStringLiteral("layer_types[1] must be a string");
+        QTest::newRow("layer_types vs pattern")
+            << QByteArray(R"({"num_attention_heads": 1, "hidden_size": 64, "num_hidden_layers": 2, "sliding_window": 8,
+                          "sliding_window_pattern": 2, "layer_types": ["full_attention", "sliding_attention"]})")
+            << QStringLiteral("layer_types") << QStringLiteral("disagree at layer 0");
+        QTest::newRow("text_config type") << QByteArray(R"({"text_config": [1, 2]})") << QStringLiteral("text_config")
+                                          << QStringLiteral("must be an object");
+        QTest::newRow("too many layers") << QByteArray(R"({"num_attention_heads": 32, "hidden_size": 4096, "num_hidden_layers": 5000})")
+                                  << QStringLiteral("num_hidden_layers") << QStringLiteral("from 1 to 1,024");
+    }
+    void wrongTypesAndContradictions() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, field);
+        QFETCH(QString, says);
+        const kvscope::InputError e = importError(json);
+        QCOMPARE(QString::fromStdString(e.field), field);
+        QVERIFY2(contains(e.message, says.toStdString()), e.message.c_str());
+    }
+
+    void malformedJson() {
+        QFile file(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/llama-3.1-8b.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray full = file.readAll();
+        const kvscope::InputError truncated = importError(full.left(full.size() / 2));
+        QCOMPARE(truncated.field, std::string("config.json"));
+        QVERIFY2(contains(truncated.message, "not valid JSON"), truncated.message.c_str());
+        // Every prefix is an error, never a crash or a half-read model.
+        for (qsizetype n = 0; n < full.size() - 2; ++n) QVERIFY(!ConfigImporter::fromJson(full.left(n)).ok());
+
+        QVERIFY(contains(importError("").message, "not valid JSON"));
+        QVERIFY(contains(importError("[1, 2]").message, "one JSON object"));
+        QVERIFY(contains(importError("null").message, "not valid JSON") ||
+                contains(importError("null").message, "one JSON object"));
+        QVERIFY(contains(importError("{\"a\": 1} trailing").message, "not valid JSON"));
+        QVERIFY(!ConfigImporter::fromJson(QByteArray("{\"a\0\": 1}", 10)).ok());
+    }
+
+    void everyValueReplacedByEveryTypeNeverCrashes() {
+        QFile file(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/qwen3-next-80b-a3b.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject original = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonValue replacements[] = {QJsonValue(), QJsonValue(QStringLiteral("x")), QJsonValue(-1),
+                                           QJsonValue(0),  QJsonValue(1e300),                QJsonValue(0.5),
+                                           QJsonValue(true), QJsonValue(QJsonArray{1}),      QJsonValue(QJsonObject{})};
+        int errors = 0;
+        for (const QString &key : original.keys()) {
+            for (const QJsonValue &value : replacements) {
+                QJsonObject changed = original;
+                changed.insert(key, value);
+                auto model = ConfigImporter::fromObject(changed);
+                if (!model.ok()) {
+                    ++errors;
+                    QVERIFY(!model.error().message.empty());
+                } else {
+                    QVERIFY(kvscope::layoutTotalBytes(model->layout, Workload{4096, 1, DType::bf16}).ok());
+                }
+            }
+        }
+        QVERIFY(errors > 50);
+    }
+
+    void hugeFileIsRefusedBySize() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("config.json"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QByteArray chunk(1024 * 1024, ' ');
+            file.write("{\"hidden_size\": 4096, \"padding\": \"");
+            for (int i = 0; i < 50; ++i) file.write(chunk);
+            file.write("\"}");
+        }
+        QElapsedTimer timer;
+        timer.start();
+        auto model = ConfigImporter::fromFile(path);
+        QVERIFY(!model.ok());
+        QVERIFY2(contains(model.error().message, "a model config is at most 16,777,216 bytes"),
+                 model.error().message.c_str());
+        QVERIFY(timer.elapsed() < 1000);
+
+        // The same bytes handed over in memory are refused too.
+        const QByteArray big(ConfigImporter::kMaxConfigBytes + 1, '[');
+        QVERIFY(contains(ConfigImporter::fromJson(big).error().message, "at most"));
+    }
+
+    void deeplyNestedJsonIsAnError() {
+        QElapsedTimer timer;
+        timer.start();
+        const QByteArray brackets(100000, '[');
+        const kvscope::InputError e = importError(brackets);
+        QCOMPARE(e.field, std::string("config.json"));
+        QVERIFY2(contains(e.message, "not valid JSON"), e.message.c_str());
+        QByteArray objects;
+        for (int i = 0; i < 100000; ++i) objects += "{\"text_config\":";
+        QVERIFY(!ConfigImporter::fromJson(objects).ok());
+        QByteArray closed = QByteArray(5000, '[') + QByteArray(5000, ']');
+        QVERIFY(!ConfigImporter::fromJson(closed).ok());
+        QVERIFY(timer.elapsed() < 2000);
+    }
+
+    void filesThatAreNotConfigs() {
+        QVERIFY(contains(ConfigImporter::fromFile(QStringLiteral("/nonexistent/config.json")).error().message,
+                         "no such file"));
+        QTemporaryDir dir;
+        QVERIFY(contains(ConfigImporter::fromFile(dir.path()).error().message, "not a regular file"));
+        QVERIFY(!ConfigImporter::fromFile(QStringLiteral("/dev/zero")).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfigImporter)
+#include "tst_configimporter.moc"

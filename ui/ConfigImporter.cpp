@@ -1,0 +1,703 @@
+#include "ConfigImporter.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QJsonValue>
+#include <QLatin1StringView>
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "kvscope/estimator.h"
+#include "kvscope/format.h"
+#include "kvscope/validation.h"
+
+using kvscope::InputError;
+using kvscope::Limits;
+
+namespace {
+
+// Architectures whose layer pattern and defaults this reader knows. Anything
+// else still loads, but every default it falls back on becomes a warning.
+constexpr std::string_view kKnownModelTypes[] = {
+    "gpt2",      "llama",       "mistral",     "mixtral",    "qwen2",       "qwen2_moe",   "qwen3",
+    "qwen3_moe", "qwen3_next",  "gemma",       "gemma2",     "gemma3",      "gemma3_text", "gpt_oss",
+    "deepseek_v2", "deepseek_v3", "glm4",      "glm4_moe",   "falcon",      "RefinedWeb",  "RefinedWebModel",
+    "phi3",
+};
+
+// Keys some public configs leave out because transformers' config class
+// supplies them: Gemma 3's configs omit sliding_window_pattern (and the
+// 4B omits its heads and head_dim), relying on Gemma3TextConfig's defaults.
+struct FamilyDefault {
+    std::string_view model_type;
+    std::string_view key;
+    std::uint64_t value;
+};
+constexpr FamilyDefault kFamilyDefaults[] = {
+    {"gemma3_text", "num_attention_heads", 8}, {"gemma3_text", "num_key_value_heads", 4},
+    {"gemma3_text", "head_dim", 256},          {"gemma3_text", "sliding_window", 4096},
+    {"gemma3_text", "sliding_window_pattern", 6},
+    {"gemma3", "num_attention_heads", 8},      {"gemma3", "num_key_value_heads", 4},
+    {"gemma3", "head_dim", 256},               {"gemma3", "sliding_window", 4096},
+    {"gemma3", "sliding_window_pattern", 6},   {"gemma3_text", "max_position_embeddings", 131072},
+    {"gemma3", "max_position_embeddings", 131072},
+    {"gemma2", "head_dim", 256},               {"gemma2", "sliding_window", 4096},
+};
+
+// Largest whole number a JSON double holds exactly.
+constexpr double kMaxExactDouble = 9007199254740992.0;  // 2^53
+
+std::string toStd(QLatin1StringView s) { return std::string(s.data(), static_cast<std::size_t>(s.size())); }
+std::string num(std::uint64_t v) { return std::to_string(v); }
+
+std::string typeName(const QJsonValue &v) {
+    switch (v.type()) {
+    case QJsonValue::Null: return "null";
+    case QJsonValue::Bool: return "true/false";
+    case QJsonValue::Double: return "a number";
+    case QJsonValue::String: return "a string";
+    case QJsonValue::Array: return "a list";
+    case QJsonValue::Object: return "an object";
+    case QJsonValue::Undefined: break;
+    }
+    return "nothing";
+}
+
+enum class Attn { Full, Sliding, Linear };
+
+// Reads keys from the text model's config: `text_config` when the config
+// nests one (multimodal models), falling back to the top level. Collects the
+// first error, provenance and warnings as it goes, so the interpretation below
+// reads as a list of rules.
+class Reader {
+public:
+    explicit Reader(const QJsonObject &root) : m_root(root) {
+        const QJsonValue text = root.value(QLatin1StringView("text_config"));
+        if (text.isObject()) {
+            m_text = text.toObject();
+            m_hasText = true;
+        } else if (!text.isUndefined() && !text.isNull()) {
+            fail("text_config", "text_config must be an object, not " + typeName(text));
+        }
+    }
+
+    bool failed() const { return m_error.has_value(); }
+    const InputError &error() const { return *m_error; }
+    void fail(std::string field, std::string message) {
+        if (!m_error) m_error = InputError{std::move(field), std::move(message)};
+    }
+
+    // The key's value and its spelled-out location, or nothing when absent or null.
+    struct Found {
+        QJsonValue value;
+        std::string key;
+    };
+    std::optional<Found> find(QLatin1StringView key) const {
+        if (m_hasText) {
+            const QJsonValue v = m_text.value(key);
+            if (!v.isUndefined() && !v.isNull()) return Found{v, "text_config." + toStd(key)};
+        }
+        const QJsonValue v = m_root.value(key);
+        if (!v.isUndefined() && !v.isNull()) return Found{v, toStd(key)};
+        return std::nullopt;
+    }
+
+    // The first present key among `keys` (aliases of one field) as a whole
+    // number from min to max. Aliases that are both present must agree.
+    struct Number {
+        std::uint64_t value = 0;
+        std::string key;
+    };
+    std::optional<Number> number(std::initializer_list<QLatin1StringView> keys, std::uint64_t min,
+                                 std::uint64_t max) {
+        std::optional<Number> first;
+        for (QLatin1StringView key : keys) {
+            auto found = find(key);
+            if (!found) continue;
+            auto value = wholeNumber(*found, min, max);
+            if (!value) return std::nullopt;
+            if (!first) {
+                first = Number{*value, found->key};
+            } else if (first->value != *value) {
+                fail(first->key, first->key + " (" + num(first->value) + ") and " + found->key + " (" + num(*value) +
+                                     ") name the same thing but disagree");
+                return std::nullopt;
+            }
+        }
+        if (!first) first = familyDefault(keys);
+        return first;
+    }
+
+    // transformers' default for an absent key of a known family, if it has one.
+    std::optional<Number> familyDefault(std::initializer_list<QLatin1StringView> keys) const {
+        for (QLatin1StringView key : keys) {
+            for (const FamilyDefault &d : kFamilyDefaults) {
+                if (d.model_type == m_modelType && d.key == toStd(key)) {
+                    return Number{d.value, toStd(key) + " (absent: transformers' default for " + m_modelType + ")"};
+                }
+            }
+        }
+        return std::nullopt;
+    }
+
+    std::optional<bool> boolean(QLatin1StringView key) {
+        auto found = find(key);
+        if (!found) return std::nullopt;
+        if (!found->value.isBool()) {
+            fail(found->key, found->key + " must be true or false, not " + typeName(found->value));
+            return std::nullopt;
+        }
+        return found->value.toBool();
+    }
+
+    std::optional<std::string> string(QLatin1StringView key) {
+        auto found = find(key);
+        if (!found) return std::nullopt;
+        if (!found->value.isString()) {
+            fail(found->key, found->key + " must be a string, not " + typeName(found->value));
+            return std::nullopt;
+        }
+        return found->value.toString().toStdString();
+    }
+
+    // A required field: its absence is an error naming the first alias.
+    std::optional<Number> required(std::initializer_list<QLatin1StringView> keys, std::uint64_t min,
+                                   std::uint64_t max, std::string_view why = {}) {
+        auto n = number(keys, min, max);
+        if (!n && !failed()) {
+            const std::string first = (m_hasText ? "text_config." : "") + toStd(*keys.begin());
+            std::string message = first + " is missing";
+            if (keys.size() > 1) {
+                message += " (also looked for";
+                for (auto it = keys.begin() + 1; it != keys.end(); ++it) message += " " + toStd(*it);
+                message += ")";
+            }
+            if (!why.empty()) message += std::string(": ") + std::string(why);
+            fail(toStd(*keys.begin()), message);
+        }
+        return n;
+    }
+
+    std::optional<std::uint64_t> wholeNumber(const Found &found, std::uint64_t min, std::uint64_t max) {
+        if (!found.value.isDouble()) {
+            fail(found.key, found.key + " must be a whole number, not " + typeName(found.value));
+            return std::nullopt;
+        }
+        const double d = found.value.toDouble();
+        if (!std::isfinite(d) || d != std::trunc(d) || d < 0 || d > kMaxExactDouble) {
+            fail(found.key, found.key + " must be a whole number from " + kvscope::formatThousands(min) + " to " +
+                                kvscope::formatThousands(max) + " (got " +
+                                QString::number(d, 'g', 17).toStdString() + ")");
+            return std::nullopt;
+        }
+        const auto value = static_cast<std::uint64_t>(d);
+        if (auto e = kvscope::checkRange(found.key, value, min, max)) {
+            fail(e->field, e->message);
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    void note(std::string field, std::string value, std::string source) {
+        m_provenance.push_back({std::move(field), std::move(value), std::move(source)});
+    }
+    // An assumption: provenance always; a warning too when the architecture is
+    // unknown, since then nothing vouches for it.
+    void assume(std::string field, std::string value, std::string source) {
+        if (!m_knownType) m_warnings.push_back(field + " = " + value + ": " + source);
+        note(std::move(field), std::move(value), std::move(source));
+    }
+    void warn(std::string text) { m_warnings.push_back(std::move(text)); }
+    // Restates a noted value once it is fully known (the layer pattern is
+    // read before MLA or shared layers are applied to it).
+    void restate(std::string_view field, std::string value) {
+        for (Provenance &p : m_provenance) {
+            if (p.field == field) p.value = value;
+        }
+    }
+    void setModelType(const std::string &type, bool known) {
+        m_modelType = type;
+        m_knownType = known;
+    }
+
+    std::vector<Provenance> takeProvenance() { return std::move(m_provenance); }
+    std::vector<std::string> takeWarnings() { return std::move(m_warnings); }
+
+private:
+    QJsonObject m_root;
+    QJsonObject m_text;
+    bool m_hasText = false;
+    bool m_knownType = true;
+    std::string m_modelType;
+    std::optional<InputError> m_error;
+    std::vector<Provenance> m_provenance;
+    std::vector<std::string> m_warnings;
+};
+
+std::optional<kvscope::DType> dtypeFromTorch(const std::string &name) {
+    if (name == "float32") return kvscope::DType::fp32;
+    if (name == "bfloat16") return kvscope::DType::bf16;
+    if (name == "float16") return kvscope::DType::fp16;
+    return std::nullopt;
+}
+
+std::string describeKinds(const std::vector<Attn> &kinds) {
+    const auto count = [&](Attn a) { return static_cast<std::uint64_t>(std::count(kinds.begin(), kinds.end(), a)); };
+    std::string text;
+    const auto add = [&](std::uint64_t n, const char *name) {
+        if (n == 0) return;
+        if (!text.empty()) text += " + ";
+        text += num(n) + " " + name;
+    };
+    add(count(Attn::Sliding), "sliding");
+    add(count(Attn::Linear), "linear");
+    add(count(Attn::Full), "full");
+    return text;
+}
+
+// Layer i is full when (i + 1) is a multiple of `every`, else `other`: the
+// rule transformers uses for sliding_window_pattern and full_attention_interval.
+std::vector<Attn> everyNthFull(std::uint64_t n_layers, std::uint64_t every, Attn other) {
+    std::vector<Attn> kinds(n_layers, other);
+    for (std::uint64_t i = 0; i < n_layers; ++i) {
+        if ((i + 1) % every == 0) kinds[i] = Attn::Full;
+    }
+    return kinds;
+}
+
+// The attention kind of every layer, from whichever keys the config uses.
+std::optional<std::vector<Attn>> readLayerKinds(Reader &r, std::uint64_t n_layers, const std::string &model_type) {
+    using L = QLatin1StringView;
+    std::optional<std::vector<Attn>> from_types;
+    std::string types_key;
+    if (auto found = r.find(L("layer_types"))) {
+        types_key = found->key;
+        if (!found->value.isArray()) {
+            r.fail(found->key, found->key + " must be a list of strings, not " + typeName(found->value));
+            return std::nullopt;
+        }
+        const QJsonArray array = found->value.toArray();
+        if (static_cast<std::uint64_t>(array.size()) != n_layers) {
+            r.fail(found->key, found->key + " has " + num(static_cast<std::uint64_t>(array.size())) +
+                                   " entries but the model has " + num(n_layers) + " layers");
+            return std::nullopt;
+        }
+        std::vector<Attn> kinds;
+        kinds.reserve(n_layers);
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            const QJsonValue v = array.at(i);
+            const std::string where = found->key + "[" + num(static_cast<std::uint64_t>(i)) + "]";
+            if (!v.isString()) {
+                r.fail(found->key, where + " must be a string, not " + typeName(v));
+                return std::nullopt;
+            }
+            const QString name = v.toString();
+            if (name == QLatin1StringView("full_attention")) {
+                kinds.push_back(Attn::Full);
+            } else if (name == QLatin1StringView("sliding_attention")) {
+                kinds.push_back(Attn::Sliding);
+            } else if (name == QLatin1StringView("linear_attention")) {
+                kinds.push_back(Attn::Linear);
+            } else {
+                r.warn(where + " is \"" + name.left(64).toStdString() + "\", a layer type KV Scope does not know: "
+                                                                    "counted as full attention");
+                kinds.push_back(Attn::Full);
+            }
+        }
+        from_types = std::move(kinds);
+    }
+
+    // Keys that also describe the pattern; each must agree with layer_types.
+    std::optional<std::vector<Attn>> from_rule;
+    std::string rule_source;
+    if (auto interval = r.number({L("full_attention_interval")}, 1, Limits::max_layers)) {
+        from_rule = everyNthFull(n_layers, interval->value, Attn::Linear);
+        rule_source = interval->key + " = " + num(interval->value) + ": layers whose number (from 1) is a multiple of " +
+                      num(interval->value) + " are full attention, the others linear attention";
+    } else if (auto pattern = r.number({L("sliding_window_pattern"), L("_sliding_window_pattern")}, 1,
+                                       Limits::max_layers)) {
+        from_rule = everyNthFull(n_layers, pattern->value, Attn::Sliding);
+        rule_source = pattern->key + " = " + num(pattern->value) + ": layers whose number (from 1) is a multiple of " +
+                      num(pattern->value) + " are full attention, the others sliding";
+    }
+    if (r.failed()) return std::nullopt;
+
+    if (from_types && from_rule) {
+        for (std::uint64_t i = 0; i < n_layers; ++i) {
+            if ((*from_types)[i] != (*from_rule)[i]) {
+                r.fail(types_key, types_key + " and " + rule_source.substr(0, rule_source.find(' ')) +
+                                      " disagree at layer " + num(i));
+                return std::nullopt;
+            }
+        }
+    }
+    if (from_types) {
+        r.note("layers", describeKinds(*from_types), types_key + ": one entry per layer");
+        return from_types;
+    }
+    if (from_rule) {
+        r.note("layers", describeKinds(*from_rule), rule_source);
+        return from_rule;
+    }
+
+    const auto use_sliding = r.boolean(L("use_sliding_window"));
+    const auto window = r.find(L("sliding_window"));
+    if (r.failed()) return std::nullopt;
+
+    if (model_type == "gemma2") {
+        std::vector<Attn> kinds(n_layers, Attn::Full);
+        for (std::uint64_t i = 0; i < n_layers; i += 2) kinds[i] = Attn::Sliding;
+        r.note("layers", describeKinds(kinds),
+               "model_type gemma2: layers alternate sliding and full, from sliding (as transformers' Gemma2)");
+        return kinds;
+    }
+    if (use_sliding && !*use_sliding) {
+        r.note("layers", describeKinds(std::vector<Attn>(n_layers, Attn::Full)),
+               window ? "use_sliding_window is false: the config's sliding_window is switched off"
+                      : "use_sliding_window is false");
+        return std::vector<Attn>(n_layers, Attn::Full);
+    }
+    if (use_sliding && *use_sliding) {
+        // Qwen2-style: the first max_window_layers layers are full, the rest slide.
+        std::uint64_t first_sliding = 0;
+        std::string source = "use_sliding_window is true";
+        if (auto max_window = r.number({L("max_window_layers")}, 0, Limits::max_layers)) {
+            first_sliding = std::min(max_window->value, n_layers);
+            source += ", " + max_window->key + " = " + num(max_window->value) + ": layers from " +
+                      num(first_sliding) + " on slide";
+        } else if (r.failed()) {
+            return std::nullopt;
+        } else {
+            source += " and no max_window_layers: every layer slides";
+        }
+        std::vector<Attn> kinds(n_layers, Attn::Full);
+        for (std::uint64_t i = first_sliding; i < n_layers; ++i) kinds[i] = Attn::Sliding;
+        r.note("layers", describeKinds(kinds), source);
+        return kinds;
+    }
+    if (window) {
+        // Mistral 7B v0.1, Phi-3: a window with no pattern applies to every layer.
+        r.assume("layers", describeKinds(std::vector<Attn>(n_layers, Attn::Sliding)),
+                 window->key + " is set with no pattern: every layer slides");
+        return std::vector<Attn>(n_layers, Attn::Sliding);
+    }
+    r.note("layers", describeKinds(std::vector<Attn>(n_layers, Attn::Full)),
+           "no sliding_window, layer_types or pattern: every layer attends to the whole context");
+    return std::vector<Attn>(n_layers, Attn::Full);
+}
+
+kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
+    using L = QLatin1StringView;
+    Reader r(root);
+    if (r.failed()) return r.error();
+    ImportedModel model;
+
+    // model_type first: it decides whether defaults are trusted or warned about.
+    if (auto type = r.string(L("model_type"))) model.model_type = type->substr(0, 64);
+    if (r.failed()) return r.error();
+    const bool known = std::find(std::begin(kKnownModelTypes), std::end(kKnownModelTypes), model.model_type) !=
+                       std::end(kKnownModelTypes);
+    r.setModelType(model.model_type, known);
+    if (!known) {
+        r.warn(model.model_type.empty()
+                   ? "the config names no model_type: read as a standard decoder"
+                   : "model_type \"" + model.model_type + "\" is not one KV Scope knows: read as a standard decoder");
+    }
+    r.note("model_type", model.model_type.empty() ? "(none)" : model.model_type, "model_type");
+
+    const auto n_layers = r.required({L("num_hidden_layers"), L("n_layer"), L("num_layers")}, 1, Limits::max_layers);
+    if (r.failed()) return r.error();
+    r.note("n_layers", num(n_layers->value), n_layers->key);
+
+    const auto n_heads = r.required({L("num_attention_heads"), L("n_head"), L("num_heads")}, 1, Limits::max_heads);
+    if (r.failed()) return r.error();
+    r.note("n_heads", num(n_heads->value), n_heads->key);
+    const auto heads = static_cast<std::uint32_t>(n_heads->value);
+
+    const auto hidden = r.number({L("hidden_size"), L("n_embd"), L("d_model")}, 1, Limits::max_emb_dim);
+    if (r.failed()) return r.error();
+    if (hidden) r.note("hidden_size", num(hidden->value), hidden->key);
+
+    auto kinds = readLayerKinds(r, n_layers->value, model.model_type);
+    if (!kinds) return r.error();
+    const bool any_attention = std::any_of(kinds->begin(), kinds->end(), [](Attn a) { return a != Attn::Linear; });
+    const bool any_sliding = std::find(kinds->begin(), kinds->end(), Attn::Sliding) != kinds->end();
+    const bool any_linear = std::find(kinds->begin(), kinds->end(), Attn::Linear) != kinds->end();
+
+    std::uint64_t window = 0;
+    if (any_sliding) {
+        const auto w = r.required({L("sliding_window")}, 1, Limits::max_context_length,
+                                  "the layer pattern has sliding layers");
+        if (r.failed()) return r.error();
+        window = w->value;
+        r.note("sliding_window", num(window), w->key);
+    }
+
+    // MLA replaces per-head K/V with a latent; the other keys then describe
+    // the heads it expands into, which only the MHA what-if uses.
+    const auto kv_lora_rank = r.number({L("kv_lora_rank")}, 1, Limits::max_head_dim);
+    if (r.failed()) return r.error();
+
+    std::uint32_t head_dim = 0;
+    std::uint32_t kv_heads = heads;
+    kvscope::LayerSpec attention;
+    if (any_attention && kv_lora_rank) {
+        const auto rope = r.required({L("qk_rope_head_dim")}, 0, Limits::max_head_dim,
+                                     "MLA caches it beside the kv_lora_rank latent");
+        if (r.failed()) return r.error();
+        r.note("kv_lora_rank", num(kv_lora_rank->value), kv_lora_rank->key);
+        r.note("qk_rope_head_dim", num(rope->value), rope->key);
+        r.note("mla_latent", num(kv_lora_rank->value + rope->value),
+               "derived as kv_lora_rank + qk_rope_head_dim = " + num(kv_lora_rank->value) + " + " +
+                   num(rope->value));
+        // For the MHA what-if: K per head = qk_nope_head_dim + qk_rope_head_dim, V per head = v_head_dim.
+        auto nope = r.number({L("qk_nope_head_dim")}, 0, Limits::max_head_dim);
+        auto v_dim = r.number({L("v_head_dim")}, 1, Limits::max_head_dim);
+        if (r.failed()) return r.error();
+        std::uint64_t k_dim = rope->value + (nope ? nope->value : 0);
+        if (nope) {
+            r.note("k_head_dim", num(k_dim),
+                   "derived as qk_nope_head_dim + qk_rope_head_dim = " + num(nope->value) + " + " + num(rope->value));
+        } else {
+            r.warn("qk_nope_head_dim is missing: the MHA what-if uses K heads of qk_rope_head_dim only");
+        }
+        if (k_dim == 0) k_dim = 1;
+        const std::uint64_t v = v_dim ? v_dim->value : k_dim;
+        if (v_dim) {
+            r.note("v_head_dim", num(v), v_dim->key);
+        } else {
+            r.warn("v_head_dim is missing: the MHA what-if uses V heads as wide as K");
+        }
+        attention = kvscope::mlaLayer(heads, static_cast<std::uint32_t>(kv_lora_rank->value),
+                                      static_cast<std::uint32_t>(rope->value), static_cast<std::uint32_t>(k_dim),
+                                      static_cast<std::uint32_t>(v));
+        kv_heads = heads;
+        head_dim = static_cast<std::uint32_t>(k_dim);
+    } else if (any_attention) {
+        if (auto explicit_dim = r.number({L("head_dim")}, 1, Limits::max_head_dim)) {
+            head_dim = static_cast<std::uint32_t>(explicit_dim->value);
+            std::string source = explicit_dim->key;
+            if (hidden && hidden->value != std::uint64_t{head_dim} * heads) {
+                source += " (not " + hidden->key + " / " + n_heads->key + " = " + num(hidden->value) + " / " +
+                          num(heads) + ")";
+            }
+            r.note("head_dim", num(head_dim), source);
+        } else if (r.failed()) {
+            return r.error();
+        } else if (!hidden) {
+            r.required({L("hidden_size"), L("n_embd"), L("d_model")}, 1, Limits::max_emb_dim,
+                       "head_dim is not given, so it is derived from it");
+            return r.error();
+        } else {
+            // transformers floors; a remainder means the config is odd, so say so.
+            head_dim = static_cast<std::uint32_t>(hidden->value / heads);
+            if (head_dim == 0) {
+                r.fail(hidden->key, hidden->key + " (" + num(hidden->value) + ") is smaller than " + n_heads->key +
+                                        " (" + num(heads) + "): no head_dim can be derived");
+                return r.error();
+            }
+            if (hidden->value % heads != 0) {
+                r.warn(hidden->key + " (" + num(hidden->value) + ") is not a multiple of " + n_heads->key + " (" +
+                       num(heads) + "): head_dim rounded down to " + num(head_dim));
+            }
+            r.assume("head_dim", num(head_dim),
+                     "derived as " + hidden->key + " / " + n_heads->key + " = " + num(hidden->value) + " / " +
+                         num(heads));
+        }
+
+        const auto kv = r.number({L("num_key_value_heads"), L("num_kv_heads"), L("n_head_kv")}, 1, Limits::max_heads);
+        const auto multi_query = r.boolean(L("multi_query"));
+        if (r.failed()) return r.error();
+        if (kv && multi_query && *multi_query && kv->value != 1) {
+            r.fail(kv->key, kv->key + " is " + num(kv->value) + " but multi_query is true (one K/V head)");
+            return r.error();
+        }
+        if (kv) {
+            kv_heads = static_cast<std::uint32_t>(kv->value);
+            r.note("n_kv_heads", num(kv_heads), kv->key);
+        } else if (multi_query && *multi_query) {
+            kv_heads = 1;
+            r.note("n_kv_heads", "1", "multi_query is true: one K/V head shared by every query head (MQA)");
+        } else {
+            kv_heads = heads;
+            r.assume("n_kv_heads", num(kv_heads),
+                     "no num_key_value_heads or multi_query: one K/V head per query head (MHA)");
+        }
+        if (kv_heads > heads || heads % kv_heads != 0) {
+            const std::string key = kv ? kv->key : "num_key_value_heads";
+            r.fail(key, key + " (" + num(kv_heads) + ") must divide " + n_heads->key + " (" + num(heads) +
+                            ") exactly");
+            return r.error();
+        }
+        attention = kvscope::fullLayer(heads, kv_heads, head_dim, head_dim);
+    }
+
+    kvscope::LayerSpec linear;
+    if (any_linear) {
+        // Gated DeltaNet (Qwen3-Next). Per sequence and layer it keeps
+        //   recurrent state: linear_num_value_heads * linear_key_head_dim * linear_value_head_dim
+        //     (one key-by-value matrix per value head), held in fp32: transformers' reference
+        //     path and the fla kernels return the final state in float32;
+        //   conv state: the last (linear_conv_kernel_dim - 1) inputs of the causal conv1d over
+        //     q, k and v, i.e. (2 * num_key_heads * key_head_dim + num_value_heads * value_head_dim)
+        //     channels, held like the activations, i.e. in the KV dtype (vLLM and causal-conv1d keep
+        //     kernel - 1 columns; transformers' own cache keeps kernel columns, one more).
+        const auto nk = r.required({L("linear_num_key_heads")}, 1, Limits::max_heads, "linear attention layers");
+        const auto nv = r.required({L("linear_num_value_heads")}, 1, Limits::max_heads, "linear attention layers");
+        const auto dk = r.required({L("linear_key_head_dim")}, 1, Limits::max_head_dim, "linear attention layers");
+        const auto dv = r.required({L("linear_value_head_dim")}, 1, Limits::max_head_dim, "linear attention layers");
+        const auto kernel = r.required({L("linear_conv_kernel_dim")}, 1, 1024, "linear attention layers");
+        if (r.failed()) return r.error();
+        const std::uint64_t recurrent = nv->value * dk->value * dv->value;
+        const std::uint64_t channels = 2 * nk->value * dk->value + nv->value * dv->value;
+        const std::uint64_t conv = channels * (kernel->value - 1);
+        r.note("linear_recurrent_state", num(recurrent) + " fp32 elements",
+               "derived as linear_num_value_heads * linear_key_head_dim * linear_value_head_dim = " + num(nv->value) +
+                   " * " + num(dk->value) + " * " + num(dv->value) + ", held in fp32");
+        r.note("linear_conv_state", num(conv) + " elements",
+               "derived as (2 * linear_num_key_heads * linear_key_head_dim + linear_num_value_heads * "
+               "linear_value_head_dim) * (linear_conv_kernel_dim - 1) = (2 * " +
+                   num(nk->value) + " * " + num(dk->value) + " + " + num(nv->value) + " * " + num(dv->value) +
+                   ") * " + num(kernel->value - 1) + ", held in the KV dtype");
+        linear = kvscope::linearLayer(recurrent, kvscope::DType::fp32, conv, std::nullopt);
+    }
+
+    // Gemma 3n: the last num_kv_shared_layers layers reuse earlier layers' K/V.
+    std::uint64_t shared_from = n_layers->value;
+    if (auto shared = r.number({L("num_kv_shared_layers")}, 0, n_layers->value - 1)) {
+        shared_from = n_layers->value - shared->value;
+        if (shared->value > 0) {
+            r.note("shared_layers", num(shared->value),
+                   shared->key + ": the last " + num(shared->value) + " layers reuse earlier layers' K/V");
+        }
+    }
+    if (r.failed()) return r.error();
+
+    for (std::uint64_t i = 0; i < n_layers->value; ++i) {
+        if (i >= shared_from) {
+            kvscope::appendLayers(model.layout, kvscope::sharedLayer());
+            continue;
+        }
+        switch ((*kinds)[i]) {
+        case Attn::Full: {
+            kvscope::LayerSpec full = attention;
+            full.window = 0;
+            kvscope::appendLayers(model.layout, full);
+            break;
+        }
+        case Attn::Sliding: {
+            kvscope::LayerSpec sliding = attention;
+            if (sliding.kind == kvscope::LayerKind::Full) sliding.kind = kvscope::LayerKind::Sliding;
+            sliding.window = window;
+            kvscope::appendLayers(model.layout, sliding);
+            break;
+        }
+        case Attn::Linear: kvscope::appendLayers(model.layout, linear); break;
+        }
+    }
+    if (auto e = kvscope::validateLayout(model.layout)) return *e;
+    {
+        std::string text;
+        const auto counts = kvscope::layerCountsByKind(model.layout);
+        for (kvscope::LayerKind kind : {kvscope::LayerKind::Sliding, kvscope::LayerKind::Linear,
+                                        kvscope::LayerKind::Mla, kvscope::LayerKind::Full,
+                                        kvscope::LayerKind::Shared}) {
+            const std::uint64_t n = counts[static_cast<std::size_t>(kind)];
+            if (n == 0) continue;
+            if (!text.empty()) text += " + ";
+            text += num(n) + " " + std::string(kvscope::layerKindName(kind));
+        }
+        r.restate("layers", text);
+    }
+
+    // Optional facts: defaults for the workload.
+    auto found_dtype = r.find(L("torch_dtype"));
+    if (!found_dtype) found_dtype = r.find(L("dtype"));  // transformers 4.56 renamed it
+    if (const auto &found = found_dtype) {
+        if (found->value.isString()) {
+            const std::string name = found->value.toString().left(64).toStdString();
+            model.torch_dtype = dtypeFromTorch(name);
+            if (model.torch_dtype) {
+                r.note("torch_dtype", std::string(kvscope::dtypeName(*model.torch_dtype)), found->key + " = " + name);
+            } else {
+                r.warn(found->key + " is \"" + name + "\": not a KV dtype KV Scope defaults to (float32, bfloat16, "
+                                                      "float16); pick one");
+            }
+        } else {
+            r.warn(found->key + " is " + typeName(found->value) + ", not a string: ignored");
+        }
+    }
+    if (auto max_pos = r.number({L("max_position_embeddings"), L("n_positions")}, 1, Limits::max_context_length)) {
+        model.max_position_embeddings = max_pos->value;
+        r.note("max_position_embeddings", num(max_pos->value), max_pos->key);
+    } else if (r.failed()) {
+        return r.error();
+    }
+
+    // The book's view, for the sliders.
+    model.shape.n_layers = static_cast<std::uint32_t>(n_layers->value);
+    model.shape.n_heads = heads;
+    model.shape.n_kv_groups = kv_heads == 0 ? 1 : heads / kv_heads;
+    const std::uint64_t emb = hidden ? hidden->value : std::uint64_t{heads} * std::max<std::uint32_t>(head_dim, 1);
+    model.shape.emb_dim = static_cast<std::uint32_t>(std::min<std::uint64_t>(emb, Limits::max_emb_dim));
+    model.shape.head_dim = std::nullopt;
+    if (head_dim != 0 && kvscope::headDim(model.shape) != head_dim) model.shape.head_dim = head_dim;
+    model.shape_is_exact = kvscope::layoutFromShape(model.shape) == model.layout;
+
+    model.provenance = r.takeProvenance();
+    model.warnings = r.takeWarnings();
+    return model;
+}
+
+}  // namespace
+
+kvscope::Result<ImportedModel> ConfigImporter::fromObject(const QJsonObject &config) { return interpret(config); }
+
+kvscope::Result<ImportedModel> ConfigImporter::fromJson(QByteArrayView json) {
+    if (json.size() > kMaxConfigBytes) {
+        return InputError{"config.json", "config.json is " + kvscope::formatThousands(static_cast<std::uint64_t>(
+                                                                   json.size())) +
+                                             " bytes; a model config is at most " +
+                                             kvscope::formatThousands(kMaxConfigBytes) + " bytes"};
+    }
+    QJsonParseError parse_error{};
+    // Qt's parser refuses nesting deeper than 1024 and reports it as an error,
+    // so '[[[[...' cannot exhaust the stack.
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &parse_error);
+    if (parse_error.error != QJsonParseError::NoError) {
+        return InputError{"config.json", "config.json is not valid JSON: " +
+                                             parse_error.errorString().toStdString() + " at byte " +
+                                             std::to_string(parse_error.offset)};
+    }
+    if (!doc.isObject()) {
+        return InputError{"config.json", "config.json must hold one JSON object ({...}), not a list or a value"};
+    }
+    return interpret(doc.object());
+}
+
+kvscope::Result<ImportedModel> ConfigImporter::fromFile(const QString &path) {
+    const QFileInfo info(path);
+    // Only regular files: a FIFO or a device could block or never end.
+    if (!info.exists()) return InputError{"config.json", "no such file: " + path.toStdString()};
+    if (!info.isFile()) return InputError{"config.json", path.toStdString() + " is not a regular file"};
+    if (info.size() > kMaxConfigBytes) {
+        return InputError{"config.json", path.toStdString() + " is " +
+                                             kvscope::formatThousands(static_cast<std::uint64_t>(info.size())) +
+                                             " bytes; a model config is at most " +
+                                             kvscope::formatThousands(kMaxConfigBytes) + " bytes"};
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return InputError{"config.json", "cannot read " + path.toStdString() + ": " + file.errorString().toStdString()};
+    }
+    // Read one byte past the limit so a file that grew since the check is still refused.
+    const QByteArray bytes = file.read(kMaxConfigBytes + 1);
+    return fromJson(bytes);
+}
