@@ -1,0 +1,77 @@
+#include "SliderSpinBox.h"
+
+#include <QHBoxLayout>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+#include <algorithm>
+
+#include "SpinBoxLocale.h"
+
+SliderSpinBox::SliderSpinBox(int minimum, int maximum, int sliderStep, QWidget *parent)
+    : QWidget(parent),
+      m_slider(new QSlider(Qt::Horizontal, this)),
+      m_spinBox(new QSpinBox(this)),
+      m_sliderStep(std::max(1, sliderStep)) {
+    m_slider->setRange(sliderPositionFor(minimum), maximum / m_sliderStep);
+    m_slider->setSingleStep(1);
+    m_slider->setPageStep(std::max(1, (m_slider->maximum() - m_slider->minimum()) / 16));
+
+    m_spinBox->setRange(minimum, maximum);
+    m_spinBox->setSingleStep(m_sliderStep);
+    m_spinBox->setAccelerated(true);
+    // Commit typed numbers on Enter or focus change: "32" must not pass through "3".
+    m_spinBox->setKeyboardTracking(false);
+    m_spinBox->setGroupSeparatorShown(true);
+    m_spinBox->setLocale(spinBoxLocale(m_spinBox->locale()));
+    m_spinBox->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_slider, 1);
+    layout->addWidget(m_spinBox);
+    // The spin box is where typing goes; the slider is next in the tab chain.
+    setFocusProxy(m_spinBox);
+    setTabOrder(m_slider, m_spinBox);
+
+    connect(m_slider, &QSlider::valueChanged, this, &SliderSpinBox::onSliderMoved);
+    connect(m_spinBox, &QSpinBox::valueChanged, this, &SliderSpinBox::onSpinBoxChanged);
+}
+
+SliderSpinBox::~SliderSpinBox() = default;
+
+int SliderSpinBox::value() const { return m_spinBox->value(); }
+
+void SliderSpinBox::setValue(int value) {
+    const QSignalBlocker blockSpin(m_spinBox);
+    const QSignalBlocker blockSlider(m_slider);
+    m_spinBox->setValue(value);
+    m_slider->setValue(sliderPositionFor(m_spinBox->value()));
+}
+
+void SliderSpinBox::setToolTip(const QString &text) {
+    QWidget::setToolTip(text);
+    m_slider->setToolTip(text);
+    m_spinBox->setToolTip(text);
+}
+
+int SliderSpinBox::sliderPositionFor(int value) const {
+    return (value + m_sliderStep / 2) / m_sliderStep;
+}
+
+void SliderSpinBox::onSliderMoved(int position) {
+    const int value = std::clamp(position * m_sliderStep, m_spinBox->minimum(), m_spinBox->maximum());
+    {
+        const QSignalBlocker block(m_spinBox);
+        m_spinBox->setValue(value);
+    }
+    Q_EMIT valueChanged(value);
+}
+
+void SliderSpinBox::onSpinBoxChanged(int value) {
+    {
+        const QSignalBlocker block(m_slider);
+        m_slider->setValue(sliderPositionFor(value));
+    }
+    Q_EMIT valueChanged(value);
+}

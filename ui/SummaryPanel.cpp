@@ -1,0 +1,144 @@
+#include "SummaryPanel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QEvent>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "ConfigModel.h"
+#include "kvscope/format.h"
+#include "kvscope/units.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString fromStd(const std::string &text) { return QString::fromStdString(text); }
+
+QString exactBytes(std::uint64_t bytes) {
+    return QObject::tr("%1 bytes").arg(fromStd(kvscope::formatThousands(bytes)));
+}
+
+}  // namespace
+
+SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
+    : QWidget(parent),
+      m_model(model),
+      m_numbers(new QWidget(this)),
+      m_error(new QLabel(this)),
+      m_copyButton(new QPushButton(tr("Co&py as text"), this)) {
+    auto *grid = new QGridLayout(m_numbers);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setHorizontalSpacing(12);
+    grid->setColumnStretch(1, 1);
+
+    m_headDim = addRow(tr("head_dim"), u"headDimValue"_s);
+    m_kvHeads = addRow(tr("K/V heads"), u"kvHeadsValue"_s);
+    m_mhaTotal = addRow(tr("MHA total KV cache"), u"mhaTotalValue"_s);
+    m_gqaTotal = addRow(tr("GQA total KV cache"), u"gqaTotalValue"_s);
+    m_ratio = addRow(tr("Ratio (MHA / GQA)"), u"ratioValue"_s);
+    m_savings = addRow(tr("Savings (GQA vs MHA)"), u"savingsValue"_s);
+    m_perToken = addRow(tr("Per token (all layers)"), u"perTokenValue"_s);
+
+    // Totals stand out: they are what the user came for.
+    for (QLabel *label : {m_mhaTotal, m_gqaTotal, m_savings}) {
+        QFont font = label->font();
+        font.setBold(true);
+        label->setFont(font);
+    }
+
+    m_error->setObjectName(u"errorMessage"_s);
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->hide();
+
+    m_copyButton->setObjectName(u"copyReport"_s);
+    m_copyButton->setToolTip(tr("Copy the book's report for this configuration to the clipboard."));
+    connect(m_copyButton, &QPushButton::clicked, this, &SummaryPanel::copyReport);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_copyButton);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_numbers);
+    layout->addWidget(m_error);
+    layout->addLayout(buttons);
+
+    updateErrorColor();
+    connect(model, &ConfigModel::estimateChanged, this, &SummaryPanel::refresh);
+    refresh();
+}
+
+SummaryPanel::~SummaryPanel() = default;
+
+QLabel *SummaryPanel::addRow(const QString &name, const QString &objectName) {
+    auto *grid = static_cast<QGridLayout *>(m_numbers->layout());
+    const int row = grid->rowCount();
+    auto *nameLabel = new QLabel(name + u':', m_numbers);
+    auto *value = new QLabel(m_numbers);
+    value->setObjectName(objectName);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    grid->addWidget(nameLabel, row, 0);
+    grid->addWidget(value, row, 1);
+    m_names.append(nameLabel);
+    m_values.append(value);
+    return value;
+}
+
+void SummaryPanel::refresh() {
+    const auto &result = m_model->estimate();
+    m_numbers->setVisible(result.ok());
+    m_error->setVisible(!result.ok());
+    if (!result.ok()) {
+        m_error->setText(tr("⚠ No estimate for this configuration: %1")
+                             .arg(fromStd(result.error().message)));
+        return;
+    }
+    const kvscope::KvEstimate &e = *result;
+    const kvscope::ByteUnit unit = m_model->byteUnit();
+    auto bytes = [unit](std::uint64_t value) { return fromStd(kvscope::formatBytes(value, unit)); };
+
+    m_headDim->setText(m_model->explicitHeadDim() > 0
+                           ? tr("%1 (explicit)").arg(e.head_dim)
+                           : tr("%1 = ceil(%2 / %3)").arg(e.head_dim).arg(m_model->embDim()).arg(m_model->nHeads()));
+    m_kvHeads->setText(tr("MHA %1 · GQA %2").arg(e.n_kv_heads_mha).arg(e.n_kv_heads_gqa));
+    m_mhaTotal->setText(bytes(e.mha_bytes));
+    m_mhaTotal->setToolTip(exactBytes(e.mha_bytes));
+    m_gqaTotal->setText(bytes(e.gqa_bytes));
+    m_gqaTotal->setToolTip(exactBytes(e.gqa_bytes));
+    m_ratio->setText(fromStd(kvscope::formatFixed2(e.ratio)) + u'×');
+    m_savings->setText(fromStd(kvscope::formatFixed2(e.savings_percent)) + u'%');
+    m_perToken->setText(tr("MHA %1 · GQA %2").arg(bytes(e.mha_bytes_per_token), bytes(e.gqa_bytes_per_token)));
+    m_perToken->setToolTip(tr("One token of one sequence across all layers: MHA %1, GQA %2")
+                               .arg(exactBytes(e.mha_bytes_per_token), exactBytes(e.gqa_bytes_per_token)));
+}
+
+QString SummaryPanel::displayedText() const {
+    if (!m_model->estimate().ok()) return m_error->text();
+    QStringList lines;
+    for (qsizetype i = 0; i < m_names.size(); ++i) lines.append(m_names.at(i)->text() + u' ' + m_values.at(i)->text());
+    return lines.join(u'\n');
+}
+
+void SummaryPanel::copyReport() { QApplication::clipboard()->setText(m_model->bookReport()); }
+
+void SummaryPanel::changeEvent(QEvent *event) {
+    if (event->type() == QEvent::PaletteChange) updateErrorColor();
+    QWidget::changeEvent(event);
+}
+
+void SummaryPanel::updateErrorColor() {
+    // A red that reads on light and on dark windows.
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    QPalette errorPalette = m_error->palette();
+    errorPalette.setColor(QPalette::WindowText, dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x1c, 0x1c));
+    m_error->setPalette(errorPalette);
+    QFont font = m_error->font();
+    font.setBold(true);
+    m_error->setFont(font);
+}
