@@ -1,0 +1,401 @@
+#include "ChartExporter.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QImage>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <QTextStream>
+#include <memory>
+
+#include "ConfigModel.h"
+#include "ContextChart.h"
+#include "GroupsChart.h"
+#include "kvscope/dtype.h"
+#include "kvscope/format.h"
+#include "kvscope/units.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString quoted(const QString &path) { return u"\""_s + QDir::toNativeSeparators(path) + u"\""_s; }
+
+QString number(std::uint64_t value) { return QString::number(static_cast<qulonglong>(value)); }
+
+QString bytesText(std::uint64_t bytes, kvscope::ByteUnit unit) {
+    return QString::fromStdString(kvscope::formatBytes(bytes, unit));
+}
+
+// Vector text in points: fonts by pixel size, since painter units are points.
+QFont reportFont(int size, bool bold = false) {
+    QFont font;
+    font.setPixelSize(size);
+    font.setBold(bold);
+    return font;
+}
+
+// Two-column key/value table; returns its height.
+qreal drawTable(QPainter *painter, const QRectF &box, const QString &heading,
+                const QList<std::pair<QString, QString>> &rows) {
+    const qreal rowHeight = 15.0;
+    painter->setFont(reportFont(11, true));
+    painter->setPen(Qt::black);
+    painter->drawText(QRectF(box.left(), box.top(), box.width(), rowHeight + 2), Qt::AlignLeft | Qt::AlignVCenter,
+                      heading);
+    qreal y = box.top() + rowHeight + 4;
+    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
+    painter->drawLine(QPointF(box.left(), y - 1), QPointF(box.right(), y - 1));
+    const qreal keyWidth = box.width() * 0.48;
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (i % 2 == 1) painter->fillRect(QRectF(box.left(), y, box.width(), rowHeight), QColor(0xf2, 0xf4, 0xf7));
+        painter->setPen(QColor(0x30, 0x30, 0x30));
+        painter->setFont(reportFont(9));
+        painter->drawText(QRectF(box.left() + 4, y, keyWidth - 4, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,
+                          rows[i].first);
+        painter->setPen(Qt::black);
+        painter->drawText(QRectF(box.left() + keyWidth, y, box.width() - keyWidth - 4, rowHeight),
+                          Qt::AlignRight | Qt::AlignVCenter, rows[i].second);
+        y += rowHeight;
+    }
+    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
+    painter->drawLine(QPointF(box.left(), y), QPointF(box.right(), y));
+    return y - box.top();
+}
+
+// A table with a header row; every column right-aligned but the first. Returns its height.
+qreal drawGrid(QPainter *painter, const QRectF &box, const QString &heading, const QStringList &headers,
+               const QList<QStringList> &rows) {
+    const qreal rowHeight = 13.0;
+    painter->setFont(reportFont(11, true));
+    painter->setPen(Qt::black);
+    painter->drawText(QRectF(box.left(), box.top(), box.width(), rowHeight + 4), Qt::AlignLeft | Qt::AlignVCenter,
+                      heading);
+    qreal y = box.top() + rowHeight + 6;
+    const qreal columnWidth = box.width() / std::max<qsizetype>(headers.size(), 1);
+    auto drawRow = [&](const QStringList &cells, bool bold) {
+        painter->setFont(reportFont(8, bold));
+        painter->setPen(Qt::black);
+        for (qsizetype c = 0; c < cells.size(); ++c) {
+            const QRectF cell(box.left() + c * columnWidth + 4, y, columnWidth - 8, rowHeight);
+            painter->drawText(cell, (c == 0 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter | Qt::TextDontClip,
+                              cells[c]);
+        }
+        y += rowHeight;
+    };
+    drawRow(headers, true);
+    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
+    painter->drawLine(QPointF(box.left(), y), QPointF(box.right(), y));
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        if (r % 2 == 1) painter->fillRect(QRectF(box.left(), y, box.width(), rowHeight), QColor(0xf2, 0xf4, 0xf7));
+        drawRow(rows[r], false);
+    }
+    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
+    painter->drawLine(QPointF(box.left(), y), QPointF(box.right(), y));
+    return y - box.top();
+}
+
+}  // namespace
+
+ChartExporter::ChartExporter(const ConfigModel *model) : m_model(model) {}
+
+std::optional<ExportFormat> ChartExporter::formatForPath(const QString &path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"pdf") return ExportFormat::Pdf;
+    if (suffix == u"svg") return ExportFormat::Svg;
+    if (suffix == u"png") return ExportFormat::Png;
+    if (suffix == u"csv") return ExportFormat::Csv;
+    return std::nullopt;
+}
+
+QString ChartExporter::allowedExtensions() { return u".pdf, .svg, .png or .csv"_s; }
+
+QString ChartExporter::documentTitle(ChartKind kind) const {
+    // A throwaway chart: its title is the one the figure shows.
+    QGraphicsScene scene;
+    KvChart *chart = kind == ChartKind::Context ? static_cast<KvChart *>(new ContextChart(m_model))
+                                                : static_cast<KvChart *>(new GroupsChart(m_model));
+    scene.addItem(chart);
+    return chart->documentTitle();
+}
+
+std::optional<QString> ChartExporter::configError() const {
+    const auto &estimate = m_model->estimate();
+    if (!estimate) return QString::fromStdString(estimate.error().message);
+    const auto &context = m_model->contextPoints();
+    if (!context) return QString::fromStdString(context.error().message);
+    const auto &groups = m_model->groupPoints();
+    if (!groups) return QString::fromStdString(groups.error().message);
+    return std::nullopt;
+}
+
+std::optional<QString> ChartExporter::csv(ChartKind kind) const {
+    if (configError()) return std::nullopt;
+    QString text;
+    if (kind == ChartKind::Context) {
+        const QList<int> extra = m_model->extraGroups();
+        text += u"context_length,mha_bytes,gqa_bytes"_s;
+        for (int g : extra) text += u",gqa_g%1_bytes"_s.arg(g);
+        text += u'\n';
+        for (const auto &p : *m_model->contextPoints()) {
+            text += number(p.context_length) + u',' + number(p.mha_bytes) + u',' + number(p.gqa_bytes);
+            for (std::uint64_t bytes : p.extra_gqa_bytes) text += u',' + number(bytes);
+            text += u'\n';
+        }
+    } else {
+        text += u"n_kv_groups,n_kv_heads,gqa_bytes,savings_percent\n"_s;
+        for (const auto &p : *m_model->groupPoints()) {
+            // Shortest text that reads back as the same double.
+            text += number(p.n_kv_groups) + u',' + number(p.n_kv_heads) + u',' + number(p.gqa_bytes) + u',' +
+                    QString::number(p.savings_percent, 'g', QLocale::FloatingPointShortest) + u'\n';
+        }
+    }
+    return text;
+}
+
+std::optional<QString> ChartExporter::exportChart(ChartKind kind, const QString &path,
+                                                  const ExportOptions &options) const {
+    const auto format = formatForPath(path);
+    if (!format) {
+        const QString suffix = QFileInfo(path).suffix();
+        return u"Cannot export to %1: %2; use %3."_s.arg(
+            quoted(path),
+            suffix.isEmpty() ? u"the file name has no extension"_s : u"unknown extension \".%1\""_s.arg(suffix),
+            allowedExtensions());
+    }
+    if (const auto error = configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
+    QSizeF size = options.chartSize;
+    if (!(size.width() >= 100 && size.height() >= 80)) size = ExportOptions{}.chartSize;
+    const double scale = options.pngScale > 0 && options.pngScale <= 16 ? options.pngScale : 2.0;
+
+    return writeAtomically(path, [&](QIODevice *device) -> std::optional<QString> {
+        switch (*format) {
+        case ExportFormat::Pdf: return writePdf(kind, device, size);
+        case ExportFormat::Svg: return writeSvg(kind, device, size);
+        case ExportFormat::Png: return writePng(kind, device, size, scale);
+        case ExportFormat::Csv: {
+            const QByteArray bytes = csv(kind).value_or(QString()).toUtf8();
+            if (device->write(bytes) != bytes.size()) return device->errorString();
+            return std::nullopt;
+        }
+        }
+        return std::nullopt;
+    });
+}
+
+std::optional<QString> ChartExporter::exportReport(const QString &path) const {
+    if (formatForPath(path) != ExportFormat::Pdf)
+        return u"Cannot write the report to %1: the report is a PDF; use the .pdf extension."_s.arg(quoted(path));
+    if (const auto error = configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
+    return writeAtomically(path, [this](QIODevice *device) { return writeReport(device); });
+}
+
+std::optional<QString> ChartExporter::writeAtomically(const QString &path, const Writer &write) {
+    const QFileInfo info(path);
+    if (info.isDir()) return u"Cannot write %1: it is a folder."_s.arg(quoted(path));
+    if (!info.absoluteDir().exists())
+        return u"Cannot write %1: the folder %2 does not exist."_s.arg(quoted(path), quoted(info.absolutePath()));
+    // QSaveFile writes a temporary file beside the target and renames it on
+    // commit, so a failure anywhere leaves the old file as it was.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
+    if (const auto error = write(&file)) {
+        file.cancelWriting();
+        return u"Cannot write %1: %2."_s.arg(quoted(path), *error);
+    }
+    if (!file.commit()) return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
+    return std::nullopt;
+}
+
+void ChartExporter::renderChart(ChartKind kind, QPainter *painter, const QRectF &target) const {
+    // The chart is laid out at the target's size in points, so fonts keep
+    // their point sizes and nothing is scaled or elided.
+    QGraphicsScene scene;
+    KvChart *chart = kind == ChartKind::Context ? static_cast<KvChart *>(new ContextChart(m_model))
+                                                : static_cast<KvChart *>(new GroupsChart(m_model));
+    scene.addItem(chart);  // the scene owns the chart
+    chart->setLook(ChartLook::Print);
+    const QRectF source(QPointF(0, 0), target.size());
+    chart->setGeometry(source);
+    chart->refresh();
+    // Lay out now (normally posted to the event loop); twice, since the tick
+    // labels chosen for the first plot area can change it.
+    chart->layout()->activate();
+    chart->layout()->invalidate();
+    chart->layout()->activate();
+    scene.setSceneRect(source);
+    scene.render(painter, target, source, Qt::IgnoreAspectRatio);
+}
+
+std::optional<QString> ChartExporter::writePdf(ChartKind kind, QIODevice *device, const QSizeF &size) const {
+    QPdfWriter writer(device);
+    writer.setTitle(documentTitle(kind));
+    writer.setCreator(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
+    // The page is the figure, as matplotlib's savefig makes it: ready to place in a report.
+    writer.setPageLayout(QPageLayout(QPageSize(size, QPageSize::Point, QString(), QPageSize::ExactMatch),
+                                     QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
+    QPainter painter;
+    if (!painter.begin(&writer)) return u"cannot start the PDF"_s;
+    const double toDevice = writer.resolution() / 72.0;
+    painter.scale(toDevice, toDevice);  // painter units are points from here on
+    renderChart(kind, &painter, QRectF(QPointF(0, 0), size));
+    if (!painter.end()) return u"cannot finish the PDF"_s;
+    return std::nullopt;
+}
+
+std::optional<QString> ChartExporter::writeSvg(ChartKind kind, QIODevice *device, const QSizeF &size) const {
+    QSvgGenerator generator;
+    generator.setOutputDevice(device);
+    generator.setResolution(72);  // one SVG unit per point
+    generator.setSize(size.toSize());
+    generator.setViewBox(QRectF(QPointF(0, 0), size));
+    generator.setTitle(documentTitle(kind));
+    generator.setDescription(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION) + u": "_s + documentTitle(kind));
+    QPainter painter;
+    if (!painter.begin(&generator)) return u"cannot start the SVG"_s;
+    renderChart(kind, &painter, QRectF(QPointF(0, 0), size));
+    if (!painter.end()) return u"cannot finish the SVG"_s;
+    return std::nullopt;
+}
+
+std::optional<QString> ChartExporter::writePng(ChartKind kind, QIODevice *device, const QSizeF &size,
+                                               double scale) const {
+    QImage image(qRound(size.width() * scale), qRound(size.height() * scale), QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull()) return u"the image is too large"_s;
+    image.fill(Qt::white);
+    // 72 dpi per point: the PNG prints at the same physical size as the PDF.
+    const int dotsPerMeter = qRound(72.0 * scale / 0.0254);
+    image.setDotsPerMeterX(dotsPerMeter);
+    image.setDotsPerMeterY(dotsPerMeter);
+    image.setText(u"Title"_s, documentTitle(kind));
+    image.setText(u"Software"_s, u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
+    {
+        QPainter painter(&image);
+        painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+        painter.scale(scale, scale);
+        renderChart(kind, &painter, QRectF(QPointF(0, 0), size));
+    }
+    if (!image.save(device, "PNG")) return device->errorString().isEmpty() ? u"cannot encode the PNG"_s
+                                                                           : device->errorString();
+    return std::nullopt;
+}
+
+std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
+    const kvscope::KvEstimate &e = *m_model->estimate();
+    const kvscope::ModelShape shape = m_model->shape();
+    const kvscope::Workload workload = m_model->workload();
+    const kvscope::ByteUnit unit = m_model->byteUnit();
+
+    const QString config = u"n_heads=%1, emb_dim=%2, n_layers=%3, batch=%4, n_kv_groups=%5, context=%6, dtype=%7"_s
+                               .arg(m_model->nHeads())
+                               .arg(m_model->embDim())
+                               .arg(m_model->nLayers())
+                               .arg(m_model->batchSize())
+                               .arg(m_model->nKvGroups())
+                               .arg(m_model->contextLength())
+                               .arg(m_model->dtype());
+    QPdfWriter writer(device);
+    writer.setTitle(u"KV Scope report (%1)"_s.arg(config));
+    writer.setCreator(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
+    const QMarginsF margins(42, 42, 42, 42);
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, margins, QPageLayout::Point));
+
+    QPainter painter;
+    if (!painter.begin(&writer)) return u"cannot start the PDF"_s;
+    const double toDevice = writer.resolution() / 72.0;
+    painter.scale(toDevice, toDevice);
+    // The painter's origin is the content rect's corner; work in points.
+    const QRectF page(QPointF(0, 0), QPageSize(QPageSize::A4).sizePoints() -
+                                         QSizeF(margins.left() + margins.right(), margins.top() + margins.bottom()));
+
+    qreal y = 0;
+    painter.setPen(Qt::black);
+    painter.setFont(reportFont(16, true));
+    painter.drawText(QRectF(0, y, page.width(), 22), Qt::AlignLeft | Qt::AlignVCenter, u"KV-cache report"_s);
+    y += 24;
+    painter.setFont(reportFont(9));
+    painter.setPen(QColor(0x40, 0x40, 0x40));
+    painter.drawText(QRectF(0, y, page.width(), 14), Qt::AlignLeft | Qt::AlignVCenter, u"("_s + config + u")"_s);
+    y += 24;
+
+    const QString bpe = QString::fromStdString(kvscope::bytesPerElemText(workload.dtype));
+    QList<std::pair<QString, QString>> configRows{
+        {u"context_length"_s, QString::number(m_model->contextLength())},
+        {u"emb_dim"_s, QString::number(shape.emb_dim)},
+        {u"n_heads"_s, QString::number(shape.n_heads)},
+        {u"n_layers"_s, QString::number(shape.n_layers)},
+        {u"n_kv_groups"_s, QString::number(shape.n_kv_groups)},
+        {u"batch_size"_s, QString::number(workload.batch_size)},
+        {u"dtype"_s, m_model->dtype() + u" ("_s + bpe + u" Bytes/elem)"_s},
+        {u"head_dim"_s, QString::number(e.head_dim) + (shape.head_dim ? u" (explicit)"_s : QString())},
+    };
+    QList<std::pair<QString, QString>> totalRows{
+        {u"MHA K/V heads"_s, QString::number(e.n_kv_heads_mha)},
+        {u"GQA K/V heads"_s, QString::number(e.n_kv_heads_gqa)},
+        {u"MHA total KV cache"_s, bytesText(e.mha_bytes, unit)},
+        {u"GQA total KV cache"_s, bytesText(e.gqa_bytes, unit)},
+        {u"Ratio (MHA / GQA)"_s, QString::fromStdString(kvscope::formatFixed2(e.ratio)) + u"x"_s},
+        {u"Savings (GQA vs MHA)"_s, QString::fromStdString(kvscope::formatFixed2(e.savings_percent)) + u"%"_s},
+        {u"MHA bytes per token"_s, QString::fromStdString(kvscope::formatThousands(e.mha_bytes_per_token))},
+        {u"GQA bytes per token"_s, QString::fromStdString(kvscope::formatThousands(e.gqa_bytes_per_token))},
+    };
+    const qreal gap = 24;
+    const qreal column = (page.width() - gap) / 2;
+    const qreal h1 = drawTable(&painter, QRectF(0, y, column, 0), u"Configuration"_s, configRows);
+    const qreal h2 = drawTable(&painter, QRectF(column + gap, y, column, 0), u"KV-cache totals across all layers"_s,
+                               totalRows);
+    y += std::max(h1, h2) + 10;
+    painter.setFont(reportFont(8));
+    painter.setPen(QColor(0x50, 0x50, 0x50));
+    painter.drawText(QRectF(0, y, page.width(), 24), Qt::AlignLeft | Qt::TextWordWrap,
+                     u"Exact totals: MHA %1 bytes, GQA %2 bytes. %3 = 10^9 bytes as in the book; bytes per token "
+                     "count one sequence across all layers."_s
+                         .arg(QString::fromStdString(kvscope::formatThousands(e.mha_bytes)),
+                              QString::fromStdString(kvscope::formatThousands(e.gqa_bytes)),
+                              unit == kvscope::ByteUnit::Binary ? u"GiB = 2^30 bytes; GB"_s : u"GB"_s));
+    y += 34;
+
+    // Each chart fills the content width at the figure's aspect ratio.
+    const QSizeF figure = ExportOptions{}.chartSize;
+    const QSizeF chartSize(page.width(), page.width() * figure.height() / figure.width());
+    renderChart(ChartKind::Context, &painter, QRectF(QPointF(0, y), chartSize));
+    if (y + chartSize.height() * 2 + 12 > page.height()) {
+        if (!writer.newPage()) return u"cannot add a page to the PDF"_s;
+        y = 0;
+    } else {
+        y += chartSize.height() + 12;
+    }
+    renderChart(ChartKind::Groups, &painter, QRectF(QPointF(0, y), chartSize));
+    y += chartSize.height() + 16;
+
+    // The numbers behind the context chart, for readers who want values, not pixels.
+    const auto &sweep = *m_model->contextPoints();
+    const QList<int> extra = m_model->extraGroups();
+    QStringList headers{u"context_length"_s, u"MHA"_s, u"GQA g=%1"_s.arg(shape.n_kv_groups)};
+    for (int g : extra) headers.append(u"GQA g=%1"_s.arg(g));
+    if (headers.size() > 7) headers = headers.mid(0, 7);  // the page holds four extra columns
+    QList<QStringList> rows;
+    for (const auto &p : sweep) {
+        QStringList row{QString::fromStdString(kvscope::formatThousands(p.context_length)), bytesText(p.mha_bytes, unit),
+                        bytesText(p.gqa_bytes, unit)};
+        for (std::size_t i = 0; i < p.extra_gqa_bytes.size() && row.size() < headers.size(); ++i)
+            row.append(bytesText(p.extra_gqa_bytes[i], unit));
+        rows.append(row);
+    }
+    const qreal tableHeight = 13.0 * (rows.size() + 2) + 8;
+    if (y + tableHeight > page.height()) {
+        if (!writer.newPage()) return u"cannot add a page to the PDF"_s;
+        y = 0;
+    }
+    drawGrid(&painter, QRectF(0, y, page.width(), 0), u"KV cache by context length (g = n_kv_groups, current %1; batch %2, %3)"_s
+                 .arg(shape.n_kv_groups).arg(workload.batch_size).arg(m_model->dtype()), headers, rows);
+    if (!painter.end()) return u"cannot finish the PDF"_s;
+    return std::nullopt;
+}

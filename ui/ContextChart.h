@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QMap>
+#include <cstdint>
+#include <vector>
+
+#include "KvChart.h"
+#include "kvscope/sweep.h"
+#include "kvscope/units.h"
+
+class QCategoryAxis;
+class QLineSeries;
+class QLogValueAxis;
+class QScatterSeries;
+class QValueAxis;
+
+// "KV-cache vs Context Length": MHA, the current GQA setting and any extra
+// GQA curves over the model's chart context lengths on a log2 x axis, with
+// the current context marked.
+class ContextChart : public KvChart {
+    Q_OBJECT
+public:
+    explicit ContextChart(const ConfigModel *model, QGraphicsItem *parent = nullptr);
+    ~ContextChart() override;
+
+    // Legend names, as the seed and the book's later figure spell them.
+    static QString mhaName();
+    static QString gqaName(int groups);
+    static QString extraName(int groups, double compression);
+    static QString currentName(std::uint64_t context);
+
+    QString yUnit() const { return m_unitName; }  // "GB", "GiB", "MB", ...
+    QStringList xTickLabels() const;               // "256", "1K", ... as drawn
+    QList<int> extraGroupsShown() const { return m_extras.keys(); }
+
+protected:
+    QString updateSeries() override;
+    QString headlineText() const override;
+    QString configText() const override;
+    QString describe(const QXYSeries *series, const QPointF &point) const override;
+    void styleSeries() override;
+    Qt::Alignment legendCorner() const override { return Qt::AlignTop | Qt::AlignLeft; }
+    void plotAreaResized() override;
+
+private:
+    QLineSeries *makeLine(const QString &name);
+    void syncExtraSeries(const QList<int> &groups);
+    void updateXTicks(bool force);
+
+    QLogValueAxis *m_xLog = nullptr;      // maps the data; hidden
+    QCategoryAxis *m_xLabels = nullptr;   // draws "256", "1K", ... on log2 positions
+    QValueAxis *m_y = nullptr;
+    QLineSeries *m_mha = nullptr;
+    QLineSeries *m_gqa = nullptr;
+    QLineSeries *m_currentLine = nullptr;
+    QScatterSeries *m_currentPoints = nullptr;
+    QMap<int, QLineSeries *> m_extras;
+
+    std::vector<kvscope::ContextPoint> m_points;
+    std::vector<std::uint32_t> m_pointGroups;  // extra group count per extra_gqa_bytes column
+    kvscope::ScaledUnit m_unit;
+    QString m_unitName;
+    double m_minExp = 8;   // log2 of the first and last context length
+    double m_maxExp = 17;
+    int m_tickStep = 0;    // label every m_tickStep-th power of two
+    int m_groups = 0;
+};

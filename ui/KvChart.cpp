@@ -1,0 +1,258 @@
+#include "KvChart.h"
+
+#include <QAbstractAxis>
+#include <QGraphicsLayout>
+#include <QGraphicsTextItem>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QTextDocument>
+#include <QTextOption>
+#include <QXYSeries>
+#include <array>
+#include <cmath>
+
+#include "ConfigModel.h"
+#include "kvscope/format.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Point sizes of the print look (1 scene unit = 1 pt in every export).
+constexpr int kPrintTitle = 11;
+constexpr int kPrintSubtitle = 9;
+constexpr int kPrintLabel = 10;
+constexpr int kPrintTick = 9;
+constexpr int kPrintLegend = 9;
+
+QFont sizedFont(const QFont &base, qreal size, bool pixels, bool bold = false) {
+    QFont font = base;
+    if (pixels)
+        font.setPixelSize(qRound(size));
+    else
+        font.setPointSizeF(size);
+    font.setBold(bold);
+    return font;
+}
+
+QString cssSize(const QFont &font) {
+    return font.pixelSize() > 0 ? QString::number(font.pixelSize()) + u"px"_s
+                                : QString::number(font.pointSizeF()) + u"pt"_s;
+}
+
+}  // namespace
+
+KvChart::KvChart(const ConfigModel *model, QGraphicsItem *parent) : QChart(parent), m_model(model) {
+    m_errorItem = new QGraphicsTextItem(this);
+    m_errorItem->setVisible(false);
+    m_errorItem->setZValue(10);
+    legend()->setShowToolTips(false);
+    connect(this, &QChart::plotAreaChanged, this, [this] {
+        plotAreaResized();
+        placeLegend();
+        placeError();
+    });
+}
+
+KvChart::~KvChart() = default;
+
+void KvChart::refresh() {
+    const QString error = updateSeries();
+    if (error != m_errorText || m_errorItem->isVisible() != !error.isEmpty()) {
+        m_errorText = error;
+        m_errorItem->setPlainText(error);
+        m_errorItem->setVisible(!error.isEmpty());
+        showData(error.isEmpty());
+    }
+    applyTitle();
+    placeLegend();
+    placeError();
+}
+
+void KvChart::showData(bool visible) {
+    const auto all = series();
+    for (QAbstractSeries *s : all) s->setVisible(visible);
+    const auto axesList = axes();
+    for (QAbstractAxis *axis : axesList) {
+        // Hidden helper axes stay hidden.
+        if (axis->property("kvscopeHelper").toBool()) continue;
+        axis->setVisible(visible);
+    }
+    legend()->setVisible(visible);
+}
+
+void KvChart::setLook(ChartLook look, const QFont &base) {
+    m_look = look;
+    // The theme resets colours and fonts of everything; ours are applied after.
+    setTheme(look == ChartLook::Dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    const bool pixels = look == ChartLook::Print;
+    const QFont family = pixels ? QFont() : base;
+    const qreal size = pixels ? kPrintLabel : (base.pointSizeF() > 0 ? base.pointSizeF() : 10.0);
+    m_titleFont = sizedFont(family, pixels ? kPrintTitle : size + 1, pixels, true);
+    m_subtitleFont = sizedFont(family, pixels ? kPrintSubtitle : size - 1, pixels);
+    m_labelFont = sizedFont(family, pixels ? kPrintLabel : size, pixels);
+    m_tickFont = sizedFont(family, pixels ? kPrintTick : size - 1, pixels);
+    m_legendFont = sizedFont(family, pixels ? kPrintLegend : size - 1, pixels);
+
+    setDropShadowEnabled(false);
+    setBackgroundRoundness(0);
+    setAnimationOptions(QChart::NoAnimation);
+    if (look != ChartLook::Dark) {
+        setBackgroundBrush(Qt::white);
+        setBackgroundPen(Qt::NoPen);
+        setPlotAreaBackgroundVisible(false);
+    }
+    // Tight margins: the figure's whitespace is the layout's, as in matplotlib's tight_layout.
+    setMargins(QMargins(6, 4, 10, 4));
+    setTitleFont(m_titleFont);
+    setTitleBrush(textColor());
+
+    QLegend *lg = legend();
+    lg->setFont(m_legendFont);
+    lg->setLabelColor(textColor());
+    lg->setBackgroundVisible(true);
+    QColor legendFill = look == ChartLook::Dark ? QColor(0x2a, 0x2a, 0x32) : QColor(Qt::white);
+    legendFill.setAlphaF(0.85);
+    lg->setBrush(legendFill);
+    lg->setPen(QPen(look == ChartLook::Dark ? QColor(0x60, 0x60, 0x68) : QColor(0xcc, 0xcc, 0xcc), 0.8));
+    lg->setMarkerShape(QLegend::MarkerShapeFromSeries);
+    // Qt's default 9 pt padding makes a roomy box; matplotlib's is snug.
+    if (lg->layout()) lg->layout()->setContentsMargins(4, 2, 6, 2);
+
+    const auto axesList = axes();
+    for (QAbstractAxis *axis : axesList) styleAxisFonts(axis);
+
+    m_errorItem->setFont(m_labelFont);
+    m_errorItem->setDefaultTextColor(look == ChartLook::Dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x00, 0x20));
+
+    styleSeries();
+    applyTitle();
+    placeLegend();
+    placeError();
+}
+
+void KvChart::styleAxisFonts(QAbstractAxis *axis) const {
+    axis->setTitleFont(m_labelFont);
+    axis->setLabelsFont(m_tickFont);
+    axis->setTitleBrush(textColor());
+    axis->setLabelsBrush(textColor());
+    axis->setLabelsColor(textColor());
+    QPen line(textColor(), 0.8);
+    axis->setLinePen(line);
+    QPen grid(gridColor(), 0.6);
+    axis->setGridLinePen(grid);
+    axis->setShadesVisible(false);
+}
+
+void KvChart::styleLine(QXYSeries *series, const QColor &color, qreal width, Qt::PenStyle style) const {
+    QPen pen(color, width, style);
+    pen.setCapStyle(Qt::RoundCap);
+    pen.setJoinStyle(Qt::RoundJoin);
+    series->setPen(pen);
+    series->setColor(color);
+    series->setMarkerSize(isPrint() ? 3.2 : 4.0);  // a radius for line series: the seed's 6 pt dots
+}
+
+QColor KvChart::textColor() const {
+    return m_look == ChartLook::Dark ? QColor(0xe8, 0xe8, 0xec) : QColor(Qt::black);
+}
+
+QColor KvChart::gridColor() const {
+    return m_look == ChartLook::Dark ? QColor(0x4a, 0x4a, 0x55) : QColor(0xd0, 0xd0, 0xd0);
+}
+
+QColor KvChart::seriesColor(int index) {
+    static constexpr std::array<QRgb, 10> kCycle{0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+                                                 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+    return QColor::fromRgb(kCycle[static_cast<std::size_t>(index) % kCycle.size()]);
+}
+
+QString KvChart::thousands(std::uint64_t bytes) {
+    return QString::fromStdString(kvscope::formatThousands(bytes));
+}
+
+QString KvChart::headline() const { return headlineText(); }
+QString KvChart::configLine() const { return configText(); }
+QString KvChart::documentTitle() const { return headlineText() + u' ' + configText(); }
+
+void KvChart::applyTitle() {
+    // Two lines like the seed's figure: the figure's name, then its configuration, smaller.
+    setTitle(u"<center>"_s + headlineText().toHtmlEscaped() + u"<br><span style=\"font-weight:normal; font-size:"_s +
+             cssSize(m_subtitleFont) + u"\">"_s + configText().toHtmlEscaped() + u"</span></center>"_s);
+}
+
+void KvChart::adopt(QXYSeries *series) {
+    connect(series, &QXYSeries::hovered, this, [this, series](const QPointF &point, bool state) {
+        Q_EMIT pointHovered(state ? describe(series, point) : QString());
+    });
+}
+
+QStringList KvChart::seriesNames() const {
+    QStringList names;
+    const auto all = series();
+    for (QAbstractSeries *s : all) {
+        if (!s->name().isEmpty()) names.append(s->name());
+    }
+    return names;
+}
+
+QList<QPointF> KvChart::seriesPoints(const QString &name) const {
+    const auto all = series();
+    for (QAbstractSeries *s : all) {
+        if (s->name() == name) {
+            if (auto *xy = qobject_cast<QXYSeries *>(s)) return xy->points();
+        }
+    }
+    return {};
+}
+
+QString KvChart::describePoint(const QString &seriesName, const QPointF &point) const {
+    const auto all = series();
+    for (QAbstractSeries *s : all) {
+        if (s->name() == seriesName) {
+            if (auto *xy = qobject_cast<QXYSeries *>(s)) return describe(xy, point);
+        }
+    }
+    return {};
+}
+
+void KvChart::placeLegend() {
+    if (m_placingLegend) return;
+    m_placingLegend = true;
+    QLegend *lg = legend();
+    // Inside the plot area like matplotlib's legend, one entry per row
+    // (a detached legend aligned left stacks its entries).
+    lg->setAlignment(Qt::AlignLeft);
+    if (lg->isAttachedToChart()) lg->detachFromChart();
+    // The legend's own size hint covers one entry; the box must hold every
+    // visible one, or the detached layout starts a second column.
+    int visible = 0;
+    const auto markers = lg->markers();
+    for (QLegendMarker *marker : markers) {
+        if (marker->isVisible()) ++visible;
+    }
+    qreal left = 0, top = 0, right = 0, bottom = 0;
+    if (lg->layout()) lg->layout()->getContentsMargins(&left, &top, &right, &bottom);
+    const QSizeF hint = lg->effectiveSizeHint(Qt::PreferredSize);
+    const qreal rowHeight = hint.height() - top - bottom;
+    const QSizeF size(std::ceil(hint.width()) + 2, std::ceil(rowHeight * visible + top + bottom) + 1);
+    const QRectF area = plotArea();
+    const qreal inset = 6;
+    const Qt::Alignment corner = legendCorner();
+    const qreal x = corner & Qt::AlignRight ? area.right() - size.width() - inset : area.left() + inset;
+    const qreal y = corner & Qt::AlignBottom ? area.bottom() - size.height() - inset : area.top() + inset;
+    lg->setGeometry(QRectF(QPointF(x, y), size));
+    lg->update();
+    m_placingLegend = false;
+}
+
+void KvChart::placeError() {
+    if (!m_errorItem->isVisible()) return;
+    const QRectF area = plotArea();
+    m_errorItem->setTextWidth(area.width() * 0.8);
+    QTextOption option = m_errorItem->document()->defaultTextOption();
+    option.setAlignment(Qt::AlignHCenter);
+    m_errorItem->document()->setDefaultTextOption(option);
+    const QRectF box = m_errorItem->boundingRect();
+    m_errorItem->setPos(area.center() - QPointF(box.width() / 2, box.height() / 2));
+}

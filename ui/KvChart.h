@@ -1,0 +1,102 @@
+#pragma once
+
+#include <QChart>
+#include <cstdint>
+#include <QFont>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include "ChartLook.h"
+
+class ConfigModel;
+class QGraphicsTextItem;
+class QXYSeries;
+
+// What the context and groups charts share: the seed figure's look (two-line
+// title, markers, grid, a legend inside the plot), fonts sized explicitly so
+// an export is legible, hover descriptions and an in-chart error message.
+// The window and every export build their charts through these classes, so
+// there is one chart-building code path; all Qt Charts code stays behind them.
+class KvChart : public QChart {
+    Q_OBJECT
+public:
+    ~KvChart() override;
+
+    // Reads the model again: one replace() per series, axes adjusted.
+    void refresh();
+
+    // Print and the window's light/dark palettes. `base` is the widget font
+    // for the window looks; Print uses fixed sizes in points.
+    void setLook(ChartLook look, const QFont &base = QFont());
+    ChartLook look() const { return m_look; }
+
+    QString headline() const;     // "KV-cache vs Context Length"
+    QString configLine() const;   // "(n_heads=24, emb_dim=2048, ...)"
+    QString documentTitle() const;  // both, on one line: for file metadata
+
+    // Names of the series a user sees (legend order) and their points in
+    // chart units (x as on the axis, y in the axis unit).
+    QStringList seriesNames() const;
+    QList<QPointF> seriesPoints(const QString &name) const;
+    QString errorText() const { return m_errorText; }  // empty while data is shown
+    // What hovering `point` of the named series shows.
+    QString describePoint(const QString &seriesName, const QPointF &point) const;
+
+Q_SIGNALS:
+    // Text for a tooltip while the mouse is over a point; empty when it leaves.
+    void pointHovered(const QString &text);
+
+protected:
+    KvChart(const ConfigModel *model, QGraphicsItem *parent);
+
+    const ConfigModel *model() const { return m_model; }
+    bool isPrint() const { return m_look == ChartLook::Print; }
+    bool isDark() const { return m_look == ChartLook::Dark; }
+
+    // Subclasses: fill the series from the model; return an error to show
+    // instead (the chart then hides its data).
+    virtual QString updateSeries() = 0;
+    virtual QString headlineText() const = 0;
+    virtual QString configText() const = 0;
+    virtual QString describe(const QXYSeries *series, const QPointF &point) const = 0;
+    // Pens, brushes and fonts after a theme change reset them.
+    virtual void styleSeries() = 0;
+    // Where the legend sits inside the plot area.
+    virtual Qt::Alignment legendCorner() const = 0;
+    // The plot area moved or resized (tick density may change).
+    virtual void plotAreaResized() {}
+
+    // Hover descriptions and look for a series added after construction.
+    void adopt(QXYSeries *series);
+    void styleAxisFonts(QAbstractAxis *axis) const;
+    void styleLine(QXYSeries *series, const QColor &color, qreal width, Qt::PenStyle style = Qt::SolidLine) const;
+
+    QFont titleFont() const { return m_titleFont; }
+    QFont labelFont() const { return m_labelFont; }
+    QFont tickFont() const { return m_tickFont; }
+    QFont legendFont() const { return m_legendFont; }
+    QColor textColor() const;
+    QColor gridColor() const;
+    // matplotlib's default cycle: the seed's figure colours, readable on white and dark.
+    static QColor seriesColor(int index);
+    static QString thousands(std::uint64_t bytes);
+
+private:
+    void applyTitle();
+    void placeLegend();
+    void placeError();
+    void showData(bool visible);
+
+    const ConfigModel *m_model;
+    ChartLook m_look = ChartLook::Light;
+    QFont m_titleFont;
+    QFont m_subtitleFont;
+    QFont m_labelFont;
+    QFont m_tickFont;
+    QFont m_legendFont;
+    QString m_errorText;
+    QGraphicsTextItem *m_errorItem = nullptr;
+    bool m_placingLegend = false;
+};
