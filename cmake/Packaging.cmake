@@ -24,13 +24,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "KV Scope developers <dev@kvscope.invalid>")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# The long description; CPack puts the summary above it and indents it.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-"LLM KV-cache memory explorer (MHA, GQA, MQA)
- KV Scope shows how much memory a large language model's key-value cache
- takes, and how much grouped-query attention saves over multi-head
- attention, while you drag sliders for the model shape and the workload.
- The kvscope window draws live charts and exports them as PDF, SVG, PNG
- and CSV; kvscope-cli prints the same numbers on the command line.")
+"KV Scope shows how much memory a large language model's key-value cache \
+takes, and how much grouped-query attention saves over multi-head \
+attention, while you drag sliders for the model shape and the workload. \
+The kvscope window draws live charts and exports them as PDF, SVG, PNG \
+and CSV; kvscope-cli prints the same numbers on the command line.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # What dpkg-shlibdeps cannot see because nothing links it:
 #  - fonts-dejavu-core: text in the window and in exported PDF/SVG/PNG charts

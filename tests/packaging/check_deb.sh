@@ -43,6 +43,8 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ "$(field Section)" == science ]] || fail "Section is '$(field Section)'"
 [[ "$(field Maintainer)" == "KV Scope developers <"*">" ]] || fail "Maintainer is '$(field Maintainer)'"
 [[ "$(field Architecture)" == "$(dpkg --print-architecture)" ]] || fail "Architecture is '$(field Architecture)'"
+[[ "$(field Description | head -n1)" == "LLM KV-cache memory explorer"* ]] || fail "Description's first line is '$(field Description | head -n1)'"
+(($(field Description | wc -l) >= 2)) || fail "Description has no long text"
 depends=$(field Depends)
 echo "Depends: $depends"
 
