@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -16,9 +17,13 @@ GroupSelector::GroupSelector(QWidget *parent)
     m_slider->setPageStep(1);
     m_slider->setTickPosition(QSlider::TicksBelow);
     m_slider->setTickInterval(1);
-    // Wide enough for "128 (MQA) → 1 K/V head" without resizing per head count.
-    m_comboBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_comboBox->setMinimumContentsLength(19);
+    // As wide as the longest label any head count (1..128) produces, so the
+    // row never reflows and no label is cut as n_heads changes.
+    m_comboBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    for (const auto &[groups, heads] : {std::pair{1, 128}, std::pair{128, 128}, std::pair{1, 1}, std::pair{64, 128}})
+        m_comboBox->addItem(labelFor(groups, heads));
+    m_comboBox->setMinimumWidth(m_comboBox->sizeHint().width());
+    m_comboBox->clear();
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

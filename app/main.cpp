@@ -1,0 +1,83 @@
+// kvscope: the window. The same numbers and figures without a display come
+// from kvscope-cli.
+
+#include <QApplication>
+#include <QIcon>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "MainWindow.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "Usage: kvscope [Qt options]\n"
+    "\n"
+    "KV Scope: how much memory an LLM's KV cache takes, and how much grouped-query\n"
+    "attention saves over multi-head attention, as you drag sliders.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     Show this help and exit.\n"
+    "  -v, --version  Show the version and exit.\n"
+    "\n"
+    "The last configuration and window geometry are remembered between runs.\n"
+    "Without a display, use kvscope-cli for the same numbers and figures.\n";
+
+bool envSet(const char *name) {
+    const char *value = std::getenv(name);
+    return value && *value;
+}
+
+// Qt aborts with a trace when it cannot open a display; say it in one line
+// instead. A platform chosen explicitly (QT_QPA_PLATFORM, -platform) is
+// trusted.
+bool displayAvailable(int argc, char **argv) {
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    if (envSet("DISPLAY") || envSet("WAYLAND_DISPLAY") || envSet("QT_QPA_PLATFORM")) return true;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "-platform" || arg == "--platform" || arg.starts_with("-platform=")) return true;
+    }
+    return false;
+#else
+    Q_UNUSED(argc);
+    Q_UNUSED(argv);
+    return true;
+#endif
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "-h" || arg == "--help") {
+            std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
+            return 0;
+        }
+        if (arg == "-v" || arg == "--version") {
+            std::printf("kvscope %s\n", KVSCOPE_VERSION);
+            return 0;
+        }
+    }
+    if (!displayAvailable(argc, argv)) {
+        std::fputs("kvscope: no display available; use kvscope-cli for the same numbers and figures without a "
+                   "window\n",
+                   stderr);
+        return 1;
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"KVScope"_s);
+    QApplication::setApplicationName(u"kvscope"_s);
+    QApplication::setApplicationDisplayName(u"KV Scope"_s);
+    QApplication::setApplicationVersion(QString::fromLatin1(KVSCOPE_VERSION));
+    QApplication::setWindowIcon(QIcon(u":/icons/kvscope.svg"_s));
+
+    MainWindow window;
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,57 @@
+#include <QProcess>
+#include <QtTest>
+
+using namespace Qt::StringLiterals;
+
+// The kvscope executable as a user starts it, before any window exists.
+class TestKvscopeApp : public QObject {
+    Q_OBJECT
+
+private:
+    struct Run {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+
+    static Run run(const QStringList &arguments, bool withDisplay) {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (!withDisplay) {
+            env.remove(u"DISPLAY"_s);
+            env.remove(u"WAYLAND_DISPLAY"_s);
+            env.remove(u"QT_QPA_PLATFORM"_s);
+        }
+        process.setProcessEnvironment(env);
+        process.start(QString::fromLocal8Bit(KVSCOPE_APP_PATH), arguments);
+        if (!process.waitForFinished(20000)) {
+            process.kill();
+            process.waitForFinished();
+        }
+        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+                QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    }
+
+private Q_SLOTS:
+    void withoutADisplaySaysSoInOneLine() {
+        const Run result = run({}, false);
+        QCOMPARE(result.exitCode, 1);
+        QCOMPARE(result.err,
+                 u"kvscope: no display available; use kvscope-cli for the same numbers and figures without a window\n"_s);
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void versionAndHelpNeedNoDisplay() {
+        const Run version = run({u"--version"_s}, false);
+        QCOMPARE(version.exitCode, 0);
+        QCOMPARE(version.out, u"kvscope %1\n"_s.arg(QString::fromLatin1(KVSCOPE_VERSION)));
+        const Run help = run({u"--help"_s}, false);
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.startsWith(u"Usage: kvscope"_s));
+        QVERIFY(help.out.contains(u"kvscope-cli"_s));
+        QVERIFY(help.err.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKvscopeApp)
+#include "tst_kvscopeapp.moc"

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QMainWindow>
+
+#include "ChartExporter.h"
+#include "ChartKind.h"
+
+class ConfigModel;
+class ContextChartView;
+class ControlPanel;
+class GroupsChartView;
+class QAction;
+class QSplitter;
+class QTimer;
+class SummaryPanel;
+
+// The window: the control panel and the summary on the left, the two live
+// charts on the right, File > Export for figures and the report. The
+// configuration and the window's geometry persist through QSettings (the
+// application's organization and name), saved on every change and on close.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ConfigModel *model() const { return m_model; }
+    ControlPanel *controlPanel() const { return m_controls; }
+    SummaryPanel *summaryPanel() const { return m_summary; }
+    ContextChartView *contextChartView() const { return m_contextChart; }
+    GroupsChartView *groupsChartView() const { return m_groupsChart; }
+
+    QAction *copyReportAction() const { return m_copyReport; }
+    QAction *resetAction() const { return m_reset; }
+    QAction *decimalUnitsAction() const { return m_decimalUnits; }
+    QAction *binaryUnitsAction() const { return m_binaryUnits; }
+
+    // Export without dialogs: on failure a message box names the reason
+    // (window-modal, not blocking), on success the status bar says where.
+    bool exportChartTo(ChartKind kind, const QString &path, const ExportOptions &options = {});
+    bool exportReportTo(const QString &path);
+
+public Q_SLOTS:
+    void saveSettings() const;
+    void exportContextChart();
+    void exportGroupsChart();
+    void exportReport();
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+    enum class MessageKind { ExportError, About };
+    // Shows a window-modal, non-blocking message box. A test overrides it to
+    // record the message: the offscreen platform cannot show a QMessageBox
+    // without a warning.
+    virtual void presentMessage(MessageKind kind, const QString &title, const QString &text,
+                                const QString &informativeText);
+
+private:
+    void buildCentralWidget();
+    void buildMenus();
+    void loadSettings();
+    void exportChart(ChartKind kind);
+    QString askSavePath(const QString &title, const QString &fileName, const QStringList &filters);
+    void exported(const QString &path);
+    void syncUnitActions();
+
+    ConfigModel *m_model;
+    ControlPanel *m_controls = nullptr;
+    SummaryPanel *m_summary = nullptr;
+    ContextChartView *m_contextChart = nullptr;
+    GroupsChartView *m_groupsChart = nullptr;
+    QSplitter *m_mainSplitter = nullptr;
+    QSplitter *m_chartSplitter = nullptr;
+    QTimer *m_saveTimer = nullptr;
+    QAction *m_copyReport = nullptr;
+    QAction *m_reset = nullptr;
+    QAction *m_decimalUnits = nullptr;
+    QAction *m_binaryUnits = nullptr;
+    QString m_exportDir;
+};
