@@ -23,10 +23,14 @@ BUILD_DEPS=(
     libgtest-dev
 )
 # libgtest-dev is above because a default configure builds the tests too.
-# locales-all gives the tests a German locale, to prove number formats ignore it.
+# poppler-utils reads exported PDFs back; locales-all gives the tests a German
+# locale, to prove number formats ignore it; the rest check the installed
+# tree, the .deb (dpkg-shlibdeps, file), the desktop entry and the metainfo.
 TEST_DEPS=(
     poppler-utils
     locales-all
+    dpkg-dev file
+    desktop-file-utils appstream
 )
 
 # The seed's model, the window's embedded default.
