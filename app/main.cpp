@@ -64,9 +64,10 @@ int main(int argc, char **argv) {
         }
     }
     if (!displayAvailable(argc, argv)) {
-        std::fputs("kvscope: no display available; use kvscope-cli for the same numbers and figures without a "
-                   "window\n",
-                   stderr);
+        std::fputs(
+            "kvscope: no display available; use kvscope-cli for the same numbers and figures without a "
+            "window\n",
+            stderr);
         return 1;
     }
 

@@ -25,8 +25,7 @@ ContextLengthSpinBox::ContextLengthSpinBox(QWidget *parent) : QDoubleSpinBox(par
     setKeyboardTracking(false);
     setAccelerated(true);
     setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    connect(this, &QDoubleSpinBox::valueChanged, this,
-            [this](double) { Q_EMIT contextLengthEdited(contextLength()); });
+    connect(this, &QDoubleSpinBox::valueChanged, this, [this](double) { Q_EMIT contextLengthEdited(contextLength()); });
 }
 
 ContextLengthSpinBox::~ContextLengthSpinBox() = default;

@@ -11,7 +11,9 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStyle>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ConfigModel.h"
 #include "ContextLengthSpinBox.h"
@@ -64,14 +66,16 @@ QWidget *ControlPanel::buildShapeGroup() {
 
     m_heads = new SliderSpinBox(1, 128, 1, group);
     m_heads->setObjectName(u"nHeads"_s);
-    m_heads->setToolTip(tr("Query heads per attention layer (n_heads); head_dim is ceil(emb_dim / n_heads) "
-                           "unless set explicitly."));
+    m_heads->setToolTip(
+        tr("Query heads per attention layer (n_heads); head_dim is ceil(emb_dim / n_heads) "
+           "unless set explicitly."));
     form->addRow(buddyLabel(tr("&Query heads (n_heads):"), m_heads, group), m_heads);
 
     m_groups = new GroupSelector(group);
     m_groups->setObjectName(u"nKvGroups"_s);
-    m_groups->setToolTip(tr("How many query heads share one K/V head (n_kv_groups): only divisors of n_heads "
-                            "exist, from MHA (1) to MQA (n_heads)."));
+    m_groups->setToolTip(
+        tr("How many query heads share one K/V head (n_kv_groups): only divisors of n_heads "
+           "exist, from MHA (1) to MQA (n_heads)."));
     form->addRow(buddyLabel(tr("&K/V groups (n_kv_groups):"), m_groups, group), m_groups);
 
     m_layers = new SliderSpinBox(1, 256, 1, group);
@@ -86,8 +90,9 @@ QWidget *ControlPanel::buildShapeGroup() {
 
     m_headDimCheck = new QCheckBox(tr("Explicit head_&dim:"), group);
     m_headDimCheck->setObjectName(u"explicitHeadDimCheck"_s);
-    m_headDimCheck->setToolTip(tr("Set head_dim explicitly, as Gemma and Qwen3 do, instead of deriving it as "
-                                  "ceil(emb_dim / n_heads)."));
+    m_headDimCheck->setToolTip(
+        tr("Set head_dim explicitly, as Gemma and Qwen3 do, instead of deriving it as "
+           "ceil(emb_dim / n_heads)."));
     m_headDim = new QSpinBox(group);
     m_headDim->setObjectName(u"explicitHeadDim"_s);
     m_headDim->setRange(1, static_cast<int>(kvscope::Limits::max_head_dim));
@@ -112,8 +117,9 @@ QWidget *ControlPanel::buildWorkloadGroup() {
     m_contextSlider->setObjectName(u"contextSlider"_s);
     m_contextSpin = new ContextLengthSpinBox(contextRow);
     m_contextSpin->setObjectName(u"contextLength"_s);
-    const QString contextTip = tr("Tokens cached per sequence: the slider snaps to powers of two from 256 to "
-                                  "1,048,576, the box takes any value up to 2,147,483,648.");
+    const QString contextTip =
+        tr("Tokens cached per sequence: the slider snaps to powers of two from 256 to "
+           "1,048,576, the box takes any value up to 2,147,483,648.");
     m_contextSlider->setToolTip(contextTip);
     m_contextSpin->setToolTip(contextTip);
     auto *contextLayout = new QHBoxLayout(contextRow);
@@ -133,7 +139,9 @@ QWidget *ControlPanel::buildWorkloadGroup() {
     for (const kvscope::DTypeInfo &info : kvscope::allDTypes()) {
         const QString name = QString::fromLatin1(info.name.data(), static_cast<qsizetype>(info.name.size()));
         const QString bytes = QString::fromStdString(kvscope::bytesPerElemText(info.id));
-        m_dtype->addItem(tr("%1 (%2 bytes/elem)").arg(name, bytes), name);
+        const QString label =
+            bytes == u"1"_s ? tr("%1 (1 byte/elem)").arg(name) : tr("%1 (%2 bytes/elem)").arg(name, bytes);
+        m_dtype->addItem(label, name);
     }
     m_dtype->setToolTip(tr("Storage type of each cached K and V element, which sets the bytes per element."));
     auto *dtypeRow = new QHBoxLayout;
@@ -147,8 +155,9 @@ QWidget *ControlPanel::buildDisplayGroup() {
     auto *group = new QGroupBox(tr("Display"), this);
     auto *form = newFormLayout(group);
 
-    const QString unitsTip = tr("Show sizes in GB (1000³ bytes, as the book does) or GiB (1024³ bytes, as GPU "
-                                "memory is sold).");
+    const QString unitsTip =
+        tr("Show sizes in GB (1000³ bytes, as the book does) or GiB (1024³ bytes, as GPU "
+           "memory is sold).");
     auto *unitsRow = new QHBoxLayout;
     m_decimalUnits = new QRadioButton(tr("&GB (1000³ bytes)"), group);
     m_decimalUnits->setObjectName(u"decimalUnits"_s);
@@ -165,8 +174,9 @@ QWidget *ControlPanel::buildDisplayGroup() {
 
     m_extraGroups = new QListWidget(group);
     m_extraGroups->setObjectName(u"extraGroups"_s);
-    m_extraGroups->setToolTip(tr("Draw extra GQA curves for these n_kv_groups on the context chart "
-                                 "(Space toggles the selected one)."));
+    m_extraGroups->setToolTip(
+        tr("Draw extra GQA curves for these n_kv_groups on the context chart "
+           "(Space toggles the selected one)."));
     m_extraGroups->setFlow(QListView::LeftToRight);
     m_extraGroups->setWrapping(true);
     m_extraGroups->setResizeMode(QListView::Adjust);
@@ -174,8 +184,12 @@ QWidget *ControlPanel::buildDisplayGroup() {
     m_extraGroups->setSpacing(2);
     m_extraGroups->setSelectionMode(QAbstractItemView::SingleSelection);
     m_extraGroups->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_extraGroups->setMinimumHeight(m_extraGroups->fontMetrics().height() * 4);
-    m_extraGroups->setMaximumHeight(m_extraGroups->fontMetrics().height() * 6);
+    // Three rows of check boxes: every divisor of any n_heads up to 128 (at
+    // most 15 besides MHA) fits without scrolling.
+    const int rowHeight = std::max(m_extraGroups->fontMetrics().height(),
+                                   m_extraGroups->style()->pixelMetric(QStyle::PM_IndicatorHeight)) +
+                          6;
+    m_extraGroups->setFixedHeight(3 * rowHeight + 2 * m_extraGroups->frameWidth() + 4);
     auto *extraLabel = buddyLabel(tr("E&xtra GQA curves:"), m_extraGroups, group);
     extraLabel->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     form->addRow(extraLabel, m_extraGroups);

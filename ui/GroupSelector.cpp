@@ -53,9 +53,12 @@ GroupSelector::~GroupSelector() = default;
 
 QString GroupSelector::labelFor(int groups, int nHeads) {
     QString name = QString::number(groups);
-    if (groups == 1 && nHeads == 1) name += u" (MHA = MQA)"_s;
-    else if (groups == 1) name += u" (MHA)"_s;
-    else if (groups == nHeads) name += u" (MQA)"_s;
+    if (groups == 1 && nHeads == 1)
+        name += u" (MHA = MQA)"_s;
+    else if (groups == 1)
+        name += u" (MHA)"_s;
+    else if (groups == nHeads)
+        name += u" (MQA)"_s;
     const int kvHeads = groups > 0 ? nHeads / groups : 0;
     return name + u" → "_s + QString::number(kvHeads) + (kvHeads == 1 ? u" K/V head"_s : u" K/V heads"_s);
 }

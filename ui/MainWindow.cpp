@@ -134,7 +134,8 @@ void MainWindow::buildMenus() {
     edit->addSeparator();
     m_reset = edit->addAction(tr("&Reset to defaults"));
     m_reset->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
-    m_reset->setStatusTip(tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16."));
+    m_reset->setStatusTip(
+        tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16."));
     connect(m_reset, &QAction::triggered, m_model, &ConfigModel::resetToDefaults);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -203,8 +204,8 @@ QString MainWindow::askSavePath(const QString &title, const QString &fileName, c
     if (dir.isEmpty() || !QFileInfo(dir).isDir())
         dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     QString selected = filters.first();
-    QString path = QFileDialog::getSaveFileName(this, title, QDir(dir).filePath(fileName), filters.join(u";;"_s),
-                                                &selected);
+    QString path =
+        QFileDialog::getSaveFileName(this, title, QDir(dir).filePath(fileName), filters.join(u";;"_s), &selected);
     if (path.isEmpty()) return path;
     // "figure" in the PNG filter means figure.png.
     if (QFileInfo(path).suffix().isEmpty()) {
@@ -216,20 +217,19 @@ QString MainWindow::askSavePath(const QString &title, const QString &fileName, c
 
 void MainWindow::exportChart(ChartKind kind) {
     const bool context = kind == ChartKind::Context;
-    const QString path = askSavePath(context ? tr("Export the context chart") : tr("Export the groups chart"),
-                                     context ? u"kv-cache-vs-context.pdf"_s : u"kv-savings-vs-groups.pdf"_s,
-                                     {tr("PDF, vector (*.pdf)"), tr("SVG, vector (*.svg)"), tr("PNG image (*.png)"),
-                                      tr("CSV data (*.csv)")});
+    const QString path = askSavePath(
+        context ? tr("Export the context chart") : tr("Export the groups chart"),
+        context ? u"kv-cache-vs-context.pdf"_s : u"kv-savings-vs-groups.pdf"_s,
+        {tr("PDF, vector (*.pdf)"), tr("SVG, vector (*.svg)"), tr("PNG image (*.png)"), tr("CSV data (*.csv)")});
     if (path.isEmpty()) return;
     ExportOptions options;
     if (ChartExporter::formatForPath(path) == ExportFormat::Png) {
         bool ok = false;
-        options.pngScale = QInputDialog::getDouble(
-            this, tr("PNG scale"),
-            tr("Pixels per point (the figure is %1 × %2 points):")
-                .arg(options.chartSize.width())
-                .arg(options.chartSize.height()),
-            options.pngScale, 0.5, 8.0, 1, &ok);
+        options.pngScale = QInputDialog::getDouble(this, tr("PNG scale"),
+                                                   tr("Pixels per point (the figure is %1 × %2 points):")
+                                                       .arg(options.chartSize.width())
+                                                       .arg(options.chartSize.height()),
+                                                   options.pngScale, 0.5, 8.0, 1, &ok);
         if (!ok) return;
     }
     exportChartTo(kind, path, options);
@@ -268,17 +268,16 @@ void MainWindow::exported(const QString &path) {
 }
 
 void MainWindow::showAbout() {
-    presentMessage(
-        MessageKind::About, tr("About KV Scope"),
-        tr("<h3>KV Scope %1</h3>"
-           "<p>How much memory an LLM's key-value cache takes, and how much grouped-query "
-           "attention (GQA) saves over multi-head attention (MHA).</p>")
-            .arg(QString::fromLatin1(KVSCOPE_VERSION)),
-        tr("<p>head_dim = ceil(emb_dim / n_heads), unless set explicitly<br>"
-           "n_kv_heads = n_heads (MHA) or n_heads / n_kv_groups (GQA)<br>"
-           "bytes = batch × context × head_dim × n_kv_heads × 2 (K and V) × bytes/elem × n_layers</p>"
-           "<p>GB = 1000³ bytes, GiB = 1024³ bytes. The same numbers and figures without a window: "
-           "<tt>kvscope-cli</tt>.</p>"));
+    presentMessage(MessageKind::About, tr("About KV Scope"),
+                   tr("<h3>KV Scope %1</h3>"
+                      "<p>How much memory an LLM's key-value cache takes, and how much grouped-query "
+                      "attention (GQA) saves over multi-head attention (MHA).</p>")
+                       .arg(QString::fromLatin1(KVSCOPE_VERSION)),
+                   tr("<p>head_dim = ceil(emb_dim / n_heads), unless set explicitly<br>"
+                      "n_kv_heads = n_heads (MHA) or n_heads / n_kv_groups (GQA)<br>"
+                      "bytes = batch × context × head_dim × n_kv_heads × 2 (K and V) × bytes/elem × n_layers</p>"
+                      "<p>GB = 1000³ bytes, GiB = 1024³ bytes. The same numbers and figures without a window: "
+                      "<tt>kvscope-cli</tt>.</p>"));
 }
 
 void MainWindow::presentMessage(MessageKind kind, const QString &title, const QString &text,

@@ -55,9 +55,7 @@ void SliderSpinBox::setToolTip(const QString &text) {
     m_spinBox->setToolTip(text);
 }
 
-int SliderSpinBox::sliderPositionFor(int value) const {
-    return (value + m_sliderStep / 2) / m_sliderStep;
-}
+int SliderSpinBox::sliderPositionFor(int value) const { return (value + m_sliderStep / 2) / m_sliderStep; }
 
 void SliderSpinBox::onSliderMoved(int position) {
     const int value = std::clamp(position * m_sliderStep, m_spinBox->minimum(), m_spinBox->maximum());

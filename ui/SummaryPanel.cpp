@@ -95,8 +95,7 @@ void SummaryPanel::refresh() {
     m_numbers->setVisible(result.ok());
     m_error->setVisible(!result.ok());
     if (!result.ok()) {
-        m_error->setText(tr("⚠ No estimate for this configuration: %1")
-                             .arg(fromStd(result.error().message)));
+        m_error->setText(tr("⚠ No estimate for this configuration: %1").arg(fromStd(result.error().message)));
         return;
     }
     const kvscope::KvEstimate &e = *result;

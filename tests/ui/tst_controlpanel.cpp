@@ -209,7 +209,7 @@ private Q_SLOTS:
         QCOMPARE(m_model->contextLength(), 100000);
         QCOMPARE(spin->contextLength(), 100000);
         QCOMPARE(m_panel->contextSlider()->contextLength(), 131072);  // nearest on the log scale
-        QTest::keyClick(spin, Qt::Key_Up);  // arrows step to the next power of two
+        QTest::keyClick(spin, Qt::Key_Up);                            // arrows step to the next power of two
         QCOMPARE(m_model->contextLength(), 131072);
         QTest::keyClick(spin, Qt::Key_Down);
         QCOMPARE(m_model->contextLength(), 65536);

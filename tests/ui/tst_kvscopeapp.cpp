@@ -36,8 +36,9 @@ private Q_SLOTS:
     void withoutADisplaySaysSoInOneLine() {
         const Run result = run({}, false);
         QCOMPARE(result.exitCode, 1);
-        QCOMPARE(result.err,
-                 u"kvscope: no display available; use kvscope-cli for the same numbers and figures without a window\n"_s);
+        QCOMPARE(
+            result.err,
+            u"kvscope: no display available; use kvscope-cli for the same numbers and figures without a window\n"_s);
         QVERIFY(result.out.isEmpty());
     }
 

@@ -289,9 +289,9 @@ private Q_SLOTS:
     void menusAndAbout() {
         auto window = showWindow();
         QVERIFY(window);
-        for (const QString &text : {u"Context chart (KV cache vs context length)…"_s,
-                                    u"Groups chart (savings vs n_kv_groups)…"_s, u"Full report (PDF)…"_s,
-                                    u"Quit"_s, u"GB (1000³ bytes)"_s, u"GiB (1024³ bytes)"_s, u"About KV Scope"_s})
+        for (const QString &text :
+             {u"Context chart (KV cache vs context length)…"_s, u"Groups chart (savings vs n_kv_groups)…"_s,
+              u"Full report (PDF)…"_s, u"Quit"_s, u"GB (1000³ bytes)"_s, u"GiB (1024³ bytes)"_s, u"About KV Scope"_s})
             QVERIFY2(menuAction(window.get(), text), qPrintable(text));
         menuAction(window.get(), u"About KV Scope"_s)->trigger();
         QCOMPARE(window->messages.size(), 1);

@@ -112,7 +112,8 @@ private Q_SLOTS:
         m_model->setDtype(u"bf16"_s);
         QApplication::clipboard()->clear();
         QTest::mouseClick(m_panel->copyButton(), Qt::LeftButton);
-        const QString expected = uR"(==== Config ====
+        const QString expected =
+            uR"(==== Config ====
 context_length   : 32768
 emb_dim          : 4096
 n_heads          : 32
