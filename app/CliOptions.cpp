@@ -2,14 +2,22 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
+#include <QSet>
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <optional>
 
+#include "ChartExporter.h"
+#include "ConfigImporter.h"
+#include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/estimator.h"
 #include "kvscope/format.h"
+#include "kvscope/layout_bytes.h"
 #include "kvscope/sweep.h"
 #include "kvscope/validation.h"
 
@@ -54,10 +62,12 @@ QString thousands(std::uint64_t value) { return QString::fromStdString(kvscope::
 
 QString rangeText(const NumberFlag &flag) { return thousands(flag.min) + u" to "_s + thousands(flag.max); }
 
-// The book's flag and its dashed spelling (--emb-dim), for users used to either.
+// The flag and its other spelling: the book's --emb_dim also as --emb-dim,
+// the newer --list-models also as --list_models, for users used to either.
 QStringList spellings(QStringView name) {
     QStringList names{name.toString()};
     if (name.contains(u'_')) names << name.toString().replace(u'_', u'-');
+    else if (name.contains(u'-')) names << name.toString().replace(u'-', u'_');
     return names;
 }
 
@@ -113,15 +123,16 @@ kvscope::Result<std::uint64_t> parseNumber(const NumberFlag &flag, const QString
 }
 
 QString helpDescription(const NumberFlag &flag) {
+    const QString required = u" Required unless --config or --model gives the model."_s;
     if (flag.name == u"context_length") {
         return u"Tokens held in the cache, "_s + rangeText(flag) + u". Default: "_s +
                QString::number(kDefaultContextLength) + u'.';
     }
-    if (flag.name == u"emb_dim") return u"Model width (hidden size), "_s + rangeText(flag) + u". Required."_s;
-    if (flag.name == u"n_heads") return u"Query heads, "_s + rangeText(flag) + u". Required."_s;
-    if (flag.name == u"n_layers") return u"Transformer blocks, "_s + rangeText(flag) + u". Required."_s;
+    if (flag.name == u"emb_dim") return u"Model width (hidden size), "_s + rangeText(flag) + u'.' + required;
+    if (flag.name == u"n_heads") return u"Query heads, "_s + rangeText(flag) + u'.' + required;
+    if (flag.name == u"n_layers") return u"Transformer blocks, "_s + rangeText(flag) + u'.' + required;
     if (flag.name == u"n_kv_groups") {
-        return u"Query heads sharing one K/V head; must divide n_heads (1 is MHA, n_heads is MQA). Required."_s;
+        return u"Query heads sharing one K/V head; must divide n_heads (1 is MHA, n_heads is MQA)."_s + required;
     }
     if (flag.name == u"batch_size") {
         return u"Sequences in the batch, "_s + rangeText(flag) + u". Default: "_s + QString::number(kDefaultBatchSize) +
@@ -133,24 +144,98 @@ QString helpDescription(const NumberFlag &flag) {
 
 QString dtypeChoices() { return QString::fromStdString(kvscope::dtypeNameList()); }
 
+// Flags that are not whole numbers, by their first spelling.
+constexpr QStringView kConfig = u"config";
+constexpr QStringView kModel = u"model";
+constexpr QStringView kListModels = u"list-models";
+constexpr QStringView kChart = u"chart";
+constexpr QStringView kOut = u"out";
+constexpr QStringView kReport = u"report";
+constexpr QStringView kExtraGroups = u"extra-groups";
+constexpr QStringView kBinaryUnits = u"binary-units";
+constexpr QStringView kPngScale = u"png-scale";
+
+constexpr double kMinPngScale = 0.5;
+constexpr double kMaxPngScale = 16.0;
+
+// The book's shape flags: a model from --config or --model sets them.
+constexpr std::array<QStringView, 5> kShapeFlags{u"emb_dim", u"n_heads", u"n_layers", u"n_kv_groups", u"head_dim"};
+
+// What a value-taking flag that lost its value needed.
+struct ValueFlag {
+    QStringView name;
+    QStringView needs;
+};
+constexpr std::array<ValueFlag, 7> kValueFlags{{
+    {kConfig, u"a Hugging Face config.json file"},
+    {kModel, u"a built-in model's name (kvscope-cli --list-models lists them)"},
+    {kChart, u"context or groups"},
+    {kOut, u"a file name ending in .pdf, .svg, .png or .csv"},
+    {kReport, u"a file name ending in .pdf"},
+    {kExtraGroups, u"group counts separated by commas, as in 8,12,24"},
+    {kPngScale, u"a number from 0.5 to 16"},
+}};
+
 void addOptions(QCommandLineParser &parser) {
     parser.setApplicationDescription(
         u"Estimates the KV-cache memory of a transformer with multi-head attention (MHA)\n"
         u"and with grouped-query attention (GQA), and prints the report of the book's\n"
         u"memory_estimator.py. GB means 1000^3 bytes. Flags may also be spelled with\n"
-        u"dashes (--emb-dim) and take their value as --flag 5 or --flag=5.\n"
-        u"Exit status: 0 on success, 2 on invalid input."_s);
+        u"dashes (--emb-dim) or underscores (--list_models) and take their value as\n"
+        u"--flag 5 or --flag=5.\n"
+        u"A real model comes from --config (a Hugging Face config.json) or --model (a\n"
+        u"built-in preset): its own layers (sliding-window, MLA, linear) give the total,\n"
+        u"and the shape flags cannot be combined with it; --context_length, --batch_size\n"
+        u"and --dtype still apply.\n"
+        u"--chart and --report write files and print nothing; each --chart is paired\n"
+        u"with the --out that follows in order. Charts of a model show its book-style\n"
+        u"MHA/GQA shape, so they need a model of identical full-attention layers.\n"
+        u"Exit status: 0 on success, 1 on a failed write, 2 on invalid input."_s);
     for (const NumberFlag &flag : kNumberFlags) {
         parser.addOption(QCommandLineOption(spellings(flag.name), helpDescription(flag), u"n"_s));
         if (flag.name == u"batch_size") {  // the workload's flags together
-            parser.addOption(QCommandLineOption(u"dtype"_s,
-                                                u"Cache element type: "_s + dtypeChoices() + u". Default: "_s +
-                                                    QString::fromUtf8(kvscope::dtypeName(kDefaultDType)) + u'.',
-                                                u"type"_s));
+            parser.addOption(QCommandLineOption(
+                u"dtype"_s,
+                u"Cache element type: "_s + dtypeChoices() +
+                    u". With --config or --model the config's torch_dtype is used when it is fp32, bf16 or fp16. "
+                    u"Default: "_s +
+                    QString::fromUtf8(kvscope::dtypeName(kDefaultDType)) + u'.',
+                u"type"_s));
         }
     }
+    parser.addOption(QCommandLineOption(spellings(kConfig),
+                                        u"Read the model from a Hugging Face config.json: its own layers, heads and "
+                                        u"head_dim. Cannot be combined with --model or the shape flags."_s,
+                                        u"file"_s));
+    parser.addOption(QCommandLineOption(spellings(kModel),
+                                        u"Use a built-in model by name, as --list-models prints it (case and "
+                                        u"spaces/dashes do not matter: llama-3.1-8b). Cannot be combined with "
+                                        u"--config or the shape flags."_s,
+                                        u"name"_s));
+    parser.addOption(QCommandLineOption(spellings(kListModels),
+                                        u"List the built-in models, one per line: name, family and source, "
+                                        u"separated by tabs (with --json: a JSON array)."_s));
     parser.addOption(
         QCommandLineOption(u"json"_s, u"Print one JSON object (exact integer byte counts) instead of the report."_s));
+    parser.addOption(QCommandLineOption(spellings(kChart),
+                                        u"Export a chart: context (KV cache vs context length) or groups (savings "
+                                        u"vs n_kv_groups). Needs --out; may be repeated."_s,
+                                        u"kind"_s));
+    parser.addOption(QCommandLineOption(spellings(kOut),
+                                        u"The file --chart writes; its extension picks the format: .pdf, .svg, .png "
+                                        u"or .csv."_s,
+                                        u"file"_s));
+    parser.addOption(QCommandLineOption(spellings(kReport),
+                                        u"Write a PDF report: both charts and the configuration's numbers."_s,
+                                        u"file"_s));
+    parser.addOption(QCommandLineOption(spellings(kExtraGroups),
+                                        u"Extra GQA curves on the context chart and the report, as in 8,12,24; each "
+                                        u"must divide n_heads."_s,
+                                        u"list"_s));
+    parser.addOption(QCommandLineOption(spellings(kBinaryUnits),
+                                        u"Charts and the report in GiB (1024^3 bytes) instead of GB."_s));
+    parser.addOption(QCommandLineOption(spellings(kPngScale),
+                                        u"Pixels per point of a .png --out, 0.5 to 16. Default: 2."_s, u"factor"_s));
     parser.addOption(QCommandLineOption({u"h"_s, u"help"_s}, u"Show this help and exit."_s));
     parser.addOption(QCommandLineOption(u"version"_s, u"Show the version and exit."_s));
 }
@@ -171,6 +256,23 @@ const NumberFlag *numberFlag(QStringView spelledName) {
     return nullptr;
 }
 
+const ValueFlag *valueFlag(QStringView spelledName) {
+    for (const ValueFlag &flag : kValueFlags) {
+        if (spellings(flag.name).contains(spelledName.toString())) return &flag;
+    }
+    return nullptr;
+}
+
+// The first spelling of any flag, for messages: --emb-dim is reported as --emb_dim.
+QString canonicalName(const QString &spelled) {
+    if (const NumberFlag *flag = numberFlag(spelled)) return flag->name.toString();
+    for (QStringView name : {kConfig, kModel, kListModels, kChart, kOut, kReport, kExtraGroups, kBinaryUnits,
+                             kPngScale}) {
+        if (spellings(name).contains(spelled)) return name.toString();
+    }
+    return spelled == u"h"_s ? u"help"_s : spelled;
+}
+
 // QCommandLineParser's own errors: unknown options and values that are missing
 // or not expected. Its wording is kept where no better one exists.
 InputError parserError(const QCommandLineParser &parser, const QStringList &arguments) {
@@ -189,11 +291,172 @@ InputError parserError(const QCommandLineParser &parser, const QStringList &argu
                          u"--"_s + flag->name + u" needs a value: a whole number from "_s + rangeText(*flag));
         }
         if (name == u"dtype"_s) return error(name, u"--dtype needs a value: one of "_s + dtypeChoices());
+        if (const ValueFlag *flag = valueFlag(name)) {
+            return error(flag->name, u"--"_s + flag->name + u" needs a value: "_s + flag->needs);
+        }
     }
     QString text = parser.errorText();
     if (!text.isEmpty()) text[0] = text.at(0).toLower();
     if (text.endsWith(u'.')) text.chop(1);
     return error(QString(), typedValueText(text));
+}
+
+// ---- built-in models -----------------------------------------------------
+
+// "Llama 3.1 8B", "llama-3.1-8b" and "llama_3.1_8B" name the same model.
+QString normalizedName(const QString &name) {
+    QString text = name.trimmed().toCaseFolded();
+    text.replace(QRegularExpression(u"[\\s_-]+"_s), u"-"_s);
+    return text;
+}
+
+qsizetype editDistance(const QString &a, const QString &b) {
+    std::vector<qsizetype> row(static_cast<std::size_t>(b.size()) + 1);
+    for (qsizetype j = 0; j <= b.size(); ++j) row[static_cast<std::size_t>(j)] = j;
+    for (qsizetype i = 1; i <= a.size(); ++i) {
+        qsizetype diagonal = row[0];
+        row[0] = i;
+        for (qsizetype j = 1; j <= b.size(); ++j) {
+            const auto sj = static_cast<std::size_t>(j);
+            const qsizetype above = row[sj];
+            row[sj] = std::min({row[sj] + 1, row[sj - 1] + 1, diagonal + (a.at(i - 1) == b.at(j - 1) ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[static_cast<std::size_t>(b.size())];
+}
+
+// Names close to an unknown one: those containing it or contained in it,
+// then those a few edits away, nearest first; at most five.
+QStringList closeMatches(const PresetLibrary &library, const QString &name) {
+    const QString wanted = normalizedName(name);
+    std::vector<std::pair<qsizetype, QString>> scored;
+    for (const Preset &preset : library.presets()) {
+        const QString candidate = normalizedName(preset.name);
+        const QString family = normalizedName(preset.family);
+        qsizetype score = editDistance(wanted, candidate);
+        if (!wanted.isEmpty() && (candidate.contains(wanted) || wanted.contains(candidate) || family == wanted)) {
+            score = 0;
+        }
+        if (score <= std::max<qsizetype>(2, wanted.size() / 4)) scored.emplace_back(score, preset.name);
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    QStringList names;
+    for (std::size_t i = 0; i < scored.size() && i < 5; ++i) names.append(scored[i].second);
+    return names;
+}
+
+kvscope::Result<CliOptions::Model> loadPreset(const QString &name) {
+    const auto library = PresetLibrary::builtin();
+    if (!library) return error(kModel, QString::fromStdString(library.error().message));
+    const Preset *preset = library->find(name);
+    if (!preset) {
+        for (const Preset &p : library->presets()) {
+            if (normalizedName(p.name) == normalizedName(name)) preset = &p;
+        }
+    }
+    if (!preset) {
+        const QStringList close = closeMatches(*library, name);
+        return error(kModel, u"--model: no built-in model is named \""_s + typedValueText(name) + u"\"; "_s +
+                                 (close.isEmpty() ? u"kvscope-cli --list-models lists them"_s
+                                                  : u"close matches: "_s + close.join(u", "_s) +
+                                                        u" (kvscope-cli --list-models lists all)"_s));
+    }
+    auto imported = library->load(preset->name);
+    if (!imported) {
+        return error(kModel, u"--model "_s + preset->name + u": "_s + QString::fromStdString(imported.error().message));
+    }
+    CliOptions::Model model;
+    model.label = preset->name;
+    model.origin = u"built-in preset ("_s + preset->source + u')';
+    model.isPreset = true;
+    model.imported = std::move(imported).value();
+    return model;
+}
+
+kvscope::Result<CliOptions::Model> loadConfig(const QString &path) {
+    auto imported = ConfigImporter::fromFile(path);
+    if (!imported) {
+        // The importer names the config key; the line also names the file.
+        const QString message = QString::fromStdString(imported.error().message);
+        const QString where = message.contains(path) ? u"--config: "_s : QString(u"--config "_s + path + u": "_s);
+        return error(kConfig, where + message);
+    }
+    CliOptions::Model model;
+    model.label = path;
+    model.origin = u"config.json file"_s;
+    model.imported = std::move(imported).value();
+    return model;
+}
+
+// ---- export flags ---------------------------------------------------------
+
+// A file the export will write: a known extension, in a folder that exists,
+// not a folder itself. Checked before anything is written.
+std::optional<InputError> checkOutputPath(QStringView flag, const QString &path, bool pdfOnly) {
+    const QFileInfo info(path);
+    const QString shown = u"--"_s + flag + u' ' + typedValueText(path);
+    if (path.isEmpty()) return error(flag, u"--"_s + flag + u" needs a file name"_s);
+    if (pdfOnly && ChartExporter::formatForPath(path) != ExportFormat::Pdf) {
+        return error(flag, shown + u": the report is a PDF; use a file name ending in .pdf"_s);
+    }
+    if (!ChartExporter::formatForPath(path)) {
+        const QString suffix = info.suffix();
+        return error(flag, shown + u": "_s +
+                               (suffix.isEmpty() ? u"the file name has no extension"_s
+                                                 : u"unknown extension \"."_s + typedValueText(suffix) + u'"') +
+                               u"; use "_s + ChartExporter::allowedExtensions());
+    }
+    if (info.isDir()) return error(flag, shown + u": is a folder"_s);
+    if (!info.absoluteDir().exists()) {
+        return error(flag, shown + u": the folder "_s + typedValueText(info.absolutePath()) + u" does not exist"_s);
+    }
+    return std::nullopt;
+}
+
+// "8,12,24": each a whole number that divides n_heads.
+kvscope::Result<QList<int>> parseExtraGroups(const QString &text, std::uint32_t nHeads) {
+    QStringList valid;
+    for (std::uint32_t g : kvscope::validGroupCounts(nHeads)) valid << QString::number(g);
+    const QString allowed = u"with n_heads "_s + QString::number(nHeads) + u" each must be one of "_s +
+                            valid.join(u", "_s);
+    QList<int> groups;
+    const QStringList parts = text.split(u',');
+    for (const QString &part : parts) {
+        const QString item = part.trimmed();
+        bool ok = false;
+        const uint g = item.toUInt(&ok);
+        if (!ok || item.startsWith(u'+') || g == 0 || g > nHeads || nHeads % g != 0) {
+            return error(kExtraGroups, u"--extra-groups: "_s +
+                                           (ok && g != 0 ? u"n_kv_groups "_s + item + u" does not divide n_heads; "_s
+                                                         : u"\""_s + typedValueText(item) +
+                                                               u"\" is not a group count; "_s) +
+                                           allowed + u" (got \""_s + typedValueText(text) + u"\")"_s);
+        }
+        if (!groups.contains(static_cast<int>(g))) groups.append(static_cast<int>(g));
+    }
+    std::sort(groups.begin(), groups.end());
+    return groups;
+}
+
+kvscope::Result<double> parsePngScale(const QString &text) {
+    bool ok = false;
+    const double scale = text.toDouble(&ok);  // the C locale: a dot, never a comma
+    if (!ok || !(scale >= kMinPngScale && scale <= kMaxPngScale)) {
+        return error(kPngScale, u"--png-scale must be a number from 0.5 to 16 (got \""_s + typedValueText(text) +
+                                    u"\")"_s);
+    }
+    return scale;
+}
+
+QString layerSummary(const kvscope::ModelLayout &layout) {
+    QStringList parts;
+    const auto counts = kvscope::layerCountsByKind(layout);
+    for (kvscope::LayerKind kind : kvscope::kAllLayerKinds) {
+        const std::uint64_t n = counts[static_cast<std::size_t>(kind)];
+        if (n != 0) parts << QString::number(n) + u' ' + QString::fromLatin1(kvscope::layerKindName(kind));
+    }
+    return parts.join(u" + "_s);
 }
 
 }  // namespace
@@ -214,7 +477,10 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         options.action = Action::Version;
         return options;
     }
-    if (parser.isSet(u"json"_s)) options.action = Action::Json;
+    const bool json = parser.isSet(u"json"_s);
+    if (json) options.action = Action::Json;
+    auto given = [&parser](QStringView name) { return parser.isSet(name.toString()); };
+    auto last = [&parser](QStringView name) { return parser.values(name.toString()).constLast(); };
 
     // Each given value against its own range first, so the message names the
     // flag the user typed; a repeated flag counts with its last value.
@@ -222,63 +488,196 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     QStringList missing;
     for (std::size_t i = 0; i < kNumberFlags.size(); ++i) {
         const NumberFlag &flag = kNumberFlags[i];
-        const QStringList given = parser.values(flag.name.toString());
-        if (given.isEmpty()) {
+        const QStringList values_given = parser.values(flag.name.toString());
+        if (values_given.isEmpty()) {
             if (flag.required) missing << u"--"_s + flag.name;
             continue;
         }
-        auto value = parseNumber(flag, given.constLast());
+        auto value = parseNumber(flag, values_given.constLast());
         if (!value) return value.error();
         values[i] = *value;
     }
-    options.workload.dtype = kDefaultDType;
-    if (parser.isSet(u"dtype"_s)) {
-        const QString text = parser.values(u"dtype"_s).constLast();
-        const auto dtype = kvscope::parseDType(text.toStdString());
+    std::optional<kvscope::DType> dtype;
+    if (given(u"dtype")) {
+        const QString text = last(u"dtype");
+        dtype = kvscope::parseDType(text.toStdString());
         if (!dtype) {
             return error(u"dtype", u"--dtype must be one of "_s + dtypeChoices() + u" (got \""_s +
                                        typedValueText(text) + u"\")"_s);
         }
-        options.workload.dtype = *dtype;
     }
     if (const QStringList extra = parser.positionalArguments(); !extra.isEmpty()) {
         return error(QString(), u"unexpected argument \""_s + typedValueText(extra.constFirst()) +
                                     u"\"; every value follows its flag, as in --n_heads 32"_s);
     }
-    if (!missing.isEmpty()) {
-        return error(
-            missing.constFirst().mid(2),
-            (missing.size() == 1 ? u"missing required flag "_s : u"missing required flags "_s) + missing.join(u", "_s));
+
+    // --list-models stands alone (but for --json).
+    if (given(kListModels)) {
+        for (const QString &name : parser.optionNames()) {
+            const QString flag = canonicalName(name);
+            if (flag != kListModels && flag != u"json"_s) {
+                return error(flag, u"--list-models cannot be combined with --"_s + flag);
+            }
+        }
+        options.action = Action::ListModels;
+        options.listAsJson = json;
+        return options;
+    }
+
+    // A real model, or the book's shape flags: never both.
+    const bool fromConfig = given(kConfig);
+    const bool fromModel = given(kModel);
+    if (fromConfig && fromModel) {
+        return error(kModel, u"--config and --model cannot be combined: give the model one way"_s);
+    }
+    if (fromConfig || fromModel) {
+        const QStringView source = fromConfig ? kConfig : kModel;
+        for (QStringView flag : kShapeFlags) {
+            if (given(flag)) {
+                return error(flag, u"--"_s + source + u" and --"_s + flag +
+                                       u" cannot be combined: the model sets its own shape "_s +
+                                       u"(--context_length, --batch_size and --dtype still apply)"_s);
+            }
+        }
+    } else if (!missing.isEmpty()) {
+        return error(missing.constFirst().mid(2),
+                     (missing.size() == 1 ? u"missing required flag "_s : u"missing required flags "_s) +
+                         missing.join(u", "_s) +
+                         (missing.size() == 4 ? u" (or --config FILE, or --model NAME)"_s : QString()));
     }
 
     // Every value is within its flag's range, so the narrowing casts are exact.
     auto value = [&values](QStringView name) { return values.at(flagIndex(name)); };
-    options.shape.emb_dim = static_cast<std::uint32_t>(*value(u"emb_dim"));
-    options.shape.n_heads = static_cast<std::uint32_t>(*value(u"n_heads"));
-    options.shape.n_layers = static_cast<std::uint32_t>(*value(u"n_layers"));
-    options.shape.n_kv_groups = static_cast<std::uint32_t>(*value(u"n_kv_groups"));
-    if (const auto headDim = value(u"head_dim")) options.shape.head_dim = static_cast<std::uint32_t>(*headDim);
     options.workload.context_length = value(u"context_length").value_or(kDefaultContextLength);
     options.workload.batch_size = static_cast<std::uint32_t>(value(u"batch_size").value_or(kDefaultBatchSize));
+    options.workload.dtype = dtype.value_or(kDefaultDType);
 
-    // The shape as a whole (n_kv_groups against n_heads) and the totals'
-    // 64-bit range, so main() never starts output it cannot finish.
-    if (auto e = kvscope::validate(options.shape, options.workload)) return flagError(*e, options.shape);
-    if (auto e = kvscope::estimate(options.shape, options.workload); !e) return flagError(e.error(), options.shape);
+    if (fromConfig || fromModel) {
+        auto model = fromConfig ? loadConfig(last(kConfig)) : loadPreset(last(kModel));
+        if (!model) return model.error();
+        options.model = std::move(model).value();
+        const ImportedModel &imported = options.model->imported;
+        if (dtype) {
+            options.model->dtypeSource = u"--dtype"_s;
+        } else if (imported.torch_dtype) {
+            options.workload.dtype = *imported.torch_dtype;
+            options.model->dtypeSource = u"the config's torch_dtype"_s;
+        } else {
+            options.model->dtypeSource = u"the book's default (the config gives no fp32, bf16 or fp16 torch_dtype)"_s;
+        }
+        options.shape = imported.shape;
+        // The real total decides; the book's view and the what-ifs may not fit
+        // where the model does, and then show as not computable.
+        if (auto total = kvscope::layoutTotalBytes(imported.layout, options.workload); !total) {
+            return flagError(total.error(), options.shape);
+        }
+    } else {
+        options.shape.emb_dim = static_cast<std::uint32_t>(*value(u"emb_dim"));
+        options.shape.n_heads = static_cast<std::uint32_t>(*value(u"n_heads"));
+        options.shape.n_layers = static_cast<std::uint32_t>(*value(u"n_layers"));
+        options.shape.n_kv_groups = static_cast<std::uint32_t>(*value(u"n_kv_groups"));
+        if (const auto headDim = value(u"head_dim")) options.shape.head_dim = static_cast<std::uint32_t>(*headDim);
+        // The shape as a whole (n_kv_groups against n_heads) and the totals'
+        // 64-bit range, so main() never starts output it cannot finish.
+        if (auto e = kvscope::validate(options.shape, options.workload)) return flagError(*e, options.shape);
+        if (auto e = kvscope::estimate(options.shape, options.workload); !e) {
+            return flagError(e.error(), options.shape);
+        }
+    }
+
+    // Exports: every path checked before any file is written.
+    const QStringList charts = parser.values(kChart.toString());
+    const QStringList outs = parser.values(kOut.toString());
+    for (const QString &chart : charts) {
+        if (chart != u"context"_s && chart != u"groups"_s) {
+            return error(kChart, u"--chart must be context or groups (got \""_s + typedValueText(chart) + u"\")"_s);
+        }
+    }
+    if (charts.size() > outs.size()) {
+        return error(kOut, u"--chart "_s + charts.at(outs.size()) + u" needs --out FILE (one --out per --chart)"_s);
+    }
+    if (outs.size() > charts.size()) {
+        return error(kChart, u"--out "_s + typedValueText(outs.at(charts.size())) +
+                                 u" needs a --chart before it (context or groups)"_s);
+    }
+    QSet<QString> paths;
+    auto claim = [&paths](QStringView flag, const QString &path) -> std::optional<InputError> {
+        const QString key = QFileInfo(path).absoluteFilePath();
+        if (paths.contains(key)) {
+            return error(flag, u"--"_s + flag + u' ' + typedValueText(path) + u": the same file is written twice"_s);
+        }
+        paths.insert(key);
+        return std::nullopt;
+    };
+    for (qsizetype i = 0; i < charts.size(); ++i) {
+        if (auto e = checkOutputPath(kOut, outs.at(i), false)) return *e;
+        if (auto e = claim(kOut, outs.at(i))) return *e;
+        options.charts.append({charts.at(i) == u"context"_s ? Chart::Context : Chart::Groups, outs.at(i)});
+    }
+    if (given(kReport)) {
+        options.reportPath = last(kReport);
+        if (auto e = checkOutputPath(kReport, options.reportPath, true)) return *e;
+        if (auto e = claim(kReport, options.reportPath)) return *e;
+    }
+    const bool exporting = !options.charts.isEmpty() || !options.reportPath.isEmpty();
+    const bool contextFigure =
+        !options.reportPath.isEmpty() ||
+        std::any_of(options.charts.begin(), options.charts.end(), [](const ChartOutput &o) {
+            return o.chart == Chart::Context;
+        });
+    const bool pngOut = std::any_of(options.charts.begin(), options.charts.end(), [](const ChartOutput &o) {
+        return ChartExporter::formatForPath(o.path) == ExportFormat::Png;
+    });
+    if (given(kExtraGroups)) {
+        if (!contextFigure) return error(kExtraGroups, u"--extra-groups only applies to --chart context and --report"_s);
+        auto groups = parseExtraGroups(last(kExtraGroups), options.shape.n_heads);
+        if (!groups) return groups.error();
+        options.extraGroups = *groups;
+    }
+    if (given(kBinaryUnits)) {
+        if (!exporting) return error(kBinaryUnits, u"--binary-units only applies to --chart and --report"_s);
+        options.binaryUnits = true;
+    }
+    if (given(kPngScale)) {
+        if (!pngOut) return error(kPngScale, u"--png-scale only applies to a --chart written as .png"_s);
+        auto scale = parsePngScale(last(kPngScale));
+        if (!scale) return scale.error();
+        options.pngScale = *scale;
+    }
+    if (exporting) {
+        if (json) {
+            return error(u"json", u"--json cannot be combined with --chart or --report: an export writes files "
+                                  u"and prints nothing"_s);
+        }
+        if (options.model && !options.model->imported.shape_is_exact) {
+            return error(kChart, (options.charts.isEmpty() ? u"--report"_s : u"--chart"_s) + u": charts of "_s +
+                                     typedValueText(options.model->label) +
+                                     u" are not available yet: they show the book's MHA/GQA shape, and its layers ("_s +
+                                     layerSummary(options.model->imported.layout) +
+                                     u") are not identical full-attention layers"_s);
+        }
+        options.action = Action::Export;
+    }
     return options;
 }
 
 QString CliOptions::helpText() {
     QCommandLineParser parser;
     addOptions(parser);
-    // Qt's usage line names argv[0] and no flags; ours shows the required ones.
+    // Qt's usage line names argv[0] and no flags; ours shows the ways to run it.
     QString text = parser.helpText();
     text.replace(0, text.indexOf(u'\n'),
-                 u"Usage: kvscope-cli --emb_dim <n> --n_heads <n> --n_layers <n> --n_kv_groups <n> [options]"_s);
+                 u"Usage: kvscope-cli --emb_dim <n> --n_heads <n> --n_layers <n> --n_kv_groups <n> [options]\n"
+                 u"       kvscope-cli (--config <file> | --model <name>) [options]\n"
+                 u"       kvscope-cli --list-models"_s);
     return text +
-           u"\nExample (the book's):\n"
+           u"\nExamples:\n"
            u"  kvscope-cli --emb_dim 4096 --n_heads 32 --n_layers 32 --n_kv_groups 4 \\\n"
-           u"              --context_length 32768 --batch_size 1 --dtype bf16\n"_s;
+           u"              --context_length 32768 --batch_size 1 --dtype bf16\n"
+           u"  kvscope-cli --model \"Gemma 3 27B\" --context_length 131072 --json\n"
+           u"  kvscope-cli --config config.json --context_length 32768\n"
+           u"  kvscope-cli --emb_dim 2048 --n_heads 24 --n_layers 48 --n_kv_groups 4 --dtype bf16 \\\n"
+           u"              --chart context --out context.pdf --report report.pdf\n"_s;
 }
 
 InputError CliOptions::flagError(const InputError &coreError, const kvscope::ModelShape &shape) {

@@ -1,12 +1,20 @@
-// kvscope-cli: the book's estimator on the command line. It stays a
-// QCoreApplication (no GUI libraries loaded) so text output starts fast.
+// kvscope-cli: the book's estimator and real models on the command line.
+// Text and JSON output run on a QCoreApplication (no GUI started) so they
+// start fast; only --chart and --report start a QApplication, on the
+// offscreen platform unless QT_QPA_PLATFORM says otherwise, so exports work
+// with no display.
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <cstdio>
 #include <string>
 
+#include "CliExport.h"
 #include "CliOptions.h"
 #include "JsonReport.h"
+#include "ModelEstimate.h"
+#include "ModelReport.h"
+#include "PresetLibrary.h"
 #include "kvscope/estimator.h"
 #include "kvscope/format.h"
 
@@ -28,39 +36,93 @@ int writeOut(const std::string &text) {
     return kExitOk;
 }
 
+// One line on stderr: control characters in file names or values never break it.
+void printError(QString message) {
+    for (QChar &c : message) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f) c = u'?';
+    }
+    std::fputs(("kvscope-cli: " + message.toStdString() + "\n").c_str(), stderr);
+}
+
 int failInput(const kvscope::InputError &error) {
-    std::fputs(("kvscope-cli: " + error.message + "\n").c_str(), stderr);
+    printError(QString::fromStdString(error.message));
     return kExitBadInput;
 }
 
-// The report and --json both show one estimate; parse() has already checked
-// that it can be computed.
+// The book's report and --json both show one estimate; parse() has already
+// checked that it can be computed.
 int printEstimate(const CliOptions &options) {
+    const bool json = options.action == CliOptions::Action::Json;
+    if (options.model) {
+        const auto estimate = ModelEstimate::compute(options.model->imported, options.workload);
+        if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
+        return writeOut(json ? jsonModelReport(options, *estimate) : modelReport(options, *estimate));
+    }
     const auto estimate = kvscope::estimate(options.shape, options.workload);
     if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
-    return writeOut(options.action == CliOptions::Action::Json
-                        ? jsonReport(options.shape, options.workload, *estimate)
-                        : kvscope::bookReport(options.shape, options.workload, *estimate));
+    return writeOut(json ? jsonReport(options.shape, options.workload, *estimate)
+                         : kvscope::bookReport(options.shape, options.workload, *estimate));
+}
+
+// One model per line: name, family and source, separated by tabs.
+int listModels(const CliOptions &options) {
+    const auto library = PresetLibrary::builtin();
+    if (!library) return failInput(library.error());
+    if (options.listAsJson) return writeOut(jsonModelList(library->presets()));
+    std::string text;
+    for (const Preset &p : library->presets()) {
+        text += QString(p.name + u'\t' + p.family + u'\t' + p.source + u'\n').toStdString();
+    }
+    return writeOut(text);
+}
+
+// Qt's own chatter while exporting (QStandardPaths' note about an unset
+// XDG_RUNTIME_DIR, font fallbacks) is not the user's concern: an export prints
+// nothing on success and one line on failure. Critical and fatal messages
+// still reach stderr.
+void quietQtMessages(QtMsgType type, const QMessageLogContext &, const QString &message) {
+    if (type == QtCriticalMsg || type == QtFatalMsg) printError(message);
+}
+
+int exportFiles(int argc, char *argv[], const CliOptions &options) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    qInstallMessageHandler(quietQtMessages);
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(u"kvscope-cli"_s);
+    QApplication::setApplicationVersion(QStringLiteral(KVSCOPE_VERSION));
+    if (const auto error = CliExport::write(options)) {
+        printError(*error);
+        return kExitOutputFailed;
+    }
+    return kExitOk;
 }
 
 }  // namespace
 
 int main(int argc, char *argv[]) {
+    // Parsed before any application object exists, so the kind of output
+    // decides which one to start. Arguments are UTF-8, as Qt reads them.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    const auto options = CliOptions::parse(arguments);
+    if (!options) return failInput(options.error());
+    if (options->action == CliOptions::Action::Export) return exportFiles(argc, argv, *options);
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"kvscope-cli"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(KVSCOPE_VERSION));
-
-    const auto options = CliOptions::parse(QCoreApplication::arguments());
-    if (!options) return failInput(options.error());
-
     switch (options->action) {
         case CliOptions::Action::Help:
             return writeOut(CliOptions::helpText().toStdString());
         case CliOptions::Action::Version:
             return writeOut("kvscope-cli " KVSCOPE_VERSION "\n");
+        case CliOptions::Action::ListModels:
+            return listModels(*options);
         case CliOptions::Action::Report:
         case CliOptions::Action::Json:
             return printEstimate(*options);
+        case CliOptions::Action::Export:
+            break;  // handled above, before the application object
     }
     return kExitOk;
 }

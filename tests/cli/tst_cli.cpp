@@ -393,7 +393,8 @@ void TestCli::badInput_data() {
     QTest::newRow("missing one") << base << QByteArray("kvscope-cli: missing required flag --n_heads");
     QTest::newRow("missing all")
         << QString()
-        << QByteArray("kvscope-cli: missing required flags --emb_dim, --n_heads, --n_layers, --n_kv_groups");
+        << QByteArray("kvscope-cli: missing required flags --emb_dim, --n_heads, --n_layers, --n_kv_groups "
+                      "(or --config FILE, or --model NAME)");
     QTest::newRow("zero") << base + u"--n_heads 0"_s
                           << QByteArray("kvscope-cli: --n_heads must be a whole number from 1 to 1,024 (got 0)");
     QTest::newRow("negative") << base + u"--n_heads -5"_s
@@ -505,16 +506,23 @@ void TestCli::help() {
              {u"--emb_dim, --emb-dim <n>"_s, u"--n_heads, --n-heads <n>"_s, u"--n_layers, --n-layers <n>"_s,
               u"--n_kv_groups, --n-kv-groups <n>"_s, u"--context_length, --context-length <n>"_s,
               u"--batch_size, --batch-size <n>"_s, u"--dtype <type>"_s, u"--head_dim, --head-dim <n>"_s, u"--json"_s,
-              u"--version"_s}) {
+              u"--version"_s, u"--config <file>"_s, u"--model <name>"_s,
+              u"--list-models, --list_models"_s, u"--chart <kind>"_s, u"--out <file>"_s, u"--report <file>"_s,
+              u"--extra-groups, --extra_groups <list>"_s, u"--binary-units, --binary_units"_s,
+              u"--png-scale, --png_scale <factor>"_s}) {
             QVERIFY2(text.contains(option), qPrintable(option));
         }
         // Defaults, with Qt's line wrapping folded away.
         const QString flat = text.simplified();
         QVERIFY(flat.contains(u"Default: 1024."_s));
         QVERIFY(flat.contains(u"Default: 1."_s));
-        QVERIFY(flat.contains(u"fp32, bf16, fp16, fp8, int8. Default: fp16."_s));
+        QVERIFY(flat.contains(u"fp32, bf16, fp16, fp8, int8. With --config or --model the config's torch_dtype is "
+                              u"used when it is fp32, bf16 or fp16. Default: fp16."_s));
+        QVERIFY(flat.contains(u"0.5 to 16. Default: 2."_s));
+        // One line: tests/packaging compares it with the man page's EXIT STATUS.
+        QVERIFY(text.contains(u"\nExit status: 0 on success, 1 on a failed write, 2 on invalid input.\n"_s));
         QVERIFY(flat.contains(u"Default: ceil(emb_dim / n_heads)."_s));
-        QCOMPARE(flat.count(u"Required."_s), 4);
+        QCOMPARE(flat.count(u"Required unless --config or --model gives the model."_s), 4);
         QVERIFY(text.startsWith(u"Usage: kvscope-cli --emb_dim <n> --n_heads <n> --n_layers <n> --n_kv_groups <n>"_s));
     }
     // --help wins over everything else but a malformed command line.

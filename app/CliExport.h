@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QString>
+#include <optional>
+
+struct CliOptions;
+
+// kvscope-cli's --chart/--out and --report: builds a ConfigModel from the
+// parsed options and writes through ChartExporter, the code that serves the
+// window's File > Export. Needs a QApplication (offscreen is enough).
+class CliExport {
+public:
+    // Writes every chart, then the report, stopping at the first failure.
+    // Returns the failure as one line naming the file; files written before
+    // it stay complete, and the failed one keeps its previous content.
+    static std::optional<QString> write(const CliOptions &options);
+};
