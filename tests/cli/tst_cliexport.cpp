@@ -1,0 +1,318 @@
+// kvscope-cli --chart/--out and --report, run as a user runs them with no
+// display: every format written and read back (pdftotext and pdfimages for
+// PDF, XML for SVG, the image size for PNG, exact numbers for CSV), and every
+// failure leaving existing files as they were. pdftotext and pdfimages
+// (poppler-utils) are test dependencies: a missing one fails the test.
+
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+#include <unistd.h>
+
+#include "CliRun.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QStringList kSeed = {u"--emb_dim"_s, u"2048"_s, u"--n_heads"_s, u"24"_s, u"--n_layers"_s, u"48"_s,
+                           u"--n_kv_groups"_s, u"4"_s, u"--context_length"_s, u"8192"_s, u"--dtype"_s, u"bf16"_s};
+
+// What an export run sees on a headless machine: no display and no platform
+// chosen, so kvscope-cli must pick offscreen itself.
+QProcessEnvironment headless() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(u"DISPLAY"_s);
+    env.remove(u"WAYLAND_DISPLAY"_s);
+    env.remove(u"QT_QPA_PLATFORM"_s);
+    return env;
+}
+
+QByteArray fileBytes(const QString &path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A poppler tool's output; a missing tool is a failure with its package named.
+bool popplerTool(const QString &program, const QStringList &arguments, QString *output) {
+    if (QStandardPaths::findExecutable(program).isEmpty()) {
+        *output = program + u" is missing: install poppler-utils"_s;
+        return false;
+    }
+    QProcess process;
+    process.start(program, arguments);
+    if (!process.waitForFinished(30000) || process.exitCode() != 0) {
+        *output = program + u" failed: "_s + QString::fromUtf8(process.readAllStandardError());
+        return false;
+    }
+    *output = QString::fromUtf8(process.readAllStandardOutput());
+    return true;
+}
+
+}  // namespace
+
+class TestCliExport : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+
+    // Every text in full (no elision), and no raster image.
+    void checkPdf(const QString &file, const QStringList &texts) {
+        QString raw;
+        QVERIFY2(popplerTool(u"pdftotext"_s, {file, u"-"_s}, &raw), qPrintable(raw));
+        QString joined = raw;
+        joined.replace(QRegularExpression(u"\\s+"_s), u" "_s);
+        for (const QString &t : texts) QVERIFY2(joined.contains(t), qPrintable(u"missing \"%1\" in:\n%2"_s.arg(t, raw)));
+        QVERIFY2(!raw.contains(u"..."_s) && !raw.contains(QChar(0x2026)), qPrintable(raw));
+        QString images;
+        QVERIFY2(popplerTool(u"pdfimages"_s, {u"-list"_s, file}, &images), qPrintable(images));
+        QCOMPARE(images.split(u'\n', Qt::SkipEmptyParts).size(), 2);  // the header lines only
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        for (const QString &tool : {u"pdftotext"_s, u"pdfimages"_s}) {
+            QVERIFY2(!QStandardPaths::findExecutable(tool).isEmpty(),
+                     qPrintable(tool + u" is missing: install poppler-utils"_s));
+        }
+    }
+
+    void seedFiguresInOneProcess() {
+        const CliRun run = CliRun::run(
+            kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, path(u"context.pdf"_s),
+                                u"--chart"_s, u"groups"_s,  u"--out"_s, path(u"groups.pdf"_s),
+                                u"--chart"_s, u"context"_s, u"--out"_s, path(u"context.svg"_s),
+                                u"--chart"_s, u"context"_s, u"--out"_s, path(u"context.png"_s),
+                                u"--chart"_s, u"context"_s, u"--out"_s, path(u"context.csv"_s),
+                                u"--chart"_s, u"groups"_s,  u"--out"_s, path(u"groups.csv"_s),
+                                u"--report"_s, path(u"report.pdf"_s)},
+            headless());
+        QCOMPARE(run.err, QByteArray());  // silent on success, Qt's own notes included
+        QCOMPARE(run.out, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+
+        const QString config = u"(n_heads=24, emb_dim=2048, n_layers=48, batch=1, n_kv_groups=4, dtype=bf16)"_s;
+        checkPdf(path(u"context.pdf"_s), {u"KV-cache vs Context Length"_s, config, u"context_length (log scale)"_s,
+                                          u"Total KV cache (GB)"_s, u"MHA (KV total)"_s, u"GQA (n_kv_groups=4)"_s});
+        checkPdf(path(u"groups.pdf"_s),
+                 {u"KV-cache Savings vs n_kv_groups"_s,
+                  u"(n_heads=24, emb_dim=2048, n_layers=48, batch=1, context=8192, dtype=bf16)"_s, u"n_kv_groups"_s,
+                  u"Savings vs MHA (%)"_s, u"current: n_kv_groups=4 (75.00%)"_s, u"MQA"_s});
+        checkPdf(path(u"report.pdf"_s), {u"KV-cache report"_s, u"KV-cache vs Context Length"_s,
+                                         u"KV-cache Savings vs n_kv_groups"_s, u"MHA total KV cache"_s,
+                                         u"Exact totals: MHA 3,246,391,296 bytes, GQA 811,597,824 bytes"_s});
+
+        // SVG: well-formed XML with an <svg> root that carries the title.
+        const QByteArray svg = fileBytes(path(u"context.svg"_s));
+        QXmlStreamReader xml(svg);
+        QString root;
+        while (!xml.atEnd()) {
+            if (xml.readNext() == QXmlStreamReader::StartElement && root.isEmpty()) root = xml.name().toString();
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(root, u"svg"_s);
+        QVERIFY(svg.contains("KV-cache vs Context Length"));
+
+        // PNG: 560 x 400 points at the default 2 pixels per point.
+        const QImage png(path(u"context.png"_s));
+        QCOMPARE(png.size(), QSize(1120, 800));
+
+        // CSV: the seed's exact numbers (SPEC.md: 51.94 GB MHA vs 12.99 GB GQA at 131,072 tokens).
+        const QList<QByteArray> context = fileBytes(path(u"context.csv"_s)).split('\n');
+        QCOMPARE(context.at(0), QByteArray("context_length,mha_bytes,gqa_bytes"));
+        QCOMPARE(context.at(1), QByteArray("256,101449728,25362432"));  // 256 * 86 * 24 * 2 * 2 * 48
+        QVERIFY(context.contains("131072,51942260736,12985565184"));
+        const QList<QByteArray> groups = fileBytes(path(u"groups.csv"_s)).trimmed().split('\n');
+        QCOMPARE(groups.at(0), QByteArray("n_kv_groups,n_kv_heads,gqa_bytes,savings_percent"));
+        QCOMPARE(groups.size(), 1 + 8);  // the divisors of 24
+        QVERIFY(groups.contains("4,6,811597824,75"));  // 8192 * 86 * 6 * 2 * 2 * 48
+    }
+
+    void extraGroupsUnitsAndScale() {
+        const CliRun run = CliRun::run(
+            kSeed + QStringList{u"--extra-groups"_s, u"24,8,12,8"_s, u"--binary-units"_s, u"--png-scale"_s, u"1.5"_s,
+                                u"--chart"_s, u"context"_s, u"--out"_s, path(u"extra.pdf"_s),
+                                u"--chart"_s, u"context"_s, u"--out"_s, path(u"extra.csv"_s),
+                                u"--chart"_s, u"context"_s, u"--out"_s, path(u"extra.png"_s)},
+            headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        checkPdf(path(u"extra.pdf"_s), {u"Total KV cache (GiB)"_s, u"GQA (n_kv_groups=8, 8.0× compression)"_s,
+                                        u"GQA (n_kv_groups=12, 12.0× compression)"_s,
+                                        u"GQA (n_kv_groups=24, 24.0× compression)"_s});
+        const QList<QByteArray> csv = fileBytes(path(u"extra.csv"_s)).split('\n');
+        // Sorted and without the repeat; bytes stay exact whatever the unit.
+        QCOMPARE(csv.at(0), QByteArray("context_length,mha_bytes,gqa_bytes,gqa_g8_bytes,gqa_g12_bytes,gqa_g24_bytes"));
+        QVERIFY(csv.contains("131072,51942260736,12985565184,6492782592,4328521728,2164260864"));
+        QCOMPARE(QImage(path(u"extra.png"_s)).size(), QSize(840, 600));
+    }
+
+    void modelCharts() {
+        // A model of the book's shape charts like its flags, and its CSV agrees with --json.
+        const CliRun run = CliRun::run({u"--model"_s, u"Llama 3.1 8B"_s, u"--chart"_s, u"context"_s, u"--out"_s,
+                                        path(u"llama.csv"_s), u"--report"_s, path(u"llama.pdf"_s)},
+                                       headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(fileBytes(path(u"llama.csv"_s)).split('\n').contains("131072,68719476736,17179869184"));
+        checkPdf(path(u"llama.pdf"_s),
+                 {u"(n_heads=32, emb_dim=4096, n_layers=32, batch=1, n_kv_groups=4, dtype=bf16)"_s});
+        const CliRun json =
+            CliRun::run({u"--model"_s, u"Llama 3.1 8B"_s, u"--context_length"_s, u"131072"_s, u"--json"_s});
+        QCOMPARE(CliRun::rawJsonNumber(json.out, u"kv_bytes"_s), QByteArray("17179869184"));
+    }
+
+    void failuresLeaveFilesUntouched_data() {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("target");    // a file that exists before the run
+        QTest::addColumn<QString>("expected");  // the whole stderr line; %1 = the temporary folder
+        QTest::addColumn<int>("exitCode");
+
+        const QString dir = u"%1"_s;
+        QTest::newRow("unknown extension")
+            << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.jpg"_s}) << u"old.jpg"_s
+            << u"kvscope-cli: --out %1/old.jpg: unknown extension \".jpg\"; use .pdf, .svg, .png or .csv"_s << 2;
+        QTest::newRow("no extension")
+            << (kSeed + QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, dir + u"/old"_s}) << u"old"_s
+            << u"kvscope-cli: --out %1/old: the file name has no extension; use .pdf, .svg, .png or .csv"_s << 2;
+        QTest::newRow("report not a PDF")
+            << (kSeed + QStringList{u"--report"_s, dir + u"/old.svg"_s}) << u"old.svg"_s
+            << u"kvscope-cli: --report %1/old.svg: the report is a PDF; use a file name ending in .pdf"_s << 2;
+        QTest::newRow("folder missing")
+            << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.pdf"_s, u"--chart"_s,
+                                    u"groups"_s, u"--out"_s, dir + u"/none/g.pdf"_s})
+            << u"old.pdf"_s << u"kvscope-cli: --out %1/none/g.pdf: the folder %1/none does not exist"_s << 2;
+        QTest::newRow("out is a folder")
+            << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/sub.pdf"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --out %1/sub.pdf: is a folder"_s << 2;
+        QTest::newRow("chart without out")
+            << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.pdf"_s, u"--chart"_s,
+                                    u"groups"_s})
+            << u"old.pdf"_s << u"kvscope-cli: --chart groups needs --out FILE (one --out per --chart)"_s << 2;
+        QTest::newRow("out without chart")
+            << (kSeed + QStringList{u"--out"_s, dir + u"/old.pdf"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --out %1/old.pdf needs a --chart before it (context or groups)"_s << 2;
+        QTest::newRow("unknown chart")
+            << (kSeed + QStringList{u"--chart"_s, u"layers"_s, u"--out"_s, dir + u"/old.pdf"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --chart must be context or groups (got \"layers\")"_s << 2;
+        QTest::newRow("same file twice")
+            << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.pdf"_s, u"--report"_s,
+                                    dir + u"/old.pdf"_s})
+            << u"old.pdf"_s << u"kvscope-cli: --report %1/old.pdf: the same file is written twice"_s << 2;
+        QTest::newRow("extra group not a divisor")
+            << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.pdf"_s, u"--extra-groups"_s,
+                                    u"8,5"_s})
+            << u"old.pdf"_s
+            << u"kvscope-cli: --extra-groups: n_kv_groups 5 does not divide n_heads; with n_heads 24 each must be one "
+               u"of 1, 2, 3, 4, 6, 8, 12, 24 (got \"8,5\")"_s
+            << 2;
+        QTest::newRow("extra groups not a number")
+            << (kSeed + QStringList{u"--report"_s, dir + u"/old.pdf"_s, u"--extra_groups"_s, u"8,x"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --extra-groups: \"x\" is not a group count; with n_heads 24 each must be one of 1, 2, 3, "
+               u"4, 6, 8, 12, 24 (got \"8,x\")"_s
+            << 2;
+        QTest::newRow("extra groups without a context chart")
+            << (kSeed + QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, dir + u"/old.pdf"_s, u"--extra-groups"_s,
+                                    u"8"_s})
+            << u"old.pdf"_s << u"kvscope-cli: --extra-groups only applies to --chart context and --report"_s << 2;
+        QTest::newRow("png scale without png")
+            << (kSeed + QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, dir + u"/old.pdf"_s, u"--png-scale"_s,
+                                    u"2"_s})
+            << u"old.pdf"_s << u"kvscope-cli: --png-scale only applies to a --chart written as .png"_s << 2;
+        QTest::newRow("png scale out of range")
+            << (kSeed + QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, dir + u"/old.png"_s, u"--png-scale"_s,
+                                    u"40"_s})
+            << u"old.png"_s << u"kvscope-cli: --png-scale must be a number from 0.5 to 16 (got \"40\")"_s << 2;
+        QTest::newRow("binary units without export")
+            << (kSeed + QStringList{u"--binary-units"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --binary-units only applies to --chart and --report"_s << 2;
+        QTest::newRow("json and export")
+            << (kSeed + QStringList{u"--json"_s, u"--report"_s, dir + u"/old.pdf"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --json cannot be combined with --chart or --report: an export writes files and prints "
+               u"nothing"_s
+            << 2;
+        QTest::newRow("bad shape")
+            << QStringList{u"--emb_dim"_s, u"2048"_s, u"--n_heads"_s, u"24"_s, u"--n_layers"_s, u"48"_s,
+                           u"--n_kv_groups"_s, u"5"_s, u"--report"_s, dir + u"/old.pdf"_s}
+            << u"old.pdf"_s
+            << u"kvscope-cli: n_kv_groups must divide n_heads exactly. With --n_heads 24, --n_kv_groups must be one "
+               u"of 1, 2, 3, 4, 6, 8, 12, 24 (got 5)"_s
+            << 2;
+        QTest::newRow("model with mixed layers")
+            << QStringList{u"--model"_s, u"Gemma 3 27B"_s, u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.pdf"_s}
+            << u"old.pdf"_s
+            << u"kvscope-cli: --chart: charts of Gemma 3 27B are not available yet: they show the book's MHA/GQA "
+               u"shape, and its layers (10 full + 52 sliding) are not identical full-attention layers"_s
+            << 2;
+        QTest::newRow("MLA model report")
+            << QStringList{u"--model"_s, u"DeepSeek-V3"_s, u"--report"_s, dir + u"/old.pdf"_s} << u"old.pdf"_s
+            << u"kvscope-cli: --report: charts of DeepSeek-V3 are not available yet: they show the book's MHA/GQA "
+               u"shape, and its layers (61 mla) are not identical full-attention layers"_s
+            << 2;
+        // A write that fails (here: a file system that takes no new files) is exit status 1.
+        QTest::newRow("write fails")
+            << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, u"/proc/kvscope-test.pdf"_s})
+            << u"old.pdf"_s << u"kvscope-cli: Cannot write \"/proc/kvscope-test.pdf\": No such file or directory."_s
+            << 1;
+    }
+
+    void failuresLeaveFilesUntouched() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, target);
+        QFETCH(QString, expected);
+        QFETCH(int, exitCode);
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(QDir(dir.path()).mkdir(u"sub.pdf"_s));
+        const QByteArray old = "the previous figure\n";
+        {
+            QFile file(dir.filePath(target));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(old);
+        }
+        QStringList args;
+        for (const QString &a : arguments) args << QString(a).replace(u"%1"_s, dir.path());
+        const CliRun run = CliRun::run(args, headless());
+        QCOMPARE(run.out, QByteArray());
+        QCOMPARE(run.exitCode, exitCode);
+        QCOMPARE(run.err.count('\n'), 1);
+        QCOMPARE(QString::fromUtf8(run.err), QString(expected).replace(u"%1"_s, dir.path()) + u'\n');
+        QCOMPARE(fileBytes(dir.filePath(target)), old);
+        // Nothing else was written: no temporary file left behind either.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{target});
+    }
+
+    void unwritableFolderKeepsTheOldFile() {
+        if (::geteuid() == 0) {
+            // root writes anywhere; the /proc row of the table covers a failing write.
+            QVERIFY(true);
+            return;
+        }
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"chart.pdf"_s);
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("old");
+        }
+        QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        const CliRun run = CliRun::run(kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, file}, headless());
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.err.count('\n'), 1);
+        QVERIFY(run.err.startsWith("kvscope-cli: Cannot write \""));
+        QCOMPARE(fileBytes(file), QByteArray("old"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliExport)
+#include "tst_cliexport.moc"
