@@ -2,7 +2,9 @@
 // from kvscope-cli.
 
 #include <QApplication>
+#include <QEvent>
 #include <QIcon>
+#include <QTimer>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -22,6 +24,8 @@ constexpr std::string_view kUsage =
     "Options:\n"
     "  -h, --help     Show this help and exit.\n"
     "  -v, --version  Show the version and exit.\n"
+    "  --exit-after-first-frame\n"
+    "                 Quit as soon as the window has painted once (start-up benchmarks).\n"
     "\n"
     "The last configuration and window geometry are remembered between runs.\n"
     "Without a display, use kvscope-cli for the same numbers and figures.\n";
@@ -48,6 +52,22 @@ bool displayAvailable(int argc, char **argv) {
     return true;
 #endif
 }
+
+// Quits once the window's first paint has finished, so a benchmark can time
+// start-up to the first frame from outside the process.
+class FirstFrameQuitter : public QObject {
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override {
+        if (event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            QTimer::singleShot(0, qApp, &QCoreApplication::quit);
+        }
+        return false;
+    }
+};
 
 }  // namespace
 
@@ -79,6 +99,9 @@ int main(int argc, char **argv) {
     QApplication::setWindowIcon(QIcon(u":/icons/kvscope.svg"_s));
 
     MainWindow window;
+    if (QCoreApplication::arguments().contains(u"--exit-after-first-frame"_s)) {
+        window.installEventFilter(new FirstFrameQuitter(&window));
+    }
     window.show();
     return QApplication::exec();
 }
