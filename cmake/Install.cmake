@@ -9,6 +9,7 @@
 #   share/icons/hicolor/<N>x<N>/apps/org.kvscope.KVScope.png   N = 16 .. 512
 #   share/man/man1/kvscope-cli.1(.gz)
 #   share/kvscope/presets/*.json
+#   share/doc/kvscope/copyright                      (the LICENSE, as Debian names it)
 
 if(KVSCOPE_CORE_ONLY)
     return()
@@ -58,6 +59,11 @@ else()
     set(_man_out ${_man_src})
 endif()
 install(FILES ${_man_out} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+
+# The license, where Debian keeps every package's.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}
+        RENAME copyright)
 
 # Built-in model presets, when the tree has them.
 install(DIRECTORY ${_res}/presets/

@@ -22,6 +22,7 @@ expected=(
     "usr/share/applications/$id.desktop"
     "usr/share/metainfo/$id.metainfo.xml"
     "usr/share/icons/hicolor/scalable/apps/$id.svg"
+    usr/share/doc/kvscope/copyright
 )
 ((window)) && expected+=(usr/bin/kvscope)
 sizes=(16 22 24 32 48 64 128 256 512)
@@ -95,6 +96,9 @@ if [[ -f "$man" ]]; then
     gzip -t "$man" || fail "kvscope-cli.1.gz is not valid gzip"
     gzip -dc "$man" | grep -q '^\.TH KVSCOPE-CLI 1' || fail "kvscope-cli.1.gz has no .TH header"
 fi
+
+cmp -s "$src/LICENSE" "$root/usr/share/doc/kvscope/copyright" ||
+    fail "usr/share/doc/kvscope/copyright is not the LICENSE"
 
 # Presets are byte-identical to the source.
 for f in "${expected[@]}"; do
