@@ -16,7 +16,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr std::string_view kUsage =
-    "Usage: kvscope [Qt options]\n"
+    "Usage: kvscope [Qt options] [config.json]\n"
     "\n"
     "KV Scope: how much memory an LLM's KV cache takes, and how much grouped-query\n"
     "attention saves over multi-head attention, as you drag sliders.\n"
@@ -27,6 +27,7 @@ constexpr std::string_view kUsage =
     "  --exit-after-first-frame\n"
     "                 Quit as soon as the window has painted once (start-up benchmarks).\n"
     "\n"
+    "A Hugging Face config.json given as the first argument is loaded at start.\n"
     "The last configuration and window geometry are remembered between runs.\n"
     "Without a display, use kvscope-cli for the same numbers and figures.\n";
 
@@ -103,5 +104,13 @@ int main(int argc, char **argv) {
         window.installEventFilter(new FirstFrameQuitter(&window));
     }
     window.show();
+    // The desktop entry runs "kvscope %f": the first positional argument is
+    // a config.json (Qt has already taken its own options out).
+    const QStringList arguments = QCoreApplication::arguments().mid(1);
+    for (const QString &argument : arguments) {
+        if (argument.startsWith(u'-')) continue;
+        window.openConfigFile(argument);
+        break;
+    }
     return QApplication::exec();
 }

@@ -3,6 +3,8 @@
 #include <QSettings>
 #include <algorithm>
 
+#include "ConfigImporter.h"
+#include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
 #include "kvscope/validation.h"
@@ -23,7 +25,9 @@ ConfigModel::ConfigModel(QObject *parent)
     : QObject(parent),
       m_estimate(kvscope::InputError{}),
       m_contextPoints(kvscope::InputError{}),
-      m_groupPoints(kvscope::InputError{}) {}
+      m_groupPoints(kvscope::InputError{}),
+      m_layoutBytes(kvscope::InputError{}),
+      m_modelEstimate(kvscope::InputError{}) {}
 
 ConfigModel::~ConfigModel() = default;
 
@@ -44,6 +48,7 @@ QList<int> ConfigModel::extraGroups() const { return m_extraGroups; }
 void ConfigModel::setEmbDim(int embDim) {
     const auto value = clamped<std::uint32_t>(embDim, Limits::min_emb_dim, Limits::max_emb_dim);
     if (value == m_shape.emb_dim) return;
+    shapeEdited();
     m_shape.emb_dim = value;
     Q_EMIT embDimChanged(static_cast<int>(value));
     invalidate();
@@ -52,6 +57,7 @@ void ConfigModel::setEmbDim(int embDim) {
 void ConfigModel::setNHeads(int nHeads) {
     const auto value = clamped<std::uint32_t>(nHeads, 1, Limits::max_heads);
     if (value == m_shape.n_heads) return;
+    shapeEdited();
     m_shape.n_heads = value;
     Q_EMIT nHeadsChanged(static_cast<int>(value));
     // Keep the group choice possible: the nearest divisor of the new head count.
@@ -72,6 +78,7 @@ void ConfigModel::setNKvGroups(int nKvGroups) {
     const auto wanted = clamped<std::uint32_t>(nKvGroups, 1, m_shape.n_heads);
     const std::uint32_t value = kvscope::nearestValidGroupCount(m_shape.n_heads, wanted);
     if (value == m_shape.n_kv_groups) return;
+    shapeEdited();
     m_shape.n_kv_groups = value;
     Q_EMIT nKvGroupsChanged(static_cast<int>(value));
     invalidate();
@@ -80,6 +87,7 @@ void ConfigModel::setNKvGroups(int nKvGroups) {
 void ConfigModel::setNLayers(int nLayers) {
     const auto value = clamped<std::uint32_t>(nLayers, 1, Limits::max_layers);
     if (value == m_shape.n_layers) return;
+    shapeEdited();
     m_shape.n_layers = value;
     Q_EMIT nLayersChanged(static_cast<int>(value));
     invalidate();
@@ -89,6 +97,7 @@ void ConfigModel::setExplicitHeadDim(int headDim) {
     std::optional<std::uint32_t> value;
     if (headDim > 0) value = clamped<std::uint32_t>(headDim, 1, Limits::max_head_dim);
     if (value == m_shape.head_dim) return;
+    shapeEdited();
     m_shape.head_dim = value;
     Q_EMIT explicitHeadDimChanged(explicitHeadDim());
     invalidate();
@@ -166,6 +175,81 @@ void ConfigModel::resetToDefaults() {
     setExtraGroups({});
 }
 
+void ConfigModel::shapeEdited() {
+    if (!m_imported || m_applyingModel) return;
+    const QString name = m_modelName;
+    clearModel();
+    Q_EMIT modelClearedByShapeEdit(name);
+}
+
+QString ConfigModel::originForPreset(const QString &name) { return u"preset:"_s + name; }
+
+void ConfigModel::loadModel(const ImportedModel &model, const QString &displayName, const QString &origin) {
+    m_applyingModel = true;
+    kvscope::Workload workload = m_workload;
+    // The config's own dtype is the natural KV dtype, as in kvscope-cli.
+    if (model.torch_dtype) workload.dtype = *model.torch_dtype;
+    setConfig(model.shape, workload);
+    m_applyingModel = false;
+    m_imported = model;
+    m_modelName = displayName;
+    m_modelOrigin = origin;
+    Q_EMIT modelChanged();
+    invalidate();
+}
+
+void ConfigModel::clearModel() {
+    if (!m_imported) return;
+    m_imported.reset();
+    m_modelName.clear();
+    m_modelOrigin.clear();
+    Q_EMIT modelChanged();
+    invalidate();
+}
+
+bool ConfigModel::reloadModel(const QString &origin, const QString &savedName) {
+    if (origin.startsWith(u"preset:"_s)) {
+        const QString name = origin.mid(7);
+        const auto library = PresetLibrary::builtin();
+        if (!library) return false;
+        const auto model = library->load(name);
+        if (!model) return false;
+        loadModel(*model, library->find(name)->name, origin);
+        return true;
+    }
+    const auto model = ConfigImporter::fromFile(origin);
+    if (!model) return false;
+    const QString name = savedName.isEmpty() ? origin : savedName;
+    loadModel(*model, name, origin);
+    return true;
+}
+
+kvscope::ModelLayout ConfigModel::layout() const {
+    return m_imported ? m_imported->layout : kvscope::layoutFromShape(m_shape);
+}
+
+std::vector<Provenance> ConfigModel::provenance() const {
+    return m_imported ? m_imported->provenance : std::vector<Provenance>{};
+}
+
+QStringList ConfigModel::warnings() const {
+    QStringList list;
+    if (m_imported) {
+        for (const std::string &w : m_imported->warnings) list.append(QString::fromStdString(w));
+    }
+    return list;
+}
+
+void ConfigModel::setHiddenVariants(const QStringList &keys) {
+    QStringList value = keys;
+    value.removeDuplicates();
+    value.sort();
+    if (value == m_hiddenVariants) return;
+    m_hiddenVariants = value;
+    Q_EMIT hiddenVariantsChanged(m_hiddenVariants);
+    emitEstimateChanged();  // the curves do not change, which of them are drawn does
+}
+
 void ConfigModel::invalidate() {
     m_stale = true;
     emitEstimateChanged();
@@ -192,6 +276,38 @@ void ConfigModel::recomputeIfStale() const {
     std::vector<std::uint32_t> extra(m_extraGroups.begin(), m_extraGroups.end());
     m_contextPoints = kvscope::contextSweep(m_shape, m_workload, m_chartContextLengths, extra);
     m_groupPoints = kvscope::groupSweep(m_shape, m_workload);
+    m_layoutBytes = kvscope::layoutBytes(layout(), m_workload);
+    m_modelCurves.clear();
+    if (!m_imported) {
+        m_modelEstimate = kvscope::InputError{"model", "no model is loaded"};
+        return;
+    }
+    m_modelEstimate = ModelEstimate::compute(*m_imported, m_workload);
+    auto addCurve = [this](const QString &key, const QString &name, const kvscope::ModelLayout &curveLayout) {
+        auto points = kvscope::layoutContextSweep(curveLayout, m_workload, m_chartContextLengths);
+        // A variant past 64 bits has no curve rather than a wrapped one.
+        if (points) m_modelCurves.push_back({key, name, std::move(points).value()});
+    };
+    addCurve(u"model"_s, m_modelName, m_imported->layout);
+    for (const auto &variant : ModelEstimate::variantLayouts(m_imported->layout)) {
+        if (variant.layout)
+            addCurve(QString::fromStdString(variant.key), QString::fromStdString(variant.label), *variant.layout);
+    }
+}
+
+const kvscope::Result<kvscope::LayoutBytes> &ConfigModel::layoutBytes() const {
+    recomputeIfStale();
+    return m_layoutBytes;
+}
+
+const kvscope::Result<ModelEstimate> &ConfigModel::modelEstimate() const {
+    recomputeIfStale();
+    return m_modelEstimate;
+}
+
+const std::vector<ModelCurve> &ConfigModel::modelCurves() const {
+    recomputeIfStale();
+    return m_modelCurves;
 }
 
 const kvscope::Result<kvscope::KvEstimate> &ConfigModel::estimate() const {
@@ -236,6 +352,9 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     QVariantList extra;
     for (int g : m_extraGroups) extra.append(g);
     settings.setValue(u"extra_groups"_s, extra);
+    settings.setValue(u"model_origin"_s, m_modelOrigin);
+    settings.setValue(u"model_name"_s, m_modelName);
+    settings.setValue(u"hidden_variants"_s, m_hiddenVariants);
     settings.endGroup();
 }
 
@@ -247,11 +366,16 @@ void ConfigModel::loadSettings(const QSettings &settings) {
     };
     const kvscope::ModelShape defaults;
     const kvscope::Workload workloadDefaults;
+    clearModel();
     setNHeads(value(u"n_heads"_s, defaults.n_heads).toInt());
     setEmbDim(value(u"emb_dim"_s, defaults.emb_dim).toInt());
     setNKvGroups(value(u"n_kv_groups"_s, defaults.n_kv_groups).toInt());
     setNLayers(value(u"n_layers"_s, defaults.n_layers).toInt());
     setExplicitHeadDim(value(u"head_dim"_s, 0).toInt());
+    // The remembered model when it still loads; otherwise, silently, the book
+    // shape saved beside it. Before the workload: loading sets the dtype.
+    const QString origin = value(u"model_origin"_s, QString()).toString();
+    if (!origin.isEmpty()) reloadModel(origin, value(u"model_name"_s, QString()).toString());
     setContextLength(value(u"context_length"_s, static_cast<qint64>(workloadDefaults.context_length)).toLongLong());
     setBatchSize(value(u"batch_size"_s, workloadDefaults.batch_size).toInt());
     setDtype(value(u"dtype"_s, dtype()).toString());
@@ -260,4 +384,5 @@ void ConfigModel::loadSettings(const QSettings &settings) {
     const QVariantList stored = value(u"extra_groups"_s, QVariantList{}).toList();
     for (const QVariant &g : stored) extra.append(g.toInt());
     setExtraGroups(extra);
+    setHiddenVariants(value(u"hidden_variants"_s, QStringList{}).toStringList());
 }

@@ -3,9 +3,15 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
+#include <optional>
 #include <vector>
 
+#include "ImportedModel.h"
+#include "ModelCurve.h"
+#include "ModelEstimate.h"
 #include "kvscope/estimator.h"
+#include "kvscope/layout_bytes.h"
 #include "kvscope/shape.h"
 #include "kvscope/sweep.h"
 #include "kvscope/units.h"
@@ -30,6 +36,8 @@ class ConfigModel : public QObject {
     Q_PROPERTY(QString dtype READ dtype WRITE setDtype NOTIFY dtypeChanged)
     Q_PROPERTY(bool binaryUnits READ binaryUnits WRITE setBinaryUnits NOTIFY binaryUnitsChanged)
     Q_PROPERTY(QList<int> extraGroups READ extraGroups WRITE setExtraGroups NOTIFY extraGroupsChanged)
+    Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    Q_PROPERTY(QStringList hiddenVariants READ hiddenVariants WRITE setHiddenVariants NOTIFY hiddenVariantsChanged)
 
 public:
     explicit ConfigModel(QObject *parent = nullptr);
@@ -61,6 +69,33 @@ public:
     std::vector<std::uint32_t> validGroupCounts() const;
     QString bookReport() const;  // the book's report, or the error it would stop with
 
+    // A real model (config.json or preset) on top of the book's shape. While
+    // one is loaded the shape properties show its book view (ImportedModel::
+    // shape); editing one of them turns the session back into a plain
+    // book-shape configuration (the model is cleared). Context, batch and
+    // dtype keep the model. `origin` is what settings reload it from:
+    // "preset:NAME" or a config.json path.
+    void loadModel(const ImportedModel &model, const QString &displayName, const QString &origin = {});
+    void clearModel();
+    bool hasModel() const { return m_imported.has_value(); }
+    QString modelName() const { return m_modelName; }
+    QString modelOrigin() const { return m_modelOrigin; }
+    const ImportedModel *importedModel() const { return m_imported ? &*m_imported : nullptr; }
+    // The loaded model's layout, or the book's shape as one (GQA heads).
+    kvscope::ModelLayout layout() const;
+    std::vector<Provenance> provenance() const;
+    QStringList warnings() const;
+    // The current layout's exact bytes per run and per kind at the workload.
+    const kvscope::Result<kvscope::LayoutBytes> &layoutBytes() const;
+    // The loaded model's numbers as kvscope-cli reports them (an error when no
+    // model is loaded).
+    const kvscope::Result<ModelEstimate> &modelEstimate() const;
+    // The loaded model's curve ("model") and its what-if variants over
+    // chartContextLengths(), hidden variants included; empty without a model.
+    const std::vector<ModelCurve> &modelCurves() const;
+    QStringList hiddenVariants() const { return m_hiddenVariants; }
+    static QString originForPreset(const QString &name);
+
     // How many times the results were recomputed: each costs a full sweep,
     // so the benchmarks and tests count them.
     int recomputeCount() const { return m_recomputeCount; }
@@ -79,6 +114,7 @@ public Q_SLOTS:
     void setDtype(const QString &dtype);
     void setBinaryUnits(bool binary);
     void setExtraGroups(const QList<int> &groups);
+    void setHiddenVariants(const QStringList &keys);
 
 Q_SIGNALS:
     void embDimChanged(int embDim);
@@ -91,6 +127,11 @@ Q_SIGNALS:
     void dtypeChanged(const QString &dtype);
     void binaryUnitsChanged(bool binary);
     void extraGroupsChanged(const QList<int> &groups);
+    // A model was loaded or cleared; modelCleared() also says which, when a
+    // shape edit let it go (the status bar tells the user).
+    void modelChanged();
+    void modelClearedByShapeEdit(const QString &name);
+    void hiddenVariantsChanged(const QStringList &keys);
     // Once per event-loop turn after any input changed.
     void estimateChanged();
 
@@ -99,11 +140,18 @@ private:
     void emitEstimateChanged();
     void recomputeIfStale() const;
     QList<int> sanitizedExtraGroups(const QList<int> &groups) const;
+    void shapeEdited();
+    bool reloadModel(const QString &origin, const QString &savedName);
 
     kvscope::ModelShape m_shape;
     kvscope::Workload m_workload;
     bool m_binaryUnits = false;
     QList<int> m_extraGroups;
+    std::optional<ImportedModel> m_imported;
+    QString m_modelName;
+    QString m_modelOrigin;
+    QStringList m_hiddenVariants;
+    bool m_applyingModel = false;  // loadModel() moving the shape: keep the model
 
     bool m_notifyQueued = false;
     mutable bool m_stale = true;
@@ -112,4 +160,7 @@ private:
     mutable std::vector<std::uint64_t> m_chartContextLengths;
     mutable kvscope::Result<std::vector<kvscope::ContextPoint>> m_contextPoints;
     mutable kvscope::Result<std::vector<kvscope::GroupPoint>> m_groupPoints;
+    mutable kvscope::Result<kvscope::LayoutBytes> m_layoutBytes;
+    mutable kvscope::Result<ModelEstimate> m_modelEstimate;
+    mutable std::vector<ModelCurve> m_modelCurves;
 };

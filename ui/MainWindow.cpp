@@ -5,6 +5,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
@@ -22,7 +25,10 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
+#include "ModelPickerDialog.h"
+#include "PresetLibrary.h"
 #include "ContextChartView.h"
 #include "ControlPanel.h"
 #include "GroupsChartView.h"
@@ -37,6 +43,25 @@ const QString kStateKey = u"window/state"_s;
 const QString kMainSplitterKey = u"window/mainSplitter"_s;
 const QString kChartSplitterKey = u"window/chartSplitter"_s;
 const QString kExportDirKey = u"export/directory"_s;
+const QString kOpenDirKey = u"open/directory"_s;
+
+// The one local .json file a drag carries, or "" when it carries anything else.
+QString droppedConfigPath(const QMimeData *mime) {
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
+    const QUrl url = mime->urls().constFirst();
+    if (!url.isLocalFile()) return {};
+    const QString path = url.toLocalFile();
+    return path.endsWith(u".json"_s, Qt::CaseInsensitive) ? path : QString();
+}
+
+// A config.json is named after its folder (a downloaded Hugging Face repo:
+// "Llama-3.1-8B/config.json"); any other file after itself.
+QString displayNameForFile(const QString &path) {
+    const QFileInfo info(path);
+    if (info.fileName().compare(u"config.json"_s, Qt::CaseInsensitive) == 0 && !info.dir().dirName().isEmpty())
+        return info.dir().dirName();
+    return info.completeBaseName();
+}
 
 }  // namespace
 
@@ -48,8 +73,15 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new Confi
         const QSettings settings;
         m_model->loadSettings(settings);
     }
+    setAcceptDrops(true);
     buildCentralWidget();
     buildMenus();
+    connect(m_model, &ConfigModel::modelChanged, this, &MainWindow::syncModel);
+    connect(m_model, &ConfigModel::modelClearedByShapeEdit, this, [this](const QString &name) {
+        statusBar()->showMessage(
+            tr("Shape edited: %1 is no longer loaded; this is now a book-shape configuration.").arg(name), 10000);
+    });
+    syncModel();
     statusBar()->showMessage(tr("Drag a slider: the charts and the numbers follow."), 5000);
 
     m_saveTimer = new QTimer(this);
@@ -105,6 +137,10 @@ void MainWindow::buildCentralWidget() {
 
 void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_open = file->addAction(tr("&Open config.json…"));
+    m_open->setShortcut(QKeySequence::Open);
+    m_open->setStatusTip(tr("Load a Hugging Face config.json: its real layers, sliding windows, MLA and all."));
+    connect(m_open, &QAction::triggered, this, &MainWindow::openConfigDialog);
     QMenu *exportMenu = file->addMenu(tr("&Export"));
     QAction *exportContext = exportMenu->addAction(tr("&Context chart (KV cache vs context length)…"));
     exportContext->setShortcut(QKeySequence(tr("Ctrl+E")));
@@ -138,6 +174,20 @@ void MainWindow::buildMenus() {
         tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16."));
     connect(m_reset, &QAction::triggered, m_model, &ConfigModel::resetToDefaults);
 
+    QMenu *modelMenu = menuBar()->addMenu(tr("&Model"));
+    m_chooseModel = modelMenu->addAction(tr("&Choose model…"));
+    m_chooseModel->setShortcut(QKeySequence(tr("Ctrl+M")));
+    m_chooseModel->setStatusTip(tr("Pick one of the built-in models by name."));
+    connect(m_chooseModel, &QAction::triggered, this, [this] {
+        ModelPickerDialog *picker = modelPicker();
+        picker->open();
+        picker->activateFilter();
+    });
+    modelMenu->addAction(m_open);
+    m_clearModel = modelMenu->addAction(tr("&Back to the book's shape"));
+    m_clearModel->setStatusTip(tr("Unload the model and keep its shape as a plain book-shape configuration."));
+    connect(m_clearModel, &QAction::triggered, m_model, &ConfigModel::clearModel);
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QMenu *units = view->addMenu(tr("&Units"));
     auto *unitGroup = new QActionGroup(this);
@@ -165,6 +215,74 @@ void MainWindow::syncUnitActions() {
     m_decimalUnits->setChecked(!m_model->binaryUnits());
 }
 
+void MainWindow::syncModel() {
+    // "Gemma 3 27B — KV Scope": the platform adds nothing more to a title
+    // that already ends in the application's display name.
+    setWindowTitle(m_model->hasModel() ? tr("%1 — KV Scope").arg(m_model->modelName()) : tr("KV Scope"));
+    if (m_clearModel) m_clearModel->setEnabled(m_model->hasModel());
+}
+
+ModelPickerDialog *MainWindow::modelPicker() {
+    if (!m_picker) {
+        m_picker = new ModelPickerDialog(this);
+        connect(m_picker, &ModelPickerDialog::modelChosen, this, &MainWindow::loadPreset);
+    }
+    return m_picker;
+}
+
+bool MainWindow::loadPreset(const QString &name) {
+    const auto library = PresetLibrary::builtin();
+    const auto model = library ? library->load(name) : kvscope::Result<ImportedModel>(library.error());
+    if (!model) {
+        presentMessage(MessageKind::ImportError, tr("Cannot load the model %1").arg(name),
+                       QString::fromStdString(model.error().message), {});
+        return false;
+    }
+    const QString shown = library->find(name)->name;
+    m_model->loadModel(*model, shown, ConfigModel::originForPreset(shown));
+    statusBar()->showMessage(tr("Loaded %1 (%2).").arg(shown, library->find(name)->source), 10000);
+    return true;
+}
+
+bool MainWindow::openConfigFile(const QString &path) {
+    const auto model = ConfigImporter::fromFile(path);
+    const QString fileName = QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath());
+    if (!model) {
+        const kvscope::InputError &error = model.error();
+        presentMessage(MessageKind::ImportError, tr("Cannot open %1").arg(QFileInfo(path).fileName()),
+                       tr("Cannot load %1: %2").arg(fileName, QString::fromStdString(error.message)),
+                       error.field.empty() ? QString()
+                                           : tr("Key: %1").arg(QString::fromStdString(error.field)));
+        return false;
+    }
+    m_model->loadModel(*model, displayNameForFile(path), QFileInfo(path).absoluteFilePath());
+    m_openDir = QFileInfo(path).absolutePath();
+    QString message = tr("Loaded %1.").arg(fileName);
+    if (!model->warnings.empty())
+        message += u' ' + tr("Assumed: %1").arg(QString::fromStdString(model->warnings.front()));
+    statusBar()->showMessage(message, 15000);
+    return true;
+}
+
+void MainWindow::openConfigDialog() {
+    QString dir = m_openDir;
+    if (dir.isEmpty() || !QFileInfo(dir).isDir()) dir = QDir::homePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a Hugging Face config.json"), dir,
+                                                      tr("Model configs (*.json);;All files (*)"));
+    if (!path.isEmpty()) openConfigFile(path);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
+    if (!droppedConfigPath(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event) {
+    const QString path = droppedConfigPath(event->mimeData());
+    if (path.isEmpty()) return;
+    event->acceptProposedAction();
+    openConfigFile(path);
+}
+
 void MainWindow::loadSettings() {
     const QSettings settings;
     if (settings.contains(kGeometryKey)) restoreGeometry(settings.value(kGeometryKey).toByteArray());
@@ -178,6 +296,7 @@ void MainWindow::loadSettings() {
     if (!m_chartSplitter->restoreState(settings.value(kChartSplitterKey).toByteArray()))
         m_chartSplitter->setSizes({height(), height()});
     m_exportDir = settings.value(kExportDirKey).toString();
+    m_openDir = settings.value(kOpenDirKey).toString();
 }
 
 void MainWindow::saveSettings() const {
@@ -188,6 +307,7 @@ void MainWindow::saveSettings() const {
     settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
     settings.setValue(kChartSplitterKey, m_chartSplitter->saveState());
     if (!m_exportDir.isEmpty()) settings.setValue(kExportDirKey, m_exportDir);
+    if (!m_openDir.isEmpty()) settings.setValue(kOpenDirKey, m_openDir);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
@@ -292,7 +412,7 @@ void MainWindow::presentMessage(MessageKind kind, const QString &title, const QS
         box->setTextFormat(Qt::RichText);
         box->setIconPixmap(windowIcon().pixmap(64, 64));
     } else {
-        box->setObjectName(u"exportError"_s);
+        box->setObjectName(kind == MessageKind::ImportError ? u"importError"_s : u"exportError"_s);
         box->setIcon(QMessageBox::Warning);
     }
     box->open();

@@ -9,6 +9,7 @@ class ConfigModel;
 class ContextChartView;
 class ControlPanel;
 class GroupsChartView;
+class ModelPickerDialog;
 class QAction;
 class QSplitter;
 class QTimer;
@@ -40,6 +41,16 @@ public:
     bool exportChartTo(ChartKind kind, const QString &path, const ExportOptions &options = {});
     bool exportReportTo(const QString &path);
 
+    // Loads a Hugging Face config.json (File > Open, a drop, the command
+    // line). A bad file is reported in a message box naming it and the key;
+    // the current configuration is kept.
+    bool openConfigFile(const QString &path);
+    // Loads a built-in model by name (the model picker).
+    bool loadPreset(const QString &name);
+    ModelPickerDialog *modelPicker();
+    QAction *openAction() const { return m_open; }
+    QAction *chooseModelAction() const { return m_chooseModel; }
+
 public Q_SLOTS:
     void saveSettings() const;
     void exportContextChart();
@@ -49,8 +60,10 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
-    enum class MessageKind { ExportError, About };
+    enum class MessageKind { ExportError, ImportError, About };
     // Shows a window-modal, non-blocking message box. A test overrides it to
     // record the message: the offscreen platform cannot show a QMessageBox
     // without a warning.
@@ -65,6 +78,8 @@ private:
     QString askSavePath(const QString &title, const QString &fileName, const QStringList &filters);
     void exported(const QString &path);
     void syncUnitActions();
+    void openConfigDialog();
+    void syncModel();
 
     ConfigModel *m_model;
     ControlPanel *m_controls = nullptr;
@@ -78,5 +93,10 @@ private:
     QAction *m_reset = nullptr;
     QAction *m_decimalUnits = nullptr;
     QAction *m_binaryUnits = nullptr;
+    QAction *m_open = nullptr;
+    QAction *m_chooseModel = nullptr;
+    QAction *m_clearModel = nullptr;
+    ModelPickerDialog *m_picker = nullptr;
     QString m_exportDir;
+    QString m_openDir;
 };

@@ -36,6 +36,11 @@ SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
     grid->setHorizontalSpacing(12);
     grid->setColumnStretch(1, 1);
 
+    m_modelName = addRow(tr("Model"), u"modelNameValue"_s);
+    m_modelLayers = addRow(tr("Layers"), u"modelLayersValue"_s);
+    m_modelTotal = addRow(tr("Model total KV cache"), u"modelTotalValue"_s);
+    m_modelPerToken = addRow(tr("Model per token"), u"modelPerTokenValue"_s);
+    m_modelLayers->setWordWrap(true);
     m_headDim = addRow(tr("head_dim"), u"headDimValue"_s);
     m_kvHeads = addRow(tr("K/V heads"), u"kvHeadsValue"_s);
     m_mhaTotal = addRow(tr("MHA total KV cache"), u"mhaTotalValue"_s);
@@ -45,7 +50,7 @@ SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
     m_perToken = addRow(tr("Per token (all layers)"), u"perTokenValue"_s);
 
     // Totals stand out: they are what the user came for.
-    for (QLabel *label : {m_mhaTotal, m_gqaTotal, m_savings}) {
+    for (QLabel *label : {m_modelTotal, m_mhaTotal, m_gqaTotal, m_savings}) {
         QFont font = label->font();
         font.setBold(true);
         label->setFont(font);
@@ -90,7 +95,37 @@ QLabel *SummaryPanel::addRow(const QString &name, const QString &objectName) {
     return value;
 }
 
+void SummaryPanel::setRowVisible(QLabel *value, bool visible) {
+    const qsizetype index = m_values.indexOf(value);
+    value->setVisible(visible);
+    if (index >= 0) m_names.at(index)->setVisible(visible);
+}
+
+void SummaryPanel::refreshModelRows() {
+    const bool loaded = m_model->hasModel();
+    const auto &result = m_model->modelEstimate();
+    for (QLabel *label : {m_modelName, m_modelLayers, m_modelTotal, m_modelPerToken}) setRowVisible(label, loaded);
+    m_mhaTotal->setToolTip({});
+    if (!loaded) return;
+    m_modelName->setText(m_model->modelName());
+    const ImportedModel *imported = m_model->importedModel();
+    const Provenance *layers = imported->find("layers");
+    m_modelLayers->setText(layers ? fromStd(layers->value) : QString::number(m_model->nLayers()));
+    if (!result) {
+        m_modelTotal->setText(fromStd(result.error().message));
+        m_modelPerToken->clear();
+        return;
+    }
+    const kvscope::ByteUnit unit = m_model->byteUnit();
+    m_modelTotal->setText(fromStd(kvscope::formatBytes(result->bytes.total, unit)));
+    m_modelTotal->setToolTip(exactBytes(result->bytes.total));
+    m_modelPerToken->setText(fromStd(kvscope::formatBytes(result->bytes_per_token, unit)));
+    m_modelPerToken->setToolTip(tr("Growth of one sequence's cache per extra token at this context: %1")
+                                    .arg(exactBytes(result->bytes_per_token)));
+}
+
 void SummaryPanel::refresh() {
+    refreshModelRows();
     const auto &result = m_model->estimate();
     m_numbers->setVisible(result.ok());
     m_error->setVisible(!result.ok());
@@ -120,7 +155,8 @@ void SummaryPanel::refresh() {
 QString SummaryPanel::displayedText() const {
     if (!m_model->estimate().ok()) return m_error->text();
     QStringList lines;
-    for (qsizetype i = 0; i < m_names.size(); ++i) lines.append(m_names.at(i)->text() + u' ' + m_values.at(i)->text());
+    for (qsizetype i = 0; i < m_names.size(); ++i)
+        if (!m_values.at(i)->isHidden()) lines.append(m_names.at(i)->text() + u' ' + m_values.at(i)->text());
     return lines.join(u'\n');
 }
 

@@ -9,7 +9,8 @@ class QWidget;
 
 // The numbers of the book's report for the current configuration, live:
 // head_dim, K/V heads, MHA and GQA totals, ratio, savings, plus bytes per
-// token, in the model's unit (GB or GiB). An impossible configuration (a
+// token, in the model's unit (GB or GiB). With a real model loaded, its own
+// total and growth per token come first; the book's rows then show its shape. An impossible configuration (a
 // total past 64 bits) shows the model's message instead of numbers.
 class SummaryPanel : public QWidget {
     Q_OBJECT
@@ -31,6 +32,8 @@ protected:
 
 private:
     QLabel *addRow(const QString &name, const QString &objectName);
+    void setRowVisible(QLabel *value, bool visible);
+    void refreshModelRows();
     void updateErrorColor();
 
     ConfigModel *m_model;
@@ -39,6 +42,10 @@ private:
     QPushButton *m_copyButton;
     QList<QLabel *> m_names;
     QList<QLabel *> m_values;
+    QLabel *m_modelName = nullptr;
+    QLabel *m_modelLayers = nullptr;
+    QLabel *m_modelTotal = nullptr;
+    QLabel *m_modelPerToken = nullptr;
     QLabel *m_headDim = nullptr;
     QLabel *m_kvHeads = nullptr;
     QLabel *m_mhaTotal = nullptr;

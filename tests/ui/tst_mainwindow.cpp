@@ -3,7 +3,11 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
+#include <QLineEdit>
+#include <QMimeData>
 #include <QLabel>
 #include <QLayout>
 #include <QMenuBar>
@@ -15,7 +19,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
+#include "kvscope/format.h"
+#include "kvscope/units.h"
 #include "ContextChartView.h"
 #include "ContextLengthSpinBox.h"
 #include "ControlPanel.h"
@@ -23,6 +30,8 @@
 #include "GroupsChartView.h"
 #include "LogContextSlider.h"
 #include "MainWindow.h"
+#include "ModelPickerDialog.h"
+#include "PresetLibrary.h"
 #include "SliderSpinBox.h"
 #include "SummaryPanel.h"
 
@@ -284,6 +293,217 @@ private Q_SLOTS:
         // A bad extension names the ones that work.
         QVERIFY(!window->exportChartTo(ChartKind::Groups, m_exportDir.filePath(u"groups.txt"_s)));
         QVERIFY(window->messages.last().text.contains(u".pdf"_s));
+    }
+
+    // Real configs through every way into the window. Expected bytes from
+    // tests/import/tst_configimporter.cpp's derivations:
+    //   Llama 3.1 8B   32 full layers, 8 K/V heads of 128: 131,072 B/token
+    //   Gemma 3 27B    (52 * 1024 + 10 * 131072) * 8192 at 131,072 tokens
+    //   DeepSeek-V3    61 MLA layers of 512 + 64: 70,272 B/token
+    //   gpt-oss-120b   18 * 2048 * (128 + 131072): only the 18 full layers grow
+    void loadsRealModels_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<qint64>("context");
+        QTest::addColumn<quint64>("total");
+        QTest::addColumn<quint64>("perToken");
+        QTest::addColumn<QString>("route");
+        const struct {
+            const char *file;
+            qint64 context;
+            quint64 total;
+            quint64 perToken;
+        } models[] = {
+            {"llama-3.1-8b.json", 131072, 17'179'869'184u, 131'072u},
+            {"gemma-3-27b.json", 131072, 11'173'625'856u, 81'920u},
+            {"deepseek-v3.json", 163840, 11'513'364'480u, 70'272u},
+            {"gpt-oss-120b.json", 131072, 4'836'556'800u, 36'864u},
+        };
+        for (const auto &m : models) {
+            for (const char *route : {"open", "drop", "model"}) {
+                QTest::addRow("%s via %s", m.file, route)
+                    << QString::fromLatin1(m.file) << m.context << m.total << m.perToken << QString::fromLatin1(route);
+            }
+        }
+    }
+
+    void loadsRealModels() {
+        QFETCH(QString, file);
+        QFETCH(qint64, context);
+        QFETCH(quint64, total);
+        QFETCH(quint64, perToken);
+        QFETCH(QString, route);
+        auto window = showWindow();
+        QVERIFY(window);
+        const QString path = QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/") + file;
+        if (route == u"open"_s) {
+            QVERIFY(window->openConfigFile(path));
+        } else if (route == u"drop"_s) {
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(path)});
+            QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(window.get(), &enter);
+            QVERIFY(enter.isAccepted());
+            QDropEvent drop(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(window.get(), &drop);
+        } else {
+            const auto imported = ConfigImporter::fromFile(path);
+            QVERIFY(imported);
+            window->model()->loadModel(*imported, u"by hand"_s);
+        }
+        ConfigModel *model = window->model();
+        QVERIFY(model->hasModel());
+        model->setContextLength(context);
+        QCOMPARE(model->dtype(), u"bf16"_s);
+        const auto &estimate = model->modelEstimate();
+        QVERIFY(estimate);
+        QCOMPARE(estimate->bytes.total, total);
+        QCOMPARE(estimate->bytes_per_token, perToken);
+        QCOMPARE(model->layoutBytes()->total, total);
+        const QString name = route == u"model"_s ? u"by hand"_s : QFileInfo(file).completeBaseName();
+        QCOMPARE(window->windowTitle(), name + u" — KV Scope"_s);
+        // The summary shows exactly the core's numbers.
+        auto *totalLabel = window->summaryPanel()->findChild<QLabel *>(u"modelTotalValue"_s);
+        QVERIFY(totalLabel);
+        QTRY_COMPARE(totalLabel->toolTip(),
+                     u"%1 bytes"_s.arg(QString::fromStdString(kvscope::formatThousands(total))));
+        QVERIFY(totalLabel->isVisible());
+        QCOMPARE(totalLabel->text(), QString::fromStdString(kvscope::formatBytes(total, kvscope::ByteUnit::Decimal)));
+        QVERIFY(window->summaryPanel()->displayedText().contains(u"Model: "_s + name));
+        // The real curve passes through the same total at this context.
+        const auto &curves = model->modelCurves();
+        QVERIFY(!curves.empty());
+        QCOMPARE(curves.front().key, u"model"_s);
+        bool found = false;
+        for (const auto &p : curves.front().points) {
+            if (p.context_length == static_cast<std::uint64_t>(context)) {
+                QCOMPARE(p.bytes, total);
+                found = true;
+            }
+        }
+        // The chart samples powers of two (and the current context when it is one).
+        QCOMPARE(found, (context & (context - 1)) == 0);
+    }
+
+    void variantCurvesHaveExactValues() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json")));
+        window->model()->setContextLength(131072);
+        auto at = [&](const QString &key) -> quint64 {
+            for (const auto &c : window->model()->modelCurves()) {
+                if (c.key != key) continue;
+                for (const auto &p : c.points)
+                    if (p.context_length == 131072) return p.bytes;
+            }
+            return 0;
+        };
+        QCOMPARE(at(u"model"_s), 11'173'625'856u);
+        QCOMPARE(at(u"no_sliding_window"_s), 66'571'993'088u);  // 62 * 131072 * 8192
+        QVERIFY(at(u"mha"_s) > at(u"model"_s));
+        QVERIFY(at(u"mla"_s) > 0);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/deepseek-v3.json")));
+        QCOMPARE(at(u"mha"_s), 654'982'512'640u);  // 131072 * 4,997,120 (128 heads of 192 + 128)
+        QCOMPARE(at(u"no_sliding_window"_s), 0u);   // no sliding layers: no such variant
+    }
+
+    void badFileKeepsTheModelAndNamesTheKey() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json")));
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(u"broken.json"_s);
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"hidden_size": 4096, "num_attention_heads": 32})");
+        file.close();
+        QVERIFY(!window->openConfigFile(bad));
+        QCOMPARE(window->messages.size(), 1);
+        QVERIFY2(window->messages.front().text.contains(u"broken.json"_s), qPrintable(window->messages.front().text));
+        QVERIFY2(window->messages.front().text.contains(u"num_hidden_layers"_s),
+                 qPrintable(window->messages.front().text));
+        QCOMPARE(window->model()->modelName(), u"gemma-3-27b"_s);
+        QCOMPARE(window->model()->nLayers(), 62);
+        // A file that is not JSON at all.
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("{\"hidden_size\": 40");
+        file.close();
+        QVERIFY(!window->openConfigFile(bad));
+        QCOMPARE(window->messages.size(), 2);
+        QCOMPARE(window->model()->modelName(), u"gemma-3-27b"_s);
+    }
+
+    void shapeEditReturnsToTheBookShape() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(window->loadPreset(u"Llama 3.1 8B"_s));
+        QCOMPARE(window->model()->nLayers(), 32);
+        QCOMPARE(window->model()->nHeads(), 32);
+        window->model()->setContextLength(4096);  // the workload keeps the model
+        QVERIFY(window->model()->hasModel());
+        QSpinBox *layers = window->controlPanel()->layersControl()->findChild<QSpinBox *>();
+        QVERIFY(layers);
+        layers->setValue(40);
+        QVERIFY(!window->model()->hasModel());
+        QCOMPARE(window->model()->nLayers(), 40);
+        QCOMPARE(window->windowTitle(), u"KV Scope"_s);
+        QVERIFY(window->statusBar()->currentMessage().contains(u"Llama 3.1 8B"_s));
+    }
+
+    void settingsRestoreTheLoadedModel() {
+        {
+            auto window = showWindow();
+            QVERIFY(window);
+            QVERIFY(window->loadPreset(u"Gemma 3 27B"_s));
+            window->model()->setContextLength(32768);
+            window->close();
+        }
+        {
+            auto window = showWindow();
+            QVERIFY(window);
+            QCOMPARE(window->model()->modelName(), u"Gemma 3 27B"_s);
+            QCOMPARE(window->model()->contextLength(), 32768);
+            QCOMPARE(window->model()->modelEstimate()->bytes.total, 3'120'562'176u);  // (52*1024 + 10*32768) * 8192
+            QCOMPARE(window->windowTitle(), u"Gemma 3 27B — KV Scope"_s);
+        }
+        // A file that is gone falls back, silently, to the shape saved beside it.
+        QTemporaryDir dir;
+        const QString copy = dir.filePath(u"config.json"_s);
+        QVERIFY(QFile::copy(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/llama-3.1-8b.json"), copy));
+        {
+            auto window = showWindow();
+            QVERIFY(window->openConfigFile(copy));
+            QCOMPARE(window->model()->modelName(), QFileInfo(dir.path()).fileName());
+            window->close();
+        }
+        {
+            auto window = showWindow();
+            QVERIFY(window->model()->hasModel());
+            window->close();
+        }
+        QVERIFY(QFile::remove(copy));
+        auto window = showWindow();
+        QVERIFY(!window->model()->hasModel());
+        QCOMPARE(window->model()->nLayers(), 32);
+        QVERIFY(window->messages.isEmpty());
+    }
+
+    void pickerFiltersAndLoadsByKeyboard() {
+        auto window = showWindow();
+        QVERIFY(window);
+        ModelPickerDialog *picker = window->modelPicker();
+        // No minimum size, as for the window: the offscreen platform warns.
+        picker->layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window->chooseModelAction()->trigger();
+        QTRY_VERIFY(picker->isVisible());
+        QCOMPARE(picker->shownNames().size(), PresetLibrary::builtin()->presets().size());
+        QTest::keyClicks(picker->filterEdit(), u"deepseek"_s);
+        QCOMPARE(picker->shownNames(), (QStringList{u"DeepSeek-V2-Lite"_s, u"DeepSeek-V2"_s, u"DeepSeek-V3"_s}));
+        QTest::keyClick(picker->filterEdit(), Qt::Key_Down);
+        QTest::keyClick(picker->filterEdit(), Qt::Key_Down);
+        QTest::keyClick(picker->filterEdit(), Qt::Key_Return);
+        QTRY_COMPARE(window->model()->modelName(), u"DeepSeek-V3"_s);
+        QVERIFY(!picker->isVisible());
+        QCOMPARE(window->model()->nLayers(), 61);
     }
 
     void menusAndAbout() {

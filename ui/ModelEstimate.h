@@ -35,6 +35,16 @@ struct ModelEstimate {
     std::optional<kvscope::KvEstimate> book;
     std::vector<Variant> variants;
 
+    // A what-if version as a layout, so the window can sweep it over context
+    // lengths: the same keys, labels and order as `variants`.
+    struct VariantLayout {
+        std::string key;
+        std::string label;
+        kvscope::Result<kvscope::ModelLayout> layout;
+    };
+    // Empty for a model without attention layers (what-ifs change only those).
+    static std::vector<VariantLayout> variantLayouts(const kvscope::ModelLayout &layout);
+
     // Fails only when the model's own total does not fit 64 bits.
     static kvscope::Result<ModelEstimate> compute(const ImportedModel &model, const kvscope::Workload &workload);
 

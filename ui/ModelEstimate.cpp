@@ -48,23 +48,29 @@ kvscope::Result<ModelEstimate> ModelEstimate::compute(const ImportedModel &model
         if (auto book = kvscope::estimate(model.shape, workload)) e.book = *book;
     }
 
-    const auto count = [&e](LayerKind kind) { return e.layers[static_cast<std::size_t>(kind)]; };
-    const bool attention = count(LayerKind::Full) + count(LayerKind::Sliding) + count(LayerKind::Mla) > 0;
-    if (!attention) return e;  // what-ifs change attention layers only
-
-    const std::uint32_t heads = queryHeads(model.layout);
-    const std::string perLayer = heads ? " (" + std::to_string(heads) + " K/V heads per layer)" : "";
-    e.variants.push_back({"mha", "as MHA" + perLayer, total(kvscope::asMha(model.layout), workload)});
-    e.variants.push_back({"mqa", "as MQA (1 K/V head per layer)", total(kvscope::asMqa(model.layout), workload)});
-    if (count(LayerKind::Sliding) > 0) {
-        e.variants.push_back({"no_sliding_window", "without sliding window",
-                              total(kvscope::withoutSlidingWindow(model.layout), workload)});
-    }
-    if (count(LayerKind::Full) + count(LayerKind::Sliding) > 0) {
-        e.variants.push_back({"mla",
-                              "with MLA (" + std::to_string(kWhatIfLatent) + " + " + std::to_string(kWhatIfRope) +
-                                  " latent)",
-                              total(kvscope::withMla(model.layout, kWhatIfLatent, kWhatIfRope), workload)});
-    }
+    for (VariantLayout &v : variantLayouts(model.layout))
+        e.variants.push_back({std::move(v.key), std::move(v.label), total(v.layout, workload)});
     return e;
+}
+
+std::vector<ModelEstimate::VariantLayout> ModelEstimate::variantLayouts(const kvscope::ModelLayout &layout) {
+    const auto layers = kvscope::layerCountsByKind(layout);
+    const auto count = [&layers](LayerKind kind) { return layers[static_cast<std::size_t>(kind)]; };
+    std::vector<VariantLayout> variants;
+    const bool attention = count(LayerKind::Full) + count(LayerKind::Sliding) + count(LayerKind::Mla) > 0;
+    if (!attention) return variants;  // what-ifs change attention layers only
+
+    const std::uint32_t heads = queryHeads(layout);
+    const std::string perLayer = heads ? " (" + std::to_string(heads) + " K/V heads per layer)" : "";
+    variants.push_back({"mha", "as MHA" + perLayer, kvscope::asMha(layout)});
+    variants.push_back({"mqa", "as MQA (1 K/V head per layer)", kvscope::asMqa(layout)});
+    if (count(LayerKind::Sliding) > 0)
+        variants.push_back({"no_sliding_window", "without sliding window", kvscope::withoutSlidingWindow(layout)});
+    if (count(LayerKind::Full) + count(LayerKind::Sliding) > 0) {
+        variants.push_back({"mla",
+                            "with MLA (" + std::to_string(kWhatIfLatent) + " + " + std::to_string(kWhatIfRope) +
+                                " latent)",
+                            kvscope::withMla(layout, kWhatIfLatent, kWhatIfRope)});
+    }
+    return variants;
 }
