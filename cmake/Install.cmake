@@ -10,6 +10,7 @@
 #   share/man/man1/kvscope-cli.1(.gz)
 #   share/kvscope/presets/*.json
 #   share/doc/kvscope/copyright                      (the LICENSE, as Debian names it)
+#   share/doc/kvscope/guide.md, guide-*.png          (the user guide; Help > About links it)
 
 if(KVSCOPE_CORE_ONLY)
     return()
@@ -64,6 +65,11 @@ install(FILES ${_man_out} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE
         DESTINATION ${CMAKE_INSTALL_DOCDIR}
         RENAME copyright)
+
+# The user guide and its screenshots.
+file(GLOB _guide_images CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/guide-*.png)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/guide.md ${_guide_images}
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # Built-in model presets, when the tree has them.
 install(DIRECTORY ${_res}/presets/

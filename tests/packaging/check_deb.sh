@@ -59,6 +59,7 @@ want=(
     "usr/share/icons/hicolor/512x512/apps/$id.png"
     usr/share/man/man1/kvscope-cli.1.gz
     usr/share/doc/kvscope/copyright
+    usr/share/doc/kvscope/guide.md
 )
 ((window)) && want+=(usr/bin/kvscope)
 for f in "${want[@]}"; do

@@ -34,6 +34,10 @@ if command -v gzip >/dev/null; then
 else
     expected+=(usr/share/man/man1/kvscope-cli.1)
 fi
+expected+=(usr/share/doc/kvscope/guide.md)
+while IFS= read -r f; do
+    expected+=("usr/share/doc/kvscope/${f##*/}")
+done < <(find "$src/docs" -maxdepth 1 -type f -name 'guide-*.png')
 if [[ -d "$src/resources/presets" ]]; then
     while IFS= read -r f; do
         expected+=("usr/share/kvscope/presets/${f#"$src/resources/presets/"}")
