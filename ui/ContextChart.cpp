@@ -80,6 +80,8 @@ QString ContextChart::headlineText() const { return u"KV-cache vs Context Length
 
 QString ContextChart::configText() const {
     const ConfigModel *m = model();
+    if (m->hasModel())
+        return u"(%1, batch=%2, dtype=%3)"_s.arg(m->modelName()).arg(m->batchSize()).arg(m->dtype());
     QString text = u"(n_heads=%1, emb_dim=%2"_s.arg(m->nHeads()).arg(m->embDim());
     if (m->explicitHeadDim() > 0) text += u", head_dim=%1"_s.arg(m->explicitHeadDim());
     text += u", n_layers=%1, batch=%2, n_kv_groups=%3, dtype=%4)"_s.arg(m->nLayers())
@@ -111,19 +113,37 @@ void ContextChart::syncExtraSeries(const QList<int> &groups) {
             added = true;
         }
     }
-    if (added) {
-        // Keep the legend in reading order (curves, then the context marker)
-        // and the current-context rings drawn on top: move those two series
-        // behind the new curves. They are the same objects, not new ones.
-        for (QXYSeries *s : {static_cast<QXYSeries *>(m_currentLine), static_cast<QXYSeries *>(m_currentPoints)}) {
-            removeSeries(s);
-            addSeries(s);
-            s->attachAxis(m_xLog);
-            s->attachAxis(m_y);
-        }
-        legend()->markers(m_currentPoints).constFirst()->setVisible(false);
-        styleSeries();
+    if (added) keepMarkerLast();
+}
+
+void ContextChart::keepMarkerLast() {
+    // Keep the legend in reading order (curves, then the context marker)
+    // and the current-context rings drawn on top: move those two series
+    // behind the new curves. They are the same objects, not new ones.
+    for (QXYSeries *s : {static_cast<QXYSeries *>(m_currentLine), static_cast<QXYSeries *>(m_currentPoints)}) {
+        removeSeries(s);
+        addSeries(s);
+        s->attachAxis(m_xLog);
+        s->attachAxis(m_y);
     }
+    legend()->markers(m_currentPoints).constFirst()->setVisible(false);
+    styleSeries();
+}
+
+void ContextChart::syncModelSeries(const std::vector<const ModelCurve *> &curves) {
+    // Series are added and removed only when the set of curves changes;
+    // otherwise their points are replaced.
+    QStringList wanted;
+    for (const ModelCurve *c : curves) wanted.append(c->key);
+    if (wanted == m_modelKeys) return;
+    for (QLineSeries *line : std::as_const(m_modelLines)) {
+        removeSeries(line);
+        delete line;
+    }
+    m_modelLines.clear();
+    for (const ModelCurve *c : curves) m_modelLines.insert(c->key, makeLine(c->name));
+    m_modelKeys = wanted;
+    keepMarkerLast();
 }
 
 QString ContextChart::updateSeries() {
@@ -133,6 +153,20 @@ QString ContextChart::updateSeries() {
     m_gqa->setName(gqaName(m_groups));
     m_currentLine->setName(currentName(static_cast<std::uint64_t>(m->contextLength())));
     syncExtraSeries(m->extraGroups());
+    // A loaded model: its real curve and the what-ifs the user did not hide
+    // replace the book's MHA and GQA curves.
+    std::vector<const ModelCurve *> curves;
+    for (const ModelCurve &c : m->modelCurves()) {
+        if (c.key == u"model"_s || !m->hiddenVariants().contains(c.key)) curves.push_back(&c);
+    }
+    syncModelSeries(curves);
+    m_modelCurves.clear();
+    for (const ModelCurve *c : curves) m_modelCurves.push_back(*c);
+    const bool book = !m->hasModel();
+    for (QLineSeries *line : {m_mha, m_gqa}) {
+        line->setVisible(book);
+        legend()->markers(line).constFirst()->setVisible(book);
+    }
     if (!result) {
         m_points.clear();
         m_mha->clear();
@@ -150,6 +184,13 @@ QString ContextChart::updateSeries() {
     for (const auto &p : m_points) {
         maxBytes = std::max({maxBytes, p.mha_bytes, p.gqa_bytes});
         for (auto b : p.extra_gqa_bytes) maxBytes = std::max(maxBytes, b);
+    }
+    if (!book) maxBytes = 0;  // the book's curves are hidden: scale to the model's
+    for (const ModelCurve &c : m_modelCurves) {
+        for (const auto &p : c.points) maxBytes = std::max(maxBytes, p.bytes);
+        for (const auto &p : m_points) {
+            for (auto b : p.extra_gqa_bytes) maxBytes = std::max(maxBytes, b);
+        }
     }
     m_unit = kvscope::unitFor(maxBytes, m->byteUnit());
     m_unitName = QString::fromLatin1(m_unit.suffix.data(), static_cast<qsizetype>(m_unit.suffix.size()));
@@ -196,7 +237,20 @@ QString ContextChart::updateSeries() {
 
     const double cx = static_cast<double>(context);
     m_currentLine->replace({QPointF(cx, -ticks.max * 0.03), QPointF(cx, ticks.max)});
-    m_currentPoints->replace({QPointF(cx, y(estimate->mha_bytes)), QPointF(cx, y(estimate->gqa_bytes))});
+    const auto &real = m->modelEstimate();
+    if (!book && real)
+        m_currentPoints->replace({QPointF(cx, y(real->bytes.total))});
+    else
+        m_currentPoints->replace({QPointF(cx, y(estimate->mha_bytes)), QPointF(cx, y(estimate->gqa_bytes))});
+    for (const ModelCurve &c : m_modelCurves) {
+        QList<QPointF> points;
+        points.reserve(static_cast<qsizetype>(c.points.size()));
+        for (const auto &p : c.points) points.append(QPointF(static_cast<double>(p.context_length), y(p.bytes)));
+        if (QLineSeries *line = m_modelLines.value(c.key)) {
+            line->setName(c.key == u"model"_s ? tr("%1 (real layers)").arg(c.name) : tr("what-if: %1").arg(c.name));
+            line->replace(points);
+        }
+    }
     return {};
 }
 
@@ -238,6 +292,19 @@ QString ContextChart::describe(const QXYSeries *series, const QPointF &point) co
     const auto current = static_cast<std::uint64_t>(m->contextLength());
     if (series == m_currentLine)
         return u"Current context_length: %1 tokens"_s.arg(thousands(current));
+    for (const ModelCurve &c : m_modelCurves) {
+        if (m_modelLines.value(c.key) != series || c.points.empty()) continue;
+        const double hoveredExp = std::log2(std::max(point.x(), 1.0));
+        const kvscope::LayoutPoint *nearest = &c.points.front();
+        for (const auto &p : c.points) {
+            if (std::abs(std::log2(static_cast<double>(p.context_length)) - hoveredExp) <
+                std::abs(std::log2(static_cast<double>(nearest->context_length)) - hoveredExp))
+                nearest = &p;
+        }
+        return u"%1\ncontext_length: %2 tokens\nKV cache: %3 bytes"_s.arg(series->name(),
+                                                                          thousands(nearest->context_length),
+                                                                          thousands(nearest->bytes));
+    }
 
     QString what;
     std::uint64_t context = current;
@@ -294,6 +361,13 @@ void ContextChart::styleSeries() {
     for (QLineSeries *line : std::as_const(m_extras)) {
         styleLine(line, seriesColor(index++), 1.3);
         line->setPointsVisible(true);
+    }
+    for (const QString &key : std::as_const(m_modelKeys)) {
+        QLineSeries *line = m_modelLines.value(key);
+        if (!line) continue;
+        const bool real = key == u"model"_s;
+        styleLine(line, seriesColor(real ? 1 : index++), real ? 2.2 : 1.3, real ? Qt::SolidLine : Qt::DashLine);
+        line->setPointsVisible(real);
     }
     styleLine(m_currentLine, gridColor().darker(isDark() ? 60 : 170), 1.0, Qt::DashLine);
     m_currentLine->setPointsVisible(false);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "KvChart.h"
+#include "ModelCurve.h"
 #include "kvscope/sweep.h"
 #include "kvscope/units.h"
 
@@ -32,6 +33,8 @@ public:
     QString yUnit() const { return m_unitName; }  // "GB", "GiB", "MB", ...
     QStringList xTickLabels() const;               // "256", "1K", ... as drawn
     QList<int> extraGroupsShown() const { return m_extras.keys(); }
+    // Curves of the loaded model drawn now, by ModelCurve::key, in legend order.
+    QStringList modelCurvesShown() const { return m_modelKeys; }
 
 protected:
     QString updateSeries() override;
@@ -45,6 +48,8 @@ protected:
 private:
     QLineSeries *makeLine(const QString &name);
     void syncExtraSeries(const QList<int> &groups);
+    void syncModelSeries(const std::vector<const ModelCurve *> &curves);
+    void keepMarkerLast();
     void updateXTicks(bool force);
 
     QLogValueAxis *m_xLog = nullptr;      // maps the data; hidden
@@ -55,6 +60,9 @@ private:
     QLineSeries *m_currentLine = nullptr;
     QScatterSeries *m_currentPoints = nullptr;
     QMap<int, QLineSeries *> m_extras;
+    QMap<QString, QLineSeries *> m_modelLines;  // by ModelCurve::key
+    QStringList m_modelKeys;
+    std::vector<ModelCurve> m_modelCurves;       // as drawn, for hover texts
 
     std::vector<kvscope::ContextPoint> m_points;
     std::vector<std::uint32_t> m_pointGroups;  // extra group count per extra_gqa_bytes column

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
@@ -27,6 +28,7 @@
 
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
+#include "ModelDetailsPanel.h"
 #include "ModelPickerDialog.h"
 #include "PresetLibrary.h"
 #include "ContextChartView.h"
@@ -133,6 +135,15 @@ void MainWindow::buildCentralWidget() {
     m_mainSplitter->setStretchFactor(0, 0);
     m_mainSplitter->setStretchFactor(1, 1);
     setCentralWidget(m_mainSplitter);
+
+    // Below everything: the per-layer breakdown, provenance and what-ifs.
+    auto *dock = new QDockWidget(tr("Layers and provenance"), this);
+    dock->setObjectName(u"modelDetailsDock"_s);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable |
+                      QDockWidget::DockWidgetFloatable);
+    m_details = new ModelDetailsPanel(m_model, dock);
+    dock->setWidget(m_details);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
 }
 
 void MainWindow::buildMenus() {
@@ -189,6 +200,7 @@ void MainWindow::buildMenus() {
     connect(m_clearModel, &QAction::triggered, m_model, &ConfigModel::clearModel);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    if (auto *dock = findChild<QDockWidget *>(u"modelDetailsDock"_s)) view->addAction(dock->toggleViewAction());
     QMenu *units = view->addMenu(tr("&Units"));
     auto *unitGroup = new QActionGroup(this);
     m_decimalUnits = units->addAction(tr("&GB (1000³ bytes)"));
@@ -286,7 +298,10 @@ void MainWindow::dropEvent(QDropEvent *event) {
 void MainWindow::loadSettings() {
     const QSettings settings;
     if (settings.contains(kGeometryKey)) restoreGeometry(settings.value(kGeometryKey).toByteArray());
-    restoreState(settings.value(kStateKey).toByteArray());
+    if (!restoreState(settings.value(kStateKey).toByteArray())) {
+        // A short strip under the charts: they and the numbers come first.
+        if (auto *dock = findChild<QDockWidget *>(u"modelDetailsDock"_s)) resizeDocks({dock}, {190}, Qt::Vertical);
+    }
     if (!m_mainSplitter->restoreState(settings.value(kMainSplitterKey).toByteArray())) {
         const int left = std::max(m_mainSplitter->widget(0)->minimumWidth(), width() * 2 / 5);
         m_mainSplitter->setSizes({left, width() - left});

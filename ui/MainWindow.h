@@ -9,6 +9,7 @@ class ConfigModel;
 class ContextChartView;
 class ControlPanel;
 class GroupsChartView;
+class ModelDetailsPanel;
 class ModelPickerDialog;
 class QAction;
 class QSplitter;
@@ -30,6 +31,7 @@ public:
     SummaryPanel *summaryPanel() const { return m_summary; }
     ContextChartView *contextChartView() const { return m_contextChart; }
     GroupsChartView *groupsChartView() const { return m_groupsChart; }
+    ModelDetailsPanel *modelDetails() const { return m_details; }
 
     QAction *copyReportAction() const { return m_copyReport; }
     QAction *resetAction() const { return m_reset; }
@@ -97,6 +99,7 @@ private:
     QAction *m_chooseModel = nullptr;
     QAction *m_clearModel = nullptr;
     ModelPickerDialog *m_picker = nullptr;
+    ModelDetailsPanel *m_details = nullptr;
     QString m_exportDir;
     QString m_openDir;
 };

@@ -7,6 +7,7 @@
 #include <QDropEvent>
 #include <QFile>
 #include <QLineEdit>
+#include <QAbstractItemModelTester>
 #include <QMimeData>
 #include <QLabel>
 #include <QLayout>
@@ -30,7 +31,11 @@
 #include "GroupsChartView.h"
 #include "LogContextSlider.h"
 #include "MainWindow.h"
+#include "ContextChart.h"
+#include "LayerBreakdownModel.h"
+#include "ModelDetailsPanel.h"
 #include "ModelPickerDialog.h"
+#include "ProvenanceModel.h"
 #include "PresetLibrary.h"
 #include "SliderSpinBox.h"
 #include "SummaryPanel.h"
@@ -138,7 +143,8 @@ private Q_SLOTS:
         for (QAbstractButton *w : window->findChildren<QAbstractButton *>()) widgets.append(w);
         for (QComboBox *w : window->controlPanel()->findChildren<QComboBox *>()) widgets.append(w);
         for (QWidget *w : widgets) {
-            if (!w->isVisible() || w->inherits("QMessageBox")) continue;
+            // Qt's own dock title buttons are drawn smaller than they hint, by design.
+            if (!w->isVisible() || w->inherits("QMessageBox") || w->inherits("QDockWidgetTitleButton")) continue;
             const QString what = QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName() + u' ' +
                                  (qobject_cast<QLabel *>(w) ? qobject_cast<QLabel *>(w)->text() : QString());
             QVERIFY2(w->width() >= w->sizeHint().width(), qPrintable(what));
@@ -504,6 +510,59 @@ private Q_SLOTS:
         QTRY_COMPARE(window->model()->modelName(), u"DeepSeek-V3"_s);
         QVERIFY(!picker->isVisible());
         QCOMPARE(window->model()->nLayers(), 61);
+    }
+
+    void breakdownAndProvenanceOfALoadedModel() {
+        auto window = showWindow();
+        QVERIFY(window);
+        LayerBreakdownModel *breakdown = window->modelDetails()->breakdownModel();
+        QAbstractItemModelTester tester(breakdown, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester provenanceTester(window->modelDetails()->provenanceModel(),
+                                                  QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // The book's shape: one row of full layers.
+        QCOMPARE(breakdown->rowCount(), 1);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json")));
+        window->model()->setContextLength(131072);
+        QTRY_COMPARE(breakdown->rowCount(), 2);
+        auto cell = [breakdown](int row, int column) {
+            return breakdown->index(row, column).data(LayerBreakdownModel::BytesRole);
+        };
+        QCOMPARE(cell(0, LayerBreakdownModel::KindColumn).toString(), u"full"_s);
+        QCOMPARE(cell(0, LayerBreakdownModel::LayersColumn).toULongLong(), 10u);
+        QCOMPARE(cell(0, LayerBreakdownModel::TotalColumn).toULongLong(), quint64{10} * 131072 * 8192);
+        QCOMPARE(cell(1, LayerBreakdownModel::KindColumn).toString(), u"sliding"_s);
+        QCOMPARE(cell(1, LayerBreakdownModel::LayersColumn).toULongLong(), 52u);
+        QCOMPARE(cell(1, LayerBreakdownModel::PerLayerColumn).toULongLong(), 1024u * 8192);
+        QVERIFY(window->modelDetails()->provenanceModel()->rowCount() > 5);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/deepseek-v3.json")));
+        QTRY_COMPARE(cell(0, LayerBreakdownModel::KindColumn).toString(), u"mla"_s);
+        QCOMPARE(cell(0, LayerBreakdownModel::LayersColumn).toULongLong(), 61u);
+        QCOMPARE(breakdown->rowCount(), 1);
+    }
+
+    void chartComparesTheModelWithItsVariants() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json")));
+        window->model()->setContextLength(131072);
+        ContextChart *chart = window->contextChartView()->contextChart();
+        QTRY_COMPARE(chart->modelCurvesShown(),
+                     (QStringList{u"model"_s, u"mha"_s, u"mqa"_s, u"no_sliding_window"_s, u"mla"_s}));
+        const QList<QPointF> real = chart->seriesPoints(u"gemma-3-27b (real layers)"_s);
+        const QList<QPointF> full = chart->seriesPoints(u"what-if: without sliding window"_s);
+        QVERIFY(!real.isEmpty());
+        QCOMPARE(real.size(), full.size());
+        QVERIFY(full.back().y() > real.back().y());
+        // Unchecking a what-if removes its curve, and the choice is the model's.
+        QCheckBox *box = window->modelDetails()->variantCheckBox(u"mqa"_s);
+        QVERIFY(box);
+        QVERIFY(box->isChecked());
+        box->click();
+        QCOMPARE(window->model()->hiddenVariants(), QStringList{u"mqa"_s});
+        QTRY_COMPARE(chart->modelCurvesShown(), (QStringList{u"model"_s, u"mha"_s, u"no_sliding_window"_s, u"mla"_s}));
+        // Back to the book: its curves again, no model curves.
+        window->model()->clearModel();
+        QTRY_VERIFY(chart->modelCurvesShown().isEmpty());
     }
 
     void menusAndAbout() {
