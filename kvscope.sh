@@ -45,6 +45,7 @@ die() { say "$*"; exit 1; }
 usage() {
     cat <<'EOF'
 usage: ./kvscope.sh run [args...]   build, then start KV Scope (args go to the app)
+       ./kvscope.sh sanitize        clang build: every test under ASan + UBSan, then each fuzzer
        ./kvscope.sh test            build with warnings as errors and run all tests
 EOF
 }
@@ -107,9 +108,40 @@ cmd_test() {
     ctest --preset dev --output-on-failure --no-tests=error
 }
 
+# clang and its sanitizer runtimes (libFuzzer included) for the sanitize step.
+SANITIZE_DEPS=(clang libclang-rt-14-dev)
+# Seconds each libFuzzer target runs in the sanitize step.
+FUZZ_SECONDS=${KVSCOPE_FUZZ_SECONDS:-60}
+
+cmd_sanitize() {
+    install_missing "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}" "${SANITIZE_DEPS[@]}"
+    export QT_QPA_PLATFORM=offscreen
+    cmake --preset sanitize
+    cmake --build --preset sanitize
+    ctest --preset sanitize --output-on-failure --no-tests=error
+
+    # Each fuzzer starts from its committed seed corpus, copied so the run's
+    # finds stay out of the source tree; any crash, leak, timeout or
+    # sanitizer report fails the step.
+    local target work
+    for target in fuzz_estimate fuzz_cli_options fuzz_config_import; do
+        work=$(mktemp -d)
+        cp -r "tests/fuzz/corpus/${target#fuzz_}/." "$work/"
+        say "fuzzing $target for ${FUZZ_SECONDS}s"
+        (cd "$work" && "$OLDPWD/build-sanitize/bin/$target" -max_total_time="$FUZZ_SECONDS" \
+            -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work" 2>"$work.log") || {
+            tail -n 60 "$work.log" >&2
+            die "$target found a problem (its input is in $work)"
+        }
+        grep -E '^(stat::number_of_executed_units|Done)' "$work.log" >&2 || true
+        rm -rf "$work" "$work.log"
+    done
+}
+
 case "${1:-}" in
     run)  shift; cmd_run "$@" ;;
     test) shift; (($# == 0)) || die "test takes no arguments"; cmd_test ;;
+    sanitize) shift; (($# == 0)) || die "sanitize takes no arguments"; cmd_sanitize ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
 esac
