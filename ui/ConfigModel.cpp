@@ -250,6 +250,49 @@ void ConfigModel::setHiddenVariants(const QStringList &keys) {
     emitEstimateChanged();  // the curves do not change, which of them are drawn does
 }
 
+QString ConfigModel::currentCurveName() const {
+    const QString workload = u"%1, batch %2"_s.arg(dtype()).arg(batchSize());
+    if (m_imported) return u"%1 (%2)"_s.arg(m_modelName, workload);
+    return u"n_heads=%1, n_kv_groups=%2, n_layers=%3 (%4)"_s.arg(nHeads()).arg(nKvGroups()).arg(nLayers()).arg(workload);
+}
+
+bool ConfigModel::pinCurrent() {
+    if (m_pins.size() >= kMaxPins) return false;
+    QString name = currentCurveName();
+    // Two pins of one configuration still get their own legend entries.
+    const QStringList names = pinNames();
+    for (int n = 2; names.contains(name); ++n) name = u"%1 #%2"_s.arg(currentCurveName()).arg(n);
+    m_pins.append({name, layout(), m_workload});
+    Q_EMIT pinsChanged();
+    invalidate();
+    return true;
+}
+
+void ConfigModel::unpin(int index) {
+    if (index < 0 || index >= m_pins.size()) return;
+    m_pins.removeAt(index);
+    Q_EMIT pinsChanged();
+    invalidate();
+}
+
+void ConfigModel::unpinAll() {
+    if (m_pins.isEmpty()) return;
+    m_pins.clear();
+    Q_EMIT pinsChanged();
+    invalidate();
+}
+
+QStringList ConfigModel::pinNames() const {
+    QStringList names;
+    for (const Pin &pin : m_pins) names.append(pin.name);
+    return names;
+}
+
+const std::vector<ModelCurve> &ConfigModel::pinnedCurves() const {
+    recomputeIfStale();
+    return m_pinnedCurves;
+}
+
 void ConfigModel::invalidate() {
     m_stale = true;
     emitEstimateChanged();
@@ -277,6 +320,12 @@ void ConfigModel::recomputeIfStale() const {
     m_contextPoints = kvscope::contextSweep(m_shape, m_workload, m_chartContextLengths, extra);
     m_groupPoints = kvscope::groupSweep(m_shape, m_workload);
     m_layoutBytes = kvscope::layoutBytes(layout(), m_workload);
+    m_pinnedCurves.clear();
+    for (qsizetype i = 0; i < m_pins.size(); ++i) {
+        const Pin &pin = m_pins.at(i);
+        auto points = kvscope::layoutContextSweep(pin.layout, pin.workload, m_chartContextLengths);
+        if (points) m_pinnedCurves.push_back({u"pin%1"_s.arg(i + 1), pin.name, std::move(points).value()});
+    }
     m_modelCurves.clear();
     if (!m_imported) {
         m_modelEstimate = kvscope::InputError{"model", "no model is loaded"};

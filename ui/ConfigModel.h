@@ -96,6 +96,19 @@ public:
     QStringList hiddenVariants() const { return m_hiddenVariants; }
     static QString originForPreset(const QString &name);
 
+    // Pinned curves: the current layout, batch and dtype frozen under a name
+    // (the model's, or the book shape's), swept over the current context
+    // lengths beside whatever is loaded next.
+    static constexpr int kMaxPins = 6;
+    // False, changing nothing, when kMaxPins curves are pinned already.
+    bool pinCurrent();
+    void unpin(int index);
+    void unpinAll();
+    QStringList pinNames() const;
+    QString currentCurveName() const;
+    // Keys "pin1".."pin6" in pinning order.
+    const std::vector<ModelCurve> &pinnedCurves() const;
+
     // How many times the results were recomputed: each costs a full sweep,
     // so the benchmarks and tests count them.
     int recomputeCount() const { return m_recomputeCount; }
@@ -132,6 +145,7 @@ Q_SIGNALS:
     void modelChanged();
     void modelClearedByShapeEdit(const QString &name);
     void hiddenVariantsChanged(const QStringList &keys);
+    void pinsChanged();
     // Once per event-loop turn after any input changed.
     void estimateChanged();
 
@@ -151,6 +165,12 @@ private:
     QString m_modelName;
     QString m_modelOrigin;
     QStringList m_hiddenVariants;
+    struct Pin {
+        QString name;
+        kvscope::ModelLayout layout;
+        kvscope::Workload workload;
+    };
+    QList<Pin> m_pins;
     bool m_applyingModel = false;  // loadModel() moving the shape: keep the model
 
     bool m_notifyQueued = false;
@@ -163,4 +183,5 @@ private:
     mutable kvscope::Result<kvscope::LayoutBytes> m_layoutBytes;
     mutable kvscope::Result<ModelEstimate> m_modelEstimate;
     mutable std::vector<ModelCurve> m_modelCurves;
+    mutable std::vector<ModelCurve> m_pinnedCurves;
 };

@@ -159,6 +159,7 @@ QString ContextChart::updateSeries() {
     for (const ModelCurve &c : m->modelCurves()) {
         if (c.key == u"model"_s || !m->hiddenVariants().contains(c.key)) curves.push_back(&c);
     }
+    for (const ModelCurve &c : m->pinnedCurves()) curves.push_back(&c);
     syncModelSeries(curves);
     m_modelCurves.clear();
     for (const ModelCurve *c : curves) m_modelCurves.push_back(*c);
@@ -185,12 +186,15 @@ QString ContextChart::updateSeries() {
         maxBytes = std::max({maxBytes, p.mha_bytes, p.gqa_bytes});
         for (auto b : p.extra_gqa_bytes) maxBytes = std::max(maxBytes, b);
     }
-    if (!book) maxBytes = 0;  // the book's curves are hidden: scale to the model's
-    for (const ModelCurve &c : m_modelCurves) {
-        for (const auto &p : c.points) maxBytes = std::max(maxBytes, p.bytes);
+    if (!book) {
+        // The book's curves are hidden: scale to the model's and the extras.
+        maxBytes = 0;
         for (const auto &p : m_points) {
             for (auto b : p.extra_gqa_bytes) maxBytes = std::max(maxBytes, b);
         }
+    }
+    for (const ModelCurve &c : m_modelCurves) {
+        for (const auto &p : c.points) maxBytes = std::max(maxBytes, p.bytes);
     }
     m_unit = kvscope::unitFor(maxBytes, m->byteUnit());
     m_unitName = QString::fromLatin1(m_unit.suffix.data(), static_cast<qsizetype>(m_unit.suffix.size()));
@@ -247,7 +251,12 @@ QString ContextChart::updateSeries() {
         points.reserve(static_cast<qsizetype>(c.points.size()));
         for (const auto &p : c.points) points.append(QPointF(static_cast<double>(p.context_length), y(p.bytes)));
         if (QLineSeries *line = m_modelLines.value(c.key)) {
-            line->setName(c.key == u"model"_s ? tr("%1 (real layers)").arg(c.name) : tr("what-if: %1").arg(c.name));
+            if (c.key == u"model"_s)
+                line->setName(tr("%1 (real layers)").arg(c.name));
+            else if (c.key.startsWith(u"pin"_s))
+                line->setName(tr("pinned: %1").arg(c.name));
+            else
+                line->setName(tr("what-if: %1").arg(c.name));
             line->replace(points);
         }
     }
@@ -366,8 +375,10 @@ void ContextChart::styleSeries() {
         QLineSeries *line = m_modelLines.value(key);
         if (!line) continue;
         const bool real = key == u"model"_s;
-        styleLine(line, seriesColor(real ? 1 : index++), real ? 2.2 : 1.3, real ? Qt::SolidLine : Qt::DashLine);
-        line->setPointsVisible(real);
+        const bool pinned = key.startsWith(u"pin"_s);
+        styleLine(line, seriesColor(real ? 1 : index++), real ? 2.2 : (pinned ? 1.6 : 1.3),
+                  real || pinned ? Qt::SolidLine : Qt::DashLine);
+        line->setPointsVisible(real || pinned);
     }
     styleLine(m_currentLine, gridColor().darker(isDark() ? 60 : 170), 1.0, Qt::DashLine);
     m_currentLine->setPointsVisible(false);

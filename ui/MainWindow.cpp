@@ -198,6 +198,17 @@ void MainWindow::buildMenus() {
     m_clearModel = modelMenu->addAction(tr("&Back to the book's shape"));
     m_clearModel->setStatusTip(tr("Unload the model and keep its shape as a plain book-shape configuration."));
     connect(m_clearModel, &QAction::triggered, m_model, &ConfigModel::clearModel);
+    modelMenu->addSeparator();
+    m_pin = modelMenu->addAction(tr("&Pin current curve"));
+    m_pin->setShortcut(QKeySequence(tr("Ctrl+Shift+P")));
+    m_pin->setStatusTip(tr("Keep the current curve on the context chart while you load or change another (up to %1).")
+                            .arg(ConfigModel::kMaxPins));
+    connect(m_pin, &QAction::triggered, this, &MainWindow::pinCurrentCurve);
+    m_unpinMenu = modelMenu->addMenu(tr("U&npin"));
+    m_unpinAll = modelMenu->addAction(tr("Unpin &all"));
+    connect(m_unpinAll, &QAction::triggered, m_model, &ConfigModel::unpinAll);
+    connect(m_model, &ConfigModel::pinsChanged, this, &MainWindow::syncPins);
+    syncPins();
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     if (auto *dock = findChild<QDockWidget *>(u"modelDetailsDock"_s)) view->addAction(dock->toggleViewAction());
@@ -232,6 +243,28 @@ void MainWindow::syncModel() {
     // that already ends in the application's display name.
     setWindowTitle(m_model->hasModel() ? tr("%1 — KV Scope").arg(m_model->modelName()) : tr("KV Scope"));
     if (m_clearModel) m_clearModel->setEnabled(m_model->hasModel());
+}
+
+bool MainWindow::pinCurrentCurve() {
+    if (!m_model->pinCurrent()) {
+        presentMessage(MessageKind::Notice, tr("Cannot pin another curve"),
+                       tr("%1 curves are pinned already, the most the chart shows.").arg(ConfigModel::kMaxPins),
+                       tr("Unpin one (Model > Unpin) to pin \"%1\".").arg(m_model->currentCurveName()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Pinned %1.").arg(m_model->pinNames().constLast()), 5000);
+    return true;
+}
+
+void MainWindow::syncPins() {
+    m_unpinMenu->clear();
+    const QStringList names = m_model->pinNames();
+    for (int i = 0; i < names.size(); ++i) {
+        QAction *action = m_unpinMenu->addAction(names.at(i));
+        connect(action, &QAction::triggered, m_model, [this, i] { m_model->unpin(i); });
+    }
+    m_unpinMenu->setEnabled(!names.isEmpty());
+    m_unpinAll->setEnabled(!names.isEmpty());
 }
 
 ModelPickerDialog *MainWindow::modelPicker() {
@@ -427,7 +460,9 @@ void MainWindow::presentMessage(MessageKind kind, const QString &title, const QS
         box->setTextFormat(Qt::RichText);
         box->setIconPixmap(windowIcon().pixmap(64, 64));
     } else {
-        box->setObjectName(kind == MessageKind::ImportError ? u"importError"_s : u"exportError"_s);
+        box->setObjectName(kind == MessageKind::ImportError ? u"importError"_s
+                           : kind == MessageKind::Notice    ? u"notice"_s
+                                                            : u"exportError"_s);
         box->setIcon(QMessageBox::Warning);
     }
     box->open();

@@ -12,6 +12,7 @@ class GroupsChartView;
 class ModelDetailsPanel;
 class ModelPickerDialog;
 class QAction;
+class QMenu;
 class QSplitter;
 class QTimer;
 class SummaryPanel;
@@ -52,6 +53,13 @@ public:
     ModelPickerDialog *modelPicker();
     QAction *openAction() const { return m_open; }
     QAction *chooseModelAction() const { return m_chooseModel; }
+    QAction *pinAction() const { return m_pin; }
+    QAction *unpinAllAction() const { return m_unpinAll; }
+    QMenu *unpinMenu() const { return m_unpinMenu; }
+
+public Q_SLOTS:
+    // Pins the current curve; the seventh is refused with a message.
+    bool pinCurrentCurve();
 
 public Q_SLOTS:
     void saveSettings() const;
@@ -65,7 +73,7 @@ protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
-    enum class MessageKind { ExportError, ImportError, About };
+    enum class MessageKind { ExportError, ImportError, Notice, About };
     // Shows a window-modal, non-blocking message box. A test overrides it to
     // record the message: the offscreen platform cannot show a QMessageBox
     // without a warning.
@@ -82,6 +90,7 @@ private:
     void syncUnitActions();
     void openConfigDialog();
     void syncModel();
+    void syncPins();
 
     ConfigModel *m_model;
     ControlPanel *m_controls = nullptr;
@@ -98,6 +107,9 @@ private:
     QAction *m_open = nullptr;
     QAction *m_chooseModel = nullptr;
     QAction *m_clearModel = nullptr;
+    QAction *m_pin = nullptr;
+    QAction *m_unpinAll = nullptr;
+    QMenu *m_unpinMenu = nullptr;
     ModelPickerDialog *m_picker = nullptr;
     ModelDetailsPanel *m_details = nullptr;
     QString m_exportDir;

@@ -565,6 +565,50 @@ private Q_SLOTS:
         QTRY_VERIFY(chart->modelCurvesShown().isEmpty());
     }
 
+    void pinsUpToSixCurves() {
+        auto window = showWindow();
+        QVERIFY(window);
+        ContextChart *chart = window->contextChartView()->contextChart();
+        const char *files[] = {"llama-3.1-8b.json", "gemma-3-27b.json", "deepseek-v3.json", "gpt-oss-120b.json"};
+        for (const char *file : files) {
+            QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/") + QString::fromLatin1(file)));
+            QVERIFY(window->pinCurrentCurve());
+        }
+        window->model()->clearModel();
+        QVERIFY(window->pinCurrentCurve());  // the book's shape
+        QVERIFY(window->pinCurrentCurve());  // the same again: its own entry
+        QCOMPARE(window->model()->pinNames().size(), 6);
+        QVERIFY(window->messages.isEmpty());
+        QVERIFY(!window->pinCurrentCurve());
+        QCOMPARE(window->messages.size(), 1);
+        QVERIFY(window->messages.front().text.contains(u"6 curves"_s));
+        QCOMPARE(window->model()->pinNames().size(), 6);
+        QCOMPARE(window->model()->pinNames().front(), u"llama-3.1-8b (bf16, batch 1)"_s);
+        QTRY_COMPARE(chart->modelCurvesShown().size(), 6);
+        QVERIFY(chart->seriesNames().contains(u"pinned: gemma-3-27b (bf16, batch 1)"_s));
+        // The pinned Gemma curve keeps its exact bytes whatever is loaded now.
+        window->model()->setContextLength(131072);
+        bool found = false;
+        for (const auto &c : window->model()->pinnedCurves()) {
+            if (c.name != u"gemma-3-27b (bf16, batch 1)"_s) continue;
+            for (const auto &p : c.points) {
+                if (p.context_length == 131072) {
+                    QCOMPARE(p.bytes, 11'173'625'856u);
+                    found = true;
+                }
+            }
+        }
+        QVERIFY(found);
+        // Unpin one from the menu, then all.
+        QCOMPARE(window->unpinMenu()->actions().size(), 6);
+        window->unpinMenu()->actions().at(1)->trigger();
+        QCOMPARE(window->model()->pinNames().size(), 5);
+        QVERIFY(!window->model()->pinNames().contains(u"gemma-3-27b (bf16, batch 1)"_s));
+        window->unpinAllAction()->trigger();
+        QVERIFY(window->model()->pinNames().isEmpty());
+        QTRY_VERIFY(chart->modelCurvesShown().isEmpty());
+    }
+
     void menusAndAbout() {
         auto window = showWindow();
         QVERIFY(window);
