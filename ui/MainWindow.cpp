@@ -23,6 +23,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -436,11 +437,19 @@ void MainWindow::exported(const QString &path) {
 }
 
 void MainWindow::showAbout() {
+    // The user guide, where the package installs it (share/doc/kvscope beside bin/).
+    const QString guide = QDir::cleanPath(QCoreApplication::applicationDirPath() +
+                                          u"/../share/doc/kvscope/guide.md"_s);
+    const QString guideLink = QFileInfo::exists(guide)
+                                  ? u"<a href=\"%1\">%2</a>"_s.arg(QUrl::fromLocalFile(guide).toString(),
+                                                                    guide.toHtmlEscaped())
+                                  : u"docs/guide.md"_s;
     presentMessage(MessageKind::About, tr("About KV Scope"),
                    tr("<h3>KV Scope %1</h3>"
                       "<p>How much memory an LLM's key-value cache takes, and how much grouped-query "
-                      "attention (GQA) saves over multi-head attention (MHA).</p>")
-                       .arg(QString::fromLatin1(KVSCOPE_VERSION)),
+                      "attention (GQA) saves over multi-head attention (MHA).</p>"
+                      "<p>MIT License. The user guide, with how every number is computed: %2</p>")
+                       .arg(QString::fromLatin1(KVSCOPE_VERSION), guideLink),
                    tr("<p>head_dim = ceil(emb_dim / n_heads), unless set explicitly<br>"
                       "n_kv_heads = n_heads (MHA) or n_heads / n_kv_groups (GQA)<br>"
                       "bytes = batch × context × head_dim × n_kv_heads × 2 (K and V) × bytes/elem × n_layers</p>"

@@ -620,6 +620,8 @@ private Q_SLOTS:
         QCOMPARE(window->messages.size(), 1);
         QVERIFY(window->messages.first().text.contains(QString::fromLatin1(KVSCOPE_VERSION)));
         QVERIFY(window->messages.first().informativeText.contains(u"n_heads / n_kv_groups"_s));
+        QVERIFY(window->messages.first().text.contains(u"MIT License"_s));
+        QVERIFY(window->messages.first().text.contains(u"guide.md"_s));
     }
 };
 
