@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "ConfigModel.h"
+#include "PresetLibrary.h"
 #include "kvscope/format.h"
 
 using namespace Qt::StringLiterals;
@@ -49,6 +50,40 @@ private Q_SLOTS:
         QCOMPARE(model.recomputeCount() - before, 1);
         QCoreApplication::processEvents();
         QCOMPARE(spy.count(), 1);
+    }
+
+    void loadingAModelIsOneRecomputeAndShapeEditsClearIt() {
+        ConfigModel model;
+        const auto gemma = PresetLibrary::builtin()->load(u"Gemma 3 27B"_s);
+        QVERIFY(gemma);
+        QSignalSpy estimate(&model, &ConfigModel::estimateChanged);
+        QSignalSpy changed(&model, &ConfigModel::modelChanged);
+        const int before = model.recomputeCount();
+        model.loadModel(*gemma, u"Gemma 3 27B"_s, ConfigModel::originForPreset(u"Gemma 3 27B"_s));
+        model.setContextLength(131072);
+        QCOMPARE(changed.count(), 1);
+        QVERIFY(estimate.wait(1000));
+        QCOMPARE(estimate.count(), 1);
+        // Its book view on the sliders: 62 layers, 32 heads, 16 K/V heads, head_dim 128.
+        QCOMPARE(model.nLayers(), 62);
+        QCOMPARE(model.nHeads(), 32);
+        QCOMPARE(model.nKvGroups(), 2);
+        QCOMPARE(model.explicitHeadDim(), 128);
+        QCOMPARE(model.modelEstimate()->bytes.total, 11'173'625'856u);  // (52 * 1024 + 10 * 131072) * 8192
+        QCOMPARE(model.layoutBytes()->total, 11'173'625'856u);
+        QCOMPARE(model.recomputeCount() - before, 1);
+        QVERIFY(!model.provenance().empty());
+        // The workload keeps the model; a shape edit lets it go, and says which.
+        QSignalSpy cleared(&model, &ConfigModel::modelClearedByShapeEdit);
+        model.setBatchSize(4);
+        model.setDtype(u"fp8"_s);
+        QVERIFY(model.hasModel());
+        model.setNHeads(16);
+        QVERIFY(!model.hasModel());
+        QCOMPARE(cleared.count(), 1);
+        QCOMPARE(cleared.front().front().toString(), u"Gemma 3 27B"_s);
+        QVERIFY(!model.modelEstimate());
+        QVERIFY(model.modelCurves().empty());
     }
 
     void gettersAreFreshWithoutAnEventLoop() {
