@@ -1,6 +1,7 @@
 #include "kvscope/estimator.h"
 
 #include <initializer_list>
+#include <optional>
 
 #include "kvscope/format.h"
 #include "kvscope/validation.h"
@@ -62,18 +63,34 @@ Result<KvEstimate> estimate(const ModelShape &shape, const Workload &workload) {
     e.n_kv_heads_mha = shape.n_heads;
     e.n_kv_heads_gqa = gqaKvHeads(shape);
 
-    auto mha = kvBytes(shape, workload, e.n_kv_heads_mha);
-    if (!mha) return mha.error();
-    auto gqa = kvBytes(shape, workload, e.n_kv_heads_gqa);
-    if (!gqa) return gqa.error();
+    // kvBytes() four times over, with the shared factors multiplied once.
+    // After validate() every factor is at least 1, so a product overflows 64
+    // bits in any order exactly when it does in kvBytes()'s order, and the
+    // GQA cache (n_heads / n_kv_groups heads) never exceeds the MHA one.
+    const DTypeInfo &info = dtypeInfo(workload.dtype);
+    const auto toBytes = [&info](std::uint64_t elems) -> std::optional<std::uint64_t> {
+        const std::uint64_t blocks =
+            info.block_elems == 1 ? elems : elems / info.block_elems + (elems % info.block_elems != 0 ? 1 : 0);
+        std::uint64_t bytes = 0;
+        if (__builtin_mul_overflow(blocks, std::uint64_t{info.block_bytes}, &bytes)) return std::nullopt;
+        return bytes;
+    };
+    // Elements of one token of one sequence per K/V head, across every layer.
+    const auto per_head = checkedProduct({e.head_dim, 2, shape.n_layers});
+    const auto tokens = checkedProduct({workload.batch_size, workload.context_length});
+    if (!per_head || !tokens) return tooLarge();
+    const auto mha_token_elems = checkedProduct({*per_head, e.n_kv_heads_mha});
+    const auto gqa_token_elems = checkedProduct({*per_head, e.n_kv_heads_gqa});
+    if (!mha_token_elems || !gqa_token_elems) return tooLarge();
+    const auto mha_elems = checkedProduct({*tokens, *mha_token_elems});
+    if (!mha_elems) return tooLarge();
+    const auto mha = toBytes(*mha_elems);
+    if (!mha) return tooLarge();
+    // Each of these is at most the MHA total, which fits.
     e.mha_bytes = *mha;
-    e.gqa_bytes = *gqa;
-
-    Workload one_token = workload;
-    one_token.context_length = 1;
-    one_token.batch_size = 1;
-    e.mha_bytes_per_token = kvBytes(shape, one_token, e.n_kv_heads_mha).value();
-    e.gqa_bytes_per_token = kvBytes(shape, one_token, e.n_kv_heads_gqa).value();
+    e.gqa_bytes = *toBytes(*tokens * *gqa_token_elems);
+    e.mha_bytes_per_token = *toBytes(*mha_token_elems);
+    e.gqa_bytes_per_token = *toBytes(*gqa_token_elems);
 
     e.ratio = divideExact(e.mha_bytes, e.gqa_bytes);
     e.savings_percent = savingsPercent(e.mha_bytes, e.gqa_bytes);

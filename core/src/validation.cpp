@@ -13,6 +13,16 @@ std::optional<InputError> checkRange(std::string_view field, std::uint64_t value
 }
 
 std::optional<InputError> validate(const ModelShape &shape, const Workload &workload) {
+    // The common case, all valid, without building any message; otherwise the
+    // checks below find the first bad field in the order users see.
+    const bool valid = shape.emb_dim >= Limits::min_emb_dim && shape.emb_dim <= Limits::max_emb_dim &&
+                       shape.n_heads >= 1 && shape.n_heads <= Limits::max_heads && shape.n_layers >= 1 &&
+                       shape.n_layers <= Limits::max_layers && shape.n_kv_groups >= 1 &&
+                       shape.n_kv_groups <= shape.n_heads && shape.n_heads % shape.n_kv_groups == 0 &&
+                       (!shape.head_dim || (*shape.head_dim >= 1 && *shape.head_dim <= Limits::max_head_dim)) &&
+                       workload.context_length >= 1 && workload.context_length <= Limits::max_context_length &&
+                       workload.batch_size >= 1 && workload.batch_size <= Limits::max_batch_size;
+    if (valid) return std::nullopt;
     if (auto e = checkRange("emb_dim", shape.emb_dim, Limits::min_emb_dim, Limits::max_emb_dim)) return e;
     if (auto e = checkRange("n_heads", shape.n_heads, 1, Limits::max_heads)) return e;
     if (auto e = checkRange("n_layers", shape.n_layers, 1, Limits::max_layers)) return e;
