@@ -1,12 +1,21 @@
 // kvscope: the window. The same numbers and figures without a display come
 // from kvscope-cli.
 
+#if defined(__unix__)
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#endif
+
 #include <QApplication>
 #include <QEvent>
 #include <QIcon>
 #include <QTimer>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 #include <string_view>
 
 #include "MainWindow.h"
@@ -39,14 +48,43 @@ bool envSet(const char *name) {
 // Qt aborts with a trace when it cannot open a display; say it in one line
 // instead. A platform chosen explicitly (QT_QPA_PLATFORM, -platform) is
 // trusted.
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+// Whether a local X server answers at DISPLAY (":0", "unix:0", ":0.0").
+// Remote displays (host:0) are left for Qt to try.
+bool x11DisplayAnswers(std::string_view display) {
+    const std::size_t colon = display.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    const std::string_view host = display.substr(0, colon);
+    if (!host.empty() && host != "unix") return true;
+    std::string_view number = display.substr(colon + 1);
+    number = number.substr(0, number.find('.'));
+    if (number.empty() || number.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    const std::string path = "/tmp/.X11-unix/X" + std::string(number);
+    // Linux X servers listen on an abstract socket and on the file; try both.
+    for (bool abstract : {true, false}) {
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::memcpy(address.sun_path + (abstract ? 1 : 0), path.data(), path.size());
+        const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + (abstract ? 1 : 0));
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) return false;
+        const bool connected = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), length) == 0;
+        ::close(fd);
+        if (connected) return true;
+    }
+    return false;
+}
+#endif
+
 bool displayAvailable(int argc, char **argv) {
 #if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
-    if (envSet("DISPLAY") || envSet("WAYLAND_DISPLAY") || envSet("QT_QPA_PLATFORM")) return true;
+    if (envSet("WAYLAND_DISPLAY") || envSet("QT_QPA_PLATFORM")) return true;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "-platform" || arg == "--platform" || arg.starts_with("-platform=")) return true;
     }
-    return false;
+    // Qt aborts with a trace when DISPLAY names a server that is not there.
+    return envSet("DISPLAY") && x11DisplayAnswers(std::getenv("DISPLAY"));
 #else
     Q_UNUSED(argc);
     Q_UNUSED(argv);

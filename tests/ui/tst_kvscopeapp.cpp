@@ -14,13 +14,14 @@ private:
         QString err;
     };
 
-    static Run run(const QStringList &arguments, bool withDisplay) {
+    static Run run(const QStringList &arguments, bool withDisplay, const QString &display = {}) {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         if (!withDisplay) {
             env.remove(u"DISPLAY"_s);
             env.remove(u"WAYLAND_DISPLAY"_s);
             env.remove(u"QT_QPA_PLATFORM"_s);
+            if (!display.isEmpty()) env.insert(u"DISPLAY"_s, display);
         }
         process.setProcessEnvironment(env);
         process.start(QString::fromLocal8Bit(KVSCOPE_APP_PATH), arguments);
@@ -40,6 +41,17 @@ private Q_SLOTS:
             result.err,
             u"kvscope: no display available; use kvscope-cli for the same numbers and figures without a window\n"_s);
         QVERIFY(result.out.isEmpty());
+    }
+
+    void aDisplayWithNoServerSaysSoInOneLine() {
+        // No X server listens on display 4711: Qt would abort with a trace.
+        for (const QString &display : {u":4711"_s, u"unix:4711.0"_s}) {
+            const Run result = run({}, false, display);
+            QCOMPARE(result.exitCode, 1);
+            QCOMPARE(result.err,
+                     u"kvscope: no display available; use kvscope-cli for the same numbers and figures without a "
+                     "window\n"_s);
+        }
     }
 
     void versionAndHelpNeedNoDisplay() {
