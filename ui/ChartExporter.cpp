@@ -214,15 +214,14 @@ std::optional<QString> ChartExporter::writeAtomically(const QString &path, const
     return std::nullopt;
 }
 
-void ChartExporter::renderChart(ChartKind kind, QPainter *painter, const QRectF &target) const {
+KvChart *ChartExporter::printChart(ChartKind kind, QGraphicsScene *scene, const QSizeF &size) const {
     // The chart is laid out at the target's size in points, so fonts keep
     // their point sizes and nothing is scaled or elided.
-    QGraphicsScene scene;
     KvChart *chart = kind == ChartKind::Context ? static_cast<KvChart *>(new ContextChart(m_model))
                                                 : static_cast<KvChart *>(new GroupsChart(m_model));
-    scene.addItem(chart);  // the scene owns the chart
+    scene->addItem(chart);  // the scene owns the chart
     chart->setLook(ChartLook::Print);
-    const QRectF source(QPointF(0, 0), target.size());
+    const QRectF source(QPointF(0, 0), size);
     chart->setGeometry(source);
     chart->refresh();
     // Lay out now (normally posted to the event loop); twice, since the tick
@@ -230,13 +229,20 @@ void ChartExporter::renderChart(ChartKind kind, QPainter *painter, const QRectF 
     chart->layout()->activate();
     chart->layout()->invalidate();
     chart->layout()->activate();
-    scene.setSceneRect(source);
-    scene.render(painter, target, source, Qt::IgnoreAspectRatio);
+    scene->setSceneRect(source);
+    return chart;
+}
+
+void ChartExporter::renderChart(QGraphicsScene *scene, QPainter *painter, const QRectF &target) {
+    scene->render(painter, target, scene->sceneRect(), Qt::IgnoreAspectRatio);
 }
 
 std::optional<QString> ChartExporter::writePdf(ChartKind kind, QIODevice *device, const QSizeF &size) const {
+    // One chart serves the file's title and its drawing.
+    QGraphicsScene scene;
+    const KvChart *chart = printChart(kind, &scene, size);
     QPdfWriter writer(device);
-    writer.setTitle(documentTitle(kind));
+    writer.setTitle(chart->documentTitle());
     writer.setCreator(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
     // The page is the figure, as matplotlib's savefig makes it: ready to place in a report.
     writer.setPageLayout(QPageLayout(QPageSize(size, QPageSize::Point, QString(), QPageSize::ExactMatch),
@@ -245,22 +251,24 @@ std::optional<QString> ChartExporter::writePdf(ChartKind kind, QIODevice *device
     if (!painter.begin(&writer)) return u"cannot start the PDF"_s;
     const double toDevice = writer.resolution() / 72.0;
     painter.scale(toDevice, toDevice);  // painter units are points from here on
-    renderChart(kind, &painter, QRectF(QPointF(0, 0), size));
+    renderChart(&scene, &painter, QRectF(QPointF(0, 0), size));
     if (!painter.end()) return u"cannot finish the PDF"_s;
     return std::nullopt;
 }
 
 std::optional<QString> ChartExporter::writeSvg(ChartKind kind, QIODevice *device, const QSizeF &size) const {
+    QGraphicsScene scene;
+    const KvChart *chart = printChart(kind, &scene, size);
     QSvgGenerator generator;
     generator.setOutputDevice(device);
     generator.setResolution(72);  // one SVG unit per point
     generator.setSize(size.toSize());
     generator.setViewBox(QRectF(QPointF(0, 0), size));
-    generator.setTitle(documentTitle(kind));
-    generator.setDescription(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION) + u": "_s + documentTitle(kind));
+    generator.setTitle(chart->documentTitle());
+    generator.setDescription(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION) + u": "_s + chart->documentTitle());
     QPainter painter;
     if (!painter.begin(&generator)) return u"cannot start the SVG"_s;
-    renderChart(kind, &painter, QRectF(QPointF(0, 0), size));
+    renderChart(&scene, &painter, QRectF(QPointF(0, 0), size));
     if (!painter.end()) return u"cannot finish the SVG"_s;
     return std::nullopt;
 }
@@ -274,13 +282,15 @@ std::optional<QString> ChartExporter::writePng(ChartKind kind, QIODevice *device
     const int dotsPerMeter = qRound(72.0 * scale / 0.0254);
     image.setDotsPerMeterX(dotsPerMeter);
     image.setDotsPerMeterY(dotsPerMeter);
-    image.setText(u"Title"_s, documentTitle(kind));
+    QGraphicsScene scene;
+    const KvChart *chart = printChart(kind, &scene, size);
+    image.setText(u"Title"_s, chart->documentTitle());
     image.setText(u"Software"_s, u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
     {
         QPainter painter(&image);
         painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
         painter.scale(scale, scale);
-        renderChart(kind, &painter, QRectF(QPointF(0, 0), size));
+        renderChart(&scene, &painter, QRectF(QPointF(0, 0), size));
     }
     if (!image.save(device, "PNG")) return device->errorString().isEmpty() ? u"cannot encode the PNG"_s
                                                                            : device->errorString();
@@ -365,14 +375,22 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     // Each chart fills the content width at the figure's aspect ratio.
     const QSizeF figure = ExportOptions{}.chartSize;
     const QSizeF chartSize(page.width(), page.width() * figure.height() / figure.width());
-    renderChart(ChartKind::Context, &painter, QRectF(QPointF(0, y), chartSize));
+    {
+        QGraphicsScene scene;
+        printChart(ChartKind::Context, &scene, chartSize);
+        renderChart(&scene, &painter, QRectF(QPointF(0, y), chartSize));
+    }
     if (y + chartSize.height() * 2 + 12 > page.height()) {
         if (!writer.newPage()) return u"cannot add a page to the PDF"_s;
         y = 0;
     } else {
         y += chartSize.height() + 12;
     }
-    renderChart(ChartKind::Groups, &painter, QRectF(QPointF(0, y), chartSize));
+    {
+        QGraphicsScene scene;
+        printChart(ChartKind::Groups, &scene, chartSize);
+        renderChart(&scene, &painter, QRectF(QPointF(0, y), chartSize));
+    }
     y += chartSize.height() + 16;
 
     // The numbers behind the context chart, for readers who want values, not pixels.

@@ -8,6 +8,8 @@
 #include "ChartKind.h"
 
 class ConfigModel;
+class KvChart;
+class QGraphicsScene;
 class QIODevice;
 class QPainter;
 class QRectF;
@@ -46,8 +48,11 @@ public:
 private:
     using Writer = std::function<std::optional<QString>(QIODevice *device)>;
     static std::optional<QString> writeAtomically(const QString &path, const Writer &write);
-    // Draws the chart, built for print, into `target` (painter units are points).
-    void renderChart(ChartKind kind, QPainter *painter, const QRectF &target) const;
+    // The chart built for print and laid out at `size` points, in `scene`
+    // (which owns it). Build it once per file: it gives the title and the drawing.
+    KvChart *printChart(ChartKind kind, QGraphicsScene *scene, const QSizeF &size) const;
+    // Draws the scene of printChart() into `target` (painter units are points).
+    static void renderChart(QGraphicsScene *scene, QPainter *painter, const QRectF &target);
     std::optional<QString> writePdf(ChartKind kind, QIODevice *device, const QSizeF &size) const;
     std::optional<QString> writeSvg(ChartKind kind, QIODevice *device, const QSizeF &size) const;
     std::optional<QString> writePng(ChartKind kind, QIODevice *device, const QSizeF &size, double scale) const;
