@@ -101,8 +101,7 @@ QString GroupsChart::updateSeries() {
     const ChartTicks ticks = ChartTicks::forMaximum(heads, 7);
     const double step = std::max(1.0, std::round(ticks.step));
     const double pad = std::max(0.6, heads * 0.04);
-    m_x->setRange(1.0 - pad, heads + pad);
-    m_x->setTickInterval(step);
+    setTicks(m_x, 1.0 - pad, heads + pad, step);
     return {};
 }
 

@@ -7,6 +7,7 @@
 #include <QLegendMarker>
 #include <QTextDocument>
 #include <QTextOption>
+#include <QValueAxis>
 #include <QXYSeries>
 #include <array>
 #include <cmath>
@@ -144,6 +145,16 @@ void KvChart::styleAxisFonts(QAbstractAxis *axis) const {
     axis->setShadesVisible(false);
 }
 
+void KvChart::setTicks(QValueAxis *axis, double min, double max, double interval) {
+    if (interval > axis->tickInterval()) {
+        axis->setTickInterval(interval);
+        axis->setRange(min, max);
+    } else {
+        axis->setRange(min, max);
+        axis->setTickInterval(interval);
+    }
+}
+
 void KvChart::styleLine(QXYSeries *series, const QColor &color, qreal width, Qt::PenStyle style) const {
     QPen pen(color, width, style);
     pen.setCapStyle(Qt::RoundCap);
@@ -177,8 +188,12 @@ QString KvChart::documentTitle() const { return headlineText() + u' ' + configTe
 
 void KvChart::applyTitle() {
     // Two lines like the seed's figure: the figure's name, then its configuration, smaller.
-    setTitle(u"<center>"_s + headlineText().toHtmlEscaped() + u"<br><span style=\"font-weight:normal; font-size:"_s +
-             cssSize(m_subtitleFont) + u"\">"_s + configText().toHtmlEscaped() + u"</span></center>"_s);
+    const QString title = u"<center>"_s + headlineText().toHtmlEscaped() +
+                          u"<br><span style=\"font-weight:normal; font-size:"_s + cssSize(m_subtitleFont) + u"\">"_s +
+                          configText().toHtmlEscaped() + u"</span></center>"_s;
+    // setTitle() invalidates the chart's layout even for the same text, and
+    // the rich-text title is costly to lay out; most slider steps keep it.
+    if (title != this->title()) setTitle(title);
 }
 
 void KvChart::adopt(QXYSeries *series) {

@@ -12,6 +12,7 @@
 
 class ConfigModel;
 class QGraphicsTextItem;
+class QValueAxis;
 class QXYSeries;
 
 // What the context and groups charts share: the seed figure's look (two-line
@@ -71,6 +72,11 @@ protected:
     // Hover descriptions and look for a series added after construction.
     void adopt(QXYSeries *series);
     void styleAxisFonts(QAbstractAxis *axis) const;
+    // A dynamic-ticks axis's new range and tick interval, in the order that
+    // never passes through a state with more ticks than before or after: a
+    // wide new range with the old fine interval would lay out (and label)
+    // thousands of ticks for one slider step.
+    static void setTicks(QValueAxis *axis, double min, double max, double interval);
     void styleLine(QXYSeries *series, const QColor &color, qreal width, Qt::PenStyle style = Qt::SolidLine) const;
 
     QFont titleFont() const { return m_titleFont; }
