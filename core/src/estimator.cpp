@@ -3,10 +3,14 @@
 #include <initializer_list>
 #include <optional>
 
+#include "checked_math.h"
 #include "kvscope/format.h"
 #include "kvscope/validation.h"
 
 namespace kvscope {
+
+using detail::checkedProduct;
+using detail::elemsToBytes;
 
 namespace {
 
@@ -14,15 +18,6 @@ InputError tooLarge() {
     return InputError{"context_length",
                       "the KV cache total does not fit in 64 bits (over 18.4 EB); "
                       "lower context_length, batch_size or n_layers"};
-}
-
-// Product of all factors, or nothing when it overflows 64 bits.
-std::optional<std::uint64_t> checkedProduct(std::initializer_list<std::uint64_t> factors) {
-    std::uint64_t product = 1;
-    for (std::uint64_t f : factors) {
-        if (__builtin_mul_overflow(product, f, &product)) return std::nullopt;
-    }
-    return product;
 }
 
 }  // namespace
@@ -38,13 +33,11 @@ std::uint32_t gqaKvHeads(const ModelShape &shape) {
 }
 
 Result<std::uint64_t> kvBytes(const ModelShape &shape, const Workload &workload, std::uint32_t n_kv_heads) {
-    const DTypeInfo &info = dtypeInfo(workload.dtype);
     // Elements first, then bytes per storage block, so block formats stay exact.
     auto elems = checkedProduct({workload.batch_size, workload.context_length, headDim(shape), n_kv_heads, 2,
                                  shape.n_layers});
     if (!elems) return tooLarge();
-    const std::uint64_t blocks = *elems / info.block_elems + (*elems % info.block_elems != 0 ? 1 : 0);
-    auto bytes = checkedProduct({blocks, info.block_bytes});
+    auto bytes = elemsToBytes(*elems, workload.dtype);
     if (!bytes) return tooLarge();
     return *bytes;
 }
@@ -67,14 +60,7 @@ Result<KvEstimate> estimate(const ModelShape &shape, const Workload &workload) {
     // After validate() every factor is at least 1, so a product overflows 64
     // bits in any order exactly when it does in kvBytes()'s order, and the
     // GQA cache (n_heads / n_kv_groups heads) never exceeds the MHA one.
-    const DTypeInfo &info = dtypeInfo(workload.dtype);
-    const auto toBytes = [&info](std::uint64_t elems) -> std::optional<std::uint64_t> {
-        const std::uint64_t blocks =
-            info.block_elems == 1 ? elems : elems / info.block_elems + (elems % info.block_elems != 0 ? 1 : 0);
-        std::uint64_t bytes = 0;
-        if (__builtin_mul_overflow(blocks, std::uint64_t{info.block_bytes}, &bytes)) return std::nullopt;
-        return bytes;
-    };
+    const auto toBytes = [dtype = workload.dtype](std::uint64_t elems) { return elemsToBytes(elems, dtype); };
     // Elements of one token of one sequence per K/V head, across every layer.
     const auto per_head = checkedProduct({e.head_dim, 2, shape.n_layers});
     const auto tokens = checkedProduct({workload.batch_size, workload.context_length});

@@ -4,9 +4,14 @@
 #include <initializer_list>
 #include <optional>
 
+#include "checked_math.h"
 #include "kvscope/validation.h"
 
 namespace kvscope {
+
+using detail::checkedProduct;
+using detail::checkedSum;
+using detail::elemsToBytes;
 
 namespace {
 
@@ -14,27 +19,6 @@ InputError tooLarge() {
     return InputError{"context_length",
                       "the KV cache total does not fit in 64 bits (over 18.4 EB); "
                       "lower context_length, batch_size or the number of layers"};
-}
-
-std::optional<std::uint64_t> checkedProduct(std::initializer_list<std::uint64_t> factors) {
-    std::uint64_t product = 1;
-    for (std::uint64_t f : factors) {
-        if (__builtin_mul_overflow(product, f, &product)) return std::nullopt;
-    }
-    return product;
-}
-
-std::optional<std::uint64_t> checkedSum(std::uint64_t a, std::uint64_t b) {
-    std::uint64_t sum = 0;
-    if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
-    return sum;
-}
-
-// Whole storage blocks, as kvBytes() rounds them, so block formats stay exact.
-std::optional<std::uint64_t> elemsToBytes(std::uint64_t elems, DType dtype) {
-    const DTypeInfo &info = dtypeInfo(dtype);
-    const std::uint64_t blocks = elems / info.block_elems + (elems % info.block_elems != 0 ? 1 : 0);
-    return checkedProduct({blocks, info.block_bytes});
 }
 
 // K/V elements one layer of this kind adds per cached token.
