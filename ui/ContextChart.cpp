@@ -233,8 +233,7 @@ QString ContextChart::updateSeries() {
     m_xLog->setRange(std::exp2(m_minExp - kXPad), std::exp2(m_maxExp + kXPad));
     const ChartTicks ticks = ChartTicks::forMaximum(static_cast<double>(maxBytes) / divisor);
     // A little below zero so the markers of the smallest values are whole.
-    m_y->setRange(-ticks.max * 0.03, ticks.max);
-    m_y->setTickInterval(ticks.step);
+    setTicks(m_y, -ticks.max * 0.03, ticks.max, ticks.step);
     m_y->setLabelFormat(ticks.labelFormat);
     m_y->setTitleText(u"Total KV cache (%1)"_s.arg(m_unitName));
     updateXTicks(true);
