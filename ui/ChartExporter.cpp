@@ -17,6 +17,7 @@
 #include "ConfigModel.h"
 #include "ContextChart.h"
 #include "GroupsChart.h"
+#include "ModelCurve.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
 #include "kvscope/units.h"
@@ -135,17 +136,46 @@ std::optional<QString> ChartExporter::configError() const {
     return std::nullopt;
 }
 
+namespace {
+
+// CSV column of a model or pinned curve; "model", "pin1" stay as they are, a
+// what-if variant reads as the model's alternative.
+QString curveColumn(const QString &key) {
+    if (key == u"model" || key.startsWith(u"pin")) return key + u"_bytes"_s;
+    if (key == u"mha" || key == u"mqa") return u"model_as_"_s + key + u"_bytes"_s;
+    if (key == u"mla") return u"model_with_mla_bytes"_s;
+    return u"model_"_s + key + u"_bytes"_s;
+}
+
+}  // namespace
+
 std::optional<QString> ChartExporter::csv(ChartKind kind) const {
     if (configError()) return std::nullopt;
     QString text;
     if (kind == ChartKind::Context) {
         const QList<int> extra = m_model->extraGroups();
+        // The loaded model's shown curves, then the pinned ones, each a column
+        // after the book's: model_bytes, model_as_mha_bytes, ..., pin1_bytes.
+        std::vector<const ModelCurve *> curves;
+        for (const ModelCurve &curve : m_model->modelCurves()) {
+            if (!m_model->hiddenVariants().contains(curve.key)) curves.push_back(&curve);
+        }
+        for (const ModelCurve &curve : m_model->pinnedCurves()) curves.push_back(&curve);
+
         text += u"context_length,mha_bytes,gqa_bytes"_s;
         for (int g : extra) text += u",gqa_g%1_bytes"_s.arg(g);
+        for (const ModelCurve *curve : curves) text += u',' + curveColumn(curve->key);
         text += u'\n';
         for (const auto &p : *m_model->contextPoints()) {
             text += number(p.context_length) + u',' + number(p.mha_bytes) + u',' + number(p.gqa_bytes);
             for (std::uint64_t bytes : p.extra_gqa_bytes) text += u',' + number(bytes);
+            for (const ModelCurve *curve : curves) {
+                // A curve that ends earlier (its total passed 64 bits) leaves the cell empty.
+                text += u',';
+                for (const kvscope::LayoutPoint &point : curve->points) {
+                    if (point.context_length == p.context_length) text += number(point.bytes);
+                }
+            }
             text += u'\n';
         }
     } else {

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include "ChartExporter.h"
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "ContextChart.h"
 #include "GroupsChart.h"
@@ -155,6 +156,36 @@ private Q_SLOTS:
         const QStringList lines = fileText(file).split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.first(), u"context_length,mha_bytes,gqa_bytes,gqa_g8_bytes,gqa_g24_bytes"_s);
         QCOMPARE(lines.last(), u"131072,51942260736,12985565184,6492782592,2164260864"_s);
+    }
+
+    void contextCsvHasTheModelItsVariantsAndPins() {
+        ConfigModel model;
+        const auto gemma = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json"));
+        QVERIFY(gemma.ok());
+        model.loadModel(*gemma, u"Gemma 3 27B"_s);
+        model.setContextLength(131072);
+        model.setDtype(u"bf16"_s);
+        QVERIFY(model.pinCurrent());
+        ChartExporter exporter(&model);
+        const QString file = path(u"gemma.csv"_s);
+        QCOMPARE(exporter.exportChart(ChartKind::Context, file), std::nullopt);
+        const QStringList lines = fileText(file).split(u'\n', Qt::SkipEmptyParts);
+        const QStringList header = lines.first().split(u',');
+        QCOMPARE(header.mid(0, 3), (QStringList{u"context_length"_s, u"mha_bytes"_s, u"gqa_bytes"_s}));
+        for (const QString &column : {u"model_bytes"_s, u"model_no_sliding_window_bytes"_s, u"pin1_bytes"_s}) {
+            QVERIFY2(header.contains(column), qPrintable(lines.first()));
+        }
+        QStringList row;
+        for (const QString &line : lines) {
+            if (line.startsWith(u"131072,"_s)) row = line.split(u',');
+        }
+        QCOMPARE(row.size(), header.size());
+        // 10 full layers x 131072 tokens + 52 sliding layers x 1024 tokens,
+        // each 16 K/V heads x (128 + 128) x 2 bytes.
+        QCOMPARE(row[header.indexOf(u"model_bytes"_s)], u"11173625856"_s);
+        QCOMPARE(row[header.indexOf(u"pin1_bytes"_s)], u"11173625856"_s);
+        // All 62 layers full: 62 x 131072 x 16 x 256 x 2.
+        QCOMPARE(row[header.indexOf(u"model_no_sliding_window_bytes"_s)], u"66571993088"_s);
     }
 
     void groupsCsvHasEveryValidGroupCount() {
