@@ -49,7 +49,7 @@ ContextChart::ContextChart(const ConfigModel *model, QGraphicsItem *parent) : Kv
     m_currentPoints->attachAxis(m_xLog);
     m_currentPoints->attachAxis(m_y);
     adopt(m_currentPoints);
-    legend()->markers(m_currentPoints).constFirst()->setVisible(false);
+    hideFromLegend(m_currentPoints);
 
     setLook(ChartLook::Light);
     refresh();
@@ -126,7 +126,7 @@ void ContextChart::keepMarkerLast() {
         s->attachAxis(m_xLog);
         s->attachAxis(m_y);
     }
-    legend()->markers(m_currentPoints).constFirst()->setVisible(false);
+    hideFromLegend(m_currentPoints);
     styleSeries();
 }
 

@@ -42,8 +42,8 @@ GroupsChart::GroupsChart(const ConfigModel *model, QGraphicsItem *parent) : KvCh
         s->attachAxis(m_y);
         adopt(s);
     }
-    legend()->markers(m_mhaEnd).constFirst()->setVisible(false);
-    legend()->markers(m_mqaEnd).constFirst()->setVisible(false);
+    hideFromLegend(m_mhaEnd);
+    hideFromLegend(m_mqaEnd);
 
     setLook(ChartLook::Light);
     refresh();

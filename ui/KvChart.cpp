@@ -231,6 +231,11 @@ QString KvChart::describePoint(const QString &seriesName, const QPointF &point) 
     return {};
 }
 
+void KvChart::hideFromLegend(QAbstractSeries *series) {
+    m_legendHidden.insert(series);
+    for (QLegendMarker *marker : legend()->markers(series)) marker->setVisible(false);
+}
+
 void KvChart::placeLegend() {
     if (m_placingLegend) return;
     m_placingLegend = true;
@@ -241,10 +246,13 @@ void KvChart::placeLegend() {
     if (lg->isAttachedToChart()) lg->detachFromChart();
     // The legend's own size hint covers one entry; the box must hold every
     // visible one, or the detached layout starts a second column.
+    // Counted from the series, not marker->isVisible(): markers of series
+    // just added (a loaded model's curves) report hidden until the legend's
+    // next layout, and a box sized without them cuts their labels.
     int visible = 0;
     const auto markers = lg->markers();
     for (QLegendMarker *marker : markers) {
-        if (marker->isVisible()) ++visible;
+        if (marker->series()->isVisible() && !m_legendHidden.contains(marker->series())) ++visible;
     }
     qreal left = 0, top = 0, right = 0, bottom = 0;
     if (lg->layout()) lg->layout()->getContentsMargins(&left, &top, &right, &bottom);

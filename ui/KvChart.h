@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QChart>
+#include <QSet>
 #include <cstdint>
 #include <QFont>
 #include <QList>
@@ -50,6 +51,10 @@ Q_SIGNALS:
     void pointHovered(const QString &text);
 
 protected:
+    // Keeps a helper series (rings, end labels) out of the legend, also
+    // after it is removed and added again.
+    void hideFromLegend(QAbstractSeries *series);
+
     KvChart(const ConfigModel *model, QGraphicsItem *parent);
 
     const ConfigModel *model() const { return m_model; }
@@ -105,4 +110,5 @@ private:
     QString m_errorText;
     QGraphicsTextItem *m_errorItem = nullptr;
     bool m_placingLegend = false;
+    QSet<const QAbstractSeries *> m_legendHidden;
 };

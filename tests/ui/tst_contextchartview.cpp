@@ -3,11 +3,14 @@
 #include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QXYSeries>
 #include <QtTest>
 
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "ContextChart.h"
 #include "ContextChartView.h"
@@ -58,6 +61,34 @@ private Q_SLOTS:
         QCOMPARE(marker.size(), 2);
         QCOMPARE(marker[0].x(), 8192.0);
         QCOMPARE(marker[1].x(), 8192.0);
+    }
+
+    void legendHoldsEveryCurveOfALoadedModelInFull() {
+        // A loaded model adds its curve and four what-ifs at once: the legend
+        // box must grow to one row per entry, or labels are cut off.
+        ConfigModel model;
+        ContextChartView view(&model);
+        view.resize(900, 500);
+        const auto gemma = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json"));
+        QVERIFY(gemma.ok());
+        model.loadModel(*gemma, u"Gemma 3 27B"_s);
+        QTRY_VERIFY(view.seriesNames().size() >= 6);
+        QLegend *legend = view.chart()->legend();
+        const QFontMetricsF metrics(legend->font());
+        int shown = 0;
+        qreal widest = 0;
+        for (QLegendMarker *marker : legend->markers()) {
+            if (!marker->series()->isVisible() || marker->label().isEmpty()) continue;
+            if (marker->label().startsWith(u"context_length"_s) || marker->label().contains(u"Gemma"_s) ||
+                marker->label().startsWith(u"what-if"_s)) {
+                ++shown;
+                widest = std::max(widest, metrics.horizontalAdvance(marker->label()));
+            }
+        }
+        QVERIFY2(shown >= 5, qPrintable(QString::number(shown)));
+        const QRectF box = legend->geometry();
+        QVERIFY2(box.height() >= shown * metrics.height(), qPrintable(u"legend %1 px tall for %2 entries"_s.arg(box.height()).arg(shown)));
+        QVERIFY2(box.width() >= widest, qPrintable(u"legend %1 px wide, label %2"_s.arg(box.width()).arg(widest)));
     }
 
     void followsTheModelWithoutRebuilding() {
