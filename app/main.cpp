@@ -150,5 +150,8 @@ int main(int argc, char **argv) {
         window.openConfigFile(argument);
         break;
     }
-    return QApplication::exec();
+    const int status = QApplication::exec();
+    // However the event loop ended, the configuration is kept for next time.
+    window.saveSettings();
+    return status;
 }

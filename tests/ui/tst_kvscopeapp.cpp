@@ -1,4 +1,6 @@
 #include <QProcess>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
@@ -52,6 +54,28 @@ private Q_SLOTS:
                      u"kvscope: no display available; use kvscope-cli for the same numbers and figures without a "
                      "window\n"_s);
         }
+    }
+
+    void aConfigPathOnTheCommandLineIsLoaded() {
+        // The desktop entry runs "kvscope %f". The loaded model is what the
+        // window keeps for its next start.
+        QTemporaryDir home;
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_CONFIG_HOME"_s, home.path());
+        process.setProcessEnvironment(env);
+        const QString config = QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json");
+        process.start(QString::fromLocal8Bit(KVSCOPE_APP_PATH),
+                      {u"-platform"_s, u"offscreen"_s, u"--exit-after-first-frame"_s, config});
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitCode(), 0);
+        QSettings saved(home.filePath(u"KVScope/kvscope.conf"_s), QSettings::IniFormat);
+        QVERIFY2(saved.allKeys().join(u' ').contains(u"model_origin"_s), qPrintable(saved.allKeys().join(u' ')));
+        bool found = false;
+        for (const QString &key : saved.allKeys()) {
+            if (key.endsWith(u"model_origin"_s)) found = saved.value(key).toString().endsWith(u"gemma-3-27b.json"_s);
+        }
+        QVERIFY(found);
     }
 
     void versionAndHelpNeedNoDisplay() {
