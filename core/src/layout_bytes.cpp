@@ -117,13 +117,21 @@ Result<std::uint64_t> layoutBytesPerToken(const ModelLayout &layout, const Workl
 
 Result<std::vector<LayoutPoint>> layoutContextSweep(const ModelLayout &layout, const Workload &workload,
                                                     std::span<const std::uint64_t> context_lengths) {
+    for (std::uint64_t length : context_lengths) {
+        if (auto error = checkRange("context_length", length, 1, Limits::max_context_length)) return *error;
+    }
     std::vector<LayoutPoint> points;
     points.reserve(context_lengths.size());
     for (std::uint64_t length : context_lengths) {
         Workload at = workload;
         at.context_length = length;
         auto total = layoutTotalBytes(layout, at);
-        if (!total) return total.error();
+        if (!total) {
+            // Past the 64-bit range the curve ends here, as contextSweep()'s
+            // does, rather than the whole curve failing.
+            if (points.empty()) return total.error();
+            break;
+        }
         points.push_back({length, *total});
     }
     return points;

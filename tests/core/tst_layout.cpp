@@ -4,6 +4,7 @@
 #include "kvscope/layout.h"
 #include "kvscope/layout_bytes.h"
 #include "kvscope/sweep.h"
+#include "kvscope/sweep.h"
 #include "kvscope/variants.h"
 
 using namespace kvscope;
@@ -221,6 +222,22 @@ TEST(Layout, ContextSweepForTheChart) {
     }
     const std::uint64_t bad[] = {256, 0};
     EXPECT_FALSE(layoutContextSweep(gptOss20b(), at(1), bad).ok());
+}
+
+TEST(Layout, ContextSweepEndsWhereTotalsStopFittingSixtyFourBits) {
+    // The book's shape as a layout: the same curve as contextSweep(), which
+    // stops one point early when 4-byte elements reach 2^64 at 2^31 tokens.
+    ModelShape shape{1, 1, 1, 1024, std::nullopt};
+    Workload workload{1, 1u << 20, DType::fp32};
+    const auto lengths = chartContextLengths(std::uint64_t{1} << 31);
+    auto points = layoutContextSweep(layoutFromShape(shape), workload, lengths);
+    ASSERT_TRUE(points.ok());
+    EXPECT_EQ(points->size(), lengths.size() - 1);
+    EXPECT_EQ(points->back().context_length, std::uint64_t{1} << 30);
+    EXPECT_EQ(points->size(), contextSweep(shape, workload, lengths)->size());
+
+    const std::uint64_t longest[] = {std::uint64_t{1} << 31};
+    EXPECT_FALSE(layoutContextSweep(layoutFromShape(shape), workload, longest).ok());
 }
 
 TEST(Layout, KindNames) {

@@ -63,7 +63,9 @@ struct LayoutPoint {
 };
 
 // Totals at each context length (for the context chart); workload.context_length
-// is ignored. The first failing length's error is returned.
+// is ignored. Lengths must ascend; the sweep stops before the first one whose
+// total does not fit 64 bits, and is an error when a length is out of range
+// or not even the first total fits.
 Result<std::vector<LayoutPoint>> layoutContextSweep(const ModelLayout &layout, const Workload &workload,
                                                     std::span<const std::uint64_t> context_lengths);
 
