@@ -443,10 +443,10 @@ void TestCli::badInput_data() {
         << QByteArray("kvscope-cli: --head_dim must be a whole number from 1 to 65,536 (got 65,537)");
     QTest::newRow("unknown dtype")
         << full + u"--dtype fp64"_s
-        << QByteArray(R"(kvscope-cli: --dtype must be one of fp32, bf16, fp16, fp8, int8 (got "fp64"))");
+        << QByteArray(R"(kvscope-cli: --dtype must be one of fp32, bf16, fp16, fp8, int8, int4, q8_0, q4_0 (got "fp64"))");
     QTest::newRow("dtype is case sensitive")
         << full + u"--dtype BF16"_s
-        << QByteArray(R"(kvscope-cli: --dtype must be one of fp32, bf16, fp16, fp8, int8 (got "BF16"))");
+        << QByteArray(R"(kvscope-cli: --dtype must be one of fp32, bf16, fp16, fp8, int8, int4, q8_0, q4_0 (got "BF16"))");
     QTest::newRow("unknown option") << full + u"--foo 3"_s
                                     << QByteArray(
                                            "kvscope-cli: unknown option --foo (kvscope-cli --help lists the flags)");
@@ -516,7 +516,7 @@ void TestCli::help() {
         const QString flat = text.simplified();
         QVERIFY(flat.contains(u"Default: 1024."_s));
         QVERIFY(flat.contains(u"Default: 1."_s));
-        QVERIFY(flat.contains(u"fp32, bf16, fp16, fp8, int8. With --config or --model the config's torch_dtype is "
+        QVERIFY(flat.contains(u"fp32, bf16, fp16, fp8, int8, int4, q8_0, q4_0. With --config or --model the config's torch_dtype is "
                               u"used when it is fp32, bf16 or fp16. Default: fp16."_s));
         QVERIFY(flat.contains(u"0.5 to 16. Default: 2."_s));
         // One line: tests/packaging compares it with the man page's EXIT STATUS.

@@ -229,7 +229,7 @@ private Q_SLOTS:
         QComboBox *combo = m_panel->dtypeComboBox();
         QStringList names;
         for (int i = 0; i < combo->count(); ++i) names.append(combo->itemData(i).toString());
-        QCOMPARE(names, QStringList({u"fp32"_s, u"bf16"_s, u"fp16"_s, u"fp8"_s, u"int8"_s}));
+        QCOMPARE(names, QStringList({u"fp32"_s, u"bf16"_s, u"fp16"_s, u"fp8"_s, u"int8"_s, u"int4"_s, u"q8_0"_s, u"q4_0"_s}));
         combo->setFocus();
         QTest::keyClick(combo, Qt::Key_Up);
         QCOMPARE(m_model->dtype(), u"fp32"_s);

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace kvscope {
+
+// A GPU model an engineer plans for. Memory is the marketed capacity read as
+// GiB ("80 GB" H100 -> 80 GiB), which is how vendors size HBM; the driver
+// reports slightly less (nvidia-smi shows 81,559 MiB for an H100 80GB), so a
+// user who wants the exact figure gives it directly.
+struct GpuPreset {
+    std::string_view name;   // stable, lower-case, what --gpu takes: "h100-80gb"
+    std::string_view label;  // what a user reads: "NVIDIA H100 80GB"
+    std::uint64_t memory_bytes = 0;
+};
+
+// Every preset, smallest memory first (RTX 4090 24 GB ... MI300X 192 GB).
+std::span<const GpuPreset> allGpus();
+
+// By name, case-insensitive; also accepts the label and a few short aliases
+// ("h100" for "h100-80gb", "4090" for "rtx-4090").
+const GpuPreset *findGpu(std::string_view name);
+
+// "rtx-4090, l40s, ...": for help texts and error messages.
+std::string gpuNameList();
+
+}  // namespace kvscope
