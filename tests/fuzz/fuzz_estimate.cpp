@@ -3,10 +3,13 @@
 // wrapped total.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 #include "kvscope/estimator.h"
 #include "kvscope/format.h"
+#include "kvscope/layout.h"
+#include "kvscope/plan.h"
 #include "kvscope/sweep.h"
 #include "kvscope/units.h"
 
@@ -22,8 +25,38 @@ T take(const std::uint8_t *&data, std::size_t &size) {
     return value;
 }
 
-void check(bool condition) {
-    if (!condition) __builtin_trap();
+// Names the broken invariant's line before stopping, for a quick diagnosis.
+void check(bool condition, int line = __builtin_LINE()) {
+    if (condition) return;
+    std::fprintf(stderr, "fuzz_estimate: invariant at line %d does not hold\n", line);
+    __builtin_trap();
+}
+
+// A deployment from the remaining bytes: any plan either is an error that
+// names its field, or is consistent with its own solvers.
+void checkPlan(const kvscope::ModelShape &shape, const kvscope::Workload &workload, const std::uint8_t *&data,
+               std::size_t &size) {
+    using namespace kvscope;
+    Deployment d;
+    d.gpu_memory_bytes = take<std::uint64_t>(data, size) >> take<std::uint8_t>(data, size) % 64;
+    d.utilization_ppm = take<std::uint32_t>(data, size) % 1'100'000;
+    d.tensor_parallel = take<std::uint16_t>(data, size) % 1100;
+    d.parameters = take<std::uint64_t>(data, size) >> 16;
+    d.weights_dtype = allDTypes()[take<std::uint8_t>(data, size) % allDTypes().size()].id;
+    d.overhead_bytes = take<std::uint32_t>(data, size);
+    d.block_size = take<std::uint16_t>(data, size) % 2100;
+    if (take<std::uint8_t>(data, size) & 1u) d.kv_budget_bytes = take<std::uint64_t>(data, size) >> 8;
+    const auto p = plan(layoutFromShape(shape), workload, d);
+    if (!p) {
+        check(!p.error().field.empty() && !p.error().message.empty());
+        return;
+    }
+    check(p->kv_budget_bytes > 0 && p->block_bytes > 0 && p->num_blocks >= 1);
+    check(p->kv_bytes_per_gpu <= p->kv_bytes);
+    check((p->max_context_length.value >= 1 || workload.batch_size > 1) && p->max_concurrency > 0.0);
+    check(p->fits == (p->max_batch_size.value >= workload.batch_size));
+    check(p->fits == (p->max_context_length.value >= workload.context_length));
+    if (p->gpus_needed) check(!p->fits || *p->gpus_needed <= d.tensor_parallel);
 }
 
 }  // namespace
@@ -50,11 +83,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     const KvEstimate &e = *result;
     check(e.gqa_bytes <= e.mha_bytes);
     check(e.n_kv_heads_gqa * shape.n_kv_groups == shape.n_heads);
-    check(e.mha_bytes == e.mha_bytes_per_token * workload.context_length * workload.batch_size);
-    check(e.mha_bytes % e.gqa_bytes == 0 && e.mha_bytes / e.gqa_bytes == shape.n_kv_groups);
+    // Whole-byte formats scale exactly; block formats round each total up to
+    // whole blocks, so a token's share is only bounded.
+    if (dtypeInfo(workload.dtype).block_elems == 1) {
+        check(e.mha_bytes == e.mha_bytes_per_token * workload.context_length * workload.batch_size);
+        check(e.mha_bytes % e.gqa_bytes == 0 && e.mha_bytes / e.gqa_bytes == shape.n_kv_groups);
+    } else {
+        check(e.mha_bytes <= e.mha_bytes_per_token * workload.context_length * workload.batch_size);
+    }
     check(e.savings_percent >= 0.0 && e.savings_percent < 100.0);
     check(!bookReport(shape, workload, e).empty());
     check(!formatBytes(e.mha_bytes, ByteUnit::Binary).empty());
+
+    checkPlan(shape, workload, data, size);
 
     const auto groups = groupSweep(shape, workload);
     check(groups.ok() && !groups->empty() && groups->front().n_kv_groups == 1);
