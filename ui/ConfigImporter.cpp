@@ -11,12 +11,14 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "kvscope/estimator.h"
 #include "kvscope/format.h"
 #include "kvscope/validation.h"
+#include "kvscope/weights.h"
 
 using kvscope::InputError;
 using kvscope::Limits;
@@ -393,6 +395,186 @@ std::optional<std::vector<Attn>> readLayerKinds(Reader &r, std::uint64_t n_layer
     return std::vector<Attn>(n_layers, Attn::Full);
 }
 
+// Families whose weights are a mixture of experts even when the config names
+// no expert count (the presets keep only the keys the KV cache needs).
+constexpr std::string_view kMoeModelTypes[] = {"mixtral",  "qwen2_moe",   "qwen3_moe",   "qwen3_next",
+                                               "gpt_oss",  "deepseek_v2", "deepseek_v3", "glm4_moe"};
+
+// Dense decoders whose weights transformers lays out the way DenseShape
+// counts them. A known family not listed here is left uncounted.
+constexpr std::string_view kDenseModelTypes[] = {"gpt2",   "llama",       "mistral",    "qwen2",           "qwen3",
+                                                 "gemma",  "gemma2",      "gemma3",     "gemma3_text",     "phi3",
+                                                 "falcon", "RefinedWeb",  "RefinedWebModel"};
+
+// What the rest of the config already settled, for the parameter count.
+struct ParameterFacts {
+    bool known_type = false;
+    std::uint64_t n_layers = 0;
+    std::uint32_t heads = 0;
+    std::uint32_t kv_heads = 0;
+    std::uint32_t head_dim = 0;
+    std::optional<Reader::Number> hidden;
+    bool mla = false;
+    bool any_linear = false;
+};
+
+bool isOneOf(const std::string &type, std::span<const std::string_view> list) {
+    return std::find(list.begin(), list.end(), type) != list.end();
+}
+
+// The model's parameter count, for the memory its weights take: exact for a
+// dense decoder of a family whose layout is known (Llama, Mistral, Qwen2/3,
+// Gemma 1-3, Phi-3, GPT-2, Falcon), from the shape already read plus the MLP
+// width, the vocabulary and the family's biases, norms and tying. Anything
+// with modules the keys do not fully describe (experts, MLA, linear
+// attention, a vision tower) is left unknown, without a warning, for the user
+// or a preset to fill in. The keys read here are optional extras, so a
+// malformed one leaves the count unknown rather than failing the import.
+void readParameters(Reader &r, ImportedModel &model, const ParameterFacts &f) {
+    using L = QLatin1StringView;
+    const std::string &type = model.model_type;
+    const auto unknown = [&](const std::string &why) {
+        r.note("parameters", "unknown", why + "; not counted from the config: enter the published count by hand");
+    };
+
+    for (L key : {L("num_local_experts"), L("num_experts"), L("n_routed_experts")}) {
+        const auto found = r.find(key);
+        if (found && found->value.isDouble() && found->value.toDouble() > 0) {
+            return unknown(found->key + " = " + QString::number(found->value.toDouble(), 'g', 17).toStdString() +
+                           ": a mixture of experts");
+        }
+    }
+    if (isOneOf(type, kMoeModelTypes)) return unknown("model_type " + type + " is a mixture of experts");
+    if (f.mla) return unknown("kv_lora_rank: multi-head latent attention");
+    if (f.any_linear) return unknown("linear-attention layers");
+    if (r.find(L("vision_config"))) return unknown("vision_config: the vision tower's weights");
+    if (f.known_type && !isOneOf(type, kDenseModelTypes)) {
+        return unknown("model_type " + type + ": a weight layout KV Scope does not count");
+    }
+
+    // Lenient readers: nothing when a key is absent or malformed; `bad` names the first malformed one.
+    std::string bad;
+    const auto whole = [&](std::initializer_list<L> keys) -> std::optional<Reader::Number> {
+        for (L key : keys) {
+            const auto found = r.find(key);
+            if (!found) continue;
+            const double d = found->value.toDouble(-1);
+            if (!found->value.isDouble() || !(d >= 1) || d > kMaxExactDouble || d != std::trunc(d)) {
+                if (bad.empty()) bad = found->key;
+                return std::nullopt;
+            }
+            return Reader::Number{static_cast<std::uint64_t>(d), found->key};
+        }
+        return std::nullopt;
+    };
+    const auto flag = [&](L key, bool fallback, std::string &text) {
+        const auto found = r.find(key);
+        if (found && found->value.isBool()) {
+            text = found->key + (found->value.toBool() ? " = true" : " = false");
+            return found->value.toBool();
+        }
+        if (found && bad.empty()) bad = found->key;
+        text = toStd(key) + " absent: " + (fallback ? "true" : "false") + " for " + (type.empty() ? "(none)" : type);
+        return fallback;
+    };
+
+    const bool gpt2 = type == "gpt2";
+    const bool falcon = type == "falcon" || type == "RefinedWeb" || type == "RefinedWebModel";
+    const bool gemma = type.rfind("gemma", 0) == 0;
+    const bool gemma3 = type == "gemma3" || type == "gemma3_text";
+
+    if (!f.hidden) return unknown("hidden_size is missing");
+    const auto vocab = whole({L("vocab_size")});
+    auto inter = whole({L("intermediate_size"), L("n_inner"), L("ffn_hidden_size")});
+    if (!bad.empty()) return unknown(bad + " is not a positive whole number");
+    if (!vocab) return unknown("vocab_size is missing");
+    std::string inter_text;
+    if (inter) {
+        inter_text = inter->key + " = " + num(inter->value);
+    } else if (gpt2 || falcon) {
+        inter = Reader::Number{4 * f.hidden->value, ""};
+        inter_text = "an MLP 4 * " + f.hidden->key + " = " + num(inter->value) + " wide (" + type + "'s default)";
+    } else {
+        return unknown("intermediate_size is missing");
+    }
+
+    kvscope::DenseShape shape;
+    shape.hidden_size = f.hidden->value;
+    shape.n_layers = f.n_layers;
+    shape.n_heads = f.heads;
+    shape.n_kv_heads = f.kv_heads;
+    shape.head_dim = f.head_dim;
+    shape.intermediate_size = inter->value;
+    shape.vocab_size = vocab->value;
+
+    std::vector<std::string> parts;  // the layout, as the source says it
+    std::string tie_text;
+    if (gpt2) {
+        // GPT-2: LayerNorm, biases everywhere, learned positions, tied head.
+        shape.gated_mlp = false;
+        shape.qkv_bias = shape.o_bias = shape.mlp_bias = shape.norm_bias = true;
+        const auto positions = whole({L("n_positions"), L("max_position_embeddings")});
+        if (!positions) return unknown(bad.empty() ? "n_positions is missing" : bad + " is not a positive whole number");
+        shape.learned_positions = positions->value;
+        parts.push_back("a two-matrix MLP, biases on every projection, 2 LayerNorms per layer, " +
+                        num(positions->value) + " learned positions (" + positions->key + ")");
+        shape.tied_embeddings = flag(L("tie_word_embeddings"), true, tie_text);
+    } else if (falcon) {
+        // Falcon: fused QKV (same count), a two-matrix MLP, LayerNorm; one
+        // norm per layer for parallel attention, two for the new decoder
+        // architecture (ln_attn, ln_mlp) or sequential attention.
+        std::string text;
+        shape.gated_mlp = false;
+        shape.norm_bias = true;
+        const bool bias = flag(L("bias"), false, text);
+        shape.qkv_bias = shape.o_bias = shape.mlp_bias = bias;
+        const bool parallel = flag(L("parallel_attn"), true, text);
+        const bool new_arch = flag(L("new_decoder_architecture"), false, text);
+        const auto ln = whole({L("num_ln_in_parallel_attn")});
+        shape.norms_per_layer = !parallel || (new_arch && (!ln || ln->value == 2)) ? 2 : 1;
+        parts.push_back(std::string("a two-matrix MLP, ") + (bias ? "biases on every projection, " : "no biases, ") +
+                        num(shape.norms_per_layer) + (shape.norms_per_layer == 1 ? " LayerNorm" : " LayerNorms") +
+                        " per layer");
+        shape.tied_embeddings = flag(L("tie_word_embeddings"), true, tie_text);
+    } else {
+        // Llama and its descendants: RMSNorm, a gated MLP.
+        std::string text;
+        if (type == "qwen2") {
+            shape.qkv_bias = true;
+            parts.push_back("biases on Q, K and V");
+        } else if (type == "llama" || type == "qwen3" || gemma || !f.known_type) {
+            if (flag(L("attention_bias"), false, text)) {
+                shape.qkv_bias = shape.o_bias = true;
+                parts.push_back("biases on Q, K, V and O (" + text + ")");
+            }
+        }
+        if ((type == "llama" || !f.known_type) && flag(L("mlp_bias"), false, text)) {
+            shape.mlp_bias = true;
+            parts.push_back("biases on the MLP (" + text + ")");
+        }
+        shape.norms_per_layer = type == "gemma2" || gemma3 ? 4 : 2;
+        parts.insert(parts.begin(), "a gated MLP, " + num(shape.norms_per_layer) + " RMSNorms per layer");
+        if (type == "qwen3" || gemma3) {
+            shape.qk_norm = true;
+            parts.push_back("RMSNorm on Q and K");
+        }
+        shape.tied_embeddings = flag(L("tie_word_embeddings"), gemma, tie_text);
+    }
+    if (!bad.empty()) return unknown(bad + " has the wrong type");
+    parts.push_back(std::string(shape.tied_embeddings ? "the output head tied to the embeddings"
+                                                      : "an untied output head") +
+                    " (" + tie_text + ")");
+
+    auto count = kvscope::denseParameterCount(shape);
+    if (!count) return unknown("the count passes 64 bits");
+    model.parameters = *count;
+    std::string source = "computed from the shape above, " + inter_text + " and " + vocab->key + " = " +
+                         num(vocab->value) + " as a dense decoder:";
+    for (std::size_t i = 0; i < parts.size(); ++i) source += (i == 0 ? " " : ", ") + parts[i];
+    // For an unknown family the layout is a guess, so it is also a warning.
+    r.assume("parameters", kvscope::formatThousands(*count), source);
+}
+
 kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
     using L = QLatin1StringView;
     Reader r(root);
@@ -640,6 +822,10 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
     } else if (r.failed()) {
         return r.error();
     }
+
+    readParameters(r, model,
+                   ParameterFacts{known, n_layers->value, heads, kv_heads, head_dim, hidden,
+                                  any_attention && kv_lora_rank.has_value(), any_linear});
 
     // The book's view, for the sliders.
     model.shape.n_layers = static_cast<std::uint32_t>(n_layers->value);

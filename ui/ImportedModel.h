@@ -30,6 +30,11 @@ struct ImportedModel {
     // bfloat16, float16): the natural default for the KV dtype.
     std::optional<kvscope::DType> torch_dtype;
     std::optional<std::uint64_t> max_position_embeddings;
+    // Every weight of the model, for the memory its weights take: counted from
+    // the shapes for a dense decoder, or a preset's published count; empty for
+    // MoE, MLA, linear-attention and multimodal configs, whose extra modules
+    // the keys do not fully describe (the user enters the count by hand).
+    std::optional<std::uint64_t> parameters;
     // The book's view of the model (hidden size, heads, groups, layers,
     // head_dim), for the sliders. shape_is_exact says whether it gives the
     // same bytes as `layout` (only for models of identical full layers).

@@ -2,6 +2,8 @@
 
 #include <QJsonObject>
 #include <QString>
+#include <cstdint>
+#include <optional>
 
 // One built-in model: its config keys exactly as its Hugging Face config.json
 // names them, so a preset loads through the same importer as a user's file.
@@ -10,4 +12,8 @@ struct Preset {
     QString family;  // "Llama 3.1"
     QString source;  // where the numbers come from (the config.json's address)
     QJsonObject config;
+    // The published total parameter count, for models whose count the config
+    // cannot give (experts, MLA, a vision tower); it wins over a computed one.
+    std::optional<std::uint64_t> parameters;
+    QString parameters_source;  // where that count is published
 };

@@ -5,8 +5,11 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QSet>
+#include <algorithm>
+#include <cmath>
 
 #include "ConfigImporter.h"
+#include "kvscope/format.h"
 
 using kvscope::InputError;
 
@@ -54,7 +57,7 @@ kvscope::Result<PresetLibrary> PresetLibrary::fromJson(QByteArrayView json) {
         const QJsonObject entry = array.at(i).toObject();
         Preset preset{stringField(entry, QLatin1StringView("name")), stringField(entry, QLatin1StringView("family")),
                       stringField(entry, QLatin1StringView("source")),
-                      entry.value(QLatin1StringView("config")).toObject()};
+                      entry.value(QLatin1StringView("config")).toObject(), std::nullopt, QString()};
         const std::string where = "preset " + std::to_string(i);
         if (preset.name.trimmed().isEmpty()) return InputError{std::string(kField), where + " has no name"};
         if (preset.source.trimmed().isEmpty()) {
@@ -62,6 +65,22 @@ kvscope::Result<PresetLibrary> PresetLibrary::fromJson(QByteArrayView json) {
         }
         if (preset.config.isEmpty()) {
             return InputError{std::string(kField), where + " (" + preset.name.toStdString() + ") has no config"};
+        }
+        const QJsonValue parameters = entry.value(QLatin1StringView("parameters"));
+        if (!parameters.isUndefined()) {
+            const double d = parameters.toDouble(-1);
+            // Up to 2^53, the largest whole number a JSON double holds exactly.
+            if (!parameters.isDouble() || !(d >= 1) || d > 9007199254740992.0 || d != std::trunc(d)) {
+                return InputError{std::string(kField), where + " (" + preset.name.toStdString() +
+                                                           ") has a parameters entry that is not a positive whole "
+                                                           "number"};
+            }
+            preset.parameters = static_cast<std::uint64_t>(d);
+            preset.parameters_source = stringField(entry, QLatin1StringView("parameters_source"));
+            if (preset.parameters_source.trimmed().isEmpty()) {
+                return InputError{std::string(kField), where + " (" + preset.name.toStdString() +
+                                                           ") gives parameters without a parameters_source"};
+            }
         }
         if (!seen.contains(preset.name.toCaseFolded())) {
             seen.insert(preset.name.toCaseFolded());
@@ -112,6 +131,25 @@ kvscope::Result<ImportedModel> PresetLibrary::load(const QString &name) const {
         InputError error = model.error();
         error.message = preset->name.toStdString() + ": " + error.message;
         return error;
+    }
+    if (preset->parameters) {
+        // The published count wins; the provenance says what the config alone gives.
+        ImportedModel imported = std::move(model).value();
+        std::string source = "the preset's published count: " + preset->parameters_source.toStdString();
+        if (!imported.parameters) {
+            source += "; the config alone does not give it";
+        } else if (*imported.parameters == *preset->parameters) {
+            source += "; the count computed from the config agrees";
+        } else {
+            source += "; the config alone gives " + kvscope::formatThousands(*imported.parameters);
+        }
+        imported.parameters = preset->parameters;
+        Provenance entry{"parameters", kvscope::formatThousands(*preset->parameters), source};
+        auto it = std::find_if(imported.provenance.begin(), imported.provenance.end(),
+                               [](const Provenance &p) { return p.field == "parameters"; });
+        if (it != imported.provenance.end()) *it = std::move(entry);
+        else imported.provenance.push_back(std::move(entry));
+        return imported;
     }
     return model;
 }

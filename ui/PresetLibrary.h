@@ -16,7 +16,8 @@ class PresetLibrary {
 public:
     // The models compiled into the application.
     static kvscope::Result<PresetLibrary> builtin();
-    // A presets file: {"models": [{"name", "family", "source", "config": {...}}, ...]}.
+    // A presets file: {"models": [{"name", "family", "source", "config": {...}}, ...]}; a model may add
+    // "parameters" (its published total count) with "parameters_source".
     static kvscope::Result<PresetLibrary> fromJson(QByteArrayView json);
 
     const QList<Preset> &presets() const { return m_presets; }

@@ -455,6 +455,110 @@ private Q_SLOTS:
         QVERIFY(contains(ConfigImporter::fromFile(dir.path()).error().message, "not a regular file"));
         QVERIFY(!ConfigImporter::fromFile(QStringLiteral("/dev/zero")).ok());
     }
+
+    // Parameter counts, for the weights' memory: exact for dense decoders,
+    // each equal to the published (Hugging Face safetensors) total.
+    void parametersOfDenseConfigs_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<quint64>("parameters");
+        QTest::newRow("gpt2") << QStringLiteral("gpt2.json") << quint64{124'439'808};
+        QTest::newRow("llama-2-7b") << QStringLiteral("llama-2-7b.json") << quint64{6'738'415'616};
+        QTest::newRow("llama-3-8b") << QStringLiteral("llama-3-8b.json") << quint64{8'030'261'248};
+        QTest::newRow("llama-3.1-8b") << QStringLiteral("llama-3.1-8b.json") << quint64{8'030'261'248};
+        QTest::newRow("llama-3.1-70b") << QStringLiteral("llama-3.1-70b.json") << quint64{70'553'706'496};
+        QTest::newRow("mistral-7b-v0.1") << QStringLiteral("mistral-7b-v0.1.json") << quint64{7'241'732'096};
+        QTest::newRow("qwen2.5-7b") << QStringLiteral("qwen2.5-7b.json") << quint64{7'615'616'512};
+        QTest::newRow("qwen3-4b") << QStringLiteral("qwen3-4b.json") << quint64{4'022'468'096};  // tied
+        QTest::newRow("qwen3-8b") << QStringLiteral("qwen3-8b.json") << quint64{8'190'735'360};
+        QTest::newRow("gemma-2-9b") << QStringLiteral("gemma-2-9b.json") << quint64{9'241'705'984};
+        // Tied, one LayerNorm per layer; the same count transformers and vLLM load.
+        QTest::newRow("falcon-7b") << QStringLiteral("falcon-7b.json") << quint64{6'921'720'704};
+    }
+    void parametersOfDenseConfigs() {
+        QFETCH(QString, file);
+        QFETCH(quint64, parameters);
+        const ImportedModel m = load(file);
+        QCOMPARE(m.parameters.value_or(0), parameters);
+        QVERIFY2(contains(source(m, "parameters"), "computed from"), source(m, "parameters").c_str());
+        QVERIFY(m.warnings.empty());
+    }
+
+    void parametersFollowTheFamilysDefaults() {
+        // GPT-2: n_inner null means 4 * n_embd; the head is tied.
+        QVERIFY(contains(source(load(QStringLiteral("gpt2.json")), "parameters"), "4 * n_embd = 3072"));
+        QVERIFY(contains(source(load(QStringLiteral("gpt2.json")), "parameters"), "tied"));
+        QVERIFY(contains(source(load(QStringLiteral("llama-3.1-8b.json")), "parameters"),
+                         "tie_word_embeddings absent: false for llama"));
+        QVERIFY(contains(source(load(QStringLiteral("qwen2.5-7b.json")), "parameters"), "biases on Q, K and V"));
+        // Small Qwen2.5 models tie their head through the key: Qwen2.5 0.5B's published 494,032,768.
+        const QByteArray qwen05 = R"({"model_type": "qwen2", "hidden_size": 896, "intermediate_size": 4864,
+            "num_attention_heads": 14, "num_key_value_heads": 2, "num_hidden_layers": 24, "vocab_size": 151936,
+            "tie_word_embeddings": true})";
+        QCOMPARE(ConfigImporter::fromJson(qwen05)->parameters.value_or(0), 494'032'768u);
+        // attention_bias adds Q, K, V and O biases to a Llama; tying removes the head.
+        const QByteArray small = R"({"model_type": "llama", "hidden_size": 1024, "intermediate_size": 4096,
+            "num_attention_heads": 8, "num_hidden_layers": 4, "vocab_size": 1000)";
+        QCOMPARE(ConfigImporter::fromJson(QByteArray(small + "}"))->parameters.value_or(0), 69'166'080u);
+        QCOMPARE(ConfigImporter::fromJson(QByteArray(small + R"(, "attention_bias": true})"))->parameters.value_or(0),
+                 69'166'080u + 4 * (3 * 1024 + 1024));
+        QCOMPARE(ConfigImporter::fromJson(QByteArray(small + R"(, "tie_word_embeddings": true})"))->parameters.value_or(0),
+                 69'166'080u - 1000 * 1024);
+        // A malformed optional key leaves the count unknown; the import still works.
+        auto odd = ConfigImporter::fromJson(QByteArray(small + R"(, "tie_word_embeddings": "yes"})"));
+        QVERIFY(odd.ok());
+        QVERIFY(!odd->parameters);
+        QVERIFY2(contains(source(*odd, "parameters"), "tie_word_embeddings"), source(*odd, "parameters").c_str());
+        auto no_mlp = ConfigImporter::fromJson(R"({"model_type": "llama", "hidden_size": 1024,
+            "num_attention_heads": 8, "num_hidden_layers": 4, "vocab_size": 1000})");
+        QVERIFY(!no_mlp->parameters);
+        QVERIFY(contains(source(*no_mlp, "parameters"), "intermediate_size is missing"));
+    }
+
+    void parametersOfExpertsMlaAndHybridsAreLeftToTheUser_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("why");
+        QTest::newRow("gpt-oss") << QStringLiteral("gpt-oss-120b.json") << QStringLiteral("num_local_experts");
+        QTest::newRow("qwen3-next") << QStringLiteral("qwen3-next-80b-a3b.json") << QStringLiteral("num_experts");
+        QTest::newRow("deepseek-v3") << QStringLiteral("deepseek-v3.json") << QStringLiteral("mixture of experts");
+        QTest::newRow("glm-4.5") << QStringLiteral("glm-4.5.json") << QStringLiteral("glm4_moe");
+        QTest::newRow("gemma-3-27b") << QStringLiteral("gemma-3-27b.json") << QStringLiteral("vision_config");
+    }
+    void parametersOfExpertsMlaAndHybridsAreLeftToTheUser() {
+        QFETCH(QString, file);
+        QFETCH(QString, why);
+        const ImportedModel m = load(file);
+        QVERIFY(!m.parameters.has_value());
+        const Provenance *p = m.find("parameters");
+        QVERIFY(p != nullptr);
+        QCOMPARE(p->value, std::string("unknown"));
+        QVERIFY2(contains(p->source, why.toStdString()), p->source.c_str());
+        QVERIFY(contains(p->source, "by hand"));
+        for (const std::string &w : m.warnings) QVERIFY2(!contains(w, "parameters"), w.c_str());
+    }
+
+    void expertsWithoutACountGiveNoParameters() {
+        // A Llama-shaped config that names experts is not a dense decoder.
+        auto m = ConfigImporter::fromJson(R"({"model_type": "llama", "hidden_size": 1024, "intermediate_size": 4096,
+            "num_attention_heads": 8, "num_hidden_layers": 4, "vocab_size": 1000, "num_local_experts": 8})");
+        QVERIFY(m.ok());
+        QVERIFY(!m->parameters);
+        QVERIFY(m->warnings.empty());
+        auto mla = ConfigImporter::fromJson(R"({"model_type": "mystery", "hidden_size": 1024,
+            "intermediate_size": 4096, "num_attention_heads": 8, "num_hidden_layers": 4, "vocab_size": 1000,
+            "kv_lora_rank": 512, "qk_rope_head_dim": 64, "qk_nope_head_dim": 128, "v_head_dim": 128})");
+        QVERIFY(mla.ok());
+        QVERIFY(!mla->parameters);
+        QVERIFY(contains(source(*mla, "parameters"), "kv_lora_rank"));
+    }
+
+    void parametersOfAnUnknownFamilyAreAWarnedGuess() {
+        auto m = ConfigImporter::fromJson(R"({"model_type": "mystery", "hidden_size": 1024,
+            "intermediate_size": 4096, "num_attention_heads": 8, "num_hidden_layers": 4, "vocab_size": 1000})");
+        QCOMPARE(m->parameters.value_or(0), 69'166'080u);  // read as a Llama
+        bool warned = false;
+        for (const std::string &w : m->warnings) warned = warned || contains(w, "parameters");
+        QVERIFY(warned);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestConfigImporter)
