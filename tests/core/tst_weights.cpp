@@ -113,6 +113,11 @@ TEST(Weights, BookShape) {
     EXPECT_FALSE(s.tied_embeddings);
     EXPECT_FALSE(s.qkv_bias);
     EXPECT_EQ(s.learned_positions, 0u);
+    // The window's default (emb_dim 2048, 24 heads of ceil(2048 / 24) = 86, 6 K/V
+    // heads, 48 layers), by hand: 2 x 50,257 x 2048 embeddings and head, per
+    // layer Q and O 2 x 2048 x 2064, K and V 2 x 2048 x 516, O bias 2048, MLP
+    // 2 x 2048 x 8192 + 8192 + 2048, two LayerNorms 4 x 2048; final LayerNorm.
+    EXPECT_EQ(count(bookDenseShape(2048, 24, 6, 86, 48)), 2'324'701'184u);
     // The book's 124M GPT (emb_dim 768, 12 heads, 12 layers, qkv_bias off) has
     // 163,009,536 parameters with its 1,024 position rows and untied head.
     DenseShape book124 = bookDenseShape(768, 12, 12, 64, 12);
