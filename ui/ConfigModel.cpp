@@ -2,15 +2,21 @@
 
 #include <QSettings>
 #include <algorithm>
+#include <bit>
+#include <cmath>
 
 #include "ConfigImporter.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
+#include "kvscope/gpu.h"
+#include "kvscope/units.h"
 #include "kvscope/validation.h"
+#include "kvscope/weights.h"
 
 using namespace Qt::StringLiterals;
 using kvscope::Limits;
+using kvscope::PlanLimits;
 
 namespace {
 
@@ -18,6 +24,22 @@ template <class T>
 T clamped(qint64 value, qint64 low, qint64 high) {
     return static_cast<T>(std::clamp(value, low, high));
 }
+
+constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+// GiB as a user types them, kept in whole MiB so that a round trip through
+// the settings or a spin box gives back the same bytes.
+std::uint64_t gibToBytes(double gib, std::uint64_t low, std::uint64_t high) {
+    if (!std::isfinite(gib)) gib = 0;
+    const double mib = std::round(std::clamp(gib, 0.0, static_cast<double>(high) / kGiB) * 1024.0);
+    return std::clamp(static_cast<std::uint64_t>(mib) * kMiB, low, high);
+}
+
+QString fromStd(const std::string &text) { return QString::fromStdString(text); }
+
+QString gibText(std::uint64_t bytes) { return fromStd(kvscope::formatBytes(bytes, kvscope::ByteUnit::Binary)); }
+
 
 }  // namespace
 
@@ -27,7 +49,8 @@ ConfigModel::ConfigModel(QObject *parent)
       m_contextPoints(kvscope::InputError{}),
       m_groupPoints(kvscope::InputError{}),
       m_layoutBytes(kvscope::InputError{}),
-      m_modelEstimate(kvscope::InputError{}) {}
+      m_modelEstimate(kvscope::InputError{}),
+      m_plan(kvscope::InputError{}) {}
 
 ConfigModel::~ConfigModel() = default;
 
@@ -173,6 +196,21 @@ void ConfigModel::resetToDefaults() {
     setConfig(kvscope::ModelShape{}, kvscope::Workload{});
     setBinaryUnits(false);
     setExtraGroups({});
+    resetBudget();
+}
+
+void ConfigModel::resetBudget() {
+    const ConfigModel defaults;
+    setBudgetEnabled(defaults.budgetEnabled());
+    setGpu(defaults.gpu());
+    setGpuCount(defaults.gpuCount());
+    setCustomGpuMemoryGib(defaults.customGpuMemoryGib());
+    setGpuUtilization(defaults.gpuUtilization());
+    setWeightsDtype(defaults.weightsDtype());
+    setParameterOverride(0);
+    setOverheadGib(defaults.overheadGib());
+    setBlockSize(defaults.blockSize());
+    setKvBudgetBytes(0);
 }
 
 void ConfigModel::shapeEdited() {
@@ -191,6 +229,8 @@ void ConfigModel::loadModel(const ImportedModel &model, const QString &displayNa
     if (model.torch_dtype) workload.dtype = *model.torch_dtype;
     setConfig(model.shape, workload);
     m_applyingModel = false;
+    // An entered parameter count was the previous model's.
+    setParameterOverride(0);
     m_imported = model;
     m_modelName = displayName;
     m_modelOrigin = origin;
@@ -200,6 +240,7 @@ void ConfigModel::loadModel(const ImportedModel &model, const QString &displayNa
 
 void ConfigModel::clearModel() {
     if (!m_imported) return;
+    setParameterOverride(0);
     m_imported.reset();
     m_modelName.clear();
     m_modelOrigin.clear();
@@ -315,7 +356,13 @@ void ConfigModel::recomputeIfStale() const {
     m_stale = false;
     ++m_recomputeCount;
     m_estimate = kvscope::estimate(m_shape, m_workload);
-    m_chartContextLengths = kvscope::chartContextLengths(m_workload.context_length);
+    recomputePlan();
+    // With a plan the chart reaches past the largest context that fits, so
+    // the current curve's crossing of the budget is always on it.
+    std::uint64_t chartContext = m_workload.context_length;
+    if (m_plan && !m_plan->max_context_length.at_limit && m_plan->max_context_length.value > 0)
+        chartContext = std::max(chartContext, m_plan->max_context_length.value / 2 + 1);
+    m_chartContextLengths = kvscope::chartContextLengths(chartContext);
     std::vector<std::uint32_t> extra(m_extraGroups.begin(), m_extraGroups.end());
     m_contextPoints = kvscope::contextSweep(m_shape, m_workload, m_chartContextLengths, extra);
     m_groupPoints = kvscope::groupSweep(m_shape, m_workload);
@@ -325,17 +372,31 @@ void ConfigModel::recomputeIfStale() const {
         const Pin &pin = m_pins.at(i);
         auto points = kvscope::layoutContextSweep(pin.layout, pin.workload, m_chartContextLengths);
         if (points) m_pinnedCurves.push_back({u"pin%1"_s.arg(i + 1), pin.name, std::move(points).value()});
+        if (m_plan) addBudgetCurve(u"pin%1"_s.arg(i + 1), pin.layout, pin.workload, false);
     }
     m_modelCurves.clear();
     if (!m_imported) {
         m_modelEstimate = kvscope::InputError{"model", "no model is loaded"};
+        if (m_plan) {
+            // The book's curves: MHA, the current GQA setting, the extras.
+            kvscope::ModelShape shape = m_shape;
+            auto addBook = [&](const QString &key, std::uint32_t groups) {
+                shape.n_kv_groups = groups;
+                addBudgetCurve(key, kvscope::layoutFromShape(shape), m_workload, true);
+            };
+            addBook(u"book_mha"_s, 1);
+            addBook(u"book_gqa"_s, m_shape.n_kv_groups);
+            for (int g : m_extraGroups) addBook(u"book_g%1"_s.arg(g), static_cast<std::uint32_t>(g));
+        }
         return;
     }
     m_modelEstimate = ModelEstimate::compute(*m_imported, m_workload);
     auto addCurve = [this](const QString &key, const QString &name, const kvscope::ModelLayout &curveLayout) {
         auto points = kvscope::layoutContextSweep(curveLayout, m_workload, m_chartContextLengths);
         // A variant past 64 bits has no curve rather than a wrapped one.
-        if (points) m_modelCurves.push_back({key, name, std::move(points).value()});
+        if (!points) return;
+        m_modelCurves.push_back({key, name, std::move(points).value()});
+        if (m_plan) addBudgetCurve(key, curveLayout, m_workload, true);
     };
     addCurve(u"model"_s, m_modelName, m_imported->layout);
     for (const auto &variant : ModelEstimate::variantLayouts(m_imported->layout)) {
@@ -404,6 +465,16 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     settings.setValue(u"model_origin"_s, m_modelOrigin);
     settings.setValue(u"model_name"_s, m_modelName);
     settings.setValue(u"hidden_variants"_s, m_hiddenVariants);
+    settings.setValue(u"budget_enabled"_s, m_budgetEnabled);
+    settings.setValue(u"gpu"_s, m_gpu);
+    settings.setValue(u"gpu_count"_s, gpuCount());
+    settings.setValue(u"custom_gpu_memory_gib"_s, customGpuMemoryGib());
+    settings.setValue(u"gpu_utilization"_s, gpuUtilization());
+    settings.setValue(u"weights_dtype"_s, weightsDtype());
+    settings.setValue(u"parameters"_s, parameterOverride());
+    settings.setValue(u"overhead_gib"_s, overheadGib());
+    settings.setValue(u"block_size"_s, blockSize());
+    settings.setValue(u"kv_budget_bytes"_s, kvBudgetBytes());
     settings.endGroup();
 }
 
@@ -434,4 +505,277 @@ void ConfigModel::loadSettings(const QSettings &settings) {
     for (const QVariant &g : stored) extra.append(g.toInt());
     setExtraGroups(extra);
     setHiddenVariants(value(u"hidden_variants"_s, QStringList{}).toStringList());
+    const ConfigModel budgetDefaults;
+    setGpu(value(u"gpu"_s, budgetDefaults.gpu()).toString());
+    setGpuCount(value(u"gpu_count"_s, budgetDefaults.gpuCount()).toInt());
+    setCustomGpuMemoryGib(value(u"custom_gpu_memory_gib"_s, budgetDefaults.customGpuMemoryGib()).toDouble());
+    setGpuUtilization(value(u"gpu_utilization"_s, budgetDefaults.gpuUtilization()).toDouble());
+    setWeightsDtype(value(u"weights_dtype"_s, budgetDefaults.weightsDtype()).toString());
+    // After the model: loading one clears an entered count.
+    setParameterOverride(value(u"parameters"_s, 0).toLongLong());
+    setOverheadGib(value(u"overhead_gib"_s, 0.0).toDouble());
+    setBlockSize(value(u"block_size"_s, budgetDefaults.blockSize()).toInt());
+    setKvBudgetBytes(value(u"kv_budget_bytes"_s, 0).toLongLong());
+    setBudgetEnabled(value(u"budget_enabled"_s, false).toBool());
+}
+
+// ---- Deployment planning ----------------------------------------------------
+
+void ConfigModel::setBudgetEnabled(bool enabled) {
+    if (enabled == m_budgetEnabled) return;
+    m_budgetEnabled = enabled;
+    Q_EMIT budgetEnabledChanged(enabled);
+    invalidate();
+}
+
+void ConfigModel::setGpu(const QString &gpu) {
+    QString value;
+    if (gpu.compare(kCustomGpu, Qt::CaseInsensitive) == 0) {
+        value = kCustomGpu;
+    } else if (const kvscope::GpuPreset *preset = kvscope::findGpu(gpu.toStdString())) {
+        value = QString::fromLatin1(preset->name.data(), static_cast<qsizetype>(preset->name.size()));
+    } else {
+        return;  // unknown names leave the choice as it was
+    }
+    if (value == m_gpu) return;
+    m_gpu = value;
+    Q_EMIT gpuChanged(m_gpu);
+    invalidate();
+}
+
+QString ConfigModel::gpuLabel() const {
+    if (const kvscope::GpuPreset *preset = m_gpu == kCustomGpu ? nullptr : kvscope::findGpu(m_gpu.toStdString()))
+        return QString::fromLatin1(preset->label.data(), static_cast<qsizetype>(preset->label.size()));
+    return tr("Custom GPU (%1)").arg(gibText(m_customMemoryBytes));
+}
+
+void ConfigModel::setGpuCount(int count) {
+    const auto value = clamped<std::uint32_t>(count, 1, PlanLimits::max_tensor_parallel);
+    if (value == m_tensorParallel) return;
+    m_tensorParallel = value;
+    Q_EMIT gpuCountChanged(static_cast<int>(value));
+    invalidate();
+}
+
+double ConfigModel::customGpuMemoryGib() const { return static_cast<double>(m_customMemoryBytes) / kGiB; }
+
+void ConfigModel::setCustomGpuMemoryGib(double gib) {
+    const std::uint64_t value = gibToBytes(gib, kMiB, PlanLimits::max_gpu_memory_bytes);
+    if (value == m_customMemoryBytes) return;
+    m_customMemoryBytes = value;
+    Q_EMIT customGpuMemoryGibChanged(customGpuMemoryGib());
+    invalidate();
+}
+
+void ConfigModel::setGpuUtilization(double fraction) {
+    if (!std::isfinite(fraction)) return;
+    const auto value = static_cast<std::uint32_t>(std::clamp<double>(
+        std::round(fraction * 1e6), PlanLimits::min_utilization_ppm, PlanLimits::max_utilization_ppm));
+    if (value == m_utilizationPpm) return;
+    m_utilizationPpm = value;
+    Q_EMIT gpuUtilizationChanged(gpuUtilization());
+    invalidate();
+}
+
+QString ConfigModel::weightsDtype() const { return QString::fromLatin1(kvscope::dtypeName(m_weightsDtype)); }
+
+void ConfigModel::setWeightsDtype(const QString &dtype) {
+    const auto parsed = kvscope::parseDType(dtype.toStdString());
+    if (!parsed || *parsed == m_weightsDtype) return;
+    m_weightsDtype = *parsed;
+    Q_EMIT weightsDtypeChanged(weightsDtype());
+    invalidate();
+}
+
+void ConfigModel::setParameterOverride(qint64 parameters) {
+    const auto value = clamped<std::uint64_t>(parameters, 0, static_cast<qint64>(PlanLimits::max_parameters));
+    if (value == m_parameterOverride) return;
+    m_parameterOverride = value;
+    Q_EMIT parameterOverrideChanged(static_cast<qint64>(value));
+    invalidate();
+}
+
+double ConfigModel::overheadGib() const { return static_cast<double>(m_overheadBytes) / kGiB; }
+
+void ConfigModel::setOverheadGib(double gib) {
+    const std::uint64_t value = gibToBytes(gib, 0, PlanLimits::max_gpu_memory_bytes);
+    if (value == m_overheadBytes) return;
+    m_overheadBytes = value;
+    Q_EMIT overheadGibChanged(overheadGib());
+    invalidate();
+}
+
+void ConfigModel::setBlockSize(int tokens) {
+    // vLLM's block sizes are powers of two: snap down to one.
+    const auto value = std::bit_floor(clamped<std::uint32_t>(tokens, 1, PlanLimits::max_block_size));
+    if (value == m_blockSize) return;
+    m_blockSize = value;
+    Q_EMIT blockSizeChanged(static_cast<int>(value));
+    invalidate();
+}
+
+void ConfigModel::setKvBudgetBytes(qint64 bytes) {
+    const auto value = clamped<std::uint64_t>(bytes, 0, static_cast<qint64>(PlanLimits::max_gpu_memory_bytes));
+    if (value == m_kvBudgetOverride) return;
+    m_kvBudgetOverride = value;
+    Q_EMIT kvBudgetBytesChanged(static_cast<qint64>(value));
+    invalidate();
+}
+
+void ConfigModel::setDeployment(const kvscope::Deployment &deployment, const QString &gpu) {
+    setGpu(gpu);
+    if (m_gpu == kCustomGpu) setCustomGpuMemoryGib(static_cast<double>(deployment.gpu_memory_bytes) / kGiB);
+    setGpuCount(static_cast<int>(std::min(deployment.tensor_parallel, PlanLimits::max_tensor_parallel)));
+    setGpuUtilization(deployment.utilization_ppm / 1e6);
+    setWeightsDtype(QString::fromLatin1(kvscope::dtypeName(deployment.weights_dtype)));
+    setParameterOverride(static_cast<qint64>(std::min(deployment.parameters, PlanLimits::max_parameters)));
+    setOverheadGib(static_cast<double>(deployment.overhead_bytes) / kGiB);
+    setBlockSize(static_cast<int>(std::min(deployment.block_size, PlanLimits::max_block_size)));
+    setKvBudgetBytes(static_cast<qint64>(std::min(deployment.kv_budget_bytes.value_or(0), PlanLimits::max_gpu_memory_bytes)));
+    setBudgetEnabled(true);
+}
+
+ConfigModel::ParameterSource ConfigModel::parameterSource() const {
+    if (m_parameterOverride > 0) return ParameterSource::Entered;
+    if (m_imported) {
+        if (!m_imported->parameters) return ParameterSource::Unknown;
+        return m_modelOrigin.startsWith(u"preset:"_s) ? ParameterSource::Preset : ParameterSource::Config;
+    }
+    return ParameterSource::Computed;
+}
+
+std::optional<std::uint64_t> ConfigModel::parameters() const {
+    if (m_parameterOverride > 0) return m_parameterOverride;
+    if (m_imported) return m_imported->parameters;
+    // The book's GPTModel: GPT-2's vocabulary, a 4x MLP, an untied head.
+    const std::uint32_t headDim = kvscope::headDim(m_shape);
+    const std::uint32_t kvHeads = m_shape.n_heads / std::max<std::uint32_t>(m_shape.n_kv_groups, 1);
+    const auto count = kvscope::denseParameterCount(
+        kvscope::bookDenseShape(m_shape.emb_dim, m_shape.n_heads, kvHeads, headDim, m_shape.n_layers));
+    if (!count) return std::nullopt;
+    return *count;
+}
+
+kvscope::Deployment ConfigModel::deployment() const {
+    kvscope::Deployment d;
+    if (m_gpu == kCustomGpu) {
+        d.gpu_memory_bytes = m_customMemoryBytes;
+    } else if (const kvscope::GpuPreset *preset = kvscope::findGpu(m_gpu.toStdString())) {
+        d.gpu_memory_bytes = preset->memory_bytes;
+    }
+    d.utilization_ppm = m_utilizationPpm;
+    d.tensor_parallel = m_tensorParallel;
+    d.parameters = parameters().value_or(0);
+    d.weights_dtype = m_weightsDtype;
+    d.overhead_bytes = m_overheadBytes;
+    if (m_kvBudgetOverride > 0) d.kv_budget_bytes = m_kvBudgetOverride;
+    d.block_size = m_blockSize;
+    return d;
+}
+
+const kvscope::Result<kvscope::Plan> &ConfigModel::plan() const {
+    recomputeIfStale();
+    return m_plan;
+}
+
+bool ConfigModel::chartPerGpu() const { return plan().ok() && m_tensorParallel > 1; }
+
+const std::vector<ConfigModel::BudgetCurve> &ConfigModel::budgetCurves() const {
+    recomputeIfStale();
+    return m_budgetCurves;
+}
+
+const ConfigModel::BudgetCurve *ConfigModel::budgetCurve(const QString &key) const {
+    for (const BudgetCurve &curve : budgetCurves()) {
+        if (curve.key == key) return &curve;
+    }
+    return nullptr;
+}
+
+void ConfigModel::recomputePlan() const {
+    m_budgetCurves.clear();
+    if (!m_budgetEnabled) {
+        m_plan = kvscope::InputError{"gpu", "no GPU is chosen"};
+        return;
+    }
+    if (!parameters() && m_kvBudgetOverride == 0) {
+        m_plan = kvscope::InputError{
+            "parameters", m_modelName.toStdString() +
+                              " does not state its parameter count: enter it to size the weights"};
+        return;
+    }
+    m_plan = kvscope::plan(layout(), m_workload, deployment());
+}
+
+void ConfigModel::addBudgetCurve(const QString &key, const kvscope::ModelLayout &curveLayout,
+                                 const kvscope::Workload &workload, bool marker) const {
+    auto perGpu = kvscope::layoutPerGpu(curveLayout, m_tensorParallel);
+    if (!perGpu) return;  // this curve's heads do not split over these GPUs
+    BudgetCurve curve;
+    curve.key = key;
+    if (m_tensorParallel > 1) {
+        auto points = kvscope::layoutContextSweep(*perGpu, workload, m_chartContextLengths);
+        if (!points) return;
+        curve.per_gpu = std::move(points).value();
+        const auto atContext = kvscope::layoutTotalBytes(*perGpu, workload);
+        curve.per_gpu_at_context = atContext ? *atContext : 0;
+    }
+    if (marker) {
+        const kvscope::PagedCache cache{std::move(perGpu).value(), workload.dtype, m_blockSize,
+                                        m_plan->kv_budget_bytes};
+        curve.max_context = kvscope::maxContextLength(cache, workload.batch_size);
+        if (curve.max_context->value > 0) {
+            const auto paged = kvscope::pagedBytes(cache, curve.max_context->value, workload.batch_size);
+            curve.paged_bytes = paged ? *paged : 0;
+        }
+    }
+    m_budgetCurves.push_back(std::move(curve));
+}
+
+QString ConfigModel::budgetFieldLabel(const std::string &field) {
+    if (field == "gpu" || field == "gpu_memory") return tr("GPU memory");
+    if (field == "tensor_parallel") return tr("GPUs");
+    if (field == "gpu_utilization") return tr("Utilization");
+    if (field == "parameters") return tr("Parameters");
+    if (field == "block_size") return tr("Block size");
+    if (field == "overhead") return tr("Overhead");
+    if (field == "kv_budget_bytes") return tr("KV budget");
+    return fromStd(field);
+}
+
+QString ConfigModel::deploymentReport() const {
+    if (!m_budgetEnabled) return {};
+    const auto &result = plan();
+    auto line = [](const QString &key, const QString &value) -> QString {
+        return key.leftJustified(17, u' ') + u": "_s + value + u'\n';
+    };
+    auto thousands = [](std::uint64_t n) { return fromStd(kvscope::formatThousands(n)); };
+    const kvscope::Deployment d = deployment();
+    QString text = u"==== Deployment ====\n"_s;
+    text += line(u"gpu"_s, u"%1 x %2 (%3 each)"_s.arg(m_tensorParallel).arg(gpuLabel(), gibText(d.gpu_memory_bytes)));
+    text += line(u"gpu_utilization"_s, QString::number(gpuUtilization(), 'g', 6));
+    const auto params = parameters();
+    text += line(u"parameters"_s, params ? thousands(*params) : u"unknown"_s);
+    text += line(u"weights_dtype"_s, weightsDtype());
+    if (m_overheadBytes) text += line(u"overhead"_s, gibText(m_overheadBytes) + u" per GPU"_s);
+    text += line(u"block_size"_s, u"%1 tokens"_s.arg(m_blockSize));
+    if (!result) {
+        text += line(u"error"_s, budgetFieldLabel(result.error().field) + u": "_s + fromStd(result.error().message));
+        return text;
+    }
+    const kvscope::Plan &p = *result;
+    text += line(u"weights"_s, u"%1 (%2 per GPU)"_s.arg(gibText(p.weights_bytes), gibText(p.weights_bytes_per_gpu)));
+    text += line(u"kv_budget"_s, u"%1 per GPU (%2 bytes)"_s.arg(gibText(p.kv_budget_bytes), thousands(p.kv_budget_bytes)));
+    text += line(u"block_bytes"_s, u"%1 per GPU"_s.arg(thousands(p.block_bytes)));
+    text += line(u"num_blocks"_s, thousands(p.num_blocks));
+    text += line(u"max_context"_s, u"%1 tokens at batch %2%3"_s.arg(thousands(p.max_context_length.value))
+                                       .arg(m_workload.batch_size)
+                                       .arg(p.max_context_length.at_limit ? u" (the largest accepted)"_s : QString()));
+    text += line(u"max_batch"_s, u"%1 at %2 tokens%3"_s.arg(thousands(p.max_batch_size.value))
+                                     .arg(thousands(m_workload.context_length))
+                                     .arg(p.max_batch_size.at_limit ? u" (the largest accepted)"_s : QString()));
+    text += line(u"max_concurrency"_s, u"%1x at %2 tokens"_s.arg(fromStd(kvscope::formatFixed2(p.max_concurrency)))
+                                           .arg(thousands(m_workload.context_length)));
+    text += line(u"gpus_needed"_s, p.gpus_needed ? QString::number(*p.gpus_needed) : u"none up to 1,024"_s);
+    return text;
 }

@@ -12,6 +12,7 @@
 #include "ModelEstimate.h"
 #include "kvscope/estimator.h"
 #include "kvscope/layout_bytes.h"
+#include "kvscope/plan.h"
 #include "kvscope/shape.h"
 #include "kvscope/sweep.h"
 #include "kvscope/units.h"
@@ -38,6 +39,19 @@ class ConfigModel : public QObject {
     Q_PROPERTY(QList<int> extraGroups READ extraGroups WRITE setExtraGroups NOTIFY extraGroupsChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(QStringList hiddenVariants READ hiddenVariants WRITE setHiddenVariants NOTIFY hiddenVariantsChanged)
+    // The deployment budget (kvscope::plan): off by default ("No GPU").
+    Q_PROPERTY(bool budgetEnabled READ budgetEnabled WRITE setBudgetEnabled NOTIFY budgetEnabledChanged)
+    Q_PROPERTY(QString gpu READ gpu WRITE setGpu NOTIFY gpuChanged)
+    Q_PROPERTY(int gpuCount READ gpuCount WRITE setGpuCount NOTIFY gpuCountChanged)
+    Q_PROPERTY(double customGpuMemoryGib READ customGpuMemoryGib WRITE setCustomGpuMemoryGib NOTIFY
+                   customGpuMemoryGibChanged)
+    Q_PROPERTY(double gpuUtilization READ gpuUtilization WRITE setGpuUtilization NOTIFY gpuUtilizationChanged)
+    Q_PROPERTY(QString weightsDtype READ weightsDtype WRITE setWeightsDtype NOTIFY weightsDtypeChanged)
+    Q_PROPERTY(qint64 parameterOverride READ parameterOverride WRITE setParameterOverride NOTIFY
+                   parameterOverrideChanged)
+    Q_PROPERTY(double overheadGib READ overheadGib WRITE setOverheadGib NOTIFY overheadGibChanged)
+    Q_PROPERTY(int blockSize READ blockSize WRITE setBlockSize NOTIFY blockSizeChanged)
+    Q_PROPERTY(qint64 kvBudgetBytes READ kvBudgetBytes WRITE setKvBudgetBytes NOTIFY kvBudgetBytesChanged)
 
 public:
     explicit ConfigModel(QObject *parent = nullptr);
@@ -109,6 +123,67 @@ public:
     // Keys "pin1".."pin6" in pinning order.
     const std::vector<ModelCurve> &pinnedCurves() const;
 
+    // Deployment planning. With the budget enabled, every recompute also runs
+    // kvscope::plan() for the current layout and workload on deployment().
+    bool budgetEnabled() const { return m_budgetEnabled; }
+    QString gpu() const { return m_gpu; }  // a kvscope::GpuPreset name ("h100-80gb") or kCustomGpu
+    static inline const QString kCustomGpu = QStringLiteral("custom");
+    QString gpuLabel() const;  // "NVIDIA H100 80GB", "Custom GPU (96 GiB)"
+    int gpuCount() const { return static_cast<int>(m_tensorParallel); }  // tensor parallel
+    double customGpuMemoryGib() const;
+    double gpuUtilization() const { return m_utilizationPpm / 1e6; }
+    QString weightsDtype() const;
+    qint64 parameterOverride() const { return static_cast<qint64>(m_parameterOverride); }  // 0: automatic
+    double overheadGib() const;
+    int blockSize() const { return static_cast<int>(m_blockSize); }
+    qint64 kvBudgetBytes() const { return static_cast<qint64>(m_kvBudgetOverride); }  // 0: from the GPU
+
+    // Where the parameter count comes from.
+    enum class ParameterSource { Entered, Preset, Config, Computed, Unknown };
+    ParameterSource parameterSource() const;
+    std::optional<std::uint64_t> parameters() const;  // the count plan() uses; none when unknown
+    // The whole deployment plan() is given (parameters 0 when unknown).
+    kvscope::Deployment deployment() const;
+    // Sets every budget input at once and enables the budget: what
+    // kvscope-cli does with its flags, so its exports draw the same budget.
+    // `gpu` is a preset name or kCustomGpu (then deployment.gpu_memory_bytes
+    // is the custom size).
+    void setDeployment(const kvscope::Deployment &deployment, const QString &gpu);
+
+    // The plan, or why there is none (the field named); an error with field
+    // "gpu" while the budget is off.
+    const kvscope::Result<kvscope::Plan> &plan() const;
+    bool hasPlan() const { return plan().ok(); }
+    // True while a plan splits the model over more than one GPU: the context
+    // chart then draws every curve per GPU (kvscope::layoutPerGpu).
+    bool chartPerGpu() const;
+    // Each curve of the context chart under the plan: keys "book_mha",
+    // "book_gqa", "book_g<N>" for the book's curves, ModelCurve keys for a
+    // loaded model's and the pinned ones. A curve whose layout cannot be split
+    // over the GPUs is missing. Empty without a plan.
+    struct BudgetCurve {
+        QString key;
+        // Per GPU over chartContextLengths(), and at the current context:
+        // only when chartPerGpu().
+        std::vector<kvscope::LayoutPoint> per_gpu;
+        std::uint64_t per_gpu_at_context = 0;
+        // Where it crosses the KV budget: the largest context that fits at the
+        // batch (kvscope::maxContextLength on its per-GPU layout), and the
+        // per-GPU bytes of that many tokens in whole blocks. None for pinned
+        // curves, whose weights are not the current model's.
+        std::optional<kvscope::Solved> max_context;
+        std::uint64_t paged_bytes = 0;
+    };
+    const std::vector<BudgetCurve> &budgetCurves() const;
+    const BudgetCurve *budgetCurve(const QString &key) const;
+    // The chart curve whose marker is the plan's: "book_gqa" or "model".
+    QString primaryCurveKey() const { return m_imported ? QStringLiteral("model") : QStringLiteral("book_gqa"); }
+    // The deployment figures as text, after the book's report in "Copy as
+    // text": empty while the budget is off.
+    QString deploymentReport() const;
+    // "gpu_memory" -> "GPU memory": the budget field an error names, as the panel labels it.
+    static QString budgetFieldLabel(const std::string &field);
+
     // How many times the results were recomputed: each costs a full sweep,
     // so the benchmarks and tests count them.
     int recomputeCount() const { return m_recomputeCount; }
@@ -128,6 +203,16 @@ public Q_SLOTS:
     void setBinaryUnits(bool binary);
     void setExtraGroups(const QList<int> &groups);
     void setHiddenVariants(const QStringList &keys);
+    void setBudgetEnabled(bool enabled);
+    void setGpu(const QString &gpu);
+    void setGpuCount(int count);
+    void setCustomGpuMemoryGib(double gib);
+    void setGpuUtilization(double fraction);
+    void setWeightsDtype(const QString &dtype);
+    void setParameterOverride(qint64 parameters);
+    void setOverheadGib(double gib);
+    void setBlockSize(int tokens);
+    void setKvBudgetBytes(qint64 bytes);
 
 Q_SIGNALS:
     void embDimChanged(int embDim);
@@ -146,6 +231,16 @@ Q_SIGNALS:
     void modelClearedByShapeEdit(const QString &name);
     void hiddenVariantsChanged(const QStringList &keys);
     void pinsChanged();
+    void budgetEnabledChanged(bool enabled);
+    void gpuChanged(const QString &gpu);
+    void gpuCountChanged(int count);
+    void customGpuMemoryGibChanged(double gib);
+    void gpuUtilizationChanged(double fraction);
+    void weightsDtypeChanged(const QString &dtype);
+    void parameterOverrideChanged(qint64 parameters);
+    void overheadGibChanged(double gib);
+    void blockSizeChanged(int tokens);
+    void kvBudgetBytesChanged(qint64 bytes);
     // Once per event-loop turn after any input changed.
     void estimateChanged();
 
@@ -156,6 +251,10 @@ private:
     QList<int> sanitizedExtraGroups(const QList<int> &groups) const;
     void shapeEdited();
     bool reloadModel(const QString &origin, const QString &savedName);
+    void resetBudget();
+    void recomputePlan() const;
+    void addBudgetCurve(const QString &key, const kvscope::ModelLayout &curveLayout, const kvscope::Workload &workload,
+                        bool marker) const;
 
     kvscope::ModelShape m_shape;
     kvscope::Workload m_workload;
@@ -171,7 +270,18 @@ private:
         kvscope::Workload workload;
     };
     QList<Pin> m_pins;
-    bool m_applyingModel = false;  // loadModel() moving the shape: keep the model
+    bool m_applyingModel = false;
+
+    bool m_budgetEnabled = false;
+    QString m_gpu = QStringLiteral("h100-80gb");
+    std::uint32_t m_tensorParallel = 1;
+    std::uint64_t m_customMemoryBytes = std::uint64_t{80} << 30;
+    std::uint32_t m_utilizationPpm = 900'000;
+    kvscope::DType m_weightsDtype = kvscope::DType::bf16;
+    std::uint64_t m_parameterOverride = 0;
+    std::uint64_t m_overheadBytes = 0;
+    std::uint32_t m_blockSize = 16;
+    std::uint64_t m_kvBudgetOverride = 0;  // loadModel() moving the shape: keep the model
 
     bool m_notifyQueued = false;
     mutable bool m_stale = true;
@@ -184,4 +294,6 @@ private:
     mutable kvscope::Result<ModelEstimate> m_modelEstimate;
     mutable std::vector<ModelCurve> m_modelCurves;
     mutable std::vector<ModelCurve> m_pinnedCurves;
+    mutable kvscope::Result<kvscope::Plan> m_plan;
+    mutable std::vector<BudgetCurve> m_budgetCurves;
 };

@@ -6,6 +6,8 @@
 #include "ConfigModel.h"
 #include "PresetLibrary.h"
 #include "kvscope/format.h"
+#include "kvscope/plan.h"
+#include "kvscope/weights.h"
 
 using namespace Qt::StringLiterals;
 
@@ -219,6 +221,162 @@ private Q_SLOTS:
         QCOMPARE(model.workload(), kvscope::Workload{});
         QVERIFY(!model.binaryUnits());
         QVERIFY(model.extraGroups().isEmpty());
+    }
+
+    void budgetSettersEmitOnceAndOnlyOnChange() {
+        ConfigModel model;
+        // Each setter: a new value emits once, the same value (or one that
+        // snaps to it) not at all.
+        auto check = [&model](auto signal, auto set, auto value, auto same) {
+            QSignalSpy spy(&model, signal);
+            (model.*set)(value);
+            QCOMPARE(spy.count(), 1);
+            (model.*set)(value);
+            (model.*set)(same);
+            QCOMPARE(spy.count(), 1);
+        };
+        check(&ConfigModel::budgetEnabledChanged, &ConfigModel::setBudgetEnabled, true, true);
+        check(&ConfigModel::gpuChanged, &ConfigModel::setGpu, u"mi300x"_s, u"MI300X"_s);
+        QCOMPARE(model.gpu(), u"mi300x"_s);
+        check(&ConfigModel::gpuChanged, &ConfigModel::setGpu, u"h100"_s, u"NVIDIA H100 80GB"_s);  // alias, label
+        QCOMPARE(model.gpu(), u"h100-80gb"_s);
+        check(&ConfigModel::gpuCountChanged, &ConfigModel::setGpuCount, 2, 2);
+        check(&ConfigModel::customGpuMemoryGibChanged, &ConfigModel::setCustomGpuMemoryGib, 96.0, 96.0001);
+        check(&ConfigModel::gpuUtilizationChanged, &ConfigModel::setGpuUtilization, 0.85, 0.8500001);
+        check(&ConfigModel::weightsDtypeChanged, &ConfigModel::setWeightsDtype, u"q4_0"_s, u"nonsense"_s);
+        check(&ConfigModel::parameterOverrideChanged, &ConfigModel::setParameterOverride, qint64{8'030'261'248},
+              qint64{8'030'261'248});
+        check(&ConfigModel::overheadGibChanged, &ConfigModel::setOverheadGib, 1.5, 1.5);
+        check(&ConfigModel::blockSizeChanged, &ConfigModel::setBlockSize, 32, 33);  // 33 snaps to 32
+        check(&ConfigModel::kvBudgetBytesChanged, &ConfigModel::setKvBudgetBytes, qint64{1} << 30, qint64{1} << 30);
+        // Unknown GPUs and impossible values leave or clamp, never break.
+        QSignalSpy gpu(&model, &ConfigModel::gpuChanged);
+        model.setGpu(u"tpu-v9"_s);
+        QCOMPARE(gpu.count(), 0);
+        model.setGpuCount(0);
+        QCOMPARE(model.gpuCount(), 1);
+        model.setGpuUtilization(-3);
+        QVERIFY(model.gpuUtilization() > 0);
+        model.setCustomGpuMemoryGib(-1);
+        QVERIFY(model.customGpuMemoryGib() > 0);
+    }
+
+    void budgetEditsAreOneRecompute() {
+        ConfigModel model;
+        QSignalSpy spy(&model, &ConfigModel::estimateChanged);
+        const int before = model.recomputeCount();
+        model.setBudgetEnabled(true);
+        model.setGpuCount(2);
+        model.setWeightsDtype(u"fp8"_s);
+        model.setBlockSize(32);
+        QVERIFY(spy.wait(1000));
+        QCOMPARE(spy.count(), 1);
+        QVERIFY(model.plan().ok());
+        QCOMPARE(model.recomputeCount() - before, 1);
+    }
+
+    void planIsTheCoresForTheBooksShape() {
+        ConfigModel model;
+        QVERIFY(!model.budgetEnabled());
+        QVERIFY(!model.plan().ok());
+        QCOMPARE(model.plan().error().field, std::string("gpu"));
+        QVERIFY(model.budgetCurves().empty());
+        QVERIFY(model.deploymentReport().isEmpty());
+        model.setBudgetEnabled(true);
+        model.setGpu(u"rtx-4090"_s);
+        // The book's GPTModel of this shape, counted by the core.
+        QCOMPARE(model.parameterSource(), ConfigModel::ParameterSource::Computed);
+        const auto count = kvscope::denseParameterCount(kvscope::bookDenseShape(2048, 24, 6, 86, 48));
+        QVERIFY(count.ok());
+        QCOMPARE(model.parameters(), std::optional<std::uint64_t>(*count));
+        const auto expected = kvscope::plan(model.layout(), model.workload(), model.deployment());
+        QVERIFY(expected.ok());
+        QVERIFY(model.plan().ok());
+        QCOMPARE(model.plan()->kv_budget_bytes, expected->kv_budget_bytes);
+        QCOMPARE(model.plan()->max_context_length.value, expected->max_context_length.value);
+        QCOMPARE(model.plan()->num_blocks, expected->num_blocks);
+        // The current curve's marker is the plan's figure.
+        const ConfigModel::BudgetCurve *gqa = model.budgetCurve(model.primaryCurveKey());
+        QVERIFY(gqa && gqa->max_context);
+        QCOMPARE(gqa->max_context->value, expected->max_context_length.value);
+        QVERIFY(model.budgetCurve(u"book_mha"_s));
+        // The chart reaches past the largest context that fits.
+        QVERIFY(model.chartContextLengths().back() > expected->max_context_length.value);
+        QVERIFY(model.deploymentReport().contains(
+            u"max_context      : %1 tokens at batch 1"_s.arg(
+                QString::fromStdString(kvscope::formatThousands(expected->max_context_length.value)))));
+        // An entered count wins until a model is loaded.
+        model.setParameterOverride(1'000'000'000);
+        QCOMPARE(model.parameterSource(), ConfigModel::ParameterSource::Entered);
+        QCOMPARE(model.deployment().parameters, 1'000'000'000u);
+        const auto llama = PresetLibrary::builtin()->load(u"Llama 3.1 8B"_s);
+        QVERIFY(llama);
+        model.loadModel(*llama, u"Llama 3.1 8B"_s, ConfigModel::originForPreset(u"Llama 3.1 8B"_s));
+        QCOMPARE(model.parameterOverride(), 0);
+        QCOMPARE(model.parameterSource(), ConfigModel::ParameterSource::Preset);
+        QCOMPARE(model.parameters(), llama->parameters);
+        QCOMPARE(model.primaryCurveKey(), u"model"_s);
+    }
+
+    void budgetSettingsRoundTripAndReset() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString file = dir.filePath(u"budget.ini"_s);
+        {
+            ConfigModel model;
+            model.setBudgetEnabled(true);
+            model.setGpu(ConfigModel::kCustomGpu);
+            model.setCustomGpuMemoryGib(96.5);
+            model.setGpuCount(4);
+            model.setGpuUtilization(0.925);
+            model.setWeightsDtype(u"int4"_s);
+            model.setParameterOverride(123'456'789'012);
+            model.setOverheadGib(2.25);
+            model.setBlockSize(128);
+            model.setKvBudgetBytes(5'000'000'000);
+            QSettings settings(file, QSettings::IniFormat);
+            model.saveSettings(settings);
+        }
+        ConfigModel model;
+        {
+            const QSettings settings(file, QSettings::IniFormat);
+            model.loadSettings(settings);
+        }
+        QVERIFY(model.budgetEnabled());
+        QCOMPARE(model.gpu(), ConfigModel::kCustomGpu);
+        QCOMPARE(model.customGpuMemoryGib(), 96.5);
+        QCOMPARE(model.gpuCount(), 4);
+        QCOMPARE(model.gpuUtilization(), 0.925);
+        QCOMPARE(model.deployment().utilization_ppm, 925'000u);
+        QCOMPARE(model.weightsDtype(), u"int4"_s);
+        QCOMPARE(model.parameterOverride(), 123'456'789'012);
+        QCOMPARE(model.overheadGib(), 2.25);
+        QCOMPARE(model.blockSize(), 128);
+        QCOMPARE(model.kvBudgetBytes(), 5'000'000'000);
+        QCOMPARE(model.deployment().kv_budget_bytes, std::optional<std::uint64_t>(5'000'000'000));
+
+        model.resetToDefaults();
+        const ConfigModel fresh;
+        QVERIFY(!model.budgetEnabled());
+        QCOMPARE(model.deployment(), fresh.deployment());
+        QCOMPARE(model.gpu(), u"h100-80gb"_s);
+        QCOMPARE(model.gpuUtilization(), 0.9);
+        QCOMPARE(model.blockSize(), 16);
+        QCOMPARE(model.parameterOverride(), 0);
+    }
+
+    void setDeploymentTakesTheCliFlags() {
+        ConfigModel model;
+        kvscope::Deployment d;
+        d.gpu_memory_bytes = std::uint64_t{141} << 30;
+        d.tensor_parallel = 8;
+        d.utilization_ppm = 950'000;
+        d.weights_dtype = kvscope::DType::fp8;
+        d.parameters = 405'000'000'000;
+        d.block_size = 32;
+        model.setDeployment(d, u"h200"_s);
+        QVERIFY(model.budgetEnabled());
+        QCOMPARE(model.deployment(), d);
     }
 
     void bookReportMatchesTheCore() {
