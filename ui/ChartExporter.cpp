@@ -162,9 +162,17 @@ std::optional<QString> ChartExporter::csv(ChartKind kind) const {
         }
         for (const ModelCurve &curve : m_model->pinnedCurves()) curves.push_back(&curve);
 
+        // With a plan: the per-GPU KV budget on every row and, under tensor
+        // parallelism, the current curve per GPU as the chart draws it.
+        const auto &plan = m_model->plan();
+        const ConfigModel::BudgetCurve *perGpu =
+            m_model->chartPerGpu() ? m_model->budgetCurve(m_model->primaryCurveKey()) : nullptr;
+
         text += u"context_length,mha_bytes,gqa_bytes"_s;
         for (int g : extra) text += u",gqa_g%1_bytes"_s.arg(g);
         for (const ModelCurve *curve : curves) text += u',' + curveColumn(curve->key);
+        if (plan) text += u",kv_budget_per_gpu_bytes"_s;
+        if (perGpu) text += m_model->hasModel() ? u",model_per_gpu_bytes"_s : u",gqa_per_gpu_bytes"_s;
         text += u'\n';
         for (const auto &p : *m_model->contextPoints()) {
             text += number(p.context_length) + u',' + number(p.mha_bytes) + u',' + number(p.gqa_bytes);
@@ -173,6 +181,13 @@ std::optional<QString> ChartExporter::csv(ChartKind kind) const {
                 // A curve that ends earlier (its total passed 64 bits) leaves the cell empty.
                 text += u',';
                 for (const kvscope::LayoutPoint &point : curve->points) {
+                    if (point.context_length == p.context_length) text += number(point.bytes);
+                }
+            }
+            if (plan) text += u',' + number(plan->kv_budget_bytes);
+            if (perGpu) {
+                text += u',';
+                for (const kvscope::LayoutPoint &point : perGpu->per_gpu) {
                     if (point.context_length == p.context_length) text += number(point.bytes);
                 }
             }
@@ -327,6 +342,53 @@ std::optional<QString> ChartExporter::writePng(ChartKind kind, QIODevice *device
     return std::nullopt;
 }
 
+qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const {
+    const kvscope::ByteUnit unit = m_model->byteUnit();
+    auto bytes = [unit](std::uint64_t value) { return bytesText(value, unit); };
+    auto count = [](std::uint64_t value) { return QString::fromStdString(kvscope::formatThousands(value)); };
+    const kvscope::Deployment d = m_model->deployment();
+    const auto params = m_model->parameters();
+    const QList<std::pair<QString, QString>> inputs{
+        {u"GPU"_s, u"%1 × %2"_s.arg(m_model->gpuCount()).arg(m_model->gpuLabel())},
+        {u"Memory per GPU"_s, bytesText(d.gpu_memory_bytes, kvscope::ByteUnit::Binary)},
+        {u"Utilization"_s, QString::number(m_model->gpuUtilization(), 'g', 6)},
+        {u"Parameters"_s, params ? count(*params) : u"unknown"_s},
+        {u"Weights format"_s, m_model->weightsDtype()},
+        {u"KV format"_s, m_model->dtype()},
+        {u"Overhead per GPU"_s, bytesText(d.overhead_bytes, kvscope::ByteUnit::Binary)},
+        {u"Block size"_s, u"%1 tokens"_s.arg(m_model->blockSize())},
+    };
+    const qreal gap = 24;
+    const qreal column = (box.width() - gap) / 2;
+    const qreal h1 = drawTable(painter, QRectF(box.left(), box.top(), column, 0), u"Deployment"_s, inputs);
+    const auto &plan = m_model->plan();
+    if (!plan) {
+        painter->setFont(reportFont(9, true));
+        painter->setPen(QColor(0xb0, 0x1c, 0x1c));
+        const QRectF note(box.left() + column + gap, box.top() + 22, column, h1 - 22);
+        painter->drawText(note, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                          u"No plan: %1: %2"_s.arg(ConfigModel::budgetFieldLabel(plan.error().field),
+                                                   QString::fromStdString(plan.error().message)));
+        return h1;
+    }
+    const kvscope::Plan &p = *plan;
+    const QString batch = QString::number(m_model->batchSize());
+    const QString context = count(static_cast<std::uint64_t>(m_model->contextLength()));
+    const QList<std::pair<QString, QString>> fits{
+        {u"Weights per GPU"_s, bytes(p.weights_bytes_per_gpu)},
+        {u"KV budget per GPU"_s, bytes(p.kv_budget_bytes)},
+        {u"KV blocks per GPU"_s, u"%1 × %2 tokens"_s.arg(count(p.num_blocks)).arg(m_model->blockSize())},
+        {u"Largest context (batch %1)"_s.arg(batch),
+         p.max_context_length.value == 0 ? u"none"_s : count(p.max_context_length.value) + u" tokens"_s},
+        {u"Largest batch (%1 tokens)"_s.arg(context), count(p.max_batch_size.value)},
+        {u"Maximum concurrency"_s, QString::fromStdString(kvscope::formatFixed2(p.max_concurrency)) + u"×"_s},
+        {u"This workload per GPU"_s, bytes(p.kv_bytes_per_gpu) + (p.fits ? u" (fits)"_s : u" (does not fit)"_s)},
+        {u"GPUs needed"_s, p.gpus_needed ? QString::number(*p.gpus_needed) : u"—"_s},
+    };
+    const qreal h2 = drawTable(painter, QRectF(box.left() + column + gap, box.top(), column, 0), u"What fits"_s, fits);
+    return std::max(h1, h2);
+}
+
 std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     const kvscope::KvEstimate &e = *m_model->estimate();
     const kvscope::ModelShape shape = m_model->shape();
@@ -392,6 +454,7 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     const qreal h2 = drawTable(&painter, QRectF(column + gap, y, column, 0), u"KV-cache totals across all layers"_s,
                                totalRows);
     y += std::max(h1, h2) + 10;
+    if (m_model->budgetEnabled()) y += drawDeployment(&painter, QRectF(0, y, page.width(), 0)) + 10;
     painter.setFont(reportFont(8));
     painter.setPen(QColor(0x50, 0x50, 0x50));
     painter.drawText(QRectF(0, y, page.width(), 24), Qt::AlignLeft | Qt::TextWordWrap,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QSizeF>
+#include <QtGlobal>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -57,6 +58,8 @@ private:
     std::optional<QString> writeSvg(ChartKind kind, QIODevice *device, const QSizeF &size) const;
     std::optional<QString> writePng(ChartKind kind, QIODevice *device, const QSizeF &size, double scale) const;
     std::optional<QString> writeReport(QIODevice *device) const;
+    // The report's deployment tables (inputs, what fits); returns their height.
+    qreal drawDeployment(QPainter *painter, const QRectF &box) const;
     std::optional<QString> configError() const;
 
     const ConfigModel *m_model;

@@ -117,10 +117,12 @@ void ContextChart::syncExtraSeries(const QList<int> &groups) {
 }
 
 void ContextChart::keepMarkerLast() {
-    // Keep the legend in reading order (curves, then the context marker)
+    // Keep the legend in reading order (curves, the budget, then the context marker)
     // and the current-context rings drawn on top: move those two series
     // behind the new curves. They are the same objects, not new ones.
-    for (QXYSeries *s : {static_cast<QXYSeries *>(m_currentLine), static_cast<QXYSeries *>(m_currentPoints)}) {
+    for (QXYSeries *s : {static_cast<QXYSeries *>(m_budgetLine), static_cast<QXYSeries *>(m_budgetMarkers),
+                         static_cast<QXYSeries *>(m_currentLine), static_cast<QXYSeries *>(m_currentPoints)}) {
+        if (!s) continue;
         removeSeries(s);
         addSeries(s);
         s->attachAxis(m_xLog);
@@ -161,13 +163,25 @@ QString ContextChart::updateSeries() {
     }
     for (const ModelCurve &c : m->pinnedCurves()) curves.push_back(&c);
     syncModelSeries(curves);
+    const auto &plan = m->plan();
+    syncBudgetSeries(plan.ok());
+    // Under tensor parallelism the curves are one GPU's share, like the budget.
+    m_perGpu = m->chartPerGpu();
+    auto perGpuPoints = [m](const QString &key) {
+        const ConfigModel::BudgetCurve *curve = m->budgetCurve(key);
+        return curve ? curve->per_gpu : std::vector<kvscope::LayoutPoint>{};
+    };
     m_modelCurves.clear();
-    for (const ModelCurve *c : curves) m_modelCurves.push_back(*c);
+    for (const ModelCurve *c : curves) {
+        m_modelCurves.push_back(*c);
+        if (m_perGpu) m_modelCurves.back().points = perGpuPoints(c->key);
+    }
     const bool book = !m->hasModel();
     for (QLineSeries *line : {m_mha, m_gqa}) {
         line->setVisible(book);
         legend()->markers(line).constFirst()->setVisible(book);
     }
+    m_bookDrawn.clear();
     if (!result) {
         m_points.clear();
         m_mha->clear();
@@ -181,50 +195,80 @@ QString ContextChart::updateSeries() {
     const QList<int> extraGroups = m->extraGroups();
     const std::uint64_t context = static_cast<std::uint64_t>(m->contextLength());
 
-    std::uint64_t maxBytes = std::max(estimate->mha_bytes, estimate->gqa_bytes);
-    for (const auto &p : m_points) {
-        maxBytes = std::max({maxBytes, p.mha_bytes, p.gqa_bytes});
-        for (auto b : p.extra_gqa_bytes) maxBytes = std::max(maxBytes, b);
-    }
-    if (!book) {
-        // The book's curves are hidden: scale to the model's and the extras.
-        maxBytes = 0;
+    // The book's curves in bytes as drawn: totals, or per GPU.
+    std::vector<kvscope::LayoutPoint> mhaBytes, gqaBytes;
+    QMap<int, std::vector<kvscope::LayoutPoint>> extraBytes;
+    if (m_perGpu) {
+        mhaBytes = perGpuPoints(u"book_mha"_s);
+        gqaBytes = perGpuPoints(u"book_gqa"_s);
+        for (int g : extraGroups) extraBytes[g] = perGpuPoints(u"book_g%1"_s.arg(g));
+    } else {
         for (const auto &p : m_points) {
-            for (auto b : p.extra_gqa_bytes) maxBytes = std::max(maxBytes, b);
+            mhaBytes.push_back({p.context_length, p.mha_bytes});
+            gqaBytes.push_back({p.context_length, p.gqa_bytes});
+            for (qsizetype i = 0; i < extraGroups.size() && static_cast<std::size_t>(i) < p.extra_gqa_bytes.size(); ++i)
+                extraBytes[extraGroups[i]].push_back({p.context_length, p.extra_gqa_bytes[static_cast<std::size_t>(i)]});
         }
+    }
+    // The rings at the current context.
+    std::uint64_t mhaNow = estimate->mha_bytes, gqaNow = estimate->gqa_bytes;
+    if (m_perGpu) {
+        const ConfigModel::BudgetCurve *mhaCurve = m->budgetCurve(u"book_mha"_s);
+        const ConfigModel::BudgetCurve *gqaCurve = m->budgetCurve(u"book_gqa"_s);
+        mhaNow = mhaCurve ? mhaCurve->per_gpu_at_context : 0;
+        gqaNow = gqaCurve ? gqaCurve->per_gpu_at_context : 0;
+    }
+
+    std::uint64_t maxBytes = 0;
+    if (book) {
+        maxBytes = std::max(mhaNow, gqaNow);
+        for (const auto *list : {&mhaBytes, &gqaBytes}) {
+            for (const auto &p : *list) maxBytes = std::max(maxBytes, p.bytes);
+        }
+    }
+    // With a model the book's curves are hidden: scale to the model's and the extras.
+    for (const auto &list : std::as_const(extraBytes)) {
+        for (const auto &p : list) maxBytes = std::max(maxBytes, p.bytes);
     }
     for (const ModelCurve &c : m_modelCurves) {
         for (const auto &p : c.points) maxBytes = std::max(maxBytes, p.bytes);
+    }
+    if (plan) {
+        // With a budget the chart is about where curves cross it: the y axis
+        // holds the budget and the current curve (the chart reaches past its
+        // crossing), and steeper curves leave through the top after crossing.
+        maxBytes = plan->kv_budget_bytes;
+        const std::vector<kvscope::LayoutPoint> *primary = &gqaBytes;
+        for (const ModelCurve &c : m_modelCurves) {
+            if (c.key == u"model"_s) primary = &c.points;
+        }
+        for (const auto &p : *primary) maxBytes = std::max(maxBytes, p.bytes);
     }
     m_unit = kvscope::unitFor(maxBytes, m->byteUnit());
     m_unitName = QString::fromLatin1(m_unit.suffix.data(), static_cast<qsizetype>(m_unit.suffix.size()));
     const double divisor = m_unit.divisor;
     auto y = [divisor](std::uint64_t bytes) { return static_cast<double>(bytes) / divisor; };
+    auto toPoints = [&y](const std::vector<kvscope::LayoutPoint> &bytes) {
+        QList<QPointF> points;
+        points.reserve(static_cast<qsizetype>(bytes.size()));
+        for (const auto &p : bytes) points.append(QPointF(static_cast<double>(p.context_length), y(p.bytes)));
+        return points;
+    };
 
-    QList<QPointF> mha, gqa;
-    QMap<int, QList<QPointF>> extra;
-    mha.reserve(static_cast<qsizetype>(m_points.size()));
-    gqa.reserve(static_cast<qsizetype>(m_points.size()));
-    for (const auto &p : m_points) {
-        const double x = static_cast<double>(p.context_length);
-        mha.append(QPointF(x, y(p.mha_bytes)));
-        gqa.append(QPointF(x, y(p.gqa_bytes)));
-        for (qsizetype i = 0; i < extraGroups.size() && static_cast<std::size_t>(i) < p.extra_gqa_bytes.size(); ++i) {
-            if (m_extras.contains(extraGroups[i]))
-                extra[extraGroups[i]].append(QPointF(x, y(p.extra_gqa_bytes[static_cast<std::size_t>(i)])));
-        }
-    }
-    m_mha->replace(mha);
-    m_gqa->replace(gqa);
+    m_mha->replace(toPoints(mhaBytes));
+    m_gqa->replace(toPoints(gqaBytes));
+    m_bookDrawn.insert(m_mha, std::move(mhaBytes));
+    m_bookDrawn.insert(m_gqa, std::move(gqaBytes));
     for (auto it = m_extras.begin(); it != m_extras.end(); ++it) {
-        const auto &points = extra[it.key()];
+        const std::vector<kvscope::LayoutPoint> bytes = extraBytes.value(it.key());
         // Compression as the book's legend shows it: MHA bytes over this curve's bytes.
-        if (!m_points.empty() && !points.isEmpty()) {
+        if (!m_points.empty() && !bytes.empty()) {
             const auto idx = static_cast<std::size_t>(extraGroups.indexOf(it.key()));
             const double ratio = kvscope::divideExact(m_points.back().mha_bytes, m_points.back().extra_gqa_bytes[idx]);
             it.value()->setName(extraName(it.key(), ratio));
         }
-        it.value()->replace(points);
+        it.value()->replace(toPoints(bytes));
+        m_bookDrawn.insert(it.value(), bytes);
     }
 
     // Axes: powers of two with air at both ends; y from 0 to a round number above the data.
@@ -235,20 +279,21 @@ QString ContextChart::updateSeries() {
     // A little below zero so the markers of the smallest values are whole.
     setTicks(m_y, -ticks.max * 0.03, ticks.max, ticks.step);
     m_y->setLabelFormat(ticks.labelFormat);
-    m_y->setTitleText(u"Total KV cache (%1)"_s.arg(m_unitName));
+    m_y->setTitleText(m_perGpu ? u"KV cache per GPU (%1)"_s.arg(m_unitName)
+                               : u"Total KV cache (%1)"_s.arg(m_unitName));
     updateXTicks(true);
 
     const double cx = static_cast<double>(context);
     m_currentLine->replace({QPointF(cx, -ticks.max * 0.03), QPointF(cx, ticks.max)});
     const auto &real = m->modelEstimate();
-    if (!book && real)
-        m_currentPoints->replace({QPointF(cx, y(real->bytes.total))});
-    else
-        m_currentPoints->replace({QPointF(cx, y(estimate->mha_bytes)), QPointF(cx, y(estimate->gqa_bytes))});
+    if (!book && real) {
+        const ConfigModel::BudgetCurve *modelCurve = m_perGpu ? m->budgetCurve(u"model"_s) : nullptr;
+        m_currentPoints->replace(
+            {QPointF(cx, y(m_perGpu ? (modelCurve ? modelCurve->per_gpu_at_context : 0) : real->bytes.total))});
+    } else {
+        m_currentPoints->replace({QPointF(cx, y(mhaNow)), QPointF(cx, y(gqaNow))});
+    }
     for (const ModelCurve &c : m_modelCurves) {
-        QList<QPointF> points;
-        points.reserve(static_cast<qsizetype>(c.points.size()));
-        for (const auto &p : c.points) points.append(QPointF(static_cast<double>(p.context_length), y(p.bytes)));
         if (QLineSeries *line = m_modelLines.value(c.key)) {
             if (c.key == u"model"_s)
                 line->setName(tr("%1 (real layers)").arg(c.name));
@@ -256,10 +301,88 @@ QString ContextChart::updateSeries() {
                 line->setName(tr("pinned: %1").arg(c.name));
             else
                 line->setName(tr("what-if: %1").arg(c.name));
-            line->replace(points);
+            line->replace(toPoints(c.points));
         }
     }
+    if (plan) {
+        const QString size = QString::fromStdString(kvscope::formatBytes(plan->kv_budget_bytes, m->byteUnit()));
+        m_budgetLine->setName(budgetName(size, m->gpuCount(), m->gpuLabel()));
+        m_budgetMarkers->setName(fitsName(plan->max_context_length, m->workload().batch_size));
+        updateBudget(y(plan->kv_budget_bytes), std::exp2(m_minExp - kXPad), std::exp2(m_maxExp + kXPad));
+    }
     return {};
+}
+
+void ContextChart::updateBudget(double budgetY, double xMin, double xMax) {
+    const ConfigModel *m = model();
+    m_budgetLine->replace({QPointF(xMin, budgetY), QPointF(xMax, budgetY)});
+    // A marker where each drawn curve of the current model crosses the line,
+    // when that is on the chart.
+    m_markers.clear();
+    QList<QPointF> points;
+    const double first = static_cast<double>(m_points.front().context_length);
+    const double last = static_cast<double>(m_points.back().context_length);
+    for (const ConfigModel::BudgetCurve &curve : m->budgetCurves()) {
+        if (!curve.max_context || curve.max_context->value == 0 || curve.max_context->at_limit) continue;
+        const QXYSeries *series = nullptr;
+        if (curve.key == u"book_mha"_s) {
+            series = m_mha;
+        } else if (curve.key == u"book_gqa"_s) {
+            series = m_gqa;
+        } else if (curve.key.startsWith(u"book_g"_s)) {
+            series = m_extras.value(curve.key.mid(6).toInt());
+        } else {
+            series = m_modelLines.value(curve.key);
+        }
+        if (!series || !series->isVisible()) continue;
+        const double x = static_cast<double>(curve.max_context->value);
+        if (x < first || x > last) continue;
+        m_markers.append({curve.key, series->name(), x});
+        points.append(QPointF(x, budgetY));
+    }
+    m_budgetMarkers->replace(points);
+}
+
+void ContextChart::syncBudgetSeries(bool active) {
+    // Added when a plan appears and removed when it goes: a toggle, not a slider step.
+    if (active == (m_budgetLine != nullptr)) return;
+    if (!active) {
+        for (QXYSeries *s : {static_cast<QXYSeries *>(m_budgetLine), static_cast<QXYSeries *>(m_budgetMarkers)}) {
+            removeSeries(s);
+            delete s;
+        }
+        m_budgetLine = nullptr;
+        m_budgetMarkers = nullptr;
+        m_markers.clear();
+        return;
+    }
+    m_budgetLine = makeLine(QString());
+    m_budgetMarkers = new QScatterSeries(this);
+    addSeries(m_budgetMarkers);
+    m_budgetMarkers->attachAxis(m_xLog);
+    m_budgetMarkers->attachAxis(m_y);
+    adopt(m_budgetMarkers);
+    keepMarkerLast();
+}
+
+QString ContextChart::budgetName(const QString &size, int gpus, const QString &gpuLabel) {
+    return tr("KV budget: %1 per GPU (%2 × %3)").arg(size).arg(gpus).arg(gpuLabel);
+}
+
+QString ContextChart::fitsName(const kvscope::Solved &maxContext, std::uint32_t batch) {
+    if (maxContext.value == 0) return tr("fits: not 1 token at batch %1").arg(batch);
+    if (maxContext.at_limit)
+        return tr("fits: every context up to %1 tokens at batch %2").arg(thousands(maxContext.value)).arg(batch);
+    return tr("largest context that fits: %1 tokens at batch %2").arg(thousands(maxContext.value)).arg(batch);
+}
+
+QString ContextChart::budgetLineName() const { return m_budgetLine ? m_budgetLine->name() : QString(); }
+QString ContextChart::budgetMarkersName() const { return m_budgetMarkers ? m_budgetMarkers->name() : QString(); }
+
+QStringList ContextChart::budgetMarkerKeys() const {
+    QStringList keys;
+    for (const Marker &marker : m_markers) keys.append(marker.key);
+    return keys;
 }
 
 void ContextChart::plotAreaResized() { updateXTicks(false); }
@@ -298,8 +421,39 @@ QString ContextChart::describe(const QXYSeries *series, const QPointF &point) co
     const auto &estimate = m->estimate();
     if (m_points.empty() || !estimate) return {};
     const auto current = static_cast<std::uint64_t>(m->contextLength());
+    const auto giga = kvscope::gigaUnit(m->byteUnit());
+    auto sized = [&giga](std::uint64_t bytes) {
+        return u"%1 bytes (%2 %3)"_s.arg(thousands(bytes))
+            .arg(static_cast<double>(bytes) / giga.divisor, 0, 'f', 2)
+            .arg(QString::fromLatin1(giga.suffix.data(), static_cast<qsizetype>(giga.suffix.size())));
+    };
+    const QString cacheLabel = m_perGpu ? u"KV cache per GPU"_s : u"KV cache"_s;
     if (series == m_currentLine)
         return u"Current context_length: %1 tokens"_s.arg(thousands(current));
+    if (series && (series == m_budgetLine || series == m_budgetMarkers)) {
+        const auto &plan = m->plan();
+        if (!plan) return {};
+        QString text = u"KV budget per GPU: %1\n= %2 usable − %3 weights"_s.arg(
+            sized(plan->kv_budget_bytes),
+            QString::fromStdString(kvscope::formatBytes(plan->usable_bytes_per_gpu, m->byteUnit())),
+            QString::fromStdString(kvscope::formatBytes(plan->weights_bytes_per_gpu, m->byteUnit())));
+        if (m->overheadGib() > 0) text += u" − overhead"_s;
+        if (plan->usable_bytes_per_gpu == 0) text = u"KV budget per GPU: %1 (given directly)"_s.arg(sized(plan->kv_budget_bytes));
+        text += u"\n%1 blocks of %2 tokens"_s.arg(thousands(plan->num_blocks)).arg(m->blockSize());
+        if (series == m_budgetLine || m_markers.isEmpty()) return text;
+        // The marker nearest the pointer, on the log axis.
+        const double hoveredExp = std::log2(std::max(point.x(), 1.0));
+        const Marker *nearest = &m_markers.constFirst();
+        for (const Marker &marker : m_markers) {
+            if (std::abs(std::log2(marker.x) - hoveredExp) < std::abs(std::log2(nearest->x) - hoveredExp))
+                nearest = &marker;
+        }
+        const ConfigModel::BudgetCurve *curve = m->budgetCurve(nearest->key);
+        if (!curve || !curve->max_context) return text;
+        return u"%1\nLargest context that fits at batch %2: %3 tokens\nIn blocks: %4 of the %5 budget per GPU"_s.arg(
+            nearest->curveName, QString::number(m->batchSize()), thousands(curve->max_context->value),
+            thousands(curve->paged_bytes), thousands(plan->kv_budget_bytes));
+    }
     for (const ModelCurve &c : m_modelCurves) {
         if (m_modelLines.value(c.key) != series || c.points.empty()) continue;
         const double hoveredExp = std::log2(std::max(point.x(), 1.0));
@@ -309,9 +463,8 @@ QString ContextChart::describe(const QXYSeries *series, const QPointF &point) co
                 std::abs(std::log2(static_cast<double>(nearest->context_length)) - hoveredExp))
                 nearest = &p;
         }
-        return u"%1\ncontext_length: %2 tokens\nKV cache: %3 bytes"_s.arg(series->name(),
-                                                                          thousands(nearest->context_length),
-                                                                          thousands(nearest->bytes));
+        return u"%1\ncontext_length: %2 tokens\n%3: %4 bytes"_s.arg(series->name(), thousands(nearest->context_length),
+                                                                     cacheLabel, thousands(nearest->bytes));
     }
 
     QString what;
@@ -319,43 +472,42 @@ QString ContextChart::describe(const QXYSeries *series, const QPointF &point) co
     std::uint64_t bytes = 0;
     if (series == m_currentPoints) {
         // Two rings at the current context: the upper one is MHA.
-        const double mhaY = static_cast<double>(estimate->mha_bytes) / m_unit.divisor;
-        const double gqaY = static_cast<double>(estimate->gqa_bytes) / m_unit.divisor;
-        const bool isMha = std::abs(point.y() - mhaY) <= std::abs(point.y() - gqaY);
+        const QList<QPointF> rings = m_currentPoints->points();
+        if (rings.size() != 2) return {};
+        const bool isMha = std::abs(point.y() - rings[0].y()) <= std::abs(point.y() - rings[1].y());
         what = isMha ? u"MHA"_s : gqaName(m_groups);
         bytes = isMha ? estimate->mha_bytes : estimate->gqa_bytes;
+        if (m_perGpu) {
+            const ConfigModel::BudgetCurve *curve = m->budgetCurve(isMha ? u"book_mha"_s : u"book_gqa"_s);
+            bytes = curve ? curve->per_gpu_at_context : 0;
+        }
     } else {
         // Hovering a line reports a position on it: snap to the nearest data point.
+        const auto it = m_bookDrawn.constFind(series);
+        if (it == m_bookDrawn.constEnd() || it->empty()) return {};
         const double hoveredExp = std::log2(std::max(point.x(), 1.0));
-        const kvscope::ContextPoint *nearest = &m_points.front();
-        for (const auto &p : m_points) {
+        const kvscope::LayoutPoint *nearest = &it->front();
+        for (const auto &p : *it) {
             if (std::abs(std::log2(static_cast<double>(p.context_length)) - hoveredExp) <
                 std::abs(std::log2(static_cast<double>(nearest->context_length)) - hoveredExp))
                 nearest = &p;
         }
         context = nearest->context_length;
+        bytes = nearest->bytes;
         if (series == m_mha) {
             what = u"MHA"_s;
-            bytes = nearest->mha_bytes;
         } else if (series == m_gqa) {
             what = gqaName(m_groups);
-            bytes = nearest->gqa_bytes;
         } else {
             int groups = 0;
-            for (auto it = m_extras.cbegin(); it != m_extras.cend(); ++it) {
-                if (it.value() == series) groups = it.key();
+            for (auto e = m_extras.cbegin(); e != m_extras.cend(); ++e) {
+                if (e.value() == series) groups = e.key();
             }
-            const auto idx = m->extraGroups().indexOf(groups);
-            if (groups == 0 || idx < 0 || static_cast<std::size_t>(idx) >= nearest->extra_gqa_bytes.size()) return {};
+            if (groups == 0) return {};
             what = gqaName(groups);
-            bytes = nearest->extra_gqa_bytes[static_cast<std::size_t>(idx)];
         }
     }
-    const auto giga = kvscope::gigaUnit(m->byteUnit());
-    return u"%1\ncontext_length: %2 tokens\nKV cache: %3 bytes (%4 %5)"_s
-        .arg(what, thousands(context), thousands(bytes))
-        .arg(static_cast<double>(bytes) / giga.divisor, 0, 'f', 2)
-        .arg(QString::fromLatin1(giga.suffix.data(), static_cast<qsizetype>(giga.suffix.size())));
+    return u"%1\ncontext_length: %2 tokens\n%3: %4"_s.arg(what, thousands(context), cacheLabel, sized(bytes));
 }
 
 void ContextChart::styleSeries() {
@@ -378,6 +530,17 @@ void ContextChart::styleSeries() {
         styleLine(line, seriesColor(real ? 1 : index++), real ? 2.2 : (pinned ? 1.6 : 1.3),
                   real || pinned ? Qt::SolidLine : Qt::DashLine);
         line->setPointsVisible(real || pinned);
+    }
+    if (m_budgetLine) {
+        // A red that reads on white and dark, unlike any curve's colour.
+        const QColor budget = isDark() ? QColor(0xff, 0x6b, 0x6b) : QColor(0xb2, 0x18, 0x2b);
+        styleLine(m_budgetLine, budget, 1.6, Qt::DashDotLine);
+        m_budgetLine->setPointsVisible(false);
+        m_budgetMarkers->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
+        m_budgetMarkers->setMarkerSize(isPrint() ? 9.0 : 12.0);
+        m_budgetMarkers->setColor(budget);
+        m_budgetMarkers->setBorderColor(isDark() ? QColor(0x20, 0x20, 0x28) : QColor(Qt::white));
+        m_budgetMarkers->setPen(QPen(m_budgetMarkers->borderColor(), 1.0));
     }
     styleLine(m_currentLine, gridColor().darker(isDark() ? 60 : 170), 1.0, Qt::DashLine);
     m_currentLine->setPointsVisible(false);

@@ -6,6 +6,7 @@
 
 #include "KvChart.h"
 #include "ModelCurve.h"
+#include "kvscope/plan.h"
 #include "kvscope/sweep.h"
 #include "kvscope/units.h"
 
@@ -30,11 +31,22 @@ public:
     static QString extraName(int groups, double compression);
     static QString currentName(std::uint64_t context);
 
+    // The budget's legend entries: the line at the per-GPU KV budget and the
+    // markers where curves cross it (named after the current curve's).
+    static QString budgetName(const QString &size, int gpus, const QString &gpuLabel);
+    static QString fitsName(const kvscope::Solved &maxContext, std::uint32_t batch);
+
     QString yUnit() const { return m_unitName; }  // "GB", "GiB", "MB", ...
     QStringList xTickLabels() const;               // "256", "1K", ... as drawn
     QList<int> extraGroupsShown() const { return m_extras.keys(); }
     // Curves of the loaded model drawn now, by ModelCurve::key, in legend order.
     QStringList modelCurvesShown() const { return m_modelKeys; }
+    // While the model has a plan: the budget line's name and the markers'
+    // legend name; empty otherwise. Markers are placed in the x order of
+    // budgetMarkerKeys() (ConfigModel::BudgetCurve keys).
+    QString budgetLineName() const;
+    QString budgetMarkersName() const;
+    QStringList budgetMarkerKeys() const;
 
 protected:
     QString updateSeries() override;
@@ -50,6 +62,8 @@ private:
     void syncExtraSeries(const QList<int> &groups);
     void syncModelSeries(const std::vector<const ModelCurve *> &curves);
     void keepMarkerLast();
+    void syncBudgetSeries(bool active);
+    void updateBudget(double budgetY, double xMin, double xMax);
     void updateXTicks(bool force);
 
     QLogValueAxis *m_xLog = nullptr;      // maps the data; hidden
@@ -62,7 +76,18 @@ private:
     QMap<int, QLineSeries *> m_extras;
     QMap<QString, QLineSeries *> m_modelLines;  // by ModelCurve::key
     QStringList m_modelKeys;
-    std::vector<ModelCurve> m_modelCurves;       // as drawn, for hover texts
+    std::vector<ModelCurve> m_modelCurves;       // as drawn (per GPU under tensor parallelism), for hover texts
+    // The book's curves as drawn (totals, or per GPU), for hover texts.
+    QMap<const QXYSeries *, std::vector<kvscope::LayoutPoint>> m_bookDrawn;
+    bool m_perGpu = false;
+    QLineSeries *m_budgetLine = nullptr;          // the per-GPU KV budget; only while there is a plan
+    QScatterSeries *m_budgetMarkers = nullptr;    // where curves cross it
+    struct Marker {
+        QString key;
+        QString curveName;
+        double x = 0;
+    };
+    QList<Marker> m_markers;
 
     std::vector<kvscope::ContextPoint> m_points;
     std::vector<std::uint32_t> m_pointGroups;  // extra group count per extra_gqa_bytes column

@@ -27,6 +27,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "BudgetPanel.h"
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "ModelDetailsPanel.h"
@@ -113,11 +114,13 @@ void MainWindow::buildCentralWidget() {
     auto *left = new QWidget(scroll);
     auto *leftLayout = new QVBoxLayout(left);
     m_controls = new ControlPanel(m_model, left);
+    m_budget = new BudgetPanel(m_model, left);
     auto *summaryBox = new QGroupBox(tr("KV cache"), left);
     m_summary = new SummaryPanel(m_model, summaryBox);
     auto *summaryLayout = new QVBoxLayout(summaryBox);
     summaryLayout->addWidget(m_summary);
     leftLayout->addWidget(m_controls);
+    leftLayout->addWidget(m_budget);
     leftLayout->addWidget(summaryBox);
     leftLayout->addStretch(1);
     scroll->setWidget(left);

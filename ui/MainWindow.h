@@ -5,6 +5,7 @@
 #include "ChartExporter.h"
 #include "ChartKind.h"
 
+class BudgetPanel;
 class ConfigModel;
 class ContextChartView;
 class ControlPanel;
@@ -29,6 +30,7 @@ public:
 
     ConfigModel *model() const { return m_model; }
     ControlPanel *controlPanel() const { return m_controls; }
+    BudgetPanel *budgetPanel() const { return m_budget; }
     SummaryPanel *summaryPanel() const { return m_summary; }
     ContextChartView *contextChartView() const { return m_contextChart; }
     GroupsChartView *groupsChartView() const { return m_groupsChart; }
@@ -94,6 +96,7 @@ private:
 
     ConfigModel *m_model;
     ControlPanel *m_controls = nullptr;
+    BudgetPanel *m_budget = nullptr;
     SummaryPanel *m_summary = nullptr;
     ContextChartView *m_contextChart = nullptr;
     GroupsChartView *m_groupsChart = nullptr;

@@ -48,9 +48,17 @@ SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
     m_ratio = addRow(tr("Ratio (MHA / GQA)"), u"ratioValue"_s);
     m_savings = addRow(tr("Savings (GQA vs MHA)"), u"savingsValue"_s);
     m_perToken = addRow(tr("Per token (all layers)"), u"perTokenValue"_s);
+    m_maxContext = addRow(tr("Largest context that fits"), u"maxContextValue"_s);
+    m_maxBatch = addRow(tr("Largest batch"), u"maxBatchValue"_s);
+    m_blocks = addRow(tr("KV blocks per GPU"), u"blocksValue"_s);
+    m_concurrency = addRow(tr("Maximum concurrency"), u"concurrencyValue"_s);
+    m_workloadFits = addRow(tr("This workload"), u"workloadFitsValue"_s);
+    m_weightsPerGpu = addRow(tr("Weights per GPU"), u"weightsPerGpuValue"_s);
+    m_kvBudget = addRow(tr("KV budget per GPU"), u"kvBudgetValue"_s);
+    m_gpusNeeded = addRow(tr("GPUs needed"), u"gpusNeededValue"_s);
 
     // Totals stand out: they are what the user came for.
-    for (QLabel *label : {m_modelTotal, m_mhaTotal, m_gqaTotal, m_savings}) {
+    for (QLabel *label : {m_modelTotal, m_mhaTotal, m_gqaTotal, m_savings, m_maxContext}) {
         QFont font = label->font();
         font.setBold(true);
         label->setFont(font);
@@ -130,6 +138,7 @@ void SummaryPanel::refreshModelRows() {
 
 void SummaryPanel::refresh() {
     refreshModelRows();
+    refreshPlanRows();
     const auto &result = m_model->estimate();
     m_numbers->setVisible(result.ok());
     m_error->setVisible(!result.ok());
@@ -156,6 +165,58 @@ void SummaryPanel::refresh() {
                                .arg(exactBytes(e.mha_bytes_per_token), exactBytes(e.gqa_bytes_per_token)));
 }
 
+void SummaryPanel::refreshPlanRows() {
+    const auto &plan = m_model->plan();
+    const QList<QLabel *> rows{m_maxContext, m_maxBatch, m_blocks,        m_concurrency,
+                               m_workloadFits, m_weightsPerGpu, m_kvBudget, m_gpusNeeded};
+    for (QLabel *label : rows) setRowVisible(label, plan.ok());
+    if (!plan) return;
+    const kvscope::Plan &p = *plan;
+    const kvscope::ByteUnit unit = m_model->byteUnit();
+    auto bytes = [unit](std::uint64_t value) { return fromStd(kvscope::formatBytes(value, unit)); };
+    auto count = [](std::uint64_t value) { return fromStd(kvscope::formatThousands(value)); };
+    const QString batch = QString::number(m_model->batchSize());
+    const QString context = count(static_cast<std::uint64_t>(m_model->contextLength()));
+    const int gpus = m_model->gpuCount();
+
+    if (p.max_context_length.value == 0)
+        m_maxContext->setText(tr("none: %1 sequences do not fit even 1 token").arg(batch));
+    else if (p.max_context_length.at_limit)
+        m_maxContext->setText(tr("%1 tokens at batch %2 (all; the cache stops growing)")
+                                  .arg(count(p.max_context_length.value), batch));
+    else
+        m_maxContext->setText(tr("%1 tokens at batch %2").arg(count(p.max_context_length.value), batch));
+    m_maxContext->setToolTip(tr("kvscope::maxContextLength: every sequence rounded up to whole blocks of %1 tokens.")
+                                 .arg(m_model->blockSize()));
+    m_maxBatch->setText(p.max_batch_size.value == 0
+                            ? tr("none at %1 tokens").arg(context)
+                            : tr("%1 at %2 tokens").arg(count(p.max_batch_size.value), context));
+    m_blocks->setText(tr("%1 × %2 tokens (%3 each)").arg(count(p.num_blocks)).arg(m_model->blockSize()).arg(bytes(p.block_bytes)));
+    m_blocks->setToolTip(tr("floor(KV budget / block bytes) = floor(%1 / %2): %3 tokens of every layer's K and V")
+                             .arg(count(p.kv_budget_bytes), count(p.block_bytes),
+                                  count(p.num_blocks * static_cast<std::uint64_t>(m_model->blockSize()))));
+    m_concurrency->setText(tr("%1× at %2 tokens").arg(fromStd(kvscope::formatFixed2(p.max_concurrency)), context));
+    m_concurrency->setToolTip(tr("num_blocks × block_size / context_length, as vLLM logs it."));
+    m_workloadFits->setText(p.fits ? tr("fits: %1 of %2 per GPU").arg(bytes(p.kv_bytes_per_gpu), bytes(p.kv_budget_bytes))
+                                   : tr("does not fit: %1 per GPU, %2 budget")
+                                         .arg(bytes(p.kv_bytes_per_gpu), bytes(p.kv_budget_bytes)));
+    m_workloadFits->setToolTip(exactBytes(p.kv_bytes_per_gpu));
+    m_weightsPerGpu->setText(gpus > 1 ? tr("%1 (%2 in all, %3)").arg(bytes(p.weights_bytes_per_gpu), bytes(p.weights_bytes),
+                                                                    m_model->weightsDtype())
+                                      : tr("%1 (%2)").arg(bytes(p.weights_bytes_per_gpu), m_model->weightsDtype()));
+    m_weightsPerGpu->setToolTip(exactBytes(p.weights_bytes_per_gpu));
+    m_kvBudget->setText(p.usable_bytes_per_gpu == 0
+                            ? tr("%1 (given directly)").arg(bytes(p.kv_budget_bytes))
+                            : tr("%1 of %2 usable").arg(bytes(p.kv_budget_bytes), bytes(p.usable_bytes_per_gpu)));
+    m_kvBudget->setToolTip(exactBytes(p.kv_budget_bytes));
+    if (p.gpus_needed)
+        m_gpusNeeded->setText(*p.gpus_needed == 1 ? tr("1 for this workload")
+                                                  : tr("%1 for this workload").arg(*p.gpus_needed));
+    else
+        m_gpusNeeded->setText(p.usable_bytes_per_gpu == 0 ? tr("— (budget given directly)")
+                                                          : tr("more than %1").arg(kvscope::PlanLimits::max_tensor_parallel));
+}
+
 QString SummaryPanel::displayedText() const {
     if (!m_model->estimate().ok()) return m_error->text();
     QStringList lines;
@@ -164,7 +225,13 @@ QString SummaryPanel::displayedText() const {
     return lines.join(u'\n');
 }
 
-void SummaryPanel::copyReport() { QApplication::clipboard()->setText(m_model->bookReport()); }
+void SummaryPanel::copyReport() {
+    // The book's report, then the deployment plan when a GPU is chosen.
+    QString text = m_model->bookReport();
+    const QString deployment = m_model->deploymentReport();
+    if (!deployment.isEmpty()) text += u'\n' + deployment;
+    QApplication::clipboard()->setText(text);
+}
 
 void SummaryPanel::changeEvent(QEvent *event) {
     if (event->type() == QEvent::PaletteChange) updateErrorColor();

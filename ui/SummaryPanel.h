@@ -10,8 +10,11 @@ class QWidget;
 // The numbers of the book's report for the current configuration, live:
 // head_dim, K/V heads, MHA and GQA totals, ratio, savings, plus bytes per
 // token, in the model's unit (GB or GiB). With a real model loaded, its own
-// total and growth per token come first; the book's rows then show its shape. An impossible configuration (a
-// total past 64 bits) shows the model's message instead of numbers.
+// total and growth per token come first; the book's rows then show its shape.
+// With a GPU budget, the plan follows: the largest context and batch that fit,
+// the paged blocks, maximum concurrency, weights and KV budget per GPU and the
+// GPUs needed. An impossible configuration (a total past 64 bits) shows the
+// model's message instead of numbers.
 class SummaryPanel : public QWidget {
     Q_OBJECT
 public:
@@ -34,6 +37,7 @@ private:
     QLabel *addRow(const QString &name, const QString &objectName);
     void setRowVisible(QLabel *value, bool visible);
     void refreshModelRows();
+    void refreshPlanRows();
     void updateErrorColor();
 
     ConfigModel *m_model;
@@ -53,4 +57,13 @@ private:
     QLabel *m_ratio = nullptr;
     QLabel *m_savings = nullptr;
     QLabel *m_perToken = nullptr;
+    // The deployment plan (while a GPU is chosen and the core has a plan).
+    QLabel *m_maxContext = nullptr;
+    QLabel *m_maxBatch = nullptr;
+    QLabel *m_blocks = nullptr;
+    QLabel *m_concurrency = nullptr;
+    QLabel *m_workloadFits = nullptr;
+    QLabel *m_weightsPerGpu = nullptr;
+    QLabel *m_kvBudget = nullptr;
+    QLabel *m_gpusNeeded = nullptr;
 };

@@ -1,0 +1,306 @@
+#include <QAction>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QLabel>
+#include <QLayout>
+#include <QLineEdit>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QValueAxis>
+#include <QtTest>
+
+#include "BudgetPanel.h"
+#include "ConfigModel.h"
+#include "ContextChart.h"
+#include "ContextChartView.h"
+#include "ControlPanel.h"
+#include "MainWindow.h"
+#include "ModelPickerDialog.h"
+#include "SummaryPanel.h"
+#include "kvscope/plan.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Runs a poppler tool; a missing tool fails the test (the test command installs poppler-utils).
+QString run(const QString &program, const QStringList &arguments) {
+    if (QStandardPaths::findExecutable(program).isEmpty()) {
+        qCritical("%s is missing: install poppler-utils", qPrintable(program));
+        return u"<missing %1>"_s.arg(program);
+    }
+    QProcess process;
+    process.start(program, arguments);
+    if (!process.waitForFinished(30000) || process.exitCode() != 0) return u"<%1 failed>"_s.arg(program);
+    QString text = QString::fromUtf8(process.readAllStandardOutput());
+    text.replace(QChar(0xFB01), u"fi"_s);  // the font's "fi" ligature reads as two letters
+    return text.replace(QRegularExpression(u"\\s+"_s), u" "_s);
+}
+
+// Picks the item holding `data` as a user does: focus, then arrow keys.
+bool choose(QComboBox *combo, const QVariant &data) {
+    const int target = combo->findData(data);
+    if (target < 0) return false;
+    combo->setFocus();
+    for (int guard = 0; combo->currentIndex() != target && guard < 100; ++guard)
+        QTest::keyClick(combo, combo->currentIndex() < target ? Qt::Key_Down : Qt::Key_Up);
+    return combo->currentIndex() == target;
+}
+
+// The window with its message boxes recorded instead of shown: the offscreen
+// platform warns (fatally here) when a QMessageBox fixes its size.
+class RecordingWindow : public MainWindow {
+public:
+    QStringList messages;
+
+protected:
+    void presentMessage(MessageKind, const QString &title, const QString &text, const QString &) override {
+        messages.append(title + u": "_s + text);
+    }
+};
+
+// Llama 3.1 70B on 2 x H100 80GB with fp8 KV, computed here without the core:
+// per GPU, floor(80 GiB x 0.9) less half the bf16 weights; one token of one
+// sequence is 80 layers x 4 K/V heads x 128 x 2 (K and V) x 1 byte per GPU.
+constexpr std::uint64_t kLlama70BParameters = 70'553'706'496;
+constexpr std::uint64_t kUsable = (std::uint64_t{80} << 30) * 9 / 10;
+constexpr std::uint64_t kWeights = kLlama70BParameters * 2;
+constexpr std::uint64_t kBudget = kUsable - (kWeights + 1) / 2;
+constexpr std::uint64_t kTokenBytes = 80 * 4 * 128 * 2 * 1;
+constexpr std::uint64_t kBlocks = kBudget / (16 * kTokenBytes);
+constexpr std::uint64_t kMaxContext = kBlocks * 16;
+static_assert(kMaxContext == 82'464);
+
+}  // namespace
+
+class TestBudgetPanel : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_settingsDir;
+    QTemporaryDir m_dir;
+
+    static std::unique_ptr<RecordingWindow> showWindow() {
+        auto window = std::make_unique<RecordingWindow>();
+        // No minimum size: the offscreen platform warns whenever a window's minimum changes.
+        window->layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
+        return window;
+    }
+
+    static QLabel *summaryLabel(MainWindow *window, const char *name) {
+        return window->summaryPanel()->findChild<QLabel *>(QString::fromLatin1(name));
+    }
+
+    // Llama 3.1 70B from the model picker, then 2 x H100 80GB and fp8 KV.
+    static bool pickTheDoneScenario(MainWindow *window) {
+        ModelPickerDialog *picker = window->modelPicker();
+        picker->layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window->chooseModelAction()->trigger();
+        if (!QTest::qWaitFor([picker] { return picker->isVisible(); })) return false;
+        QTest::keyClicks(picker->filterEdit(), u"Llama 3.1 70B"_s);
+        if (picker->shownNames().value(0) != u"Llama 3.1 70B"_s) return false;
+        QTest::keyClick(picker->filterEdit(), Qt::Key_Down);
+        QTest::keyClick(picker->filterEdit(), Qt::Key_Return);
+        if (window->model()->modelName() != u"Llama 3.1 70B"_s) return false;
+        BudgetPanel *budget = window->budgetPanel();
+        return choose(budget->gpuComboBox(), u"h100-80gb"_s) && choose(budget->gpuCountComboBox(), 2) &&
+               choose(window->controlPanel()->dtypeComboBox(), u"fp8"_s);
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid());
+        QVERIFY(m_dir.isValid());
+        QCoreApplication::setOrganizationName(u"KVScope"_s);
+        QCoreApplication::setApplicationName(u"kvscope-budget-test"_s);
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+    }
+
+    void init() { QSettings().clear(); }
+
+    void noGpuIsTodaysWindow() {
+        ConfigModel model;
+        BudgetPanel panel(&model);
+        panel.layout()->setSizeConstraint(QLayout::SetNoConstraint);  // no minimum size: see showWindow()
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QCOMPARE(panel.gpuComboBox()->currentIndex(), 0);
+        QVERIFY(!panel.memorySpinBox()->isVisible());
+        QVERIFY(!panel.parametersEdit()->isVisible());
+        QVERIFY(panel.messageText().isEmpty());
+        QVERIFY(!model.budgetEnabled());
+        // Choosing a GPU shows the rest; None hides it again.
+        QVERIFY(choose(panel.gpuComboBox(), u"l40s"_s));
+        QVERIFY(model.budgetEnabled());
+        QCOMPARE(model.gpu(), u"l40s"_s);
+        QVERIFY(panel.memorySpinBox()->isVisible());
+        QCOMPARE(panel.memorySpinBox()->value(), 48.0);
+        QVERIFY(!panel.memorySpinBox()->isEnabled());
+        QVERIFY(choose(panel.gpuComboBox(), QString()));
+        QVERIFY(!model.budgetEnabled());
+        QVERIFY(!panel.memorySpinBox()->isVisible());
+    }
+
+    void offersOnlyTensorParallelCountsTheHeadsAllow() {
+        ConfigModel model;  // the book's 24 heads with 6 K/V heads
+        BudgetPanel panel(&model);
+        model.setBudgetEnabled(true);
+        QStringList counts;
+        for (int i = 0; i < panel.gpuCountComboBox()->count(); ++i)
+            counts.append(panel.gpuCountComboBox()->itemText(i));
+        QCOMPARE(counts, (QStringList{u"1"_s, u"2"_s, u"3"_s, u"6"_s, u"12"_s, u"24"_s}));
+        // A count the new heads do not allow stays, marked, and is explained.
+        model.setGpuCount(3);
+        model.setNHeads(32);  // 32 heads, 8 K/V heads
+        QTRY_VERIFY(panel.gpuCountComboBox()->currentText() == u"3 (invalid)"_s);
+        QVERIFY(panel.messageText().startsWith(u"⚠ GPUs: tensor_parallel (3)"_s));
+        QVERIFY(panel.messageText().contains(u"valid counts: 1, 2, 4, 8"_s));
+        QVERIFY(!model.plan().ok());
+    }
+
+    void parameterCountShowsWhereItCameFrom() {
+        ConfigModel model;
+        BudgetPanel panel(&model);
+        panel.layout()->setSizeConstraint(QLayout::SetNoConstraint);  // no minimum size: see showWindow()
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(choose(panel.gpuComboBox(), u"rtx-4090"_s));
+        QCOMPARE(panel.parametersSourceLabel()->text(), u"computed"_s);
+        QVERIFY(!panel.parametersAutoButton()->isVisible());
+        QLineEdit *edit = panel.parametersEdit();
+        edit->setFocus();
+        edit->selectAll();
+        QTest::keyClicks(edit, u"8B"_s);
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(model.parameters(), std::optional<std::uint64_t>(8'000'000'000));
+        QCOMPARE(panel.parametersSourceLabel()->text(), u"entered"_s);
+        QVERIFY(panel.parametersAutoButton()->isVisible());
+        // The panel grew rows since it was shown (no minimum size here: see showWindow()).
+        panel.resize(panel.sizeHint());
+        QTRY_VERIFY(!panel.parametersAutoButton()->rect().isEmpty());
+        QTest::mouseClick(panel.parametersAutoButton(), Qt::LeftButton);
+        QCOMPARE(model.parameterOverride(), 0);
+        QCOMPARE(panel.parametersSourceLabel()->text(), u"computed"_s);
+        QCOMPARE(BudgetPanel::parseParameters(u"70,553,706,496"_s), std::optional<std::uint64_t>(70'553'706'496));
+        QCOMPARE(BudgetPanel::parseParameters(u"70.6 B"_s), std::optional<std::uint64_t>(70'600'000'000));
+        QCOMPARE(BudgetPanel::parseParameters(u"8e9"_s), std::optional<std::uint64_t>(8'000'000'000));
+        QCOMPARE(BudgetPanel::parseParameters(u"lots"_s), std::nullopt);
+        QCOMPARE(BudgetPanel::parseParameters(u"-5"_s), std::nullopt);
+    }
+
+    void llama70bOnTwoH100sAtFp8() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(pickTheDoneScenario(window.get()));
+        ConfigModel *model = window->model();
+        QCOMPARE(model->parameters(), std::optional<std::uint64_t>(kLlama70BParameters));
+        QTRY_COMPARE(window->budgetPanel()->parametersSourceLabel()->text(), u"preset"_s);
+
+        // The core says what this test computed by hand.
+        const auto plan = kvscope::plan(model->layout(), model->workload(), model->deployment());
+        QVERIFY(plan.ok());
+        QCOMPARE(plan->kv_budget_bytes, kBudget);
+        QCOMPARE(plan->num_blocks, kBlocks);
+        QCOMPARE(plan->max_context_length.value, kMaxContext);
+
+        // The summary.
+        QTRY_COMPARE(summaryLabel(window.get(), "maxContextValue")->text(), u"82,464 tokens at batch 1"_s);
+        QVERIFY(summaryLabel(window.get(), "maxContextValue")->isVisible());
+        QCOMPARE(summaryLabel(window.get(), "blocksValue")->text().left(16), u"5,154 × 16 token"_s);
+        QCOMPARE(summaryLabel(window.get(), "gpusNeededValue")->text(), u"2 for this workload"_s);
+        QVERIFY(window->budgetPanel()->messageText().isEmpty());
+
+        // The chart: per GPU, a line at the budget, a marker at the largest context.
+        ContextChart *chart = window->contextChartView()->contextChart();
+        QCOMPARE(chart->yUnit(), u"GB"_s);
+        const auto axes = chart->axes(Qt::Vertical);
+        QCOMPARE(axes.size(), 1);
+        QCOMPARE(axes.constFirst()->titleText(), u"KV cache per GPU (GB)"_s);
+        const double budgetY = static_cast<double>(kBudget) / 1e9;
+        QCOMPARE(chart->budgetLineName(), u"KV budget: 6.76 GB per GPU (2 × NVIDIA H100 80GB)"_s);
+        const QList<QPointF> line = chart->seriesPoints(chart->budgetLineName());
+        QCOMPARE(line.size(), 2);
+        QCOMPARE(line[0].y(), budgetY);
+        QCOMPARE(line[1].y(), budgetY);
+        QCOMPARE(chart->budgetMarkersName(), u"largest context that fits: 82,464 tokens at batch 1"_s);
+        const QList<QPointF> markers = chart->seriesPoints(chart->budgetMarkersName());
+        QVERIFY(markers.contains(QPointF(static_cast<double>(kMaxContext), budgetY)));
+        const QString hover = chart->describePoint(chart->budgetMarkersName(), QPointF(82000, budgetY));
+        QVERIFY2(hover.contains(u"Largest context that fits at batch 1: 82,464 tokens"_s), qPrintable(hover));
+        // The model's curve is one GPU's half of the K/V heads.
+        const QList<QPointF> curve = chart->seriesPoints(u"Llama 3.1 70B (real layers)"_s);
+        QVERIFY(!curve.isEmpty());
+        QCOMPARE(curve.first(), QPointF(256.0, static_cast<double>(256 * kTokenBytes) / 1e9));
+
+        // Copy as text: the book's report, then the plan.
+        window->summaryPanel()->copyReport();
+        const QString copied = QGuiApplication::clipboard()->text();
+        QVERIFY(copied.startsWith(model->bookReport()));
+        QVERIFY2(copied.contains(u"max_context      : 82,464 tokens at batch 1\n"_s), qPrintable(copied));
+
+        // Exports draw and list the budget.
+        const QString pdf = m_dir.filePath(u"context.pdf"_s);
+        QVERIFY(window->exportChartTo(ChartKind::Context, pdf));
+        const QString pdfText = run(u"pdftotext"_s, {pdf, u"-"_s});
+        QVERIFY2(pdfText.contains(u"KV budget: 6.76 GB per GPU (2 × NVIDIA H100 80GB)"_s), qPrintable(pdfText));
+        QVERIFY2(pdfText.contains(u"largest context that fits: 82,464 tokens at batch 1"_s), qPrintable(pdfText));
+        QVERIFY2(pdfText.contains(u"KV cache per GPU (GB)"_s), qPrintable(pdfText));
+        QVERIFY(!pdfText.contains(u"..."_s) && !pdfText.contains(QChar(0x2026)));
+        const QString report = m_dir.filePath(u"report.pdf"_s);
+        QVERIFY(window->exportReportTo(report));
+        const QString reportText = run(u"pdftotext"_s, {report, u"-"_s});
+        QVERIFY2(reportText.contains(u"What fits"_s), qPrintable(reportText));
+        QVERIFY2(reportText.contains(u"Largest context (batch 1) 82,464 tokens"_s), qPrintable(reportText));
+        QVERIFY2(reportText.contains(u"2 × NVIDIA H100 80GB"_s), qPrintable(reportText));
+        const QString csv = m_dir.filePath(u"context.csv"_s);
+        QVERIFY(window->exportChartTo(ChartKind::Context, csv));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY(rows.first().endsWith(u",kv_budget_per_gpu_bytes,model_per_gpu_bytes"_s));
+        QCOMPARE(rows.at(1).section(u',', -2), u"%1,%2"_s.arg(kBudget).arg(256 * kTokenBytes));
+        QVERIFY(window->messages.isEmpty());
+    }
+
+    void budgetTooSmallIsExplainedWithoutAMarker() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(pickTheDoneScenario(window.get()));
+        ContextChart *chart = window->contextChartView()->contextChart();
+        QTRY_VERIFY(!chart->budgetLineName().isEmpty());
+        // One H100 cannot hold 141 GB of bf16 weights.
+        QVERIFY(choose(window->budgetPanel()->gpuCountComboBox(), 1));
+        QTRY_VERIFY(!window->budgetPanel()->messageText().isEmpty());
+        const QString message = window->budgetPanel()->messageText();
+        QVERIFY2(message.startsWith(u"⚠ GPU memory: the weights need 131.42 GiB per GPU"_s), qPrintable(message));
+        QVERIFY2(message.contains(u"fits on 2 GPUs"_s), qPrintable(message));
+        QTRY_VERIFY(chart->budgetLineName().isEmpty());
+        QVERIFY(chart->budgetMarkersName().isEmpty());
+        QVERIFY(!chart->seriesNames().join(u'\n').contains(u"KV budget"_s));
+        QVERIFY(!summaryLabel(window.get(), "maxContextValue")->isVisible());
+        QCOMPARE(chart->axes(Qt::Vertical).constFirst()->titleText(), u"Total KV cache (GB)"_s);
+        // A custom GPU so small not even a block fits: said, not a zero or negative budget.
+        QVERIFY(choose(window->budgetPanel()->gpuComboBox(), ConfigModel::kCustomGpu));
+        window->model()->setKvBudgetBytes(1000);
+        QTRY_VERIFY(window->budgetPanel()->messageText().startsWith(u"⚠ KV budget:"_s));
+        QVERIFY(window->budgetPanel()->messageText().contains(u"does not hold one block of 16 tokens"_s));
+        QVERIFY(chart->budgetLineName().isEmpty());
+        // The report says why there is no plan.
+        const QString report = m_dir.filePath(u"no-plan.pdf"_s);
+        QVERIFY(window->exportReportTo(report));
+        QVERIFY(run(u"pdftotext"_s, {report, u"-"_s}).contains(u"No plan: KV budget:"_s));
+    }
+};
+
+QTEST_MAIN(TestBudgetPanel)
+#include "tst_budgetpanel.moc"

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+#include <cstdint>
+#include <optional>
+
+class ConfigModel;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QToolButton;
+
+// The deployment budget, bound both ways to a ConfigModel like the control
+// panel: the GPU (a preset, a custom size, or none), how many GPUs the model
+// is split over (only the tensor-parallel counts the model's heads allow),
+// utilization, the weights' format and parameter count (with where the count
+// came from), a fixed overhead and the paged block size. The KV format is the
+// workload's dtype. A plan the core cannot make is explained here, naming the
+// field; with no GPU the rest of the panel is hidden and nothing changes.
+class BudgetPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit BudgetPanel(ConfigModel *model, QWidget *parent = nullptr);
+    ~BudgetPanel() override;
+
+    QComboBox *gpuComboBox() const { return m_gpu; }
+    QComboBox *gpuCountComboBox() const { return m_count; }
+    QDoubleSpinBox *memorySpinBox() const { return m_memory; }
+    QDoubleSpinBox *utilizationSpinBox() const { return m_utilization; }
+    QComboBox *weightsComboBox() const { return m_weights; }
+    QLineEdit *parametersEdit() const { return m_parameters; }
+    QLabel *parametersSourceLabel() const { return m_parameterSource; }
+    QToolButton *parametersAutoButton() const { return m_parametersAuto; }
+    QDoubleSpinBox *overheadSpinBox() const { return m_overhead; }
+    QComboBox *blockSizeComboBox() const { return m_blockSize; }
+    // The plan's error as shown ("" while there is a plan or no GPU).
+    QString messageText() const;
+
+    // "70553706496", "70,553,706,496", "70.55B", "8e9", "405 B": a parameter
+    // count as a user types it; nothing when it is not one.
+    static std::optional<std::uint64_t> parseParameters(const QString &text);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    void bindModel();
+    void syncAll();
+    void syncGpu();
+    void syncCounts();
+    void syncParameters();
+    void syncMessage();
+    void updateErrorColor();
+
+    ConfigModel *m_model;
+    QFormLayout *m_form = nullptr;
+    QComboBox *m_gpu = nullptr;
+    QComboBox *m_count = nullptr;
+    QDoubleSpinBox *m_memory = nullptr;
+    QDoubleSpinBox *m_utilization = nullptr;
+    QComboBox *m_weights = nullptr;
+    QLineEdit *m_parameters = nullptr;
+    QLabel *m_parameterSource = nullptr;
+    QToolButton *m_parametersAuto = nullptr;
+    QDoubleSpinBox *m_overhead = nullptr;
+    QComboBox *m_blockSize = nullptr;
+    QLabel *m_message = nullptr;
+    QList<QWidget *> m_detailRows;  // the rows hidden while no GPU is chosen
+    QList<std::uint64_t> m_countsKey;  // the heads the offered GPU counts were computed for
+};
