@@ -8,18 +8,23 @@
 #include <QSet>
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <limits>
 #include <optional>
 
 #include "ChartExporter.h"
 #include "ConfigImporter.h"
+#include "PlanReport.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/estimator.h"
 #include "kvscope/format.h"
+#include "kvscope/gpu.h"
 #include "kvscope/layout_bytes.h"
+#include "kvscope/units.h"
 #include "kvscope/sweep.h"
 #include "kvscope/validation.h"
+#include "kvscope/weights.h"
 
 using namespace Qt::StringLiterals;
 using kvscope::InputError;
@@ -144,6 +149,8 @@ QString helpDescription(const NumberFlag &flag) {
 
 QString dtypeChoices() { return QString::fromStdString(kvscope::dtypeNameList()); }
 
+QString gpuChoices() { return QString::fromStdString(kvscope::gpuNameList()); }
+
 // Flags that are not whole numbers, by their first spelling.
 constexpr QStringView kConfig = u"config";
 constexpr QStringView kModel = u"model";
@@ -154,6 +161,24 @@ constexpr QStringView kReport = u"report";
 constexpr QStringView kExtraGroups = u"extra-groups";
 constexpr QStringView kBinaryUnits = u"binary-units";
 constexpr QStringView kPngScale = u"png-scale";
+// Deployment planning.
+constexpr QStringView kGpu = u"gpu";
+constexpr QStringView kListGpus = u"list-gpus";
+constexpr QStringView kGpuMemoryGib = u"gpu-memory-gib";
+constexpr QStringView kGpuUtilization = u"gpu-utilization";
+constexpr QStringView kOverheadGib = u"overhead-gib";
+constexpr QStringView kTensorParallel = u"tensor-parallel";
+constexpr QStringView kWeightsDtype = u"weights-dtype";
+constexpr QStringView kParameters = u"parameters";
+constexpr QStringView kKvBudgetBytes = u"kv-budget-bytes";
+constexpr QStringView kBlockSize = u"block-size";
+
+// The plan's defaults: vLLM's gpu_memory_utilization and block_size.
+constexpr std::uint32_t kDefaultUtilizationPpm = 900'000;
+constexpr std::uint32_t kDefaultBlockSize = 16;
+constexpr kvscope::DType kDefaultWeightsDType = kvscope::DType::bf16;
+constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
+constexpr std::uint64_t kMaxGib = kvscope::PlanLimits::max_gpu_memory_bytes / kGiB;  // 1,048,576
 
 constexpr double kMinPngScale = 0.5;
 constexpr double kMaxPngScale = 16.0;
@@ -166,7 +191,7 @@ struct ValueFlag {
     QStringView name;
     QStringView needs;
 };
-constexpr std::array<ValueFlag, 7> kValueFlags{{
+constexpr std::array<ValueFlag, 16> kValueFlags{{
     {kConfig, u"a Hugging Face config.json file"},
     {kModel, u"a built-in model's name (kvscope-cli --list-models lists them)"},
     {kChart, u"context or groups"},
@@ -174,6 +199,15 @@ constexpr std::array<ValueFlag, 7> kValueFlags{{
     {kReport, u"a file name ending in .pdf"},
     {kExtraGroups, u"group counts separated by commas, as in 8,12,24"},
     {kPngScale, u"a number from 0.5 to 16"},
+    {kGpu, u"a GPU's name (kvscope-cli --list-gpus lists them)"},
+    {kGpuMemoryGib, u"one GPU's memory in GiB, above 0 and at most 1,048,576"},
+    {kGpuUtilization, u"a fraction above 0 and at most 1, as in 0.9"},
+    {kOverheadGib, u"GiB per GPU, 0 to 1,048,576"},
+    {kTensorParallel, u"a whole number from 1 to 1,024"},
+    {kWeightsDtype, u"one of fp32, bf16, fp16, fp8, int8, int4, q8_0, q4_0"},
+    {kParameters, u"a parameter count, as in 8030261248 or 70.6B"},
+    {kKvBudgetBytes, u"bytes per GPU, 1 to 1,125,899,906,842,624"},
+    {kBlockSize, u"a power of two from 1 to 1,024"},
 }};
 
 void addOptions(QCommandLineParser &parser) {
@@ -190,6 +224,10 @@ void addOptions(QCommandLineParser &parser) {
         u"--chart and --report write files and print nothing; each --chart is paired\n"
         u"with the --out that follows in order. Charts of a model show its book-style\n"
         u"MHA/GQA shape, so they need a model of identical full-attention layers.\n"
+        u"--gpu, --gpu-memory-gib or --kv-budget-bytes plan a deployment: after the\n"
+        u"report, a section gives the weights and the KV budget per GPU, the paged\n"
+        u"blocks (vLLM's rule), the largest context and batch that fit, the maximum\n"
+        u"concurrency and the GPUs needed. GiB means 1024^3 bytes.\n"
         u"Exit status: 0 on success, 1 on a failed write, 2 on invalid input."_s);
     for (const NumberFlag &flag : kNumberFlags) {
         parser.addOption(QCommandLineOption(spellings(flag.name), helpDescription(flag), u"n"_s));
@@ -217,6 +255,58 @@ void addOptions(QCommandLineParser &parser) {
                                         u"separated by tabs (with --json: a JSON array)."_s));
     parser.addOption(
         QCommandLineOption(u"json"_s, u"Print one JSON object (exact integer byte counts) instead of the report."_s));
+    // Deployment planning, in the order a user decides: where, how many, what format, how it pages.
+    parser.addOption(QCommandLineOption(spellings(kGpu),
+                                        u"Plan a deployment on this GPU: "_s + gpuChoices() +
+                                            u" (--list-gpus shows each one's memory). Adds the deployment section "
+                                            u"(and its --json keys) after the report."_s,
+                                        u"name"_s));
+    parser.addOption(QCommandLineOption(spellings(kListGpus),
+                                        u"List the GPU presets, one per line: name, label and memory, separated by "
+                                        u"tabs (with --json: a JSON array)."_s));
+    parser.addOption(QCommandLineOption(spellings(kGpuMemoryGib),
+                                        u"One GPU's memory in GiB (1024^3 bytes; fractions allowed, as in 79.6), "
+                                        u"above 0 and at most 1,048,576: a custom GPU, or with --gpu in place of "
+                                        u"the preset's size."_s,
+                                        u"GiB"_s));
+    parser.addOption(QCommandLineOption(spellings(kGpuUtilization),
+                                        u"Fraction of each GPU's memory the engine may use (weights, overhead and "
+                                        u"KV cache), above 0 and at most 1: vLLM's gpu_memory_utilization, whose "
+                                        u"default this is. Default: 0.9."_s,
+                                        u"f"_s));
+    parser.addOption(QCommandLineOption(spellings(kOverheadGib),
+                                        u"Fixed memory per GPU besides weights and KV cache (activations, CUDA "
+                                        u"context, CUDA graphs), in GiB, fractions allowed, at most 1,048,576. "
+                                        u"Default: 0."_s,
+                                        u"GiB"_s));
+    parser.addOption(QCommandLineOption(spellings(kTensorParallel),
+                                        u"GPUs the model is split over (vLLM's tensor_parallel_size), 1 to 1,024: "
+                                        u"each holds its share of the weights and of the K/V heads (one whole head "
+                                        u"when there are fewer K/V heads than GPUs); an MLA latent is not split. "
+                                        u"Without a GPU or budget it adds the per-GPU figures. Default: 1."_s,
+                                        u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kWeightsDtype),
+                                        u"Weight format: "_s + dtypeChoices() +
+                                            u" (int4 in groups of 128 with an fp16 scale and a 4-bit zero point, "
+                                            u"133 bytes per 256 weights; q8_0 34 bytes per 32; q4_0 18 per 32). "
+                                            u"Default: the model's torch_dtype when it is fp32, bf16 or fp16, "
+                                            u"else bf16."_s,
+                                        u"type"_s));
+    parser.addOption(QCommandLineOption(spellings(kParameters),
+                                        u"The model's parameter count, whole or with a K, M, B or T suffix (as in "
+                                        u"70.6B), 1 to 17,592,186,044,416. Default: the built-in model's or the "
+                                        u"config's count; for the shape flags, the book's GPT model of that shape "
+                                        u"(GPT-2's vocabulary, an MLP of 4 x emb_dim, untied output head)."_s,
+                                        u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kKvBudgetBytes),
+                                        u"The KV-cache budget of one GPU in bytes, 1 to 1,125,899,906,842,624: "
+                                        u"replaces the budget computed from the GPU's memory, the utilization, "
+                                        u"the weights and the overhead."_s,
+                                        u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kBlockSize),
+                                        u"Tokens per paged KV block, as vLLM allocates the cache: a power of two "
+                                        u"from 1 to 1,024. Default: 16."_s,
+                                        u"n"_s));
     parser.addOption(QCommandLineOption(spellings(kChart),
                                         u"Export a chart: context (KV cache vs context length) or groups (savings "
                                         u"vs n_kv_groups). Needs --out; may be repeated."_s,
@@ -233,7 +323,8 @@ void addOptions(QCommandLineParser &parser) {
                                         u"must divide n_heads."_s,
                                         u"list"_s));
     parser.addOption(QCommandLineOption(spellings(kBinaryUnits),
-                                        u"Charts and the report in GiB (1024^3 bytes) instead of GB."_s));
+                                        u"Charts, the report and the deployment section in GiB (1024^3 bytes) "
+                                        u"instead of GB."_s));
     parser.addOption(QCommandLineOption(spellings(kPngScale),
                                         u"Pixels per point of a .png --out, 0.5 to 16. Default: 2."_s, u"factor"_s));
     parser.addOption(QCommandLineOption({u"h"_s, u"help"_s}, u"Show this help and exit."_s));
@@ -267,7 +358,8 @@ const ValueFlag *valueFlag(QStringView spelledName) {
 QString canonicalName(const QString &spelled) {
     if (const NumberFlag *flag = numberFlag(spelled)) return flag->name.toString();
     for (QStringView name : {kConfig, kModel, kListModels, kChart, kOut, kReport, kExtraGroups, kBinaryUnits,
-                             kPngScale}) {
+                             kPngScale, kGpu, kListGpus, kGpuMemoryGib, kGpuUtilization, kOverheadGib,
+                             kTensorParallel, kWeightsDtype, kParameters, kKvBudgetBytes, kBlockSize}) {
         if (spellings(name).contains(spelled)) return name.toString();
     }
     return spelled == u"h"_s ? u"help"_s : spelled;
@@ -291,6 +383,9 @@ InputError parserError(const QCommandLineParser &parser, const QStringList &argu
                          u"--"_s + flag->name + u" needs a value: a whole number from "_s + rangeText(*flag));
         }
         if (name == u"dtype"_s) return error(name, u"--dtype needs a value: one of "_s + dtypeChoices());
+        if (spellings(kWeightsDtype).contains(name)) {
+            return error(kWeightsDtype, u"--weights-dtype needs a value: one of "_s + dtypeChoices());
+        }
         if (const ValueFlag *flag = valueFlag(name)) {
             return error(flag->name, u"--"_s + flag->name + u" needs a value: "_s + flag->needs);
         }
@@ -449,6 +544,111 @@ kvscope::Result<double> parsePngScale(const QString &text) {
     return scale;
 }
 
+
+// ---- deployment flags -----------------------------------------------------
+
+// A decimal number as typed ("79.6", "+2", ".5"): its whole part and up to
+// `maxFraction` digits of its fraction, exactly, as integers. Digits past
+// maxFraction are dropped (the value is rounded down). Nothing else is
+// accepted: no sign but '+', no exponent, no comma.
+struct Decimal {
+    std::uint64_t whole = 0;
+    std::uint64_t fraction = 0;  // the digits after the point, padded to maxFraction
+    int fractionDigits = 0;      // digits the user typed after the point
+};
+
+std::optional<Decimal> parseDecimal(const QString &text, int maxFraction, int maxWhole) {
+    static const QRegularExpression re(u"^\\+?([0-9]*)(?:\\.([0-9]*))?$"_s);
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch()) return std::nullopt;
+    QString whole = m.captured(1);
+    const QString fraction = m.captured(2);
+    if (whole.isEmpty() && fraction.isEmpty()) return std::nullopt;
+    while (whole.size() > 1 && whole.startsWith(u'0')) whole.remove(0, 1);
+    if (whole.size() > maxWhole) return std::nullopt;
+    Decimal d;
+    d.whole = whole.isEmpty() ? 0 : whole.toULongLong();
+    d.fractionDigits = static_cast<int>(fraction.size());
+    QString padded = fraction.left(maxFraction);
+    while (padded.size() < maxFraction) padded += u'0';
+    d.fraction = padded.isEmpty() ? 0 : padded.toULongLong();
+    return d;
+}
+
+std::uint64_t pow10(int n) {
+    std::uint64_t p = 1;
+    for (int i = 0; i < n; ++i) p *= 10;
+    return p;
+}
+
+// GiB as typed -> bytes, rounded down: 79.6 -> 85,469,940,940.
+kvscope::Result<std::uint64_t> parseGib(QStringView flag, const QString &text, bool zeroAllowed) {
+    const QString range = (zeroAllowed ? u"from 0 to "_s : u"above 0 and at most "_s) + thousands(kMaxGib);
+    const auto fail = [&] {
+        return error(flag, u"--"_s + flag + u" must be a number of GiB "_s + range + u", as in 79.6 (got \""_s +
+                               typedValueText(text) + u"\")"_s);
+    };
+    // Nine fraction digits times 2^30 stays below 2^64.
+    const auto d = parseDecimal(text, 9, 8);
+    if (!d || d->whole > kMaxGib) return fail();
+    const std::uint64_t bytes = d->whole * kGiB + d->fraction * kGiB / pow10(9);
+    if (bytes > kvscope::PlanLimits::max_gpu_memory_bytes || (bytes == 0 && !zeroAllowed)) return fail();
+    return bytes;
+}
+
+// 0.9 -> 900,000 millionths; finer digits are dropped.
+kvscope::Result<std::uint32_t> parseUtilization(const QString &text) {
+    const auto d = parseDecimal(text, 6, 8);
+    const std::uint64_t ppm = d ? d->whole * 1'000'000 + d->fraction : 0;
+    if (!d || ppm < kvscope::PlanLimits::min_utilization_ppm || ppm > kvscope::PlanLimits::max_utilization_ppm) {
+        return error(kGpuUtilization, u"--gpu-utilization must be a number above 0 and at most 1, as in 0.9 "
+                                      u"(vLLM's gpu_memory_utilization; got \""_s +
+                                          typedValueText(text) + u"\")"_s);
+    }
+    return static_cast<std::uint32_t>(ppm);
+}
+
+// "8030261248", "8.03B", "70.6B", "405b", "1.5T", "350M": rounded to the
+// nearest whole parameter.
+kvscope::Result<std::uint64_t> parseParameters(const QString &text) {
+    const std::uint64_t max = kvscope::PlanLimits::max_parameters;
+    const auto fail = [&] {
+        return error(kParameters, u"--parameters must be a whole number or a number with K, M, B or T (as in "
+                                  u"70.6B), 1 to "_s +
+                                      thousands(max) + u" (got \""_s + typedValueText(text) + u"\")"_s);
+    };
+    QString number = text;
+    int exponent = 0;
+    if (!number.isEmpty()) {
+        switch (number.back().toUpper().unicode()) {
+            case u'K': exponent = 3; break;
+            case u'M': exponent = 6; break;
+            case u'B': exponent = 9; break;
+            case u'T': exponent = 12; break;
+            default: break;
+        }
+        if (exponent != 0) number.chop(1);
+    }
+    // 17 whole digits and 12 of fraction: every product below stays under 2^64.
+    const auto d = parseDecimal(number, 12, 17);
+    if (!d || d->whole > max) return fail();
+    if (exponent == 0 && d->fractionDigits != 0) return fail();  // a count without a suffix is whole
+    const std::uint64_t scale = pow10(exponent);
+    if (d->whole > max / std::max<std::uint64_t>(scale, 1)) return fail();
+    // fraction is in units of 10^-12; scale it to 10^exponent and round half up.
+    const std::uint64_t divisor = pow10(12 - exponent);
+    const std::uint64_t part = (d->fraction + divisor / 2) / divisor;
+    const std::uint64_t value = d->whole * scale + part;
+    if (value < 1 || value > max) return fail();
+    return value;
+}
+
+kvscope::Result<std::uint64_t> parsePlanNumber(QStringView flag, const QString &text, std::uint64_t min,
+                                               std::uint64_t max) {
+    const NumberFlag number{flag, min, max, false};
+    return parseNumber(number, text);
+}
+
 QString layerSummary(const kvscope::ModelLayout &layout) {
     QStringList parts;
     const auto counts = kvscope::layerCountsByKind(layout);
@@ -457,6 +657,148 @@ QString layerSummary(const kvscope::ModelLayout &layout) {
         if (n != 0) parts << QString::number(n) + u' ' + QString::fromLatin1(kvscope::layerKindName(kind));
     }
     return parts.join(u" + "_s);
+}
+
+// The deployment flags, checked against the model or shape already parsed:
+// nothing when none is given (the report alone).
+kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QCommandLineParser &parser,
+                                                                  const CliOptions &options) {
+    using Planning = CliOptions::Planning;
+    auto given = [&parser](QStringView name) { return parser.isSet(name.toString()); };
+    auto last = [&parser](QStringView name) { return parser.values(name.toString()).constLast(); };
+    const QString budgetFlags = u"--gpu, --gpu-memory-gib or --kv-budget-bytes"_s;
+
+    const bool budget = given(kGpu) || given(kGpuMemoryGib) || given(kKvBudgetBytes);
+    if (!budget && !given(kTensorParallel)) {
+        for (QStringView flag : {kGpuUtilization, kOverheadGib, kWeightsDtype, kParameters, kBlockSize}) {
+            if (given(flag)) {
+                return error(flag, u"--"_s + flag + u" only applies to a deployment plan: give "_s + budgetFlags +
+                                       u" (or --tensor-parallel)"_s);
+            }
+        }
+        return std::optional<Planning>{};
+    }
+
+    Planning p;
+    p.hasBudget = budget;
+    kvscope::Deployment &d = p.deployment;
+    d.utilization_ppm = kDefaultUtilizationPpm;
+    d.block_size = kDefaultBlockSize;
+    if (given(kGpu)) {
+        const QString name = last(kGpu);
+        const kvscope::GpuPreset *gpu = kvscope::findGpu(name.toStdString());
+        if (!gpu) {
+            return error(kGpu, u"--gpu must be one of "_s + gpuChoices() + u" (got \""_s + typedValueText(name) +
+                                   u"\"; --gpu-memory-gib gives any other size)"_s);
+        }
+        p.gpuName = QString::fromUtf8(gpu->name);
+        p.gpuLabel = QString::fromUtf8(gpu->label);
+        d.gpu_memory_bytes = gpu->memory_bytes;
+    }
+    if (given(kGpuMemoryGib)) {
+        const auto bytes = parseGib(kGpuMemoryGib, last(kGpuMemoryGib), false);
+        if (!bytes) return bytes.error();
+        d.gpu_memory_bytes = *bytes;
+        p.customMemory = true;
+        if (p.gpuLabel.isEmpty()) p.gpuLabel = u"custom GPU"_s;
+    }
+    for (QStringView flag : {kGpuUtilization, kOverheadGib}) {
+        if (given(flag) && d.gpu_memory_bytes == 0) {
+            return error(flag, u"--"_s + flag + u" needs the GPU's memory: give --gpu or --gpu-memory-gib"_s);
+        }
+    }
+    if (given(kBlockSize) && !budget) {
+        return error(kBlockSize, u"--block-size only applies with a KV budget: give "_s + budgetFlags);
+    }
+    if (given(kGpuUtilization)) {
+        const auto ppm = parseUtilization(last(kGpuUtilization));
+        if (!ppm) return ppm.error();
+        d.utilization_ppm = *ppm;
+    }
+    if (given(kOverheadGib)) {
+        const auto bytes = parseGib(kOverheadGib, last(kOverheadGib), true);
+        if (!bytes) return bytes.error();
+        d.overhead_bytes = *bytes;
+    }
+    if (given(kTensorParallel)) {
+        const auto n = parsePlanNumber(kTensorParallel, last(kTensorParallel), 1,
+                                       kvscope::PlanLimits::max_tensor_parallel);
+        if (!n) return n.error();
+        d.tensor_parallel = static_cast<std::uint32_t>(*n);
+    }
+    if (given(kKvBudgetBytes)) {
+        const auto bytes = parsePlanNumber(kKvBudgetBytes, last(kKvBudgetBytes), 1,
+                                           kvscope::PlanLimits::max_gpu_memory_bytes);
+        if (!bytes) return bytes.error();
+        d.kv_budget_bytes = *bytes;
+    }
+    if (given(kBlockSize)) {
+        const QString text = last(kBlockSize);
+        const auto n = parsePlanNumber(kBlockSize, text, 1, kvscope::PlanLimits::max_block_size);
+        if (!n || !std::has_single_bit(*n)) {
+            return error(kBlockSize, u"--block-size must be a power of two from 1 to "_s +
+                                         thousands(kvscope::PlanLimits::max_block_size) + u" (got "_s +
+                                         gotText(text) + u')');
+        }
+        d.block_size = static_cast<std::uint32_t>(*n);
+    }
+
+    // The weight format: given, the model's torch_dtype, or bf16.
+    if (given(kWeightsDtype)) {
+        const QString text = last(kWeightsDtype);
+        const auto dtype = kvscope::parseDType(text.toStdString());
+        if (!dtype) {
+            return error(kWeightsDtype, u"--weights-dtype must be one of "_s + dtypeChoices() + u" (got \""_s +
+                                            typedValueText(text) + u"\")"_s);
+        }
+        d.weights_dtype = *dtype;
+        p.weightsDtypeSource = u"--weights-dtype"_s;
+    } else if (options.model && options.model->imported.torch_dtype) {
+        d.weights_dtype = *options.model->imported.torch_dtype;
+        p.weightsDtypeSource = u"the config's torch_dtype"_s;
+    } else {
+        d.weights_dtype = kDefaultWeightsDType;
+        p.weightsDtypeSource = u"the default"_s;
+    }
+
+    // The parameter count: given, the model's, or the book's GPT model of this shape.
+    if (given(kParameters)) {
+        const auto n = parseParameters(last(kParameters));
+        if (!n) return n.error();
+        p.parameters = *n;
+        p.parametersSource = u"--parameters"_s;
+    } else if (options.model) {
+        const ImportedModel &imported = options.model->imported;
+        p.parameters = imported.parameters;
+        p.parametersSource = options.model->isPreset ? u"preset"_s : u"config"_s;
+    } else {
+        const kvscope::ModelShape &shape = options.shape;
+        const std::uint32_t headDim = shape.head_dim.value_or((shape.emb_dim + shape.n_heads - 1) / shape.n_heads);
+        const auto count = kvscope::denseParameterCount(kvscope::bookDenseShape(
+            shape.emb_dim, shape.n_heads, shape.n_heads / shape.n_kv_groups, headDim, shape.n_layers));
+        if (count) {
+            p.parameters = *count;
+            p.parametersSource = u"book_shape"_s;
+        }
+    }
+    if (p.parameters && *p.parameters > kvscope::PlanLimits::max_parameters) {
+        return error(kParameters, u"--parameters: the model's "_s + thousands(*p.parameters) +
+                                      u" parameters are more than "_s + thousands(kvscope::PlanLimits::max_parameters) +
+                                      u"; pass a smaller count with --parameters"_s);
+    }
+    const bool weightsNeeded = budget && !d.kv_budget_bytes;
+    if (!p.parameters && weightsNeeded) {
+        const QString what = options.model && options.model->isPreset
+                                 ? u"the built-in model "_s + options.model->label + u" gives"_s
+                                 : u"the config gives"_s;
+        return error(kParameters, u"--parameters: "_s + what +
+                                      u" no parameter count (the weights of a mixture-of-experts, MLA, hybrid or "
+                                      u"multimodal model are not a dense shape), and the GPU's budget needs the "
+                                      u"weights: pass --parameters N, as in 671B, or the KV budget itself with "
+                                      u"--kv-budget-bytes"_s);
+    }
+    d.parameters = p.parameters.value_or(0);
+    return std::optional<Planning>{std::move(p)};
 }
 
 }  // namespace
@@ -524,6 +866,19 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         return options;
     }
 
+    // --list-gpus stands alone too (but for --json).
+    if (given(kListGpus)) {
+        for (const QString &name : parser.optionNames()) {
+            const QString flag = canonicalName(name);
+            if (flag != kListGpus && flag != u"json"_s) {
+                return error(flag, u"--list-gpus cannot be combined with --"_s + flag);
+            }
+        }
+        options.action = Action::ListGpus;
+        options.listAsJson = json;
+        return options;
+    }
+
     // A real model, or the book's shape flags: never both.
     const bool fromConfig = given(kConfig);
     const bool fromModel = given(kModel);
@@ -585,6 +940,18 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         }
     }
 
+    if (auto planning = parsePlanning(parser, options); !planning) {
+        return planning.error();
+    } else {
+        options.planning = std::move(planning).value();
+    }
+    // The plan as a whole (tensor parallelism against the heads, the weights
+    // against the GPU, one block against the budget), so main() never starts
+    // output it cannot finish.
+    if (options.planning) {
+        if (auto figures = PlanFigures::compute(options); !figures) return figures.error();
+    }
+
     // Exports: every path checked before any file is written.
     const QStringList charts = parser.values(kChart.toString());
     const QStringList outs = parser.values(kOut.toString());
@@ -635,7 +1002,10 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         options.extraGroups = *groups;
     }
     if (given(kBinaryUnits)) {
-        if (!exporting) return error(kBinaryUnits, u"--binary-units only applies to --chart and --report"_s);
+        if (!exporting && (!options.planning || json)) {
+            return error(kBinaryUnits, u"--binary-units only applies to --chart, --report and the deployment "
+                                       u"section (--gpu, --gpu-memory-gib, --kv-budget-bytes or --tensor-parallel)"_s);
+        }
         options.binaryUnits = true;
     }
     if (given(kPngScale)) {
@@ -669,13 +1039,14 @@ QString CliOptions::helpText() {
     text.replace(0, text.indexOf(u'\n'),
                  u"Usage: kvscope-cli --emb_dim <n> --n_heads <n> --n_layers <n> --n_kv_groups <n> [options]\n"
                  u"       kvscope-cli (--config <file> | --model <name>) [options]\n"
-                 u"       kvscope-cli --list-models"_s);
+                 u"       kvscope-cli --list-models | --list-gpus"_s);
     return text +
            u"\nExamples:\n"
            u"  kvscope-cli --emb_dim 4096 --n_heads 32 --n_layers 32 --n_kv_groups 4 \\\n"
            u"              --context_length 32768 --batch_size 1 --dtype bf16\n"
            u"  kvscope-cli --model \"Gemma 3 27B\" --context_length 131072 --json\n"
            u"  kvscope-cli --config config.json --context_length 32768\n"
+           u"  kvscope-cli --model \"Llama 3.1 70B\" --gpu h100-80gb --tensor-parallel 2 --dtype fp8\n"
            u"  kvscope-cli --emb_dim 2048 --n_heads 24 --n_layers 48 --n_kv_groups 4 --dtype bf16 \\\n"
            u"              --chart context --out context.pdf --report report.pdf\n"_s;
 }
@@ -695,4 +1066,8 @@ InputError CliOptions::flagError(const InputError &coreError, const kvscope::Mod
     QString message = QString::fromStdString(coreError.message);
     message.replace(field, u"--\\1"_s);
     return InputError{coreError.field, message.toStdString()};
+}
+
+kvscope::ModelLayout CliOptions::layout() const {
+    return model ? model->imported.layout : kvscope::layoutFromShape(shape);
 }

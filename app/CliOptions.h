@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "ImportedModel.h"
+#include "kvscope/layout.h"
+#include "kvscope/plan.h"
 #include "kvscope/result.h"
 #include "kvscope/shape.h"
 
@@ -14,7 +16,7 @@
 // starting a process.
 struct CliOptions {
     // One entry per kind of output; main() dispatches on it.
-    enum class Action { Report, Json, Help, Version, ListModels, Export };
+    enum class Action { Report, Json, Help, Version, ListModels, ListGpus, Export };
     // The two figures --chart draws.
     enum class Chart { Context, Groups };
 
@@ -25,6 +27,25 @@ struct CliOptions {
         bool isPreset = false;
         ImportedModel imported;
         QString dtypeSource;  // where the KV dtype came from, for the report and provenance
+    };
+
+    // Deployment planning: where the model runs and what the KV cache may use.
+    struct Planning {
+        // Checked by validateDeployment(); parameters is 0 while unknown
+        // (allowed only when --kv-budget-bytes gives the budget).
+        kvscope::Deployment deployment;
+        // --gpu, --gpu-memory-gib or --kv-budget-bytes: a budget, so the full
+        // plan (blocks, solvers, GPUs needed). Without one only
+        // --tensor-parallel was given: per-GPU figures, no budget.
+        bool hasBudget = false;
+        QString gpuName;   // --gpu's preset ("h100-80gb"); empty for a custom size or none
+        QString gpuLabel;  // "NVIDIA H100 80GB"; empty when no GPU memory is known
+        bool customMemory = false;  // --gpu-memory-gib gave the memory
+        std::optional<std::uint64_t> parameters;
+        // Where the count came from: "--parameters", "preset", "config" or
+        // "book_shape" (the book's GPT model of the shape flags' shape).
+        QString parametersSource;
+        QString weightsDtypeSource;  // where the weight format came from
     };
 
     struct ChartOutput {
@@ -38,14 +59,18 @@ struct CliOptions {
     kvscope::Workload workload;
     std::optional<Model> model;
 
-    // --list-models --json: the list as one JSON array.
+    // Set when a budget source or --tensor-parallel is given; without it the
+    // output is the book's (or the model's) report alone.
+    std::optional<Planning> planning;
+
+    // --list-models --json / --list-gpus --json: the list as one JSON array.
     bool listAsJson = false;
 
     // Export (Action::Export): every chart and the report, in that order.
     QList<ChartOutput> charts;
     QString reportPath;
     QList<int> extraGroups;  // each divides shape.n_heads
-    bool binaryUnits = false;
+    bool binaryUnits = false;  // charts, the report and the deployment section in GiB
     double pngScale = 2.0;
 
     // Parses the full argument list (program name first, as QCoreApplication
@@ -68,4 +93,8 @@ struct CliOptions {
     // for the book's flags, for a model only when its layers are uniform
     // full attention (ImportedModel::shape_is_exact).
     bool bookShapeIsExact() const { return !model || model->imported.shape_is_exact; }
+
+    // The layers the plan splits and pages: the model's own, or the book's
+    // shape as identical full layers with its GQA heads.
+    kvscope::ModelLayout layout() const;
 };

@@ -8,22 +8,12 @@
 #include <vector>
 
 #include "kvscope/dtype.h"
+#include "kvscope/gpu.h"
 #include "kvscope/layout.h"
 
 namespace {
 
 using Fields = std::vector<std::pair<std::string_view, std::string>>;
-
-// Shortest text that reads back as the same double; a whole value keeps a
-// ".0" so readers see a real number, as Python's json module writes it.
-std::string jsonDouble(double value) {
-    if (!std::isfinite(value)) return "null";  // JSON has no inf or nan
-    char buffer[64];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    std::string text(buffer, ec == std::errc{} ? end : buffer);
-    if (text.find_first_of(".en") == std::string::npos) text += ".0";
-    return text;
-}
 
 std::string bytesPerElem(kvscope::DType dtype) {
     const kvscope::DTypeInfo &info = kvscope::dtypeInfo(dtype);
@@ -99,6 +89,17 @@ std::string array(const std::vector<std::string> &items) {
 
 }  // namespace
 
+// Shortest text that reads back as the same double; a whole value keeps a
+// ".0" so readers see a real number, as Python's json module writes it.
+std::string jsonDouble(double value) {
+    if (!std::isfinite(value)) return "null";  // JSON has no inf or nan
+    char buffer[64];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string text(buffer, ec == std::errc{} ? end : buffer);
+    if (text.find_first_of(".en") == std::string::npos) text += ".0";
+    return text;
+}
+
 std::string jsonString(std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out = "\"";
@@ -123,7 +124,7 @@ std::string jsonString(std::string_view text) {
 }
 
 std::string jsonReport(const kvscope::ModelShape &shape, const kvscope::Workload &workload,
-                       const kvscope::KvEstimate &e) {
+                       const kvscope::KvEstimate &e, const JsonFields &extra) {
     // The book's order: context_length first, then the shape, then the workload.
     const Fields workloadKeys = workloadFields(workload);
     const Fields shapeKeys = shapeFields(shape, e);
@@ -131,10 +132,11 @@ std::string jsonReport(const kvscope::ModelShape &shape, const kvscope::Workload
     fields.insert(fields.end(), shapeKeys.begin(), shapeKeys.begin() + 4);  // emb_dim .. n_kv_groups
     fields.insert(fields.end(), workloadKeys.begin() + 1, workloadKeys.end());
     fields.insert(fields.end(), shapeKeys.begin() + 4, shapeKeys.end());
+    for (const auto &[key, value] : extra) fields.emplace_back(key, value);
     return object(fields);
 }
 
-std::string jsonModelReport(const CliOptions &options, const ModelEstimate &e) {
+std::string jsonModelReport(const CliOptions &options, const ModelEstimate &e, const JsonFields &extra) {
     const CliOptions::Model &model = *options.model;
     const ImportedModel &imported = model.imported;
 
@@ -181,6 +183,7 @@ std::string jsonModelReport(const CliOptions &options, const ModelEstimate &e) {
     }
     fields.emplace_back("provenance", array(provenance));
     fields.emplace_back("warnings", array(warnings));
+    for (const auto &[key, value] : extra) fields.emplace_back(key, value);
     return object(fields);
 }
 
@@ -191,6 +194,17 @@ std::string jsonModelList(const QList<Preset> &presets) {
         out += "  {\"name\": " + jsonString(p.name.toStdString()) + ", \"family\": " +
                jsonString(p.family.toStdString()) + ", \"source\": " + jsonString(p.source.toStdString()) + "}";
         out += i + 1 < presets.size() ? ",\n" : "\n";
+    }
+    return out + "]\n";
+}
+
+std::string jsonGpuList() {
+    const auto gpus = kvscope::allGpus();
+    std::string out = "[\n";
+    for (std::size_t i = 0; i < gpus.size(); ++i) {
+        out += "  {\"name\": " + jsonString(gpus[i].name) + ", \"label\": " + jsonString(gpus[i].label) +
+               ", \"memory_bytes\": " + std::to_string(gpus[i].memory_bytes) + "}";
+        out += i + 1 < gpus.size() ? ",\n" : "\n";
     }
     return out + "]\n";
 }

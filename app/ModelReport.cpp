@@ -23,18 +23,9 @@ std::string padded(const std::string &key, std::size_t width) {
     return key.size() >= width ? key : key + std::string(width - key.size(), ' ');
 }
 
-// "key<pad>: value" lines in a field of minWidth characters, as the book pads
-// its config keys to 17 and its totals to 20 ("Savings (GQA vs MHA): ");
-// a longer key widens the field so the colons still line up.
 std::string section(const std::string &title, const std::vector<std::pair<std::string, std::string>> &rows,
                     std::size_t minWidth = 17) {
-    std::size_t width = minWidth;
-    for (const auto &row : rows) {
-        if (row.first.size() > minWidth) width = std::max(width, row.first.size() + 1);
-    }
-    std::string out = "==== " + title + " ====\n";
-    for (const auto &[key, value] : rows) out += padded(key, width) + ": " + printable(value) + "\n";
-    return out;
+    return reportSection(title, rows, minWidth);
 }
 
 std::string ratioText(std::uint64_t bytes, std::uint64_t base) {
@@ -67,6 +58,17 @@ std::string kindDetail(const kvscope::LayerSpec &spec) {
 }
 
 }  // namespace
+
+std::string reportSection(const std::string &title, const std::vector<std::pair<std::string, std::string>> &rows,
+                          std::size_t minWidth) {
+    std::size_t width = minWidth;
+    for (const auto &row : rows) {
+        if (row.first.size() > minWidth) width = std::max(width, row.first.size() + 1);
+    }
+    std::string out = "==== " + title + " ====\n";
+    for (const auto &[key, value] : rows) out += padded(key, width) + ": " + printable(value) + "\n";
+    return out;
+}
 
 std::string modelReport(const CliOptions &options, const ModelEstimate &e) {
     const CliOptions::Model &model = *options.model;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "CliOptions.h"
 #include "ModelEstimate.h"
@@ -11,3 +13,10 @@
 // adds the model, where each number came from, bytes per layer kind, the
 // book's MHA/GQA lines where they are exact, and what-if variants.
 std::string modelReport(const CliOptions &options, const ModelEstimate &estimate);
+
+// "==== title ====" and "key<pad>: value" lines in a field of minWidth
+// characters, as the book pads its config keys to 17 and its totals to 20; a
+// longer key widens the field so the colons still line up. Values lose any
+// control characters.
+std::string reportSection(const std::string &title, const std::vector<std::pair<std::string, std::string>> &rows,
+                          std::size_t minWidth = 17);

@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "CliExport.h"
@@ -14,9 +15,12 @@
 #include "JsonReport.h"
 #include "ModelEstimate.h"
 #include "ModelReport.h"
+#include "PlanReport.h"
 #include "PresetLibrary.h"
 #include "kvscope/estimator.h"
 #include "kvscope/format.h"
+#include "kvscope/gpu.h"
+#include "kvscope/units.h"
 
 using namespace Qt::StringLiterals;
 
@@ -50,18 +54,40 @@ int failInput(const kvscope::InputError &error) {
 }
 
 // The book's report and --json both show one estimate; parse() has already
-// checked that it can be computed.
+// checked that it can be computed. With a deployment plan, the report is
+// followed by its section and the JSON by its keys; without one, the output is
+// exactly as before.
 int printEstimate(const CliOptions &options) {
     const bool json = options.action == CliOptions::Action::Json;
+    std::optional<PlanFigures> plan;
+    if (options.planning) {
+        auto figures = PlanFigures::compute(options);
+        if (!figures) return failInput(figures.error());
+        plan = std::move(figures).value();
+    }
+    const JsonFields planKeys = plan ? planJsonFields(options, *plan) : JsonFields{};
+    const std::string planText = plan ? planSection(options, *plan) : std::string();
     if (options.model) {
         const auto estimate = ModelEstimate::compute(options.model->imported, options.workload);
         if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
-        return writeOut(json ? jsonModelReport(options, *estimate) : modelReport(options, *estimate));
+        return writeOut(json ? jsonModelReport(options, *estimate, planKeys)
+                             : modelReport(options, *estimate) + planText);
     }
     const auto estimate = kvscope::estimate(options.shape, options.workload);
     if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
-    return writeOut(json ? jsonReport(options.shape, options.workload, *estimate)
-                         : kvscope::bookReport(options.shape, options.workload, *estimate));
+    return writeOut(json ? jsonReport(options.shape, options.workload, *estimate, planKeys)
+                         : kvscope::bookReport(options.shape, options.workload, *estimate) + planText);
+}
+
+// One GPU per line: name, label and memory, separated by tabs.
+int listGpus(const CliOptions &options) {
+    if (options.listAsJson) return writeOut(jsonGpuList());
+    std::string text;
+    for (const kvscope::GpuPreset &gpu : kvscope::allGpus()) {
+        text += std::string(gpu.name) + '\t' + std::string(gpu.label) + '\t' +
+                kvscope::formatBytes(gpu.memory_bytes, kvscope::ByteUnit::Binary) + '\n';
+    }
+    return writeOut(text);
 }
 
 // One model per line: name, family and source, separated by tabs.
@@ -118,6 +144,8 @@ int main(int argc, char *argv[]) {
             return writeOut("kvscope-cli " KVSCOPE_VERSION "\n");
         case CliOptions::Action::ListModels:
             return listModels(*options);
+        case CliOptions::Action::ListGpus:
+            return listGpus(*options);
         case CliOptions::Action::Report:
         case CliOptions::Action::Json:
             return printEstimate(*options);

@@ -233,7 +233,9 @@ private slots:
             << u"old.png"_s << u"kvscope-cli: --png-scale must be a number from 0.5 to 16 (got \"40\")"_s << 2;
         QTest::newRow("binary units without export")
             << (kSeed + QStringList{u"--binary-units"_s}) << u"old.pdf"_s
-            << u"kvscope-cli: --binary-units only applies to --chart and --report"_s << 2;
+            << u"kvscope-cli: --binary-units only applies to --chart, --report and the deployment section (--gpu, "
+               u"--gpu-memory-gib, --kv-budget-bytes or --tensor-parallel)"_s
+            << 2;
         QTest::newRow("json and export")
             << (kSeed + QStringList{u"--json"_s, u"--report"_s, dir + u"/old.pdf"_s}) << u"old.pdf"_s
             << u"kvscope-cli: --json cannot be combined with --chart or --report: an export writes files and prints "

@@ -5,7 +5,9 @@
 #include <QTest>
 
 #include "CliOptions.h"
+#include "PlanReport.h"
 #include "kvscope/estimator.h"
+#include "kvscope/weights.h"
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +32,8 @@ private slots:
     void errorsNameTheField_data();
     void errorsNameTheField();
     void flagErrorRewritesCoreFields();
+    void planningFlags();
+    void planningFlagsAbsent();
     void garbageNeverCrashes();
 };
 
@@ -124,6 +128,61 @@ void TestCliOptions::flagErrorRewritesCoreFields() {
              "of 1, 2, 3, 4, 6, 12 (got 5)");
 }
 
+void TestCliOptions::planningFlags() {
+    const auto options = parse(kRequired + u" --gpu H100 --gpu-memory-gib 79.5 --gpu_utilization 0.925 "
+                                           u"--overhead-gib 0.25 --tensor-parallel 2 --weights-dtype int4 "
+                                           u"--parameters 8.03B --block_size 32"_s);
+    QVERIFY2(options.ok(), options.ok() ? "" : options.error().message.c_str());
+    QVERIFY(options->planning.has_value());
+    const CliOptions::Planning &p = *options->planning;
+    QVERIFY(p.hasBudget);
+    QCOMPARE(p.gpuName, u"h100-80gb"_s);
+    QVERIFY(p.customMemory);
+    QCOMPARE(p.deployment.gpu_memory_bytes, std::uint64_t{795} * (1u << 30) / 10);  // 79.5 GiB
+    QCOMPARE(p.deployment.utilization_ppm, 925'000u);
+    QCOMPARE(p.deployment.overhead_bytes, std::uint64_t{1} << 28);
+    QCOMPARE(p.deployment.tensor_parallel, 2u);
+    QCOMPARE(p.deployment.weights_dtype, kvscope::DType::int4);
+    QCOMPARE(p.deployment.parameters, 8'030'000'000u);
+    QCOMPARE(p.parametersSource, u"--parameters"_s);
+    QCOMPARE(p.deployment.block_size, 32u);
+    QVERIFY(!p.deployment.kv_budget_bytes);
+    QVERIFY(PlanFigures::compute(*options).ok());
+
+    // The book's shape counts its own weights; bf16 unless told.
+    const auto book = parse(kRequired + u" --kv-budget-bytes 1000000000"_s);
+    QVERIFY(book.ok());
+    const auto expected = kvscope::denseParameterCount(kvscope::bookDenseShape(4096, 32, 8, 128, 32));
+    QVERIFY(expected.ok());
+    QCOMPARE(book->planning->parameters, std::optional<std::uint64_t>(*expected));
+    QCOMPARE(book->planning->parametersSource, u"book_shape"_s);
+    QCOMPARE(book->planning->deployment.weights_dtype, kvscope::DType::bf16);
+    QCOMPARE(book->planning->deployment.kv_budget_bytes, std::optional<std::uint64_t>(1'000'000'000));
+    QCOMPARE(book->planning->deployment.utilization_ppm, 900'000u);  // vLLM's default
+    QCOMPARE(book->planning->deployment.block_size, 16u);
+
+    // --tensor-parallel alone: per-GPU figures, no budget.
+    const auto split = parse(kRequired + u" --tensor-parallel 4"_s);
+    QVERIFY(split.ok());
+    QVERIFY(split->planning.has_value());
+    QVERIFY(!split->planning->hasBudget);
+    const auto figures = PlanFigures::compute(*split);
+    QVERIFY(figures.ok());
+    QVERIFY(!figures->plan.has_value());
+    QCOMPARE(figures->kv_heads_per_gpu, 2u);
+    QCOMPARE(figures->kv_bytes_per_gpu * 4, figures->kv_bytes);
+}
+
+void TestCliOptions::planningFlagsAbsent() {
+    const auto options = parse(kRequired);
+    QVERIFY(options.ok());
+    QVERIFY(!options->planning.has_value());
+    const auto list = parse(u"--list-gpus --json"_s);
+    QVERIFY(list.ok());
+    QCOMPARE(list->action, CliOptions::Action::ListGpus);
+    QVERIFY(list->listAsJson);
+}
+
 void TestCliOptions::garbageNeverCrashes() {
     // Fixed seed: a failure here must repeat.
     QRandomGenerator random(20260126);
@@ -154,6 +213,19 @@ void TestCliOptions::garbageNeverCrashes() {
                              u"fp64"_s,
                              u"1e3"_s,
                              u"\u0663"_s,
+                             u"--gpu"_s,
+                             u"h100"_s,
+                             u"--gpu-memory-gib"_s,
+                             u"0.5"_s,
+                             u"--gpu-utilization"_s,
+                             u"--tensor-parallel"_s,
+                             u"--kv-budget-bytes"_s,
+                             u"--block-size"_s,
+                             u"--parameters"_s,
+                             u"70.6B"_s,
+                             u"--overhead-gib"_s,
+                             u"--weights-dtype"_s,
+                             u"q4_0"_s,
                              u"\n"_s,
                              u""_s};
     for (int round = 0; round < 3000; ++round) {
@@ -168,6 +240,9 @@ void TestCliOptions::garbageNeverCrashes() {
         if (options.ok()) {
             if (options->action == CliOptions::Action::Report || options->action == CliOptions::Action::Json) {
                 QVERIFY2(kvscope::estimate(options->shape, options->workload).ok(), qPrintable(arguments.join(u' ')));
+                if (options->planning) {
+                    QVERIFY2(PlanFigures::compute(*options).ok(), qPrintable(arguments.join(u' ')));
+                }
             }
         } else {
             const std::string &message = options.error().message;

@@ -1,0 +1,291 @@
+#include "PlanReport.h"
+
+#include <QRegularExpression>
+#include <QString>
+#include <utility>
+#include <vector>
+
+#include "ModelReport.h"
+#include "kvscope/dtype.h"
+#include "kvscope/format.h"
+#include "kvscope/layout_bytes.h"
+#include "kvscope/units.h"
+#include "kvscope/weights.h"
+
+using namespace Qt::StringLiterals;
+using kvscope::InputError;
+using kvscope::LayerKind;
+
+namespace {
+
+constexpr std::uint32_t kMillion = 1'000'000;
+constexpr std::uint32_t kVllmUtilizationPpm = 900'000;
+
+std::string thousands(std::uint64_t value) { return kvscope::formatThousands(value); }
+
+std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
+
+// 900000 -> "0.9", 1000000 -> "1": as a user types it.
+std::string utilizationText(std::uint32_t ppm) {
+    if (ppm >= kMillion) return "1";
+    std::string digits = std::to_string(ppm + kMillion).substr(1);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    return "0." + digits;
+}
+
+std::string plural(std::uint64_t n, const std::string &one, const std::string &many) {
+    return thousands(n) + " " + (n == 1 ? one : many);
+}
+
+bool hasKvHeads(LayerKind kind) { return kind == LayerKind::Full || kind == LayerKind::Sliding; }
+
+// The first full or sliding layer's K/V heads.
+std::uint32_t firstKvHeads(const kvscope::ModelLayout &layout) {
+    for (const kvscope::LayerGroup &g : layout.groups) {
+        if (hasKvHeads(g.spec.kind)) return g.spec.n_kv_heads;
+    }
+    return 0;
+}
+
+// The flag that gave the GPU's memory, as typed: "--gpu h100-80gb" or
+// "--gpu-memory-gib".
+QString memoryFlag(const CliOptions::Planning &p) {
+    if (p.customMemory) return u"--gpu-memory-gib"_s;
+    return u"--gpu "_s + p.gpuName;
+}
+
+QString gpusText(std::uint32_t n) { return n == 1 ? u"1 GPU"_s : QString::number(n) + u" GPUs"_s; }
+
+// An error of plan() or validateTensorParallel() as one line naming flags.
+InputError planError(const InputError &e, const CliOptions &options) {
+    const CliOptions::Planning &p = *options.planning;
+    const kvscope::Deployment &d = p.deployment;
+    QString message = QString::fromStdString(e.message);
+    if (e.field == "gpu_memory" || e.field == "kv_budget_bytes") {
+        const bool direct = d.kv_budget_bytes.has_value();
+        message = (direct ? u"--kv-budget-bytes"_s : memoryFlag(p)) + u": "_s + message;
+        if (!direct) {
+            if (const auto needed = kvscope::gpusNeeded(options.layout(), options.workload, d)) {
+                // One way of saying it, with the flag that does it.
+                static const QRegularExpression fitsOn(u"; the workload fits on [0-9]+ GPUs?$"_s);
+                message.remove(fitsOn);
+                message += u"; needs "_s + gpusText(*needed) + u" (--tensor-parallel "_s + QString::number(*needed) +
+                           u')';
+            }
+        }
+        return InputError{e.field, message.toStdString()};
+    }
+    // The core names its fields; here they are flags.
+    static const QRegularExpression field(
+        u"(?<![\\w-])(tensor_parallel|block_size|gpu_utilization|parameters|overhead)\\b"_s);
+    static const QRegularExpression bookField(
+        u"(?<![\\w-])(context_length|emb_dim|n_heads|n_layers|n_kv_groups|batch_size|dtype|head_dim)\\b"_s);
+    QString flagged;
+    qsizetype at = 0;
+    for (auto it = field.globalMatch(message); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        QString name = m.captured(1);
+        name.replace(u'_', u'-');
+        if (name == u"overhead"_s) name = u"overhead-gib"_s;
+        flagged += message.mid(at, m.capturedStart() - at) + u"--"_s + name;
+        at = m.capturedEnd();
+    }
+    flagged += message.mid(at);
+    flagged.replace(bookField, u"--\\1"_s);
+    return InputError{e.field, flagged.toStdString()};
+}
+
+std::string solvedText(const kvscope::Solved &s, const std::string &one, const std::string &many,
+                       const std::string &limitNote) {
+    if (s.value == 0) return "none";
+    std::string text = plural(s.value, one, many);
+    if (s.at_limit) text += " (" + limitNote + ")";
+    return text;
+}
+
+std::string parametersSourceText(const CliOptions::Planning &p) {
+    if (p.parametersSource == u"preset"_s) return "the built-in model's count";
+    if (p.parametersSource == u"config"_s) return "counted from the config";
+    if (p.parametersSource == u"book_shape"_s) return "the book's GPT model of this shape";
+    return p.parametersSource.toStdString();
+}
+
+std::string optionalNumber(const std::optional<std::uint64_t> &value) {
+    return value ? std::to_string(*value) : "null";
+}
+
+std::string boolText(bool value) { return value ? "true" : "false"; }
+
+}  // namespace
+
+kvscope::Result<PlanFigures> PlanFigures::compute(const CliOptions &options) {
+    const CliOptions::Planning &p = *options.planning;
+    const kvscope::Deployment &d = p.deployment;
+    const kvscope::ModelLayout layout = options.layout();
+    if (auto e = kvscope::validateTensorParallel(layout, d.tensor_parallel)) return planError(*e, options);
+
+    PlanFigures f;
+    const auto total = kvscope::layoutTotalBytes(layout, options.workload);
+    if (!total) return CliOptions::flagError(total.error(), options.shape);
+    f.kv_bytes = *total;
+    auto perGpu = kvscope::layoutPerGpu(layout, d.tensor_parallel);
+    if (!perGpu) return planError(perGpu.error(), options);
+    const auto perGpuTotal = kvscope::layoutTotalBytes(*perGpu, options.workload);
+    if (!perGpuTotal) return CliOptions::flagError(perGpuTotal.error(), options.shape);
+    f.kv_bytes_per_gpu = *perGpuTotal;
+    f.kv_heads = firstKvHeads(layout);
+    f.kv_heads_per_gpu = firstKvHeads(*perGpu);
+    for (const kvscope::LayerGroup &g : layout.groups) {
+        if (hasKvHeads(g.spec.kind) && g.spec.n_kv_heads < d.tensor_parallel) f.kv_heads_replicated = true;
+        if (g.spec.kind == LayerKind::Mla) f.has_mla = true;
+    }
+    if (p.parameters) {
+        const auto weights = kvscope::weightsBytes(*p.parameters, d.weights_dtype);
+        if (!weights) return planError(weights.error(), options);
+        f.weights_bytes = *weights;
+        f.weights_bytes_per_gpu = ceilDiv(*weights, d.tensor_parallel);
+    }
+
+    if (p.hasBudget) {
+        auto plan = kvscope::plan(layout, options.workload, d);
+        if (!plan) return planError(plan.error(), options);
+        const kvscope::PagedCache cache{*perGpu, options.workload.dtype, d.block_size, plan->kv_budget_bytes};
+        const auto paged = kvscope::pagedBytes(cache, options.workload.context_length, options.workload.batch_size);
+        if (!paged) return CliOptions::flagError(paged.error(), options.shape);
+        f.paged_bytes_per_gpu = *paged;
+        f.plan = std::move(plan).value();
+    }
+    return f;
+}
+
+std::string planSection(const CliOptions &options, const PlanFigures &f) {
+    const CliOptions::Planning &p = *options.planning;
+    const kvscope::Deployment &d = p.deployment;
+    const kvscope::Workload &w = options.workload;
+    const kvscope::ByteUnit unit = options.binaryUnits ? kvscope::ByteUnit::Binary : kvscope::ByteUnit::Decimal;
+    const auto bytes = [unit](std::uint64_t b) { return kvscope::formatBytes(b, unit); };
+    const auto exact = [&bytes](std::uint64_t b) { return bytes(b) + " (" + thousands(b) + " bytes)"; };
+    const std::uint32_t tp = d.tensor_parallel;
+    const std::string tokens = plural(w.context_length, "token", "tokens");
+    const std::string sequences = plural(w.batch_size, "sequence", "sequences");
+
+    std::vector<std::pair<std::string, std::string>> rows;
+    if (d.gpu_memory_bytes != 0) {
+        std::string gpu = p.gpuLabel.toStdString();
+        if (!p.gpuName.isEmpty()) gpu += " (" + p.gpuName.toStdString() + ")";
+        gpu += ", " + bytes(d.gpu_memory_bytes);
+        if (p.customMemory && !p.gpuName.isEmpty()) gpu += " (--gpu-memory-gib)";
+        rows.emplace_back("GPU", gpu);
+    }
+    rows.emplace_back("GPUs", tp == 1 ? std::string("1") : std::to_string(tp) + ", tensor parallel");
+    if (d.gpu_memory_bytes != 0 && f.plan && !d.kv_budget_bytes) {
+        std::string util = utilizationText(d.utilization_ppm);
+        if (d.utilization_ppm == kVllmUtilizationPpm) util += " (vLLM's default gpu_memory_utilization)";
+        rows.emplace_back("Utilization", util + ", " + bytes(f.plan->usable_bytes_per_gpu) + " usable per GPU");
+    }
+    if (f.weights_bytes) {
+        rows.emplace_back("Weights", thousands(*p.parameters) + " parameters (" + parametersSourceText(p) + ") in " +
+                                         std::string(kvscope::dtypeName(d.weights_dtype)) + ": " +
+                                         bytes(*f.weights_bytes));
+        if (tp > 1) rows.emplace_back("Weights per GPU", bytes(*f.weights_bytes_per_gpu));
+    } else {
+        rows.emplace_back("Weights", "unknown (--parameters gives the count)");
+    }
+    if (d.overhead_bytes != 0) rows.emplace_back("Overhead per GPU", bytes(d.overhead_bytes));
+    if (tp > 1) {
+        if (f.kv_heads != 0) {
+            rows.emplace_back("K/V heads per GPU",
+                              std::to_string(f.kv_heads_per_gpu) + " of " + std::to_string(f.kv_heads) +
+                                  (f.kv_heads_replicated ? " (replicated: fewer K/V heads than GPUs)" : ""));
+        }
+        if (f.has_mla) rows.emplace_back("MLA latent", "whole on every GPU (not split)");
+    }
+
+    if (!f.plan) {
+        rows.emplace_back("KV cache per GPU", exact(f.kv_bytes_per_gpu) + " of " + bytes(f.kv_bytes) + " for " +
+                                                  tokens + " x " + sequences);
+        return "\n" + reportSection("Deployment", rows, 20);
+    }
+
+    const kvscope::Plan &plan = *f.plan;
+    rows.emplace_back("KV budget per GPU",
+                      exact(plan.kv_budget_bytes) +
+                          (d.kv_budget_bytes ? std::string(", from --kv-budget-bytes")
+                                             : std::string(d.overhead_bytes != 0
+                                                               ? ", usable - weights - overhead"
+                                                               : ", usable - weights")));
+    if (plan.block_bytes != 0) {
+        rows.emplace_back("Block", std::to_string(d.block_size) + " tokens, " + exact(plan.block_bytes));
+        rows.emplace_back("Blocks per GPU", thousands(plan.num_blocks));
+    } else {
+        rows.emplace_back("Block", "none: no layer grows with context");
+    }
+    std::string workload = bytes(f.kv_bytes_per_gpu) + " for " + tokens + " x " + sequences;
+    if (plan.block_bytes != 0 && f.paged_bytes_per_gpu != f.kv_bytes_per_gpu) {
+        workload += " (" + bytes(f.paged_bytes_per_gpu) + " in whole blocks)";
+    }
+    workload += plan.fits ? ": fits" : ": does not fit";
+    rows.emplace_back("Workload KV per GPU", workload);
+    rows.emplace_back("Largest context", solvedText(plan.max_context_length, "token", "tokens",
+                                                    "the longest accepted; the cache stops growing") +
+                                             " at batch " + thousands(w.batch_size));
+    rows.emplace_back("Largest batch", solvedText(plan.max_batch_size, "sequence", "sequences",
+                                                  "the largest accepted") +
+                                           " of " + tokens);
+    rows.emplace_back("Max concurrency",
+                      kvscope::formatFixed2(plan.max_concurrency) + "x for " + thousands(w.context_length) +
+                          " tokens per request");
+    if (!d.kv_budget_bytes) {
+        std::string needed = "none up to " + thousands(kvscope::PlanLimits::max_tensor_parallel) + " fits";
+        if (plan.gpus_needed) {
+            needed = std::to_string(*plan.gpus_needed);
+            if (*plan.gpus_needed != tp) needed += " (--tensor-parallel " + std::to_string(*plan.gpus_needed) + ")";
+        }
+        rows.emplace_back("GPUs needed", needed);
+    }
+    return "\n" + reportSection("Deployment", rows, 20);
+}
+
+JsonFields planJsonFields(const CliOptions &options, const PlanFigures &f) {
+    const CliOptions::Planning &p = *options.planning;
+    const kvscope::Deployment &d = p.deployment;
+    const auto str = [](const QString &s) { return jsonString(s.toStdString()); };
+    JsonFields fields;
+    if (f.plan) {
+        const bool memory = d.gpu_memory_bytes != 0;
+        fields.emplace_back("gpu", p.gpuName.isEmpty() ? "null" : str(p.gpuName));
+        fields.emplace_back("gpu_label", p.gpuLabel.isEmpty() ? "null" : str(p.gpuLabel));
+        fields.emplace_back("gpu_memory_bytes", memory ? std::to_string(d.gpu_memory_bytes) : "null");
+        fields.emplace_back("gpu_utilization",
+                            memory ? jsonDouble(static_cast<double>(d.utilization_ppm) / kMillion) : "null");
+        fields.emplace_back("usable_bytes_per_gpu",
+                            memory && !d.kv_budget_bytes ? std::to_string(f.plan->usable_bytes_per_gpu) : "null");
+        fields.emplace_back("overhead_bytes", std::to_string(d.overhead_bytes));
+    }
+    fields.emplace_back("tensor_parallel", std::to_string(d.tensor_parallel));
+    fields.emplace_back("parameters", optionalNumber(p.parameters));
+    fields.emplace_back("parameters_source", p.parameters ? str(p.parametersSource) : "null");
+    fields.emplace_back("weights_dtype", jsonString(kvscope::dtypeName(d.weights_dtype)));
+    fields.emplace_back("weights_bytes", optionalNumber(f.weights_bytes));
+    fields.emplace_back("weights_bytes_per_gpu", optionalNumber(f.weights_bytes_per_gpu));
+    fields.emplace_back("kv_bytes_per_gpu", std::to_string(f.kv_bytes_per_gpu));
+    fields.emplace_back("kv_heads_per_gpu", f.kv_heads != 0 ? std::to_string(f.kv_heads_per_gpu) : "null");
+    fields.emplace_back("kv_heads_replicated", boolText(f.kv_heads_replicated));
+    if (!f.plan) return fields;
+
+    const kvscope::Plan &plan = *f.plan;
+    fields.emplace_back("kv_budget_bytes", std::to_string(plan.kv_budget_bytes));
+    fields.emplace_back("kv_budget_source", d.kv_budget_bytes ? "\"kv_budget_bytes\"" : "\"gpu\"");
+    fields.emplace_back("block_size", std::to_string(d.block_size));
+    fields.emplace_back("block_bytes", std::to_string(plan.block_bytes));
+    fields.emplace_back("num_blocks", std::to_string(plan.num_blocks));
+    fields.emplace_back("paged_kv_bytes_per_gpu", std::to_string(f.paged_bytes_per_gpu));
+    fields.emplace_back("fits", boolText(plan.fits));
+    fields.emplace_back("max_context_length", std::to_string(plan.max_context_length.value));
+    fields.emplace_back("max_context_length_at_limit", boolText(plan.max_context_length.at_limit));
+    fields.emplace_back("max_batch_size", std::to_string(plan.max_batch_size.value));
+    fields.emplace_back("max_batch_size_at_limit", boolText(plan.max_batch_size.at_limit));
+    fields.emplace_back("max_concurrency", jsonDouble(plan.max_concurrency));
+    fields.emplace_back("gpus_needed", plan.gpus_needed ? std::to_string(*plan.gpus_needed) : "null");
+    return fields;
+}
