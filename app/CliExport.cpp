@@ -3,6 +3,7 @@
 #include "ChartExporter.h"
 #include "CliOptions.h"
 #include "ConfigModel.h"
+#include "PlanReport.h"
 
 using namespace Qt::StringLiterals;
 
@@ -16,6 +17,21 @@ std::optional<QString> CliExport::write(const CliOptions &options) {
     if (model.shape() != options.shape || model.workload() != options.workload ||
         model.extraGroups() != options.extraGroups) {
         return u"internal error: the chart configuration differs from the command line's"_s;
+    }
+
+    // A deployment plan draws the KV budget on the context chart and adds its
+    // tables to the report, exactly as the window does with the same inputs.
+    if (options.planning && options.planning->hasBudget) {
+        const CliOptions::Planning &planning = *options.planning;
+        const bool preset = !planning.gpuName.isEmpty() && !planning.customMemory;
+        model.setDeployment(planning.deployment, preset ? planning.gpuName : ConfigModel::kCustomGpu);
+        const auto figures = PlanFigures::compute(options);
+        const kvscope::Result<kvscope::Plan> &drawn = model.plan();
+        if (!figures || !figures->plan || !drawn || drawn->kv_budget_bytes != figures->plan->kv_budget_bytes ||
+            drawn->num_blocks != figures->plan->num_blocks ||
+            drawn->max_context_length.value != figures->plan->max_context_length.value) {
+            return u"internal error: the charts' deployment plan differs from the command line's"_s;
+        }
     }
 
     const ChartExporter exporter(&model);

@@ -177,6 +177,7 @@ constexpr QStringView kBlockSize = u"block-size";
 constexpr std::uint32_t kDefaultUtilizationPpm = 900'000;
 constexpr std::uint32_t kDefaultBlockSize = 16;
 constexpr kvscope::DType kDefaultWeightsDType = kvscope::DType::bf16;
+constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 constexpr std::uint64_t kMaxGib = kvscope::PlanLimits::max_gpu_memory_bytes / kGiB;  // 1,048,576
 
@@ -265,9 +266,9 @@ void addOptions(QCommandLineParser &parser) {
                                         u"List the GPU presets, one per line: name, label and memory, separated by "
                                         u"tabs (with --json: a JSON array)."_s));
     parser.addOption(QCommandLineOption(spellings(kGpuMemoryGib),
-                                        u"One GPU's memory in GiB (1024^3 bytes; fractions allowed, as in 79.6), "
-                                        u"above 0 and at most 1,048,576: a custom GPU, or with --gpu in place of "
-                                        u"the preset's size."_s,
+                                        u"One GPU's memory in GiB (1024^3 bytes; fractions allowed, as in 79.6, "
+                                        u"kept to a whole MiB), above 0 and at most 1,048,576: a custom GPU, or "
+                                        u"with --gpu in place of the preset's size."_s,
                                         u"GiB"_s));
     parser.addOption(QCommandLineOption(spellings(kGpuUtilization),
                                         u"Fraction of each GPU's memory the engine may use (weights, overhead and "
@@ -276,8 +277,8 @@ void addOptions(QCommandLineParser &parser) {
                                         u"f"_s));
     parser.addOption(QCommandLineOption(spellings(kOverheadGib),
                                         u"Fixed memory per GPU besides weights and KV cache (activations, CUDA "
-                                        u"context, CUDA graphs), in GiB, fractions allowed, at most 1,048,576. "
-                                        u"Default: 0."_s,
+                                        u"context, CUDA graphs), in GiB, fractions allowed (kept to a whole MiB), "
+                                        u"at most 1,048,576. Default: 0."_s,
                                         u"GiB"_s));
     parser.addOption(QCommandLineOption(spellings(kTensorParallel),
                                         u"GPUs the model is split over (vLLM's tensor_parallel_size), 1 to 1,024: "
@@ -581,18 +582,25 @@ std::uint64_t pow10(int n) {
     return p;
 }
 
-// GiB as typed -> bytes, rounded down: 79.6 -> 85,469,940,940.
+// GiB as typed -> bytes, rounded to the nearest whole MiB as the window's
+// spin boxes keep them (79.6 -> 81,510 MiB), so a plan made here and one made
+// in the window from the same numbers agree; a memory above 0 is at least 1 MiB.
 kvscope::Result<std::uint64_t> parseGib(QStringView flag, const QString &text, bool zeroAllowed) {
     const QString range = (zeroAllowed ? u"from 0 to "_s : u"above 0 and at most "_s) + thousands(kMaxGib);
     const auto fail = [&] {
         return error(flag, u"--"_s + flag + u" must be a number of GiB "_s + range + u", as in 79.6 (got \""_s +
                                typedValueText(text) + u"\")"_s);
     };
-    // Nine fraction digits times 2^30 stays below 2^64.
+    // Nine fraction digits times 1024 stays far below 2^64; with nine digits
+    // no value lies exactly halfway between two MiB.
     const auto d = parseDecimal(text, 9, 8);
     if (!d || d->whole > kMaxGib) return fail();
-    const std::uint64_t bytes = d->whole * kGiB + d->fraction * kGiB / pow10(9);
-    if (bytes > kvscope::PlanLimits::max_gpu_memory_bytes || (bytes == 0 && !zeroAllowed)) return fail();
+    const bool zero = d->whole == 0 && d->fraction == 0;
+    if (zero && !zeroAllowed) return fail();
+    std::uint64_t mib = d->whole * 1024 + (d->fraction * 1024 + pow10(9) / 2) / pow10(9);
+    if (mib == 0 && !zero) mib = zeroAllowed ? 0 : 1;
+    const std::uint64_t bytes = mib * kMiB;
+    if (bytes > kvscope::PlanLimits::max_gpu_memory_bytes) return fail();
     return bytes;
 }
 

@@ -139,6 +139,19 @@ void TestCliOptions::planningFlags() {
     QCOMPARE(p.gpuName, u"h100-80gb"_s);
     QVERIFY(p.customMemory);
     QCOMPARE(p.deployment.gpu_memory_bytes, std::uint64_t{795} * (1u << 30) / 10);  // 79.5 GiB
+    // Fractions are kept to the nearest MiB, as the window keeps them; a
+    // memory above 0 is at least 1 MiB.
+    const auto gib = [](const QString &text) {
+        // A KV budget given directly: the memory only informs, so any size plans.
+        const auto o = parse(kRequired + u" --kv-budget-bytes 1000000000 --gpu-memory-gib "_s + text);
+        return o.ok() ? o->planning->deployment.gpu_memory_bytes : 0;
+    };
+    QCOMPARE(gib(u"79.6"_s), std::uint64_t{81510} << 20);
+    QCOMPARE(gib(u"0.0001"_s), std::uint64_t{1} << 20);
+    QCOMPARE(gib(u".5"_s), std::uint64_t{512} << 20);
+    QCOMPARE(gib(u"1048576"_s), std::uint64_t{1} << 50);
+    QCOMPARE(gib(u"0.000488281"_s), std::uint64_t{1} << 20);  // 0.49999... MiB: at least 1 MiB
+    QCOMPARE(gib(u"0.0014648"_s), std::uint64_t{1} << 20);    // 1.49995 MiB
     QCOMPARE(p.deployment.utilization_ppm, 925'000u);
     QCOMPARE(p.deployment.overhead_bytes, std::uint64_t{1} << 28);
     QCOMPARE(p.deployment.tensor_parallel, 2u);

@@ -24,7 +24,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFile>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "CliRun.h"
@@ -70,6 +72,8 @@ private slots:
     void binaryUnits();
     void listGpus();
     void workloadThatDoesNotFit();
+    void exportsDrawTheBudget_data();
+    void exportsDrawTheBudget();
     void badInput_data();
     void badInput();
 };
@@ -244,8 +248,8 @@ void TestCliPlan::replicationAndMla() {
 void TestCliPlan::gpuMemoryOverridesPreset() {
     const CliRun custom = CliRun::run(kLlama8B + split(u"--gpu-memory-gib 79.6 --json"_s));
     QCOMPARE(custom.exitCode, 0);
-    // 79 GiB + floor(0.6 * 2^30)
-    QCOMPARE(CliRun::rawJsonNumber(custom.out, u"gpu_memory_bytes"_s), QByteArray("85469849190"));
+    // 79.6 GiB = 81,510.4 MiB, kept to 81,510 MiB as the window keeps it.
+    QCOMPARE(CliRun::rawJsonNumber(custom.out, u"gpu_memory_bytes"_s), QByteArray("85469429760"));
     QVERIFY(jsonOf(custom).value(u"gpu"_s).isNull());
     QCOMPARE(jsonOf(custom).value(u"gpu_label"_s).toString(), u"custom GPU"_s);
 
@@ -385,6 +389,49 @@ void TestCliPlan::workloadThatDoesNotFit() {
     QVERIFY(text.out.contains(": does not fit\n"));
 }
 
+void TestCliPlan::exportsDrawTheBudget_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("budget");  // the plan's kv_budget_bytes
+
+    QTest::newRow("2 x H100, fp8") << (kLlama70B + split(u"--gpu h100-80gb --tensor-parallel 2 --dtype fp8"_s))
+                                   << QByteArray("6755704832");
+    // 79.6 GiB (81,510 MiB) * 0.85 - 16,060,522,496 of weights - 0.3 GiB (307 MiB)
+    QTest::newRow("custom memory and overhead")
+        << (kLlama8B + split(u"--gpu-memory-gib 79.6 --gpu-utilization 0.85 --overhead-gib 0.3"_s))
+        << QByteArray("56266579968");
+    QTest::newRow("budget in bytes") << (kLlama8B + split(u"--kv-budget-bytes 11934892032"_s))
+                                     << QByteArray("11934892032");
+    QTest::newRow("book shape") << split(kBook + u" --gpu l40s --block-size 32"_s) << QByteArray();
+}
+
+void TestCliPlan::exportsDrawTheBudget() {
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, budget);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString csv = dir.filePath(u"context.csv"_s);
+    const QString report = dir.filePath(u"report.pdf"_s);
+    const CliRun json = CliRun::run(args + QStringList{u"--json"_s});
+    QCOMPARE(json.exitCode, 0);
+    const QByteArray planned = CliRun::rawJsonNumber(json.out, u"kv_budget_bytes"_s);
+    if (!budget.isEmpty()) QCOMPARE(planned, budget);
+
+    const CliRun run = CliRun::run(args + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, csv, u"--report"_s,
+                                                      report});
+    QCOMPARE(run.err, QByteArray());
+    QCOMPARE(run.exitCode, 0);
+    QCOMPARE(run.out, QByteArray());
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    const qsizetype column = lines.at(0).split(',').indexOf("kv_budget_per_gpu_bytes");
+    QVERIFY2(column > 0, lines.at(0).constData());
+    for (const QByteArray &line : lines.mid(1)) QCOMPARE(line.split(',').at(column), planned);
+    QFile pdf(report);
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5) == "%PDF-");
+}
+
 void TestCliPlan::badInput_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QByteArray>("expected");  // the whole stderr line; empty: check `contains` only
@@ -474,10 +521,10 @@ void TestCliPlan::badInput_data() {
         << QByteArray("kvscope-cli: --gpu h100-80gb: the weights need 131.42 GiB per GPU, leaving no room for the KV "
                       "cache in the 72.00 GiB usable (80.00 GiB x 0.9); needs 2 GPUs (--tensor-parallel 2)")
         << QByteArray();
-    // 14.958458483 GiB = 16,061,522,495 bytes: 999,999 more than Llama 3.1 8B's weights, half a block.
+    // 16 GiB all usable, 8,589,434,592 bf16 weights: 1,000,000 bytes left, half a block.
     QTest::newRow("budget below one block: GPUs needed")
-        << (kLlama8B + split(u"--gpu-memory-gib 14.958458483 --gpu-utilization 1"_s))
-        << QByteArray("kvscope-cli: --gpu-memory-gib: the KV budget per GPU (976.56 KiB, 999,999 bytes) does not "
+        << (kLlama8B + split(u"--gpu-memory-gib 16 --gpu-utilization 1 --parameters 8589434592"_s))
+        << QByteArray("kvscope-cli: --gpu-memory-gib: the KV budget per GPU (976.56 KiB, 1,000,000 bytes) does not "
                       "hold one block of 16 tokens (2.00 MiB, 2,097,152 bytes); needs 2 GPUs (--tensor-parallel 2)")
         << QByteArray();
     QTest::newRow("weights leave no room: custom memory")
