@@ -173,7 +173,8 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
     if (d.gpu_memory_bytes != 0) {
         std::string gpu = p.gpuLabel.toStdString();
         if (!p.gpuName.isEmpty()) gpu += " (" + p.gpuName.toStdString() + ")";
-        gpu += ", " + bytes(d.gpu_memory_bytes);
+        // GPU memory is sold in GiB: shown so whatever the unit switch says, as the window does.
+        gpu += ", " + kvscope::formatBytes(d.gpu_memory_bytes, kvscope::ByteUnit::Binary);
         if (p.customMemory && !p.gpuName.isEmpty()) gpu += " (--gpu-memory-gib)";
         rows.emplace_back("GPU", gpu);
     }

@@ -133,7 +133,7 @@ void TestCliPlan::doneScenario() {
     QCOMPARE(run.exitCode, 0);
     const QByteArray expected =
         "\n==== Deployment ====\n"
-        "GPU                 : NVIDIA H100 80GB (h100-80gb), 85.90 GB\n"
+        "GPU                 : NVIDIA H100 80GB (h100-80gb), 80.00 GiB\n"
         "GPUs                : 2, tensor parallel\n"
         "Utilization         : 0.9 (vLLM's default gpu_memory_utilization), 77.31 GB usable per GPU\n"
         "Weights             : 70,553,706,496 parameters (the built-in model's count) in bf16: 141.11 GB\n"
@@ -258,7 +258,7 @@ void TestCliPlan::gpuMemoryOverridesPreset() {
     QCOMPARE(CliRun::rawJsonNumber(both.out, u"gpu_memory_bytes"_s), QByteArray("100931731456"));  // 94 GiB
     QCOMPARE(jsonOf(both).value(u"gpu"_s).toString(), u"h100-80gb"_s);
     const CliRun text = CliRun::run(kLlama8B + split(u"--gpu h100 --gpu-memory-gib 94"_s));
-    QVERIFY(text.out.contains("GPU                 : NVIDIA H100 80GB (h100-80gb), 100.93 GB (--gpu-memory-gib)\n"));
+    QVERIFY(text.out.contains("GPU                 : NVIDIA H100 80GB (h100-80gb), 94.00 GiB (--gpu-memory-gib)\n"));
 }
 
 void TestCliPlan::utilizationAndOverhead() {
