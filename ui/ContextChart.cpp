@@ -33,6 +33,9 @@ ContextChart::ContextChart(const ConfigModel *model, QGraphicsItem *parent) : Kv
     m_xLabels = new QCategoryAxis(this);
     m_xLabels->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_xLabels->setTitleText(u"context_length (log scale)"_s);
+    // The labels' axis spans the plot as 0..1 for good: see updateXTicks().
+    m_xLabels->setRange(0.0, 1.0);
+    m_xLabels->setStartValue(0.0);
     m_y = new QValueAxis(this);
     m_y->setTickType(QValueAxis::TicksDynamic);
     m_y->setTickAnchor(0.0);
@@ -402,16 +405,28 @@ void ContextChart::updateXTicks(bool force) {
     }
     if (!force && step == m_tickStep) return;
     m_tickStep = step;
-    const QStringList old = m_xLabels->categoriesLabels();
-    for (const QString &label : old) m_xLabels->remove(label);
-    m_xLabels->setRange(m_minExp - kXPad, m_maxExp + kXPad);
-    m_xLabels->setStartValue(m_minExp - kXPad);
+    // Each label sits at its power's fraction of the log2 span, on an axis
+    // whose range stays 0..1: changing that range would make Qt Charts lay
+    // out the old labels and the whole chart at once, on every context step
+    // that moves the sweep's end. New labels wait for the next layout pass.
+    const double low = m_minExp - kXPad;
     const int first = static_cast<int>(std::ceil(m_minExp));
     const int last = static_cast<int>(std::floor(m_maxExp));
+    QStringList labels;
+    QList<double> positions;
     for (int e = first; e <= last; ++e) {
         if (e % step != 0) continue;
-        m_xLabels->append(ChartTicks::powerOfTwoLabel(e), e);
+        labels.append(ChartTicks::powerOfTwoLabel(e));
+        positions.append((e - low) / span);
     }
+    // Most updates (every control but a context step past the sweep's end)
+    // keep the tick set: then the axis is left alone.
+    const QStringList shown = m_xLabels->categoriesLabels();
+    bool same = shown == labels;
+    for (qsizetype i = 0; same && i < labels.size(); ++i) same = m_xLabels->endValue(labels[i]) == positions[i];
+    if (same) return;
+    for (const QString &label : shown) m_xLabels->remove(label);
+    for (qsizetype i = 0; i < labels.size(); ++i) m_xLabels->append(labels[i], positions[i]);
 }
 
 QStringList ContextChart::xTickLabels() const { return m_xLabels->categoriesLabels(); }

@@ -1,5 +1,6 @@
 #include <QAbstractSeries>
 #include <QApplication>
+#include <QCategoryAxis>
 #include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
@@ -10,6 +11,7 @@
 #include <QXYSeries>
 #include <QtTest>
 
+#include "ChartTicks.h"
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "ContextChart.h"
@@ -198,6 +200,59 @@ private Q_SLOTS:
         for (const QString &l : labels) widest = std::max(widest, metrics.horizontalAdvance(l));
         // Labels sit at equal distances; each gets more room than the widest needs.
         QVERIFY(chart->plotArea().width() / labels.size() > widest * 1.2);
+    }
+
+    void tickLabelsStandOnTheirPowersAfterAContextChange() {
+        // Each label names the power of two drawn under it, whatever the
+        // context did to the sweep's end, and moving back restores the ticks.
+        ConfigModel model;
+        QGraphicsScene scene;
+        auto *chart = new ContextChart(&model);
+        scene.addItem(chart);
+        chart->resize(QSizeF(1400, 600));
+        chart->layout()->activate();
+        auto *labelsAxis = qobject_cast<QCategoryAxis *>(chart->axes(Qt::Horizontal).constLast());
+        QVERIFY(labelsAxis);
+        QAbstractSeries *curve = chart->series().constFirst();
+        auto checkPositions = [&](const QStringList &wanted) {
+            chart->layout()->activate();
+            const QStringList labels = chart->xTickLabels();
+            if (!wanted.isEmpty()) QCOMPARE(labels, wanted);
+            QVERIFY(!labels.isEmpty());
+            const QRectF plot = chart->plotArea();
+            for (int e = 0; e < 40; ++e) {
+                const QString label = ChartTicks::powerOfTwoLabel(e);
+                if (!labels.contains(label)) continue;
+                const double fraction =
+                    (labelsAxis->endValue(label) - labelsAxis->min()) / (labelsAxis->max() - labelsAxis->min());
+                const double labelX = plot.left() + fraction * plot.width();
+                const double dataX = chart->mapToPosition(QPointF(std::exp2(e), 0.0), curve).x();
+                QVERIFY2(std::abs(labelX - dataX) < 0.5, qPrintable(u"%1: label at %2, data at %3"_s.arg(label)
+                                                                       .arg(labelX)
+                                                                       .arg(dataX)));
+            }
+        };
+        const QStringList seed{u"256"_s, u"512"_s, u"1K"_s, u"2K"_s, u"4K"_s, u"8K"_s, u"16K"_s, u"32K"_s, u"64K"_s,
+                               u"128K"_s};
+        checkPositions(seed);
+        for (qint64 context : {qint64{1} << 17, qint64{1} << 18, qint64{1} << 20, qint64{1} << 24}) {
+            model.setContextLength(context);
+            chart->refresh();
+            chart->layout()->activate();
+            // The sweep runs to twice the context; at this width every power is labelled.
+            const QStringList labels = chart->xTickLabels();
+            QCOMPARE(labels.constFirst(), u"256"_s);
+            QCOMPARE(labels.constLast(), ChartTicks::powerOfTwoLabel(static_cast<int>(std::log2(context)) + 1));
+            QCOMPARE(labels.size(), static_cast<int>(std::log2(context)) + 1 - 8 + 1);
+            checkPositions({});
+        }
+        model.setContextLength(8192);
+        chart->refresh();
+        checkPositions(seed);
+        // A control other than the context leaves the ticks as they are.
+        model.setNLayers(12);
+        chart->refresh();
+        checkPositions(seed);
     }
 
     void overflowShowsTheMessageNotGarbage() {
