@@ -1,12 +1,14 @@
 // Arbitrary argument lists through kvscope-cli's parser: a parse either
 // fails with one line naming a flag, or gives options whose estimate cannot
-// fail (as CliOptions promises). Never a crash, hang or sanitizer report.
+// fail (as CliOptions promises), and a deployment plan that parse() accepted
+// can be computed. Never a crash, hang or sanitizer report.
 #include <QString>
 #include <QStringList>
 #include <cstddef>
 #include <cstdint>
 
 #include "CliOptions.h"
+#include "PlanReport.h"
 #include "kvscope/estimator.h"
 
 namespace {
@@ -32,6 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
     if (options->action == CliOptions::Action::Report || options->action == CliOptions::Action::Json) {
         check(kvscope::estimate(options->shape, options->workload).ok());
+        if (options->planning) check(PlanFigures::compute(*options).ok());
     }
     return 0;
 }
