@@ -1,5 +1,6 @@
 #include "ChartExporter.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
 #include <QGraphicsLayout>
@@ -249,11 +250,27 @@ std::optional<QString> ChartExporter::writeAtomically(const QString &path, const
     // QSaveFile writes a temporary file beside the target and renames it on
     // commit, so a failure anywhere leaves the old file as it was.
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
-    if (const auto error = write(&file)) {
+    // The file is made in memory, then written unbuffered: QSaveFile misses
+    // a write that fails when commit() flushes its buffer (a full disk, a
+    // file size limit) and renames the cut-short file over the old one.
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    if (const auto error = write(&buffer)) {
         file.cancelWriting();
         return u"Cannot write %1: %2."_s.arg(quoted(path), *error);
+    }
+    const QByteArray &bytes = buffer.data();
+    for (qint64 done = 0; done < bytes.size();) {
+        // After a short write the next one fails and sets the reason (errno).
+        const qint64 written = file.write(bytes.constData() + done, bytes.size() - done);
+        if (written <= 0) {
+            const QString reason = file.errorString();
+            file.cancelWriting();  // the temporary file goes with `file`
+            return u"Cannot write %1: %2."_s.arg(quoted(path), reason);
+        }
+        done += written;
     }
     if (!file.commit()) return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
     return std::nullopt;

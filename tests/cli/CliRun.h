@@ -9,16 +9,21 @@
 #include <QRegularExpression>
 #include <QStringList>
 #include <QtGlobal>
+#include <functional>
 
 struct CliRun {
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
 
+    // `inChild` runs in the child between fork and exec (async-signal-safe
+    // calls only), e.g. to set a resource limit.
     static CliRun run(const QStringList &arguments,
-                      const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment()) {
+                      const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+                      const std::function<void()> &inChild = {}) {
         QProcess process;
         process.setProcessEnvironment(env);
+        if (inChild) process.setChildProcessModifier(inChild);
         process.start(QStringLiteral(KVSCOPE_CLI_PATH), arguments);
         CliRun result;
         if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit) {

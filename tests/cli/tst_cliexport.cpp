@@ -11,8 +11,12 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QScopeGuard>
 #include <QXmlStreamReader>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include "CliRun.h"
 
@@ -291,6 +295,88 @@ private slots:
         QCOMPARE(fileBytes(dir.filePath(target)), old);
         // Nothing else was written: no temporary file left behind either.
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{target});
+    }
+
+    // A write that stops partway, as on a full disk: the child may write no
+    // file past 2 KiB (RLIMIT_FSIZE, with SIGXFSZ ignored so write() fails
+    // with EFBIG). Every export is larger, so it fails midway; the old file
+    // stays as it was, no temporary file is left and the user is told why.
+    void writeFailingMidwayKeepsTheOldFile_data() {
+        QTest::addColumn<QStringList>("arguments");  // %1 = the temporary folder
+        QTest::addColumn<QString>("target");
+        QTest::newRow("pdf chart") << QStringList{u"--chart"_s, u"context"_s, u"--out"_s, u"%1/out.pdf"_s}
+                                   << u"out.pdf"_s;
+        QTest::newRow("svg chart") << QStringList{u"--chart"_s, u"context"_s, u"--out"_s, u"%1/f.svg"_s} << u"f.svg"_s;
+        QTest::newRow("png chart") << QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, u"%1/g.png"_s} << u"g.png"_s;
+        QTest::newRow("report") << QStringList{u"--report"_s, u"%1/out.pdf"_s} << u"out.pdf"_s;
+    }
+
+    void writeFailingMidwayKeepsTheOldFile() {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, target);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString file = dir.filePath(target);
+        const QByteArray old = "the previous figure\n";
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(old);
+        }
+        QStringList args = kSeed;
+        for (const QString &a : arguments) args << QString(a).replace(u"%1"_s, dir.path());
+        const CliRun run = CliRun::run(args, headless(), [] {
+            ::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{2048, 2048};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        });
+        QCOMPARE(run.out, QByteArray());
+        QCOMPARE(QString::fromUtf8(run.err), u"kvscope-cli: Cannot write \"%1\": File too large.\n"_s.arg(file));
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(fileBytes(file), old);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{target});
+    }
+
+    // The same on a real full disk: a 64 KiB tmpfs filled to 8 KiB short of
+    // full. Mounting needs root with mount permission; elsewhere the test
+    // says so and skips (the file size limit above covers the failure).
+    void fullDiskKeepsTheOldFile() {
+        if (::geteuid() != 0) QSKIP("mounting a small tmpfs needs root");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess mount;
+        mount.start(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=64k"_s, u"kvscope-test"_s, dir.path()});
+        if (!mount.waitForFinished(10000) || mount.exitStatus() != QProcess::NormalExit || mount.exitCode() != 0) {
+            QSKIP(qPrintable(u"cannot mount a tmpfs here: "_s + QString::fromLocal8Bit(mount.readAllStandardError())));
+        }
+        const auto unmount = qScopeGuard([&dir] { QProcess::execute(u"umount"_s, {dir.path()}); });
+        const QByteArray old = "the previous figure\n";
+        for (const QString &name : {u"out.pdf"_s, u"f.svg"_s, u"report.pdf"_s}) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QCOMPARE(f.write(old), old.size());
+        }
+        {
+            // Fill the disk, then free 8 KiB: the next file fails partway.
+            QFile filler(dir.filePath(u"filler"_s));
+            QVERIFY(filler.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+            const QByteArray block(4096, 'x');
+            while (filler.write(block) == block.size()) {
+            }
+            QVERIFY(filler.resize(std::max<qint64>(0, filler.size() - 8192)));
+        }
+        const QList<QStringList> runs{{u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"out.pdf"_s)},
+                                      {u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"f.svg"_s)},
+                                      {u"--report"_s, dir.filePath(u"report.pdf"_s)}};
+        for (const QStringList &arguments : runs) {
+            const CliRun run = CliRun::run(kSeed + arguments, headless());
+            QCOMPARE(run.exitCode, 1);
+            QCOMPARE(QString::fromUtf8(run.err),
+                     u"kvscope-cli: Cannot write \"%1\": No space left on device.\n"_s.arg(arguments.constLast()));
+        }
+        for (const QString &name : {u"out.pdf"_s, u"f.svg"_s, u"report.pdf"_s}) QCOMPARE(fileBytes(dir.filePath(name)), old);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+                 (QStringList{u"f.svg"_s, u"filler"_s, u"out.pdf"_s, u"report.pdf"_s}));
     }
 
     void unwritableFolderKeepsTheOldFile() {

@@ -4,10 +4,14 @@
 #include <QImage>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
+#include <sys/resource.h>
+
+#include <csignal>
 
 #include "ChartExporter.h"
 #include "ConfigImporter.h"
@@ -365,6 +369,51 @@ private Q_SLOTS:
         QCOMPARE(after.readAll(), before);
         // No temporary files left behind.
         QCOMPARE(QDir(m_dir.path()).entryList({u"keep.pdf*"_s}, QDir::Files), QStringList{u"keep.pdf"_s});
+    }
+
+    // The window's File > Export under a write that stops partway, as on a
+    // full disk: this process may write no file past 128 bytes for a moment
+    // (RLIMIT_FSIZE, SIGXFSZ ignored: write() fails with EFBIG). Every format
+    // keeps the old file, leaves no temporary file and says why.
+    void writeFailingMidwayKeepsTheOldFile() {
+        ConfigModel model;
+        ChartExporter exporter(&model);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QByteArray old = "the previous file\n";
+        const QStringList names{u"c.pdf"_s, u"c.svg"_s, u"g.png"_s, u"c.csv"_s, u"report.pdf"_s};
+        for (const QString &name : names) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(old);
+        }
+        rlimit before{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &before), 0);
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        const auto restore = qScopeGuard([&] {
+            ::setrlimit(RLIMIT_FSIZE, &before);
+            std::signal(SIGXFSZ, previousHandler);
+        });
+        const rlimit small{128, before.rlim_max};
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+        QList<std::optional<QString>> errors{
+            exporter.exportChart(ChartKind::Context, dir.filePath(u"c.pdf"_s)),
+            exporter.exportChart(ChartKind::Context, dir.filePath(u"c.svg"_s)),
+            exporter.exportChart(ChartKind::Groups, dir.filePath(u"g.png"_s)),
+            exporter.exportChart(ChartKind::Context, dir.filePath(u"c.csv"_s)),
+            exporter.exportReport(dir.filePath(u"report.pdf"_s)),
+        };
+        ::setrlimit(RLIMIT_FSIZE, &before);
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            QCOMPARE(errors[i], std::optional<QString>(u"Cannot write \"%1\": File too large."_s.arg(
+                                    QDir::toNativeSeparators(dir.filePath(names[i])))));
+            QFile f(dir.filePath(names[i]));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll(), old);
+        }
+        QStringList sorted = names;
+        sorted.sort();
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), sorted);
     }
 };
 
