@@ -395,9 +395,10 @@ qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const 
         {u"Weights per GPU"_s, bytes(p.weights_bytes_per_gpu)},
         {u"KV budget per GPU"_s, bytes(p.kv_budget_bytes)},
         {u"KV blocks per GPU"_s, u"%1 × %2 tokens"_s.arg(count(p.num_blocks)).arg(m_model->blockSize())},
-        {u"Largest context (batch %1)"_s.arg(batch),
-         p.max_context_length.value == 0 ? u"none"_s : count(p.max_context_length.value) + u" tokens"_s},
-        {u"Largest batch (%1 tokens)"_s.arg(context), count(p.max_batch_size.value)},
+        // Keys short enough for the table's key column at any context.
+        {u"Largest context"_s, (p.max_context_length.value == 0 ? u"none"_s : count(p.max_context_length.value)) +
+                                   u" (batch %1)"_s.arg(batch)},
+        {u"Largest batch"_s, u"%1 (%2 tokens)"_s.arg(count(p.max_batch_size.value), context)},
         {u"Maximum concurrency"_s, QString::fromStdString(kvscope::formatFixed2(p.max_concurrency)) + u"×"_s},
         {u"This workload per GPU"_s, bytes(p.kv_bytes_per_gpu) + (p.fits ? u" (fits)"_s : u" (does not fit)"_s)},
         {u"GPUs needed"_s, p.gpus_needed ? QString::number(*p.gpus_needed) : u"—"_s},

@@ -139,11 +139,17 @@ QWidget *ControlPanel::buildWorkloadGroup() {
     for (const kvscope::DTypeInfo &info : kvscope::allDTypes()) {
         const QString name = QString::fromLatin1(info.name.data(), static_cast<qsizetype>(info.name.size()));
         const QString bytes = QString::fromStdString(kvscope::bytesPerElemText(info.id));
-        const QString label =
-            bytes == u"1"_s ? tr("%1 (1 byte/elem)").arg(name) : tr("%1 (%2 bytes/elem)").arg(name, bytes);
+        // Block formats (int4, q8_0, q4_0) read better in bits with their scales: "q8_0 (8.5 bits/elem)".
+        const bool whole = info.block_bytes % info.block_elems == 0;
+        const double bits = 8.0 * info.block_bytes / info.block_elems;
+        const QString label = !whole          ? tr("%1 (%2 bits/elem)").arg(name, QString::number(bits, 'g', 3))
+                              : bytes == u"1"_s ? tr("%1 (1 byte/elem)").arg(name)
+                                                : tr("%1 (%2 bytes/elem)").arg(name, bytes);
         m_dtype->addItem(label, name);
     }
-    m_dtype->setToolTip(tr("Storage type of each cached K and V element, which sets the bytes per element."));
+    m_dtype->setToolTip(tr("Storage type of each cached K and V element, which sets the bytes per element. int4 "
+                           "keeps groups of 128 with an fp16 scale and a 4-bit zero point; q8_0 and q4_0 are "
+                           "llama.cpp's blocks of 32 with an fp16 scale (34 and 18 bytes)."));
     auto *dtypeRow = new QHBoxLayout;
     dtypeRow->addWidget(m_dtype);
     dtypeRow->addStretch(1);

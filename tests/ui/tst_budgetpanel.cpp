@@ -260,7 +260,7 @@ private Q_SLOTS:
         QVERIFY(window->exportReportTo(report));
         const QString reportText = run(u"pdftotext"_s, {report, u"-"_s});
         QVERIFY2(reportText.contains(u"What fits"_s), qPrintable(reportText));
-        QVERIFY2(reportText.contains(u"Largest context (batch 1) 82,464 tokens"_s), qPrintable(reportText));
+        QVERIFY2(reportText.contains(u"Largest context 82,464 (batch 1)"_s), qPrintable(reportText));
         QVERIFY2(reportText.contains(u"2 × NVIDIA H100 80GB"_s), qPrintable(reportText));
         const QString csv = m_dir.filePath(u"context.csv"_s);
         QVERIFY(window->exportChartTo(ChartKind::Context, csv));
