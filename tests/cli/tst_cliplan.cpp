@@ -71,6 +71,7 @@ private slots:
     void weightsDtypeDefaultsToTorchDtype();
     void binaryUnits();
     void listGpus();
+    void slidingWindowModels();
     void workloadThatDoesNotFit();
     void exportsDrawTheBudget_data();
     void exportsDrawTheBudget();
@@ -374,6 +375,26 @@ void TestCliPlan::listGpus() {
         QCOMPARE(gpu[u"memory_bytes"_s].toInteger(), 85899345920);
     }
     QVERIFY(found);
+}
+
+void TestCliPlan::slidingWindowModels() {
+    // Mistral 7B v0.1: every layer keeps at most 4096 tokens, so no context
+    // fills the budget; the solver stops at the longest context accepted.
+    const CliRun mistral = CliRun::run(split(u"--model mistral-7b-v0.1 --gpu h100 --context_length 32768 --json"_s));
+    QCOMPARE(mistral.exitCode, 0);
+    QCOMPARE(CliRun::rawJsonNumber(mistral.out, u"max_context_length"_s), QByteArray("2147483648"));
+    QCOMPARE(jsonOf(mistral).value(u"max_context_length_at_limit"_s).toBool(), true);
+    const CliRun text = CliRun::run(split(u"--model mistral-7b-v0.1 --gpu h100 --context_length 32768"_s));
+    QVERIFY2(text.out.contains("Largest context     : 2,147,483,648 tokens (the longest accepted; the cache stops "
+                               "growing) at batch 1\n"),
+             text.out.constData());
+    QVERIFY(text.out.contains("tokens per request (num_blocks * block_size / context: sliding layers counted in "
+                              "full)\n"));
+    // Gemma 3 27B: the exact largest batch counts windows; more than the block formula's concurrency.
+    const CliRun gemma = CliRun::run(split(u"--model gemma-3-27b --gpu h100 --tensor-parallel 2 "
+                                           u"--context_length 32768 --json"_s));
+    QCOMPARE(gemma.exitCode, 0);
+    QVERIFY(jsonOf(gemma).value(u"max_batch_size"_s).toInteger() > jsonOf(gemma).value(u"max_concurrency"_s).toDouble());
 }
 
 void TestCliPlan::workloadThatDoesNotFit() {
