@@ -271,6 +271,10 @@ QString ContextChart::updateSeries() {
             it.value()->setName(extraName(it.key(), ratio));
         }
         it.value()->replace(toPoints(bytes));
+        // A group count whose K/V heads cannot be split over the GPUs has no
+        // per-GPU curve: it leaves the chart and the legend meanwhile.
+        it.value()->setVisible(!bytes.empty());
+        legend()->markers(it.value()).constFirst()->setVisible(!bytes.empty());
         m_bookDrawn.insert(it.value(), bytes);
     }
 
@@ -452,7 +456,8 @@ QString ContextChart::describe(const QXYSeries *series, const QPointF &point) co
             sized(plan->kv_budget_bytes),
             QString::fromStdString(kvscope::formatBytes(plan->usable_bytes_per_gpu, m->byteUnit())),
             QString::fromStdString(kvscope::formatBytes(plan->weights_bytes_per_gpu, m->byteUnit())));
-        if (m->overheadGib() > 0) text += u" − overhead"_s;
+        if (const std::uint64_t overhead = m->deployment().overhead_bytes)
+            text += u" − %1 overhead"_s.arg(QString::fromStdString(kvscope::formatBytes(overhead, m->byteUnit())));
         if (plan->usable_bytes_per_gpu == 0) text = u"KV budget per GPU: %1 (given directly)"_s.arg(sized(plan->kv_budget_bytes));
         text += u"\n%1 blocks of %2 tokens"_s.arg(thousands(plan->num_blocks)).arg(m->blockSize());
         if (series == m_budgetLine || m_markers.isEmpty()) return text;

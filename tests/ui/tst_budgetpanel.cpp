@@ -1,3 +1,4 @@
+#include <QAbstractSeries>
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
@@ -198,6 +199,43 @@ private Q_SLOTS:
         QCOMPARE(BudgetPanel::parseParameters(u"-5"_s), std::nullopt);
     }
 
+    void oneGpuKeepsTheCurvesAndMoreSplitThem() {
+        ConfigModel model;  // the book's 24 heads, 6 K/V heads
+        model.setExtraGroups({8});  // 3 K/V heads: no even split over 2 GPUs
+        ContextChartView view(&model);
+        ContextChart *chart = view.contextChart();
+        model.setBudgetEnabled(true);
+        model.setGpu(u"rtx-4090"_s);
+        QTRY_VERIFY(!chart->budgetLineName().isEmpty());
+        // One GPU: the curves are the totals, as without a budget.
+        QCOMPARE(chart->yUnit(), u"GB"_s);
+        QList<QPointF> totals;
+        for (const auto &p : *model.contextPoints())
+            totals.append(QPointF(static_cast<double>(p.context_length), static_cast<double>(p.gqa_bytes) / 1e9));
+        QCOMPARE(chart->seriesPoints(ContextChart::gqaName(4)), totals);
+        QVERIFY(chart->seriesNames().contains(ContextChart::extraName(8, 8.0)));
+        QCOMPARE(chart->axes(Qt::Vertical).constFirst()->titleText(), u"Total KV cache (GB)"_s);
+        // Two GPUs: per GPU, half of the 6 K/V heads; g=8 cannot be split and leaves.
+        model.setGpuCount(2);
+        QTRY_COMPARE(chart->axes(Qt::Vertical).constFirst()->titleText(), u"KV cache per GPU (GB)"_s);
+        const QList<QPointF> perGpu = chart->seriesPoints(ContextChart::gqaName(4));
+        QCOMPARE(perGpu.first().y() * 2, totals.first().y());
+        const auto all = chart->series();
+        const auto g8 = std::find_if(all.begin(), all.end(), [](const QAbstractSeries *series) {
+            return series->name() == ContextChart::extraName(8, 8.0);
+        });
+        QVERIFY(g8 != all.end());
+        QVERIFY(!(*g8)->isVisible());
+        QVERIFY(chart->seriesPoints(ContextChart::extraName(8, 8.0)).isEmpty());
+        QVERIFY(model.budgetCurve(u"book_g8"_s) == nullptr);
+        // The current curve's marker is the plan's largest context.
+        const QStringList keys = chart->budgetMarkerKeys();
+        QVERIFY(keys.contains(u"book_gqa"_s));
+        const QList<QPointF> markers = chart->seriesPoints(chart->budgetMarkersName());
+        QCOMPARE(markers.at(keys.indexOf(u"book_gqa"_s)).x(),
+                 static_cast<double>(model.plan()->max_context_length.value));
+    }
+
     void llama70bOnTwoH100sAtFp8() {
         auto window = showWindow();
         QVERIFY(window);
@@ -237,6 +275,10 @@ private Q_SLOTS:
         QVERIFY(markers.contains(QPointF(static_cast<double>(kMaxContext), budgetY)));
         const QString hover = chart->describePoint(chart->budgetMarkersName(), QPointF(82000, budgetY));
         QVERIFY2(hover.contains(u"Largest context that fits at batch 1: 82,464 tokens"_s), qPrintable(hover));
+        const QString lineHover = chart->describePoint(chart->budgetLineName(), QPointF(1000, budgetY));
+        QVERIFY2(lineHover.startsWith(u"KV budget per GPU: 6,755,704,832 bytes (6.76 GB)\n= 77.31 GB usable − 70.55 GB weights\n"
+                                      "5,154 blocks of 16 tokens"_s),
+                 qPrintable(lineHover));
         // The model's curve is one GPU's half of the K/V heads.
         const QList<QPointF> curve = chart->seriesPoints(u"Llama 3.1 70B (real layers)"_s);
         QVERIFY(!curve.isEmpty());
