@@ -218,18 +218,28 @@ int main(int argc, char **argv) {
     QApplication::setOrganizationName(u"KVScopeBench"_s);
     QApplication::setApplicationName(u"kvscope-bench"_s);
     const QString binDir = QCoreApplication::applicationDirPath();
+    // Arguments pick figures by the start of their names ("slider", "cli"),
+    // to repeat one under a profiler; none runs them all.
+    const QStringList only = QCoreApplication::arguments().mid(1);
+    auto wanted = [&only](const char *name) {
+        if (only.isEmpty()) return true;
+        for (const QString &prefix : only) {
+            if (QString::fromLatin1(name).startsWith(prefix)) return true;
+        }
+        return false;
+    };
 
-    benchCoreEstimates();
-    {
+    if (wanted("core_estimates")) benchCoreEstimates();
+    if (wanted("slider_to_charts") || wanted("drag_coalescing") || wanted("chart_paint")) {
         MainWindow window;
         window.resize(1280, 800);
         window.show();
         QCoreApplication::processEvents();
-        benchSliderToCharts(window);
-        benchDragCoalescing(window);
-        benchChartPaint(window);
+        if (wanted("slider_to_charts")) benchSliderToCharts(window);
+        if (wanted("drag_coalescing")) benchDragCoalescing(window);
+        if (wanted("chart_paint")) benchChartPaint(window);
     }
-    benchCliSeedFigures(binDir);
-    benchStartup(binDir);
+    if (wanted("cli_seed_figures")) benchCliSeedFigures(binDir);
+    if (wanted("startup_to_first_frame") || wanted("peak_rss")) benchStartup(binDir);
     return 0;
 }
