@@ -77,9 +77,10 @@ struct CliOptions {
     // gives it). On success the shape and workload are valid and their totals
     // fit 64 bits, so estimate() cannot fail; a --config or --model is read,
     // its real total fits 64 bits, and every export path has a known
-    // extension in a folder that exists. On failure the error's field is the
-    // flag's name and its message is one line naming the flag and what is
-    // allowed, without the "kvscope-cli: " prefix.
+    // extension in a folder that exists; with deployment flags, the plan can
+    // be made (PlanFigures::compute succeeds). On failure the error's field
+    // is the flag's name and its message is one line naming the flag and
+    // what is allowed, without the "kvscope-cli: " prefix.
     static kvscope::Result<CliOptions> parse(const QStringList &arguments);
 
     // The --help text: every flag with its default.
