@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalBlocker>
+#include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
@@ -27,6 +28,11 @@ namespace {
 
 // The most GPUs the count offers: eight nodes of eight.
 constexpr std::uint32_t kMaxOfferedGpus = 64;
+
+// The GPU combo's item for a KV budget given directly (ConfigModel::kvBudgetBytes).
+const QString kDirectBudget = QStringLiteral("kv-budget");
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 QString fromView(std::string_view text) {
     return QString::fromLatin1(text.data(), static_cast<qsizetype>(text.size()));
@@ -79,6 +85,10 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
                            Qt::ToolTipRole);
     }
     m_gpu->addItem(tr("Custom memory size"), ConfigModel::kCustomGpu);
+    m_gpu->addItem(tr("KV budget given directly"), kDirectBudget);
+    m_gpu->setItemData(m_gpu->count() - 1, tr("The KV cache budget per GPU itself (--kv-budget-bytes), e.g. from an "
+                                              "engine's log; memory, utilization and overhead then do not count."),
+                       Qt::ToolTipRole);
     m_gpu->setToolTip(tr("The GPU the model runs on: its memory, times the utilization, less the weights and the "
                          "overhead, is the KV cache budget. None: no budget, sizes only."));
     m_count = new QComboBox(group);
@@ -123,6 +133,21 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     memoryLabel->setToolTip(m_memory->toolTip());
     m_form->addRow(memoryLabel, memoryWidget);
     m_detailRows.append(memoryWidget);
+
+    // In whole MiB, exact: a budget from an engine's log (vLLM's blocks of 2 MiB) keeps its bytes.
+    m_kvBudget = new QSpinBox(group);
+    m_kvBudget->setObjectName(u"kvBudget"_s);
+    m_kvBudget->setRange(1, static_cast<int>(kvscope::PlanLimits::max_gpu_memory_bytes >> 20));
+    m_kvBudget->setSuffix(u" MiB"_s);
+    m_kvBudget->setKeyboardTracking(false);
+    m_kvBudget->setGroupSeparatorShown(true);
+    m_kvBudget->setLocale(spinBoxLocale(m_kvBudget->locale()));
+    m_kvBudget->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_kvBudget->setToolTip(tr("The KV cache budget of one GPU, in MiB (1024² bytes): 1,024 MiB is 1 GiB."));
+    auto *kvBudgetLabel = new QLabel(tr("&KV budget per GPU:"), group);
+    kvBudgetLabel->setBuddy(m_kvBudget);
+    kvBudgetLabel->setToolTip(m_kvBudget->toolTip());
+    m_form->addRow(kvBudgetLabel, m_kvBudget);
 
     // Weights: format and parameter count.
     m_weights = new QComboBox(group);
@@ -228,8 +253,22 @@ void BudgetPanel::bindModel() {
     ConfigModel *model = m_model;
     connect(m_gpu, &QComboBox::activated, this, [this, model](int index) {
         const QString gpu = m_gpu->itemData(index).toString();
-        if (!gpu.isEmpty()) model->setGpu(gpu);
+        if (gpu == kDirectBudget) {
+            // Start from the budget the GPU gave, when there was one.
+            if (model->kvBudgetBytes() == 0) {
+                const auto &plan = model->plan();
+                model->setKvBudgetBytes(plan ? static_cast<qint64>(plan->kv_budget_bytes) : qint64{16} << 30);
+            }
+        } else {
+            model->setKvBudgetBytes(0);
+            if (!gpu.isEmpty()) model->setGpu(gpu);
+        }
         model->setBudgetEnabled(!gpu.isEmpty());
+        syncGpu();
+    });
+    connect(m_kvBudget, &QSpinBox::valueChanged, this, [this, model](int mib) {
+        if (model->kvBudgetBytes() == 0) return;
+        model->setKvBudgetBytes(static_cast<qint64>(mib) << 20);
         syncGpu();
     });
     connect(m_count, &QComboBox::activated, this, [this, model](int index) {
@@ -281,6 +320,7 @@ void BudgetPanel::bindModel() {
     connect(model, &ConfigModel::budgetEnabledChanged, this, &BudgetPanel::syncGpu);
     connect(model, &ConfigModel::gpuChanged, this, &BudgetPanel::syncGpu);
     connect(model, &ConfigModel::customGpuMemoryGibChanged, this, &BudgetPanel::syncGpu);
+    connect(model, &ConfigModel::kvBudgetBytesChanged, this, &BudgetPanel::syncGpu);
     connect(model, &ConfigModel::gpuCountChanged, this, &BudgetPanel::syncCounts);
     connect(model, &ConfigModel::gpuUtilizationChanged, this, [this](double fraction) {
         const QSignalBlocker block(m_utilization);
@@ -333,19 +373,27 @@ void BudgetPanel::syncAll() {
 void BudgetPanel::syncGpu() {
     const bool enabled = m_model->budgetEnabled();
     const bool custom = m_model->gpu() == ConfigModel::kCustomGpu;
+    const bool direct = m_model->kvBudgetBytes() > 0;
     {
         const QSignalBlocker block(m_gpu);
-        m_gpu->setCurrentIndex(enabled ? m_gpu->findData(m_model->gpu()) : 0);
+        m_gpu->setCurrentIndex(!enabled ? 0 : m_gpu->findData(direct ? kDirectBudget : m_model->gpu()));
+    }
+    {
+        const QSignalBlocker block(m_kvBudget);
+        m_kvBudget->setValue(static_cast<int>(std::max<qint64>(m_model->kvBudgetBytes() >> 20, 1)));
     }
     {
         const QSignalBlocker block(m_memory);
         m_memory->setEnabled(custom);
         m_memory->setValue(custom ? m_model->customGpuMemoryGib()
-                                  : static_cast<double>(m_model->deployment().gpu_memory_bytes) /
-                                        (1024.0 * 1024.0 * 1024.0));
+                                  : static_cast<double>(m_model->deployment().gpu_memory_bytes) / kGiB);
     }
     m_count->setEnabled(enabled);
     for (QWidget *row : std::as_const(m_detailRows)) m_form->setRowVisible(row, enabled);
+    // A budget given directly: memory, utilization and overhead do not count.
+    m_form->setRowVisible(m_kvBudget, enabled && direct);
+    m_form->setRowVisible(m_memory->parentWidget(), enabled && !direct);
+    m_overhead->setEnabled(!direct);
     syncMessage();
 }
 

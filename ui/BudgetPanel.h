@@ -11,13 +11,15 @@ class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QSpinBox;
 class QToolButton;
 
 // The deployment budget, bound both ways to a ConfigModel like the control
 // panel: the GPU (a preset, a custom size, or none), how many GPUs the model
 // is split over (only the tensor-parallel counts the model's heads allow),
 // utilization, the weights' format and parameter count (with where the count
-// came from), a fixed overhead and the paged block size. The KV format is the
+// came from), a fixed overhead and the paged block size; or a KV budget per
+// GPU given directly, as kvscope-cli's --kv-budget-bytes. The KV format is the
 // workload's dtype. A plan the core cannot make is explained here, naming the
 // field; with no GPU the rest of the panel is hidden and nothing changes.
 class BudgetPanel : public QWidget {
@@ -29,6 +31,8 @@ public:
     QComboBox *gpuComboBox() const { return m_gpu; }
     QComboBox *gpuCountComboBox() const { return m_count; }
     QDoubleSpinBox *memorySpinBox() const { return m_memory; }
+    // Shown for "KV budget given directly" (ConfigModel::kvBudgetBytes).
+    QSpinBox *kvBudgetSpinBox() const { return m_kvBudget; }
     QDoubleSpinBox *utilizationSpinBox() const { return m_utilization; }
     QComboBox *weightsComboBox() const { return m_weights; }
     QLineEdit *parametersEdit() const { return m_parameters; }
@@ -60,6 +64,7 @@ private:
     QComboBox *m_gpu = nullptr;
     QComboBox *m_count = nullptr;
     QDoubleSpinBox *m_memory = nullptr;
+    QSpinBox *m_kvBudget = nullptr;
     QDoubleSpinBox *m_utilization = nullptr;
     QComboBox *m_weights = nullptr;
     QLineEdit *m_parameters = nullptr;

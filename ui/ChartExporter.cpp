@@ -366,9 +366,10 @@ qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const 
     const kvscope::Deployment d = m_model->deployment();
     const auto params = m_model->parameters();
     const QList<std::pair<QString, QString>> inputs{
-        {u"GPU"_s, u"%1 × %2"_s.arg(m_model->gpuCount()).arg(m_model->gpuLabel())},
-        {u"Memory per GPU"_s, bytesText(d.gpu_memory_bytes, kvscope::ByteUnit::Binary)},
-        {u"Utilization"_s, QString::number(m_model->gpuUtilization(), 'g', 6)},
+        {u"GPU"_s, d.kv_budget_bytes ? u"%1 (KV budget given directly)"_s.arg(m_model->gpuCount())
+                                     : u"%1 × %2"_s.arg(m_model->gpuCount()).arg(m_model->gpuLabel())},
+        {u"Memory per GPU"_s, d.kv_budget_bytes ? u"—"_s : bytesText(d.gpu_memory_bytes, kvscope::ByteUnit::Binary)},
+        {u"Utilization"_s, d.kv_budget_bytes ? u"—"_s : QString::number(m_model->gpuUtilization(), 'g', 6)},
         {u"Parameters"_s, params ? count(*params) : u"unknown"_s},
         {u"Weights format"_s, m_model->weightsDtype()},
         {u"KV format"_s, m_model->dtype()},

@@ -752,8 +752,13 @@ QString ConfigModel::deploymentReport() const {
     auto thousands = [](std::uint64_t n) { return fromStd(kvscope::formatThousands(n)); };
     const kvscope::Deployment d = deployment();
     QString text = u"==== Deployment ====\n"_s;
-    text += line(u"gpu"_s, u"%1 x %2 (%3 each)"_s.arg(m_tensorParallel).arg(gpuLabel(), gibText(d.gpu_memory_bytes)));
-    text += line(u"gpu_utilization"_s, QString::number(gpuUtilization(), 'g', 6));
+    if (d.kv_budget_bytes) {
+        text += line(u"gpus"_s, QString::number(m_tensorParallel));
+        text += line(u"kv_budget_bytes"_s, thousands(*d.kv_budget_bytes) + u" per GPU, given directly"_s);
+    } else {
+        text += line(u"gpu"_s, u"%1 x %2 (%3 each)"_s.arg(m_tensorParallel).arg(gpuLabel(), gibText(d.gpu_memory_bytes)));
+        text += line(u"gpu_utilization"_s, QString::number(gpuUtilization(), 'g', 6));
+    }
     const auto params = parameters();
     text += line(u"parameters"_s, params ? thousands(*params) : u"unknown"_s);
     text += line(u"weights_dtype"_s, weightsDtype());

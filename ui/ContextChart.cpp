@@ -313,7 +313,8 @@ QString ContextChart::updateSeries() {
     }
     if (plan) {
         const QString size = QString::fromStdString(kvscope::formatBytes(plan->kv_budget_bytes, m->byteUnit()));
-        m_budgetLine->setName(budgetName(size, m->gpuCount(), m->gpuLabel()));
+        m_budgetLine->setName(m->kvBudgetBytes() > 0 ? tr("KV budget: %1 per GPU (given directly)").arg(size)
+                                                    : budgetName(size, m->gpuCount(), m->gpuLabel()));
         m_budgetMarkers->setName(fitsName(plan->max_context_length, m->workload().batch_size));
         updateBudget(y(plan->kv_budget_bytes), std::exp2(m_minExp - kXPad), std::exp2(m_maxExp + kXPad));
     }

@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -23,6 +24,7 @@
 #include "ControlPanel.h"
 #include "MainWindow.h"
 #include "ModelPickerDialog.h"
+#include "PresetLibrary.h"
 #include "SummaryPanel.h"
 #include "kvscope/plan.h"
 
@@ -197,6 +199,41 @@ private Q_SLOTS:
         QCOMPARE(BudgetPanel::parseParameters(u"8e9"_s), std::optional<std::uint64_t>(8'000'000'000));
         QCOMPARE(BudgetPanel::parseParameters(u"lots"_s), std::nullopt);
         QCOMPARE(BudgetPanel::parseParameters(u"-5"_s), std::nullopt);
+    }
+
+    void kvBudgetGivenDirectlyGivesVllmsBlocks() {
+        // vLLM logs "# GPU blocks: 5691" for Llama 3.1 8B in bf16: 5,691 blocks of 2 MiB.
+        ConfigModel model;
+        const auto llama = PresetLibrary::builtin()->load(u"Llama 3.1 8B"_s);
+        QVERIFY(llama);
+        model.loadModel(*llama, u"Llama 3.1 8B"_s, ConfigModel::originForPreset(u"Llama 3.1 8B"_s));
+        BudgetPanel panel(&model);
+        panel.layout()->setSizeConstraint(QLayout::SetNoConstraint);  // no minimum size: see showWindow()
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        // The item below Custom: it starts from the budget the GPU above it gave
+        // (80 GiB custom), and memory no longer counts.
+        QVERIFY(choose(panel.gpuComboBox(), ConfigModel::kCustomGpu));
+        const std::uint64_t fromGpu = model.plan()->kv_budget_bytes;
+        QVERIFY(choose(panel.gpuComboBox(), u"kv-budget"_s));
+        QCOMPARE(static_cast<std::uint64_t>(model.kvBudgetBytes()), fromGpu);
+        QVERIFY(panel.kvBudgetSpinBox()->isVisible());
+        QVERIFY(!panel.memorySpinBox()->isVisible());
+        QSpinBox *budget = panel.kvBudgetSpinBox();
+        budget->setFocus();
+        budget->selectAll();
+        QTest::keyClicks(budget, u"11382"_s);
+        QTest::keyClick(budget, Qt::Key_Return);
+        QCOMPARE(model.kvBudgetBytes(), qint64{5691} * 2 * 1024 * 1024);
+        QVERIFY(model.plan().ok());
+        QCOMPARE(model.plan()->num_blocks, 5691u);
+        QCOMPARE(QString::number(model.plan()->max_concurrency, 'f', 2), u"11.12"_s);  // at 8,192 tokens
+        QVERIFY(model.deploymentReport().contains(u"kv_budget_bytes  : 11,934,892,032 per GPU, given directly\n"_s));
+        QVERIFY(!model.deploymentReport().contains(u"NVIDIA"_s));
+        // A GPU again: the budget comes from its memory.
+        QVERIFY(choose(panel.gpuComboBox(), u"l40s"_s));
+        QCOMPARE(model.kvBudgetBytes(), 0);
+        QVERIFY(!panel.kvBudgetSpinBox()->isVisible());
     }
 
     void oneGpuKeepsTheCurvesAndMoreSplitThem() {
