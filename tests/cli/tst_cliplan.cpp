@@ -26,6 +26,7 @@
 #include <QJsonDocument>
 #include <QFile>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -451,6 +452,12 @@ void TestCliPlan::exportsDrawTheBudget() {
     QFile pdf(report);
     QVERIFY(pdf.open(QIODevice::ReadOnly));
     QVERIFY(pdf.read(5) == "%PDF-");
+    // The report has the plan's tables (pdftotext: poppler-utils, a test dependency).
+    QProcess text;
+    text.start(u"pdftotext"_s, {report, u"-"_s});
+    QVERIFY2(text.waitForFinished(30000) && text.exitCode() == 0, "pdftotext failed");
+    const QString shown = QString::fromUtf8(text.readAllStandardOutput());
+    QVERIFY2(shown.contains(u"Deployment"_s) && shown.contains(u"KV budget per GPU"_s), qPrintable(shown));
 }
 
 void TestCliPlan::badInput_data() {
