@@ -3,6 +3,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "PresetLibrary.h"
 #include "kvscope/format.h"
@@ -363,6 +364,28 @@ private Q_SLOTS:
         QCOMPARE(model.gpuUtilization(), 0.9);
         QCOMPARE(model.blockSize(), 16);
         QCOMPARE(model.parameterOverride(), 0);
+    }
+
+    void aConfigWithoutAParameterCountAsksForOne() {
+        // DeepSeek-V3's config.json does not describe every expert's weights.
+        const auto deepseek = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/deepseek-v3.json"));
+        QVERIFY(deepseek);
+        QVERIFY(!deepseek->parameters);
+        ConfigModel model;
+        model.loadModel(*deepseek, u"DeepSeek-V3"_s, u"/configs/deepseek-v3.json"_s);
+        model.setBudgetEnabled(true);
+        model.setGpu(u"h200"_s);
+        model.setGpuCount(8);
+        model.setWeightsDtype(u"fp8"_s);  // as DeepSeek ships it: 84 GB per GPU
+        QCOMPARE(model.parameterSource(), ConfigModel::ParameterSource::Unknown);
+        QVERIFY(!model.plan().ok());
+        QCOMPARE(model.plan().error().field, std::string("parameters"));
+        QVERIFY(QString::fromStdString(model.plan().error().message).startsWith(u"DeepSeek-V3 does not state"_s));
+        model.setParameterOverride(671'026'419'200);
+        QCOMPARE(model.parameterSource(), ConfigModel::ParameterSource::Entered);
+        QVERIFY(model.plan().ok());
+        // An MLA latent is not split: each of the 8 GPUs holds all of it.
+        QCOMPARE(model.plan()->kv_bytes_per_gpu, model.plan()->kv_bytes);
     }
 
     void setDeploymentTakesTheCliFlags() {
