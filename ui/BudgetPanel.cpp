@@ -389,6 +389,7 @@ void BudgetPanel::syncGpu() {
                                   : static_cast<double>(m_model->deployment().gpu_memory_bytes) / kGiB);
     }
     m_count->setEnabled(enabled);
+    syncCounts();
     for (QWidget *row : std::as_const(m_detailRows)) m_form->setRowVisible(row, enabled);
     // A budget given directly: memory, utilization and overhead do not count.
     m_form->setRowVisible(m_kvBudget, enabled && direct);
@@ -400,6 +401,16 @@ void BudgetPanel::syncGpu() {
 void BudgetPanel::syncCounts() {
     // The tensor-parallel counts the model's attention heads allow, recomputed
     // only when the heads change (not on every context or batch step).
+    // With no GPU the count is not used: leave the list until one is chosen
+    // (a heads slider drag then costs nothing here).
+    if (!m_model->budgetEnabled()) {
+        m_countsKey.clear();
+        const QSignalBlocker block(m_count);
+        if (m_count->findData(m_model->gpuCount()) < 0)
+            m_count->addItem(QString::number(m_model->gpuCount()), m_model->gpuCount());
+        m_count->setCurrentIndex(m_count->findData(m_model->gpuCount()));
+        return;
+    }
     const kvscope::ModelLayout layout = m_model->layout();
     QList<std::uint64_t> key;
     for (const kvscope::LayerGroup &g : layout.groups)

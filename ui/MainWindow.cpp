@@ -177,7 +177,8 @@ void MainWindow::buildMenus() {
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     m_copyReport = edit->addAction(tr("&Copy report as text"));
     m_copyReport->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
-    m_copyReport->setStatusTip(tr("Copy the book's report for this configuration to the clipboard."));
+    m_copyReport->setStatusTip(
+        tr("Copy the book's report for this configuration, and the deployment plan with a GPU, to the clipboard."));
     connect(m_copyReport, &QAction::triggered, this, [this] {
         m_summary->copyReport();
         statusBar()->showMessage(tr("Report copied to the clipboard."), 5000);
@@ -186,7 +187,7 @@ void MainWindow::buildMenus() {
     m_reset = edit->addAction(tr("&Reset to defaults"));
     m_reset->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_reset->setStatusTip(
-        tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16."));
+        tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16, no GPU."));
     connect(m_reset, &QAction::triggered, m_model, &ConfigModel::resetToDefaults);
 
     QMenu *modelMenu = menuBar()->addMenu(tr("&Model"));
