@@ -448,8 +448,9 @@ void BudgetPanel::syncCounts() {
 void BudgetPanel::syncParameters() {
     const auto count = m_model->parameters();
     const ConfigModel::ParameterSource source = m_model->parameterSource();
-    if (!m_parameters->hasFocus())
-        m_parameters->setText(count ? QString::fromStdString(kvscope::formatThousands(*count)) : QString());
+    const QString text = count ? QString::fromStdString(kvscope::formatThousands(*count)) : QString();
+    // Not while the user types, and not again for the same count (a context step keeps it).
+    if (!m_parameters->hasFocus() && m_parameters->text() != text) m_parameters->setText(text);
     m_parameters->setPlaceholderText(tr("enter the count"));
     QString where;
     switch (source) {
