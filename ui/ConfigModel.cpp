@@ -229,8 +229,10 @@ void ConfigModel::loadModel(const ImportedModel &model, const QString &displayNa
     if (model.torch_dtype) workload.dtype = *model.torch_dtype;
     setConfig(model.shape, workload);
     m_applyingModel = false;
-    // An entered parameter count was the previous model's.
+    // An entered parameter count was the previous model's; its weights are
+    // stored as its config says, as kvscope-cli sizes them.
     setParameterOverride(0);
+    if (model.torch_dtype) setWeightsDtype(QString::fromLatin1(kvscope::dtypeName(*model.torch_dtype)));
     m_imported = model;
     m_modelName = displayName;
     m_modelOrigin = origin;

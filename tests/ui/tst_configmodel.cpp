@@ -388,6 +388,17 @@ private Q_SLOTS:
         QCOMPARE(model.plan()->kv_bytes_per_gpu, model.plan()->kv_bytes);
     }
 
+    void loadingAModelStoresItsWeightsAsItsConfigSays() {
+        ConfigModel model;
+        model.setWeightsDtype(u"int4"_s);
+        // Gemma 2 9B's config says float32.
+        const auto gemma = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-2-9b.json"));
+        QVERIFY(gemma);
+        model.loadModel(*gemma, u"gemma-2-9b"_s, u"/configs/gemma-2-9b.json"_s);
+        QCOMPARE(model.weightsDtype(), u"fp32"_s);
+        QCOMPARE(model.dtype(), u"fp32"_s);
+    }
+
     void setDeploymentTakesTheCliFlags() {
         ConfigModel model;
         kvscope::Deployment d;
