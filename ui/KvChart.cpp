@@ -250,38 +250,22 @@ void KvChart::placeLegend() {
     // just added (a loaded model's curves) report hidden until the legend's
     // next layout, and a box sized without them cuts their labels.
     int visible = 0;
-    QStringList entries;
     const auto markers = lg->markers();
     for (QLegendMarker *marker : markers) {
-        if (marker->series()->isVisible() && !m_legendHidden.contains(marker->series())) {
-            ++visible;
-            entries << marker->series()->name() << marker->label();
-        }
-    }
-    // Sizing the box lays out every entry's text (Qt keeps none of it), so
-    // an unchanged legend in an unchanged plot area stays where it is: most
-    // slider steps rename no curve.
-    const QRectF area = plotArea();
-    if (entries == m_placedEntries && lg->font() == m_placedFont && area == m_placedArea &&
-        lg->geometry() == m_placedBox && !lg->isAttachedToChart()) {
-        m_placingLegend = false;
-        return;
+        if (marker->series()->isVisible() && !m_legendHidden.contains(marker->series())) ++visible;
     }
     qreal left = 0, top = 0, right = 0, bottom = 0;
     if (lg->layout()) lg->layout()->getContentsMargins(&left, &top, &right, &bottom);
     const QSizeF hint = lg->effectiveSizeHint(Qt::PreferredSize);
     const qreal rowHeight = hint.height() - top - bottom;
     const QSizeF size(std::ceil(hint.width()) + 2, std::ceil(rowHeight * visible + top + bottom) + 1);
+    const QRectF area = plotArea();
     const qreal inset = 6;
     const Qt::Alignment corner = legendCorner();
     const qreal x = corner & Qt::AlignRight ? area.right() - size.width() - inset : area.left() + inset;
     const qreal y = corner & Qt::AlignBottom ? area.bottom() - size.height() - inset : area.top() + inset;
     lg->setGeometry(QRectF(QPointF(x, y), size));
     lg->update();
-    m_placedEntries = entries;
-    m_placedFont = lg->font();
-    m_placedArea = area;
-    m_placedBox = lg->geometry();
     m_placingLegend = false;
 }
 

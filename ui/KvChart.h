@@ -6,7 +6,6 @@
 #include <QFont>
 #include <QList>
 #include <QPointF>
-#include <QRectF>
 #include <QString>
 #include <QStringList>
 
@@ -112,10 +111,4 @@ private:
     QGraphicsTextItem *m_errorItem = nullptr;
     bool m_placingLegend = false;
     QSet<const QAbstractSeries *> m_legendHidden;
-    // What the legend box was last sized for (its entries, font and plot
-    // area) and where it went: placeLegend() skips an unchanged legend.
-    QStringList m_placedEntries;
-    QFont m_placedFont;
-    QRectF m_placedArea;
-    QRectF m_placedBox;
 };
