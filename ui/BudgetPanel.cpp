@@ -13,7 +13,6 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
-#include <numeric>
 
 #include "ConfigModel.h"
 #include "SpinBoxLocale.h"
@@ -421,20 +420,8 @@ void BudgetPanel::syncCounts() {
     if (key != m_countsKey || m_count->findData(current) < 0) {
         m_countsKey = key;
         m_count->clear();
-        // Only counts that divide every attention layer's query heads can be
-        // valid; the core decides among those (an invalid count's message
-        // walks every count up to 1,024, too slow for each heads step).
-        std::uint32_t heads = 0;
-        for (const kvscope::LayerGroup &g : layout.groups) {
-            const kvscope::LayerKind kind = g.spec.kind;
-            if (kind == kvscope::LayerKind::Full || kind == kvscope::LayerKind::Sliding ||
-                kind == kvscope::LayerKind::Mla)
-                heads = std::gcd(heads, g.spec.n_heads);
-        }
-        for (std::uint32_t n = 1; n <= kMaxOfferedGpus; ++n) {
-            if (heads != 0 && heads % n != 0) continue;
-            if (!kvscope::validateTensorParallel(layout, n)) m_count->addItem(QString::number(n), static_cast<int>(n));
-        }
+        for (const std::uint32_t n : kvscope::validTensorParallelCounts(layout, kMaxOfferedGpus))
+            m_count->addItem(QString::number(n), static_cast<int>(n));
         // A count the model cannot use stays visible, marked, until changed.
         if (m_count->findData(current) < 0) {
             int at = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -116,15 +117,27 @@ std::optional<InputError> validateDeployment(const Deployment &d) {
     return checkRange("overhead", d.overhead_bytes, 0, PlanLimits::max_gpu_memory_bytes);
 }
 
+std::vector<std::uint32_t> validTensorParallelCounts(const ModelLayout &layout, std::uint32_t max) {
+    // Only divisors of every attention layer's query heads can split them.
+    std::uint32_t heads = 0;
+    for (const LayerGroup &g : layout.groups) {
+        if (isAttention(g.spec.kind)) heads = std::gcd(heads, g.spec.n_heads);
+    }
+    std::vector<std::uint32_t> counts;
+    const std::uint32_t last = std::min(max, PlanLimits::max_tensor_parallel);
+    for (std::uint32_t n = 1; n <= last; ++n) {
+        if (heads != 0 && (n > heads || heads % n != 0)) continue;
+        if (splitsEvenly(layout, n)) counts.push_back(n);
+    }
+    return counts;
+}
+
 std::optional<InputError> validateTensorParallel(const ModelLayout &layout, std::uint32_t tp) {
     if (auto e = checkRange("tensor_parallel", tp, 1, PlanLimits::max_tensor_parallel)) return e;
     if (splitsEvenly(layout, tp)) return std::nullopt;
     std::string valid;
-    int listed = 0;
-    for (std::uint32_t n = 1; n <= PlanLimits::max_tensor_parallel && listed < 12; ++n) {
-        if (!splitsEvenly(layout, n)) continue;
-        valid += (listed++ == 0 ? "" : ", ") + std::to_string(n);
-    }
+    const std::vector<std::uint32_t> counts = validTensorParallelCounts(layout);
+    for (std::size_t i = 0; i < counts.size() && i < 12; ++i) valid += (i == 0 ? "" : ", ") + std::to_string(counts[i]);
     return InputError{"tensor_parallel",
                       "tensor_parallel (" + std::to_string(tp) +
                           ") must split every attention layer's query heads evenly, and its K/V heads evenly or "
@@ -191,8 +204,7 @@ std::optional<std::uint32_t> gpusNeeded(const ModelLayout &layout, const Workloa
     if (deployment.kv_budget_bytes || validateDeployment(deployment)) return std::nullopt;
     const Result<std::uint64_t> weights = weightsBytes(deployment.parameters, deployment.weights_dtype);
     if (!weights) return std::nullopt;
-    for (std::uint32_t tp = 1; tp <= PlanLimits::max_tensor_parallel; ++tp) {
-        if (!splitsEvenly(layout, tp)) continue;
+    for (const std::uint32_t tp : validTensorParallelCounts(layout)) {
         const std::optional<std::uint64_t> budget = gpuKvBudget(deployment, *weights, tp);
         if (!budget) continue;
         Result<ModelLayout> per_gpu = layoutPerGpu(layout, tp);

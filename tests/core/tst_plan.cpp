@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
 #include "kvscope/gpu.h"
@@ -185,6 +187,18 @@ TEST(Plan, TensorParallelSplitsHeadsAndReplicatesWhenFewer) {
     ASSERT_TRUE(three.has_value());
     EXPECT_EQ(three->field, "tensor_parallel");
     EXPECT_NE(three->message.find("valid counts: 1, 2, 4, 8, 16, 32, 64"), std::string::npos) << three->message;
+
+    EXPECT_EQ(validTensorParallelCounts(model), (std::vector<std::uint32_t>{1, 2, 4, 8, 16, 32, 64}));
+    EXPECT_EQ(validTensorParallelCounts(model, 10), (std::vector<std::uint32_t>{1, 2, 4, 8}));
+    // The seed model: 24 query heads, 6 K/V heads.
+    EXPECT_EQ(validTensorParallelCounts(uniform(48, 24, 6, 86)), (std::vector<std::uint32_t>{1, 2, 3, 6, 12, 24}));
+    ModelLayout linear_only;
+    appendLayers(linear_only, linearLayer(64, DType::fp32, 8, std::nullopt), 4);
+    EXPECT_EQ(validTensorParallelCounts(linear_only, 5).size(), 5u);
+    for (std::uint32_t n = 1; n <= PlanLimits::max_tensor_parallel; ++n) {
+        const auto counts = validTensorParallelCounts(model);
+        EXPECT_EQ(!validateTensorParallel(model, n).has_value(), std::ranges::count(counts, n) == 1) << n;
+    }
 
     const auto sixteen = layoutPerGpu(model, 16);
     ASSERT_TRUE(sixteen.ok());

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "kvscope/dtype.h"
 #include "kvscope/layout.h"
@@ -49,6 +50,12 @@ std::optional<InputError> validateDeployment(const Deployment &deployment);
 // fewer than the GPUs, which then must be a multiple of them (each GPU holds a
 // replica of one head). Error field: tensor_parallel, naming the valid counts.
 std::optional<InputError> validateTensorParallel(const ModelLayout &layout, std::uint32_t tensor_parallel);
+
+// Every count validateTensorParallel() accepts, ascending, up to `max`: the
+// divisors of the attention layers' common query-head count that also split
+// or replicate their K/V heads (1 .. max when the model has no attention).
+std::vector<std::uint32_t> validTensorParallelCounts(const ModelLayout &layout,
+                                                     std::uint32_t max = PlanLimits::max_tensor_parallel);
 
 // The share of the cache one GPU holds: full and sliding layers keep
 // n_kv_heads / tensor_parallel K/V heads, or one whole head when there are
