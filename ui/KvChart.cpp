@@ -64,6 +64,10 @@ void KvChart::refresh() {
         m_errorItem->setPlainText(error);
         m_errorItem->setVisible(!error.isEmpty());
         showData(error.isEmpty());
+        // Showing every series undid what updateSeries() hides on purpose
+        // (the book's curves under a loaded model, curves that cannot be
+        // split over the GPUs): let it decide again.
+        if (error.isEmpty()) updateSeries();
     }
     applyTitle();
     placeLegend();

@@ -274,6 +274,38 @@ private Q_SLOTS:
         QVERIFY(view.chart()->series().constFirst()->isVisible());
     }
 
+    void recoveringFromAnErrorKeepsHiddenCurvesHidden() {
+        // With a model loaded the book's two curves are hidden; an error hides
+        // everything, and coming back must not show them again.
+        ConfigModel model;
+        ContextChartView view(&model);
+        const auto gemma = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json"));
+        QVERIFY(gemma.ok());
+        model.loadModel(*gemma, u"Gemma 3 27B"_s);
+        QTRY_VERIFY(view.seriesNames().size() >= 6);
+        auto visibleBookCurves = [&view] {
+            int visible = 0;
+            const auto all = view.chart()->series();
+            for (QAbstractSeries *s : all) {
+                if ((s->name().startsWith(u"MHA"_s) || s->name().startsWith(u"GQA"_s)) && s->isVisible()) ++visible;
+            }
+            return visible;
+        };
+        QCOMPARE(visibleBookCurves(), 0);
+        model.setBatchSize(1 << 20);
+        model.setContextLength(qint64{1} << 31);
+        model.setDtype(u"fp32"_s);
+        QTRY_VERIFY(!view.errorText().isEmpty());
+        model.setBatchSize(1);
+        model.setContextLength(8192);
+        QTRY_VERIFY(view.errorText().isEmpty());
+        QCOMPARE(visibleBookCurves(), 0);
+        bool modelCurveShown = false;
+        const auto all = view.chart()->series();
+        for (QAbstractSeries *s : all) modelCurveShown |= s->name().contains(u"Gemma"_s) && s->isVisible();
+        QVERIFY(modelCurveShown);
+    }
+
     void followsTheWidgetPalette() {
         ConfigModel model;
         ContextChartView view(&model);
