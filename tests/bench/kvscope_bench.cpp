@@ -62,7 +62,7 @@ std::vector<QSlider *> sliders(const MainWindow &window) {
             panel->embDimControl()->slider(), panel->contextSlider(),         panel->batchControl()->slider()};
 }
 
-void benchSliderToCharts(MainWindow &window) {
+void benchSliderToCharts(MainWindow &window, const char *p50Name, const char *p99Name) {
     std::vector<QSlider *> controls = sliders(window);
     std::vector<int> directions(controls.size(), 1);
     std::vector<double> ms;
@@ -80,8 +80,8 @@ void benchSliderToCharts(MainWindow &window) {
         ms.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
         QCoreApplication::processEvents();
     }
-    print("slider_to_charts_ms_p50", percentile(ms, 0.5));
-    print("slider_to_charts_ms_p99", percentile(ms, 0.99));
+    print(p50Name, percentile(ms, 0.5));
+    print(p99Name, percentile(ms, 0.99));
 }
 
 void benchChartPaint(MainWindow &window) {
@@ -235,7 +235,16 @@ int main(int argc, char **argv) {
         window.resize(1280, 800);
         window.show();
         QCoreApplication::processEvents();
-        if (wanted("slider_to_charts")) benchSliderToCharts(window);
+        if (wanted("slider_to_charts")) {
+            benchSliderToCharts(window, "slider_to_charts_ms_p50", "slider_to_charts_ms_p99");
+            // The same steps with a GPU budget: the plan, its solvers and the
+            // budget line and markers join every step.
+            window.model()->resetToDefaults();
+            window.model()->setGpu(u"h100-80gb"_s);
+            window.model()->setBudgetEnabled(true);
+            benchSliderToCharts(window, "slider_to_charts_with_budget_ms_p50", "slider_to_charts_with_budget_ms_p99");
+            window.model()->resetToDefaults();
+        }
         if (wanted("drag_coalescing")) benchDragCoalescing(window);
         if (wanted("chart_paint")) benchChartPaint(window);
     }
