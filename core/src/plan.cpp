@@ -40,6 +40,12 @@ bool splitsEvenly(const ModelLayout &layout, std::uint32_t tp) {
 
 std::string gib(std::uint64_t bytes) { return formatBytes(bytes, ByteUnit::Binary); }
 
+// "1.51 MiB, 1,585,152 bytes"; small sizes once: "1,000 B".
+std::string sizeText(std::uint64_t bytes) {
+    if (bytes < 1024) return gib(bytes);
+    return gib(bytes) + ", " + formatThousands(bytes) + " bytes";
+}
+
 // floor(memory * utilization), exact: with memory = q * 10^6 + r, that is
 // q * ppm + floor(r * ppm / 10^6), and neither product can overflow.
 std::uint64_t usableBytes(const Deployment &d) {
@@ -257,11 +263,9 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
     const Result<std::uint64_t> smallest = pagedBytes(cache, 1, 1);
     if (!smallest) return smallest.error();
     if (*smallest > p.kv_budget_bytes) {
-        return InputError{"kv_budget_bytes", "the KV budget per GPU (" + gib(p.kv_budget_bytes) + ", " +
-                                                 formatThousands(p.kv_budget_bytes) +
-                                                 " bytes) does not hold one block of " +
-                                                 std::to_string(d.block_size) + " tokens (" + gib(*smallest) + ", " +
-                                                 formatThousands(*smallest) + " bytes)"};
+        return InputError{"kv_budget_bytes", "the KV budget per GPU (" + sizeText(p.kv_budget_bytes) +
+                                                 ") does not hold one block of " + std::to_string(d.block_size) +
+                                                 " tokens (" + sizeText(*smallest) + ")"};
     }
 
     for (const LayerGroup &g : cache.per_gpu.groups) {
