@@ -1,7 +1,10 @@
 #include "CliExport.h"
 
+#include <QFileInfo>
+
 #include "ChartExporter.h"
 #include "CliOptions.h"
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "PlanReport.h"
 
@@ -9,13 +12,23 @@ using namespace Qt::StringLiterals;
 
 std::optional<QString> CliExport::write(const CliOptions &options) {
     ConfigModel model;
+    // A real model is loaded as the window's File > Open and Model > Choose
+    // model load it, so the charts draw its own curve and what-ifs; its book
+    // view is the shape, and the command line's context, batch and dtype
+    // replace the ones loading suggests.
+    if (options.model) {
+        const CliOptions::Model &m = *options.model;
+        model.loadModel(m.imported, m.isPreset ? m.label : ConfigImporter::displayName(m.label),
+                        m.isPreset ? ConfigModel::originForPreset(m.label) : QFileInfo(m.label).absoluteFilePath());
+    }
     model.setConfig(options.shape, options.workload);
     model.setExtraGroups(options.extraGroups);
     model.setBinaryUnits(options.binaryUnits);
     // The model clamps and snaps; parse() only passes values it keeps as
     // they are, but an export of some other configuration must never happen.
     if (model.shape() != options.shape || model.workload() != options.workload ||
-        model.extraGroups() != options.extraGroups) {
+        model.extraGroups() != options.extraGroups || model.hasModel() != options.model.has_value() ||
+        model.layout() != options.layout()) {
         return u"internal error: the chart configuration differs from the command line's"_s;
     }
 

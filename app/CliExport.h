@@ -6,8 +6,10 @@
 struct CliOptions;
 
 // kvscope-cli's --chart/--out and --report: builds a ConfigModel from the
-// parsed options and writes through ChartExporter, the code that serves the
-// window's File > Export. Needs a QApplication (offscreen is enough).
+// parsed options (a --config or --model loaded into it as the window loads
+// one, whatever its layers) and writes through ChartExporter, the code that
+// serves the window's File > Export, so the files are the window's figures.
+// Needs a QApplication (offscreen is enough).
 class CliExport {
 public:
     // Writes every chart, then the report, stopping at the first failure.

@@ -223,8 +223,9 @@ void addOptions(QCommandLineParser &parser) {
         u"and the shape flags cannot be combined with it; --context_length, --batch_size\n"
         u"and --dtype still apply.\n"
         u"--chart and --report write files and print nothing; each --chart is paired\n"
-        u"with the --out that follows in order. Charts of a model show its book-style\n"
-        u"MHA/GQA shape, so they need a model of identical full-attention layers.\n"
+        u"with the --out that follows in order. With a model the context chart draws\n"
+        u"its own curve and its what-ifs (as MHA, as MQA, without sliding window, with\n"
+        u"MLA), as the window does; the groups chart shows its book-style shape.\n"
         u"--gpu, --gpu-memory-gib or --kv-budget-bytes plan a deployment: after the\n"
         u"report, a section gives the weights and the KV budget per GPU, the paged\n"
         u"blocks (vLLM's rule), the largest context and batch that fit, the maximum\n"
@@ -657,16 +658,6 @@ kvscope::Result<std::uint64_t> parsePlanNumber(QStringView flag, const QString &
     return parseNumber(number, text);
 }
 
-QString layerSummary(const kvscope::ModelLayout &layout) {
-    QStringList parts;
-    const auto counts = kvscope::layerCountsByKind(layout);
-    for (kvscope::LayerKind kind : kvscope::kAllLayerKinds) {
-        const std::uint64_t n = counts[static_cast<std::size_t>(kind)];
-        if (n != 0) parts << QString::number(n) + u' ' + QString::fromLatin1(kvscope::layerKindName(kind));
-    }
-    return parts.join(u" + "_s);
-}
-
 // The deployment flags, checked against the model or shape already parsed:
 // nothing when none is given (the report alone).
 kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QCommandLineParser &parser,
@@ -1026,13 +1017,6 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         if (json) {
             return error(u"json", u"--json cannot be combined with --chart or --report: an export writes files "
                                   u"and prints nothing"_s);
-        }
-        if (options.model && !options.model->imported.shape_is_exact) {
-            return error(kChart, (options.charts.isEmpty() ? u"--report"_s : u"--chart"_s) + u": charts of "_s +
-                                     typedValueText(options.model->label) +
-                                     u" are not available yet: they show the book's MHA/GQA shape, and its layers ("_s +
-                                     layerSummary(options.model->imported.layout) +
-                                     u") are not identical full-attention layers"_s);
         }
         options.action = Action::Export;
     }

@@ -1,5 +1,6 @@
 #include "ConfigImporter.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -866,6 +867,14 @@ kvscope::Result<ImportedModel> ConfigImporter::fromJson(QByteArrayView json) {
         return InputError{"config.json", "config.json must hold one JSON object ({...}), not a list or a value"};
     }
     return interpret(doc.object());
+}
+
+QString ConfigImporter::displayName(const QString &path) {
+    const QFileInfo info(path);
+    if (info.fileName().compare(QLatin1StringView("config.json"), Qt::CaseInsensitive) == 0 &&
+        !info.absoluteDir().dirName().isEmpty())
+        return info.absoluteDir().dirName();
+    return info.completeBaseName();
 }
 
 kvscope::Result<ImportedModel> ConfigImporter::fromFile(const QString &path) {

@@ -23,4 +23,8 @@ public:
     static kvscope::Result<ImportedModel> fromFile(const QString &path);
     // An already parsed config object (a preset's "config").
     static kvscope::Result<ImportedModel> fromObject(const QJsonObject &config);
+
+    // The name a model read from `path` goes by: the folder of a config.json
+    // (as Hugging Face repositories lay them out), else the file's base name.
+    static QString displayName(const QString &path);
 };

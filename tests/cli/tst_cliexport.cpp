@@ -160,18 +160,123 @@ private slots:
     }
 
     void modelCharts() {
-        // A model of the book's shape charts like its flags, and its CSV agrees with --json.
+        // A model of the book's shape charts as the window charts it once loaded: its own curve and what-ifs,
+        // the book's MHA and GQA (here the same bytes) still in the CSV, which agrees with --json.
         const CliRun run = CliRun::run({u"--model"_s, u"Llama 3.1 8B"_s, u"--chart"_s, u"context"_s, u"--out"_s,
                                         path(u"llama.csv"_s), u"--report"_s, path(u"llama.pdf"_s)},
                                        headless());
         QCOMPARE(run.err, QByteArray());
         QCOMPARE(run.exitCode, 0);
-        QVERIFY(fileBytes(path(u"llama.csv"_s)).split('\n').contains("131072,68719476736,17179869184"));
+        const QList<QByteArray> csv = fileBytes(path(u"llama.csv"_s)).split('\n');
+        QCOMPARE(csv.at(0), QByteArray("context_length,mha_bytes,gqa_bytes,model_bytes,model_as_mha_bytes,"
+                                       "model_as_mqa_bytes,model_with_mla_bytes"));
+        QVERIFY(csv.contains("131072,68719476736,17179869184,17179869184,68719476736,2147483648,4831838208"));
         checkPdf(path(u"llama.pdf"_s),
-                 {u"(n_heads=32, emb_dim=4096, n_layers=32, batch=1, n_kv_groups=4, dtype=bf16)"_s});
+                 {u"(n_heads=32, emb_dim=4096, n_layers=32, batch=1, n_kv_groups=4, context=1024, dtype=bf16)"_s,
+                  u"(Llama 3.1 8B, batch=1, dtype=bf16)"_s, u"Llama 3.1 8B (real layers)"_s,
+                  u"what-if: as MHA (32 K/V heads per layer)"_s});
         const CliRun json =
             CliRun::run({u"--model"_s, u"Llama 3.1 8B"_s, u"--context_length"_s, u"131072"_s, u"--json"_s});
         QCOMPARE(CliRun::rawJsonNumber(json.out, u"kv_bytes"_s), QByteArray("17179869184"));
+    }
+
+    // Models whose layers differ (sliding window, MLA, linear attention) chart as the window charts them:
+    // the model's real curve and its what-if variants, every legend entry in full, vector only.
+    void mixedLayerModelCharts_data() {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QStringList>("legend");
+        const QString mqa = u"what-if: as MQA (1 K/V head per layer)"_s;
+        const QString window = u"what-if: without sliding window"_s;
+        const QString mla = u"what-if: with MLA (512 + 64 latent)"_s;
+        QTest::newRow("Gemma 3 27B") << u"Gemma 3 27B"_s
+                                     << QStringList{u"Gemma 3 27B (real layers)"_s,
+                                                    u"what-if: as MHA (32 K/V heads per layer)"_s, mqa, window, mla};
+        QTest::newRow("DeepSeek-V3") << u"DeepSeek-V3"_s
+                                     << QStringList{u"DeepSeek-V3 (real layers)"_s,
+                                                    u"what-if: as MHA (128 K/V heads per layer)"_s, mqa};
+        QTest::newRow("Qwen3-Next") << u"Qwen3-Next 80B-A3B"_s
+                                    << QStringList{u"Qwen3-Next 80B-A3B (real layers)"_s,
+                                                   u"what-if: as MHA (16 K/V heads per layer)"_s, mqa, mla};
+        QTest::newRow("gpt-oss-20b") << u"gpt-oss-20b"_s
+                                     << QStringList{u"gpt-oss-20b (real layers)"_s,
+                                                    u"what-if: as MHA (64 K/V heads per layer)"_s, mqa, window, mla};
+    }
+
+    void mixedLayerModelCharts() {
+        QFETCH(QString, model);
+        QFETCH(QStringList, legend);
+        const QString stem = path(QString(model).replace(u' ', u'_'));
+        const QStringList base{u"--model"_s, model, u"--context_length"_s, u"32768"_s};
+        const CliRun run = CliRun::run(
+            base + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, stem + u".pdf"_s, u"--chart"_s, u"groups"_s,
+                               u"--out"_s, stem + u"-groups.pdf"_s, u"--chart"_s, u"context"_s, u"--out"_s,
+                               stem + u".svg"_s, u"--chart"_s, u"context"_s, u"--out"_s, stem + u".csv"_s,
+                               u"--report"_s, stem + u"-report.pdf"_s},
+            headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.out, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+
+        const QString title = u"("_s + model + u", batch=1, dtype=bf16)"_s;
+        checkPdf(stem + u".pdf"_s, QStringList{u"KV-cache vs Context Length"_s, title} + legend);
+        checkPdf(stem + u"-report.pdf"_s,
+                 QStringList{u"KV-cache report"_s, u"KV-cache Savings vs n_kv_groups"_s, title} + legend);
+        // The groups chart is the window's for the model: its book-style heads, the current setting marked.
+        checkPdf(stem + u"-groups.pdf"_s, {u"KV-cache Savings vs n_kv_groups"_s, u"current: n_kv_groups="_s});
+
+        const QByteArray svg = fileBytes(stem + u".svg"_s);
+        QXmlStreamReader xml(svg);
+        while (!xml.atEnd()) xml.readNext();
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY(svg.contains(model.toUtf8()));
+
+        // The model's column is --json's kv_bytes at each context, its what-ifs --json's what_if at 32,768.
+        const QList<QByteArray> csv = fileBytes(stem + u".csv"_s).trimmed().split('\n');
+        const QList<QByteArray> header = csv.at(0).split(',');
+        const qsizetype column = header.indexOf("model_bytes");
+        QVERIFY2(column > 0, csv.at(0).constData());
+        int checked = 0;
+        for (const QByteArray &line : csv.mid(1)) {
+            const QList<QByteArray> cells = line.split(',');
+            QCOMPARE(cells.size(), header.size());
+            const QByteArray context = cells.at(0);
+            if (context != "256" && context != "4096" && context != "32768" && context != "131072") continue;
+            const CliRun json = CliRun::run(
+                {u"--model"_s, model, u"--context_length"_s, QString::fromLatin1(context), u"--json"_s});
+            QCOMPARE(json.exitCode, 0);
+            QCOMPARE(cells.at(column), CliRun::rawJsonNumber(json.out, u"kv_bytes"_s));
+            ++checked;
+            if (context != "32768") continue;
+            const QList<std::pair<QByteArray, QString>> whatIfs{
+                {"model_as_mha_bytes", u"mha"_s},
+                {"model_as_mqa_bytes", u"mqa"_s},
+                {"model_no_sliding_window_bytes", u"no_sliding_window"_s},
+                {"model_with_mla_bytes", u"mla"_s}};
+            // Only the what_if object: "mla" is also a key of layers and kv_bytes_by_kind.
+            const qsizetype start = json.out.indexOf("\"what_if\": {");
+            QVERIFY(start > 0);
+            const QByteArray whatIf = json.out.mid(start, json.out.indexOf('}', start) - start);
+            for (const auto &[name, key] : whatIfs) {
+                const qsizetype at = header.indexOf(name);
+                if (at < 0) continue;
+                const QByteArray expected = CliRun::rawJsonNumber(whatIf, key);
+                QVERIFY2(!expected.isEmpty(), name.constData());
+                QCOMPARE(cells.at(at), expected);
+            }
+        }
+        QCOMPARE(checked, 4);
+    }
+
+    void configFileCharts() {
+        // A config.json charts as the window's File > Open shows it, named after the file.
+        const QString config = QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json");
+        const CliRun run = CliRun::run(
+            {u"--config"_s, config, u"--chart"_s, u"context"_s, u"--out"_s, path(u"config.svg"_s)}, headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        const QByteArray svg = fileBytes(path(u"config.svg"_s));
+        QVERIFY(svg.contains("gemma-3-27b (real layers)"));
+        QVERIFY(svg.contains("what-if: without sliding window"));
     }
 
     void failuresLeaveFilesUntouched_data() {
@@ -251,17 +356,6 @@ private slots:
             << u"old.pdf"_s
             << u"kvscope-cli: n_kv_groups must divide n_heads exactly. With --n_heads 24, --n_kv_groups must be one "
                u"of 1, 2, 3, 4, 6, 8, 12, 24 (got 5)"_s
-            << 2;
-        QTest::newRow("model with mixed layers")
-            << QStringList{u"--model"_s, u"Gemma 3 27B"_s, u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.pdf"_s}
-            << u"old.pdf"_s
-            << u"kvscope-cli: --chart: charts of Gemma 3 27B are not available yet: they show the book's MHA/GQA "
-               u"shape, and its layers (10 full + 52 sliding) are not identical full-attention layers"_s
-            << 2;
-        QTest::newRow("MLA model report")
-            << QStringList{u"--model"_s, u"DeepSeek-V3"_s, u"--report"_s, dir + u"/old.pdf"_s} << u"old.pdf"_s
-            << u"kvscope-cli: --report: charts of DeepSeek-V3 are not available yet: they show the book's MHA/GQA "
-               u"shape, and its layers (61 mla) are not identical full-attention layers"_s
             << 2;
         // A write that fails (here: a file system that takes no new files) is exit status 1.
         QTest::newRow("write fails")

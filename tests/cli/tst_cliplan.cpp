@@ -424,6 +424,16 @@ void TestCliPlan::exportsDrawTheBudget_data() {
     QTest::newRow("budget in bytes") << (kLlama8B + split(u"--kv-budget-bytes 11934892032"_s))
                                      << QByteArray("11934892032");
     QTest::newRow("book shape") << split(kBook + u" --gpu l40s --block-size 32"_s) << QByteArray();
+    // Models of mixed layers chart their own curve against the budget, as the window does.
+    // 72 GiB usable - 27,432,406,640 parameters in bf16
+    QTest::newRow("sliding window") << (QStringList{u"--model"_s, u"Gemma 3 27B"_s} +
+                                        split(u"--gpu h100-80gb --context_length 131072"_s))
+                                    << QByteArray("22444598048");
+    // 141 GiB * 0.9 - 671B fp8 weights over 8 GPUs; the MLA latent is not split.
+    QTest::newRow("MLA over 8 GPUs")
+        << (QStringList{u"--model"_s, u"DeepSeek-V3"_s} +
+            split(u"--gpu h200 --tensor-parallel 8 --parameters 671B --weights-dtype fp8"_s))
+        << QByteArray("52382837465");
 }
 
 void TestCliPlan::exportsDrawTheBudget() {
