@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "MainWindow.h"
+#include "SettingsFormat.h"
 
 using namespace Qt::StringLiterals;
 
@@ -136,6 +137,8 @@ int main(int argc, char **argv) {
     QApplication::setApplicationDisplayName(u"KV Scope"_s);
     QApplication::setApplicationVersion(QString::fromLatin1(KVSCOPE_VERSION));
     QApplication::setWindowIcon(QIcon(u":/icons/kvscope.svg"_s));
+    // kvscope.json, written whole or not at all (see SettingsFormat.h).
+    SettingsFormat::install();
 
     MainWindow window;
     if (QCoreApplication::arguments().contains(u"--exit-after-first-frame"_s)) {
@@ -151,7 +154,8 @@ int main(int argc, char **argv) {
         break;
     }
     const int status = QApplication::exec();
-    // However the event loop ended, the configuration is kept for next time.
-    window.saveSettings();
+    // However the event loop ended, the configuration is kept for next time;
+    // when it cannot be, the previous file stays and the user is told why.
+    if (const auto error = window.saveSettings()) std::fprintf(stderr, "kvscope: %s\n", qUtf8Printable(*error));
     return status;
 }

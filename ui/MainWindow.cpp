@@ -33,6 +33,7 @@
 #include "ModelDetailsPanel.h"
 #include "ModelPickerDialog.h"
 #include "PresetLibrary.h"
+#include "SettingsFormat.h"
 #include "ContextChartView.h"
 #include "ControlPanel.h"
 #include "GroupsChartView.h"
@@ -352,7 +353,7 @@ void MainWindow::loadSettings() {
     m_openDir = settings.value(kOpenDirKey).toString();
 }
 
-void MainWindow::saveSettings() const {
+std::optional<QString> MainWindow::saveSettings() const {
     QSettings settings;
     m_model->saveSettings(settings);
     settings.setValue(kGeometryKey, saveGeometry());
@@ -361,6 +362,11 @@ void MainWindow::saveSettings() const {
     settings.setValue(kChartSplitterKey, m_chartSplitter->saveState());
     if (!m_exportDir.isEmpty()) settings.setValue(kExportDirKey, m_exportDir);
     if (!m_openDir.isEmpty()) settings.setValue(kOpenDirKey, m_openDir);
+    const auto error = SettingsFormat::sync(settings);
+    if (!error) return std::nullopt;
+    const QString message = tr("Settings not saved: %1").arg(*error);
+    statusBar()->showMessage(message, 10000);
+    return message;
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QString>
+#include <optional>
 
 #include "ChartExporter.h"
 #include "ChartKind.h"
@@ -21,7 +23,8 @@ class SummaryPanel;
 // The window: the control panel and the summary on the left, the two live
 // charts on the right, File > Export for figures and the report. The
 // configuration and the window's geometry persist through QSettings (the
-// application's organization and name), saved on every change and on close.
+// application's organization and name, in SettingsFormat once installed),
+// saved on every change and on close.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -64,7 +67,10 @@ public Q_SLOTS:
     bool pinCurrentCurve();
 
 public Q_SLOTS:
-    void saveSettings() const;
+    // Writes the configuration and the window's layout. When that fails, the
+    // previous file stays, the status bar says why, and so does the result:
+    // "Settings not saved: <file>: <reason>".
+    std::optional<QString> saveSettings() const;
     void exportContextChart();
     void exportGroupsChart();
     void exportReport();

@@ -25,6 +25,7 @@
 #include "MainWindow.h"
 #include "ModelPickerDialog.h"
 #include "PresetLibrary.h"
+#include "SettingsFormat.h"
 #include "SummaryPanel.h"
 #include "kvscope/plan.h"
 
@@ -124,9 +125,9 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         QCoreApplication::setOrganizationName(u"KVScope"_s);
         QCoreApplication::setApplicationName(u"kvscope-budget-test"_s);
-        QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        SettingsFormat::install();  // as app/main.cpp does
     }
 
     void init() { QSettings().clear(); }

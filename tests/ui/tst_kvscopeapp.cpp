@@ -1,7 +1,14 @@
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <csignal>
+#include <functional>
+#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 
@@ -33,6 +40,37 @@ private:
         }
         return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
                 QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    static QByteArray fileBytes(const QString &path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    // The window until its first frame, with its settings under `home`;
+    // `inChild` runs in the child before exec (async-signal-safe calls only).
+    static Run runWindow(const QTemporaryDir &home, const std::function<void()> &inChild = {}) {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_CONFIG_HOME"_s, home.path());
+        // The offscreen platform warns that it cannot propagate size hints.
+        env.remove(u"QT_FATAL_WARNINGS"_s);
+        process.setProcessEnvironment(env);
+        if (inChild) process.setChildProcessModifier(inChild);
+        process.start(QString::fromLocal8Bit(KVSCOPE_APP_PATH),
+                      {u"-platform"_s, u"offscreen"_s, u"--exit-after-first-frame"_s});
+        if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit) {
+            process.kill();
+            process.waitForFinished();
+            return {};
+        }
+        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+                QString::fromUtf8(process.readAllStandardError())};
+    }
+
+    // The settings file the window wrote: one JSON object, a key per entry.
+    static QJsonObject savedSettings(const QTemporaryDir &home) {
+        return QJsonDocument::fromJson(fileBytes(home.filePath(u"KVScope/kvscope.json"_s))).object();
     }
 
 private Q_SLOTS:
@@ -74,13 +112,55 @@ private Q_SLOTS:
         QVERIFY(process.waitForFinished(30000));
         QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0,
                  process.readAllStandardError().constData());
-        QSettings saved(home.filePath(u"KVScope/kvscope.conf"_s), QSettings::IniFormat);
-        QVERIFY2(saved.allKeys().join(u' ').contains(u"model_origin"_s), qPrintable(saved.allKeys().join(u' ')));
-        bool found = false;
-        for (const QString &key : saved.allKeys()) {
-            if (key.endsWith(u"model_origin"_s)) found = saved.value(key).toString().endsWith(u"gemma-3-27b.json"_s);
+        const QJsonObject saved = savedSettings(home);
+        QVERIFY2(saved.value(u"config/model_origin"_s).toString().endsWith(u"gemma-3-27b.json"_s),
+                 QJsonDocument(saved).toJson().constData());
+    }
+
+    // The disk fills up while the window saves at exit: the file stops
+    // growing past half the settings' size (RLIMIT_FSIZE, with SIGXFSZ
+    // ignored so write() fails with EFBIG). The previous settings keep every
+    // byte, no temporary file is left, and stderr says which file and why.
+    void aSettingsWriteFailingMidwayKeepsThePreviousFile() {
+        QTemporaryDir home;
+        const Run first = runWindow(home);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const QString file = home.filePath(u"KVScope/kvscope.json"_s);
+        const QByteArray before = fileBytes(file);
+        QVERIFY(before.size() > 1024);
+        const rlim_t half = static_cast<rlim_t>(before.size() / 2);
+        const Run cut = runWindow(home, [half] {
+            ::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{half, half};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        });
+        QCOMPARE(cut.exitCode, 0);
+        const QString line = u"kvscope: Settings not saved: %1: File too large\n"_s.arg(file);
+        QVERIFY2(cut.err.contains(line), qPrintable(cut.err));
+        QCOMPARE(cut.err.count(u"Settings not saved"_s), 1);
+        QCOMPARE(fileBytes(file), before);
+        QCOMPARE(QDir(home.filePath(u"KVScope"_s)).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{u"kvscope.json"_s});
+    }
+
+    // A version before kvscope.json saved kvscope.conf (INI): its settings
+    // are carried over at the first start, and the old file is left alone.
+    void anOlderSettingsFileIsCarriedOver() {
+        QTemporaryDir home;
+        const QString old = home.filePath(u"KVScope/kvscope.conf"_s);
+        {
+            QSettings ini(old, QSettings::IniFormat);
+            ini.setValue(u"config/n_layers"_s, 7);
+            ini.setValue(u"config/dtype"_s, u"fp8"_s);
         }
-        QVERIFY(found);
+        const QByteArray oldBytes = fileBytes(old);
+        QVERIFY(!oldBytes.isEmpty());
+        const Run result = runWindow(home);
+        QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+        const QJsonObject saved = savedSettings(home);
+        QCOMPARE(saved.value(u"config/n_layers"_s), QJsonValue(7));
+        QCOMPARE(saved.value(u"config/dtype"_s), QJsonValue(u"fp8"_s));
+        QCOMPARE(fileBytes(old), oldBytes);
     }
 
     void versionAndHelpNeedNoDisplay() {

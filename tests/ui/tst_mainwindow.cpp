@@ -19,6 +19,9 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <csignal>
+#include <optional>
+#include <sys/resource.h>
 
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
@@ -37,6 +40,7 @@
 #include "ModelPickerDialog.h"
 #include "ProvenanceModel.h"
 #include "PresetLibrary.h"
+#include "SettingsFormat.h"
 #include "SliderSpinBox.h"
 #include "SummaryPanel.h"
 
@@ -97,9 +101,9 @@ private Q_SLOTS:
         QVERIFY(m_settingsDir.isValid());
         QCoreApplication::setOrganizationName(u"KVScope"_s);
         QCoreApplication::setApplicationName(u"kvscope-test"_s);
-        QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        SettingsFormat::install();  // as app/main.cpp does
     }
 
     void init() { QSettings().clear(); }
@@ -276,6 +280,43 @@ private Q_SLOTS:
         QVERIFY(window);
         window->controlPanel()->layersControl()->spinBox()->setValue(7);
         QTRY_COMPARE(QSettings().value(u"config/n_layers"_s).toInt(), 7);
+    }
+
+    // The disk fills up while the window saves (every file stops at half
+    // the settings' size, SIGXFSZ ignored): the previous settings keep every
+    // byte and the status bar says which file and why.
+    void aFailedSettingsSaveKeepsThePreviousFileAndSaysWhy() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QCOMPARE(window->saveSettings(), std::nullopt);
+        const QString file = QSettings().fileName();
+        QVERIFY(file.endsWith(u"/kvscope-test.json"_s));
+        const auto bytes = [&file] {
+            QFile f(file);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray before = bytes();
+        QVERIFY(before.size() > 1024);
+        window->controlPanel()->layersControl()->spinBox()->setValue(7);
+        std::optional<QString> error;
+        {
+            const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+            rlimit old{};
+            ::getrlimit(RLIMIT_FSIZE, &old);
+            const rlimit limit{static_cast<rlim_t>(before.size() / 2), old.rlim_max};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+            error = window->saveSettings();
+            ::setrlimit(RLIMIT_FSIZE, &old);
+            std::signal(SIGXFSZ, oldHandler);
+        }
+        const QString message = u"Settings not saved: %1: File too large"_s.arg(QDir::toNativeSeparators(file));
+        QCOMPARE(error, message);
+        QCOMPARE(window->statusBar()->currentMessage(), message);
+        QCOMPARE(bytes(), before);
+        QCOMPARE(SettingsFormat::parse(bytes())->value(u"config/n_layers"_s), QVariant(48));
+        // Once there is room again, the next save writes the change.
+        QCOMPARE(window->saveSettings(), std::nullopt);
+        QCOMPARE(SettingsFormat::parse(bytes())->value(u"config/n_layers"_s), QVariant(7));
     }
 
     void exportWritesFilesAndReportsFailures() {

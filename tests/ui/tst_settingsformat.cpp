@@ -1,0 +1,214 @@
+#include <QDir>
+#include <QFile>
+#include <QSettings>
+#include <QSize>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <csignal>
+#include <limits>
+#include <sys/resource.h>
+
+#include "SettingsFormat.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray fileBytes(const QString &path) {
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// Every file this process writes stops at `bytes` while it lives; write()
+// then fails with EFBIG (SIGXFSZ ignored), as on a disk that fills up.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        ::getrlimit(RLIMIT_FSIZE, &m_old);
+        const rlimit limit{bytes, m_old.rlim_max};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit() {
+        ::setrlimit(RLIMIT_FSIZE, &m_old);
+        std::signal(SIGXFSZ, m_oldHandler);
+    }
+    FileSizeLimit(const FileSizeLimit &) = delete;
+    FileSizeLimit &operator=(const FileSizeLimit &) = delete;
+
+private:
+    rlimit m_old{};
+    void (*m_oldHandler)(int) = nullptr;
+};
+
+}  // namespace
+
+// The window's settings file: what it holds comes back exactly, a failed
+// write leaves the previous file, and an older INI file is carried over.
+class TestSettingsFormat : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QString iniPath() const { return m_dir.filePath(u"KVScope/kvscope-test.conf"_s); }
+    QString jsonPath() const { return m_dir.filePath(u"KVScope/kvscope-test.json"_s); }
+
+    // Every value type the window and the config model store.
+    static QSettings::SettingsMap everyType() {
+        QSettings::SettingsMap map;
+        map.insert(u"config/dtype"_s, u"bf16"_s);
+        map.insert(u"config/model_name"_s, QString());
+        map.insert(u"config/model_origin"_s, u"/home/ü ser/Llama-3.1 \"8B\"/config.json"_s);
+        map.insert(u"config/binary_units"_s, true);
+        map.insert(u"config/budget_enabled"_s, false);
+        map.insert(u"config/n_layers"_s, 48);
+        map.insert(u"config/negative"_s, -7);
+        map.insert(u"config/context_length"_s, qlonglong(8192));
+        map.insert(u"config/parameters"_s, qlonglong(9007199254740993));  // 2^53 + 1: no double holds it
+        map.insert(u"config/kv_budget_bytes"_s, std::numeric_limits<qlonglong>::min());
+        map.insert(u"config/unsigned"_s, std::numeric_limits<qulonglong>::max());
+        map.insert(u"config/uint"_s, 4000000000u);
+        map.insert(u"config/gpu_utilization"_s, 0.9);
+        map.insert(u"config/custom_gpu_memory_gib"_s, 80.0);  // a whole double stays a double
+        map.insert(u"config/tiny"_s, 1e-300);
+        map.insert(u"config/infinite"_s, std::numeric_limits<double>::infinity());
+        map.insert(u"config/hidden_variants"_s, QStringList{u"MHA"_s, u"GQA, 8 groups"_s});
+        map.insert(u"config/no_strings"_s, QStringList{});
+        map.insert(u"config/extra_groups"_s, QVariantList{2, 4, 16});
+        map.insert(u"config/no_groups"_s, QVariantList{});
+        map.insert(u"window/geometry"_s, QByteArray("\x01\xd9\xd0\xcb\x00\x03\x00\x00\x00\x00", 10));
+        map.insert(u"window/empty_state"_s, QByteArray());
+        map.insert(u"window/size"_s, QSize(1280, 800));  // any other type
+        map.insert(u"window/nothing"_s, QVariant());
+        return map;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        QCoreApplication::setOrganizationName(u"KVScope"_s);
+        QCoreApplication::setApplicationName(u"kvscope-test"_s);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+    }
+
+    void init() {
+        QFile::remove(iniPath());
+        QFile::remove(jsonPath());
+    }
+
+    void everyStoredTypeComesBackExactly() {
+        const QSettings::SettingsMap map = everyType();
+        const QByteArray json = SettingsFormat::serialize(map);
+        const auto parsed = SettingsFormat::parse(json);
+        QVERIFY(parsed);
+        QCOMPARE(parsed->keys(), map.keys());
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            const QVariant back = parsed->value(it.key());
+            QVERIFY2(back.metaType() == it.value().metaType(), qPrintable(it.key()));
+            QVERIFY2(back == it.value(), qPrintable(it.key()));
+        }
+        // Readable by a person: plain values stay plain.
+        QVERIFY(json.contains("\"config/n_layers\": 48"));
+        QVERIFY(json.contains("\"config/dtype\": \"bf16\""));
+        QVERIFY(json.contains("\"config/binary_units\": true"));
+        QCOMPARE(SettingsFormat::serialize(*parsed), json);
+    }
+
+    void theSameThroughQSettings() {
+        const QSettings::Format format = SettingsFormat::format();
+        QCOMPARE(SettingsFormat::format(), format);  // registered once
+        const QSettings::SettingsMap map = everyType();
+        {
+            QSettings settings(jsonPath(), format);
+            for (auto it = map.cbegin(); it != map.cend(); ++it) settings.setValue(it.key(), it.value());
+            QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        }
+        const QSettings settings(jsonPath(), format);
+        QCOMPARE(settings.status(), QSettings::NoError);
+        QCOMPARE(settings.allKeys().size(), map.size());
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            QVERIFY2(settings.value(it.key()).metaType() == it.value().metaType(), qPrintable(it.key()));
+            QVERIFY2(settings.value(it.key()) == it.value(), qPrintable(it.key()));
+        }
+    }
+
+    void aCutOrDamagedFileIsNotRead() {
+        const QByteArray json = SettingsFormat::serialize(everyType());
+        QVERIFY(!SettingsFormat::parse(json.left(json.size() / 2)));
+        QVERIFY(!SettingsFormat::parse("[1, 2]"));
+        QVERIFY(!SettingsFormat::parse("{\"a\": {\"bytes\": 5}}"));
+        QVERIFY(!SettingsFormat::parse("{\"a\": {\"qlonglong\": \"12x\"}}"));
+        QVERIFY(!SettingsFormat::parse("{\"a\": {\"unknown\": 1}}"));
+        QVERIFY(!SettingsFormat::parse("{\"a\": [1]}"));
+        // A hand-edited fraction where an int was stays a number.
+        QCOMPARE(SettingsFormat::parse("{\"a\": 1.5}")->value(u"a"_s), QVariant(1.5));
+    }
+
+    // The disk fills up halfway through the write: the previous file keeps
+    // its bytes, no temporary file is left, and the reason is given.
+    void aWriteFailingMidwayKeepsThePreviousFile() {
+        const QSettings::Format format = SettingsFormat::format();
+        {
+            QSettings settings(jsonPath(), format);
+            settings.setValue(u"config/n_layers"_s, 48);
+            settings.setValue(u"window/geometry"_s, QByteArray(3000, 'g'));
+            QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        }
+        const QByteArray before = fileBytes(jsonPath());
+        QVERIFY(before.size() > 4000);
+        std::optional<QString> error;
+        {
+            QSettings settings(jsonPath(), format);
+            settings.setValue(u"config/n_layers"_s, 7);
+            const FileSizeLimit limit(2048);
+            error = SettingsFormat::sync(settings);
+        }
+        QCOMPARE(error, u"%1: File too large"_s.arg(QDir::toNativeSeparators(jsonPath())));
+        QCOMPARE(fileBytes(jsonPath()), before);
+        QCOMPARE(QDir(m_dir.filePath(u"KVScope"_s)).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{u"kvscope-test.json"_s});
+        // Once there is room again, the pending change is written.
+        QSettings settings(jsonPath(), format);
+        settings.setValue(u"config/n_layers"_s, 7);
+        QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        QCOMPARE(QSettings(jsonPath(), format).value(u"config/n_layers"_s), QVariant(7));
+    }
+
+    // Users of a version that wrote kvscope.conf keep their configuration.
+    void anOlderIniFileIsCarriedOverOnce() {
+        {
+            QSettings old(QSettings::NativeFormat, QSettings::UserScope, u"KVScope"_s, u"kvscope-test"_s);
+            QCOMPARE(old.fileName(), iniPath());
+            old.setValue(u"config/n_layers"_s, 7);
+            old.setValue(u"config/dtype"_s, u"fp8"_s);
+            old.setValue(u"config/extra_groups"_s, QVariantList{2, 4});
+            old.setValue(u"window/geometry"_s, QByteArray("\x01\x00\xff", 3));
+        }
+        const QByteArray oldBytes = fileBytes(iniPath());
+        QCOMPARE(SettingsFormat::install(), SettingsFormat::format());
+        QCOMPARE(QSettings::defaultFormat(), SettingsFormat::format());
+        {
+            const QSettings settings;
+            QCOMPARE(settings.fileName(), jsonPath());
+            QVERIFY(QFile::exists(jsonPath()));
+            QCOMPARE(settings.value(u"config/n_layers"_s).toInt(), 7);
+            QCOMPARE(settings.value(u"config/dtype"_s).toString(), u"fp8"_s);
+            QCOMPARE(settings.value(u"config/extra_groups"_s).toList(), (QVariantList{2, 4}));
+            QCOMPARE(settings.value(u"window/geometry"_s).toByteArray(), QByteArray("\x01\x00\xff", 3));
+        }
+        QCOMPARE(fileBytes(iniPath()), oldBytes);  // left for an older version
+        // Only once: later starts keep what the new file says.
+        {
+            QSettings settings;
+            settings.setValue(u"config/n_layers"_s, 9);
+        }
+        SettingsFormat::install();
+        QCOMPARE(QSettings().value(u"config/n_layers"_s).toInt(), 9);
+        QSettings::setDefaultFormat(QSettings::NativeFormat);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettingsFormat)
+#include "tst_settingsformat.moc"

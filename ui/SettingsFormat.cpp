@@ -1,0 +1,250 @@
+#include "SettingsFormat.h"
+
+#include <QCoreApplication>
+#include <QDataStream>
+#include <QDir>
+#include <QFileDevice>
+#include <QFileInfo>
+#include <QIODevice>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QStringList>
+#include <cmath>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Why the last write on this thread failed; empty when it did not.
+thread_local QString t_writeError;
+
+QJsonValue encode(const QVariant &value) {
+    switch (value.typeId()) {
+    case QMetaType::UnknownType:
+        return QJsonValue(QJsonValue::Null);
+    case QMetaType::QString:
+        return value.toString();
+    case QMetaType::Bool:
+        return value.toBool();
+    case QMetaType::Int:
+        return value.toInt();
+    case QMetaType::QStringList:
+        return QJsonArray::fromStringList(value.toStringList());
+    case QMetaType::Double: {
+        const double d = value.toDouble();
+        if (std::isfinite(d)) return QJsonObject{{u"double"_s, d}};
+        // JSON has no infinity or NaN.
+        return QJsonObject{{u"double"_s, std::isnan(d) ? u"nan"_s : d > 0 ? u"inf"_s : u"-inf"_s}};
+    }
+    case QMetaType::UInt:
+        return QJsonObject{{u"uint"_s, static_cast<qint64>(value.toUInt())}};
+    // As text: a JSON number is a double, exact only up to 2^53.
+    case QMetaType::LongLong:
+        return QJsonObject{{u"qlonglong"_s, QString::number(value.toLongLong())}};
+    case QMetaType::ULongLong:
+        return QJsonObject{{u"qulonglong"_s, QString::number(value.toULongLong())}};
+    case QMetaType::QByteArray:
+        return QJsonObject{{u"bytes"_s, QString::fromLatin1(value.toByteArray().toBase64())}};
+    case QMetaType::QVariantList: {
+        QJsonArray list;
+        for (const QVariant &item : value.toList()) list.append(encode(item));
+        return QJsonObject{{u"list"_s, list}};
+    }
+    default: {
+        QByteArray bytes;
+        QDataStream stream(&bytes, QIODevice::WriteOnly);
+        stream.setVersion(QDataStream::Qt_6_0);
+        stream << value;
+        return QJsonObject{{u"variant"_s, QString::fromLatin1(bytes.toBase64())}};
+    }
+    }
+}
+
+std::optional<QVariant> decode(const QJsonValue &json) {
+    switch (json.type()) {
+    case QJsonValue::Null:
+        return QVariant();
+    case QJsonValue::Bool:
+        return QVariant(json.toBool());
+    case QJsonValue::String:
+        return QVariant(json.toString());
+    case QJsonValue::Double: {
+        // Written for ints; a hand-edited 1.5 stays a double.
+        const double d = json.toDouble();
+        if (d == std::trunc(d) && d >= std::numeric_limits<int>::min() && d <= std::numeric_limits<int>::max())
+            return QVariant(static_cast<int>(d));
+        return QVariant(d);
+    }
+    case QJsonValue::Array: {
+        QStringList strings;
+        for (const QJsonValue &item : json.toArray()) {
+            if (!item.isString()) return std::nullopt;
+            strings.append(item.toString());
+        }
+        return QVariant(strings);
+    }
+    case QJsonValue::Object:
+        break;
+    case QJsonValue::Undefined:
+        return std::nullopt;
+    }
+    const QJsonObject object = json.toObject();
+    if (object.size() != 1) return std::nullopt;
+    const QString tag = object.begin().key();
+    const QJsonValue inner = object.begin().value();
+    if (tag == u"double"_s) {
+        if (inner.isDouble()) return QVariant(inner.toDouble());
+        const QString text = inner.toString();
+        if (text == u"inf"_s) return QVariant(std::numeric_limits<double>::infinity());
+        if (text == u"-inf"_s) return QVariant(-std::numeric_limits<double>::infinity());
+        if (text == u"nan"_s) return QVariant(std::numeric_limits<double>::quiet_NaN());
+        return std::nullopt;
+    }
+    if (tag == u"uint"_s) {
+        const double d = inner.toDouble(-1);
+        if (d < 0 || d > std::numeric_limits<uint>::max() || d != std::trunc(d)) return std::nullopt;
+        return QVariant(static_cast<uint>(d));
+    }
+    bool ok = false;
+    if (tag == u"qlonglong"_s) {
+        const qlonglong n = inner.toString().toLongLong(&ok);
+        return ok ? std::optional<QVariant>(QVariant(n)) : std::nullopt;
+    }
+    if (tag == u"qulonglong"_s) {
+        const qulonglong n = inner.toString().toULongLong(&ok);
+        return ok ? std::optional<QVariant>(QVariant(n)) : std::nullopt;
+    }
+    if (tag == u"bytes"_s) {
+        if (!inner.isString()) return std::nullopt;
+        const auto bytes = QByteArray::fromBase64Encoding(inner.toString().toLatin1());
+        return bytes ? std::optional<QVariant>(QVariant(*bytes)) : std::nullopt;
+    }
+    if (tag == u"list"_s) {
+        if (!inner.isArray()) return std::nullopt;
+        QVariantList list;
+        for (const QJsonValue &item : inner.toArray()) {
+            const auto decoded = decode(item);
+            if (!decoded) return std::nullopt;
+            list.append(*decoded);
+        }
+        return QVariant(list);
+    }
+    if (tag == u"variant"_s) {
+        if (!inner.isString()) return std::nullopt;
+        const auto bytes = QByteArray::fromBase64Encoding(inner.toString().toLatin1());
+        if (!bytes) return std::nullopt;
+        QDataStream stream(*bytes);
+        stream.setVersion(QDataStream::Qt_6_0);
+        QVariant value;
+        stream >> value;
+        if (stream.status() != QDataStream::Ok) return std::nullopt;
+        return value;
+    }
+    return std::nullopt;
+}
+
+bool readSettings(QIODevice &device, QSettings::SettingsMap &map) {
+    auto parsed = SettingsFormat::parse(device.readAll());
+    if (!parsed) return false;
+    map = std::move(*parsed);
+    return true;
+}
+
+// Everything is written and flushed here, so a failure is seen before
+// QSettings commits (and QSaveFile renames) the file.
+// A short write (the disk filled up partway) fails without a reason; each
+// step tries the rest once more, which fails with the system's reason ("No
+// space left on device").
+bool writeSettings(QIODevice &device, const QSettings::SettingsMap &map) {
+    const QByteArray bytes = SettingsFormat::serialize(map);
+    qint64 written = 0;
+    while (written < bytes.size()) {
+        const qint64 n = device.write(bytes.constData() + written, bytes.size() - written);
+        if (n <= 0) break;
+        written += n;
+    }
+    bool ok = written == bytes.size();
+    if (ok) {
+        if (auto *file = qobject_cast<QFileDevice *>(&device)) ok = file->flush() || file->flush();
+    }
+    if (!ok) {
+        t_writeError = device.errorString();
+        if (t_writeError.isEmpty()) t_writeError = QCoreApplication::translate("SettingsFormat", "Write failed");
+    }
+    return ok;
+}
+
+// Why QSettings could not even start writing `path`.
+QString accessProblem(const QString &path) {
+    const QFileInfo file(path);
+    if (file.isDir()) return QCoreApplication::translate("SettingsFormat", "A folder is in the way");
+    const QFileInfo folder(file.absolutePath());
+    if (folder.exists() && !folder.isWritable())
+        return QCoreApplication::translate("SettingsFormat", "The folder is not writable");
+    if (file.exists() && !file.isWritable())
+        return QCoreApplication::translate("SettingsFormat", "The file is not writable");
+    return QCoreApplication::translate("SettingsFormat", "Cannot write the file");
+}
+
+void migrateIniSettings(QSettings::Format format) {
+    QSettings current(format, QSettings::UserScope, QCoreApplication::organizationName(),
+                      QCoreApplication::applicationName());
+    if (QFileInfo::exists(current.fileName())) return;
+    // What `QSettings settings;` wrote before: on Linux, INI in kvscope.conf.
+    const QSettings old(QSettings::NativeFormat, QSettings::UserScope, QCoreApplication::organizationName(),
+                        QCoreApplication::applicationName());
+    if (!QFileInfo::exists(old.fileName())) return;
+    const QStringList keys = old.allKeys();
+    for (const QString &key : keys) current.setValue(key, old.value(key));
+    // A failure leaves the old file to try again next time; the window
+    // reports failed saves itself.
+    SettingsFormat::sync(current);
+}
+
+}  // namespace
+
+QSettings::Format SettingsFormat::format() {
+    static const QSettings::Format registered = QSettings::registerFormat(u"json"_s, readSettings, writeSettings);
+    return registered;
+}
+
+QSettings::Format SettingsFormat::install() {
+    const QSettings::Format json = format();
+    QSettings::setDefaultFormat(json);
+    migrateIniSettings(json);
+    return json;
+}
+
+QByteArray SettingsFormat::serialize(const QSettings::SettingsMap &map) {
+    QJsonObject object;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) object.insert(it.key(), encode(it.value()));
+    return QJsonDocument(object).toJson(QJsonDocument::Indented);
+}
+
+std::optional<QSettings::SettingsMap> SettingsFormat::parse(const QByteArray &json) {
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject()) return std::nullopt;
+    const QJsonObject object = document.object();
+    QSettings::SettingsMap map;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        auto value = decode(it.value());
+        if (!value) return std::nullopt;
+        map.insert(it.key(), *value);
+    }
+    return map;
+}
+
+std::optional<QString> SettingsFormat::sync(QSettings &settings) {
+    t_writeError.clear();
+    settings.sync();
+    // A FormatError (a damaged file was read) does not stop the write; only
+    // a refused or failed write loses the settings.
+    if (settings.status() != QSettings::AccessError && t_writeError.isEmpty()) return std::nullopt;
+    const QString reason = t_writeError.isEmpty() ? accessProblem(settings.fileName()) : t_writeError;
+    t_writeError.clear();
+    return u"%1: %2"_s.arg(QDir::toNativeSeparators(settings.fileName()), reason);
+}

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QByteArray>
+#include <QSettings>
+#include <QString>
+#include <optional>
+
+// The window's settings file, ~/.config/KVScope/kvscope.json: a QSettings
+// custom format that never leaves a cut file behind.
+//
+// Why not QSettings' own INI format: it writes through a QSaveFile whose
+// commit() ignores a failure of the final flush (QTBUG-75077). Writes under
+// 16 KiB wait in the buffer and fail only in close(), which does not mark the
+// save as failed, so on a full disk the cut temporary file is renamed over the
+// good one. A custom format's write function flushes itself and returns false
+// on failure; QSettings then never commits, and the previous file stays.
+//
+// The file is a flat JSON object, one entry per key ("config/n_layers"),
+// human-readable and an exact round trip of every QVariant it holds:
+//   strings, bools, ints and string lists as themselves;
+//   {"double": 0.9}, {"qlonglong": "8192"}, {"qulonglong": "..."},
+//   {"uint": 7}, {"bytes": "<base64>"}, {"list": [...]} (a QVariantList);
+//   {"variant": "<base64 of QDataStream>"} for any other type.
+class SettingsFormat {
+public:
+    // Registers the format (once per process) and makes it the default, so
+    // `QSettings settings;` uses it. When no settings file exists yet but an
+    // INI kvscope.conf from an older version does, copies its keys over once.
+    static QSettings::Format install();
+
+    // The registered format (registering it on first use).
+    static QSettings::Format format();
+
+    // The file's text for these keys, and back; nullopt when `json` is not a
+    // settings file.
+    static QByteArray serialize(const QSettings::SettingsMap &map);
+    static std::optional<QSettings::SettingsMap> parse(const QByteArray &json);
+
+    // Writes `settings` to disk now. nullopt when it was saved; otherwise
+    // "<file>: <reason>" ("... kvscope.json: No space left on device"), and
+    // the previous file is untouched.
+    static std::optional<QString> sync(QSettings &settings);
+};
