@@ -13,6 +13,7 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextStream>
+#include <algorithm>
 #include <memory>
 
 #include "ConfigModel.h"
@@ -26,6 +27,16 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// A column heading for a model curve, short enough for seven columns on A4.
+QString shortCurveName(const QString &key) {
+    if (key == u"mha"_s) return u"as MHA"_s;
+    if (key == u"mqa"_s) return u"as MQA"_s;
+    if (key == u"no_sliding_window"_s) return u"all full"_s;
+    if (key == u"mla"_s) return u"with MLA"_s;
+    if (key.startsWith(u"pin"_s)) return u"pin "_s + key.mid(3);
+    return key;  // "model"
+}
 
 QString quoted(const QString &path) { return u"\""_s + QDir::toNativeSeparators(path) + u"\""_s; }
 
@@ -467,6 +478,25 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
         {u"MHA bytes per token"_s, QString::fromStdString(kvscope::formatThousands(e.mha_bytes_per_token))},
         {u"GQA bytes per token"_s, QString::fromStdString(kvscope::formatThousands(e.gqa_bytes_per_token))},
     };
+    // A loaded model's own cache leads; the book's numbers describe only its
+    // shape (for MLA or sliding layers they are far from the real cache).
+    const kvscope::Result<ModelEstimate> &modelEstimate = m_model->modelEstimate();
+    if (m_model->hasModel() && modelEstimate) {
+        const ModelEstimate &me = *modelEstimate;
+        QList<std::pair<QString, QString>> modelRows{
+            {u"Model total KV cache"_s, bytesText(me.bytes.total, unit)},
+            {u"Model bytes per token"_s, QString::fromStdString(kvscope::formatThousands(me.bytes_per_token))},
+        };
+        for (const ModelEstimate::Variant &v : me.variants) {
+            modelRows.append({u"What-if "_s + shortCurveName(QString::fromStdString(v.key)),
+                              v.bytes ? bytesText(*v.bytes, unit) : u"over 2^64 bytes"_s});
+        }
+        for (auto &row : totalRows) {
+            if (row.first.startsWith(u"MHA total"_s) || row.first.startsWith(u"GQA total"_s))
+                row.first = u"Book "_s + row.first.left(3) + u" (its shape)"_s;
+        }
+        totalRows = modelRows + totalRows.mid(2, 4);
+    }
     const qreal gap = 24;
     const qreal column = (page.width() - gap) / 2;
     const qreal h1 = drawTable(&painter, QRectF(0, y, column, 0), u"Configuration"_s, configRows);
@@ -476,11 +506,16 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     if (m_model->budgetEnabled()) y += drawDeployment(&painter, QRectF(0, y, page.width(), 0)) + 10;
     painter.setFont(reportFont(8));
     painter.setPen(QColor(0x50, 0x50, 0x50));
+    const QString exactTotals =
+        m_model->hasModel() && modelEstimate
+            ? u"Exact total: model %1 bytes (its real layers)."_s.arg(
+                  QString::fromStdString(kvscope::formatThousands(modelEstimate->bytes.total)))
+            : u"Exact totals: MHA %1 bytes, GQA %2 bytes."_s.arg(
+                  QString::fromStdString(kvscope::formatThousands(e.mha_bytes)),
+                  QString::fromStdString(kvscope::formatThousands(e.gqa_bytes)));
     painter.drawText(QRectF(0, y, page.width(), 24), Qt::AlignLeft | Qt::TextWordWrap,
-                     u"Exact totals: MHA %1 bytes, GQA %2 bytes. %3 = 10^9 bytes as in the book; bytes per token "
-                     "count one sequence across all layers."_s
-                         .arg(QString::fromStdString(kvscope::formatThousands(e.mha_bytes)),
-                              QString::fromStdString(kvscope::formatThousands(e.gqa_bytes)),
+                     u"%1 %2 = 10^9 bytes as in the book; bytes per token count one sequence across all layers."_s
+                         .arg(exactTotals,
                               unit == kvscope::ByteUnit::Binary ? u"GiB = 2^30 bytes; GB"_s : u"GB"_s));
     y += 34;
 
@@ -512,20 +547,44 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     for (int g : extra) headers.append(u"GQA g=%1"_s.arg(g));
     if (headers.size() > 7) headers = headers.mid(0, 7);  // the page holds four extra columns
     QList<QStringList> rows;
-    for (const auto &p : sweep) {
-        QStringList row{QString::fromStdString(kvscope::formatThousands(p.context_length)), bytesText(p.mha_bytes, unit),
-                        bytesText(p.gqa_bytes, unit)};
-        for (std::size_t i = 0; i < p.extra_gqa_bytes.size() && row.size() < headers.size(); ++i)
-            row.append(bytesText(p.extra_gqa_bytes[i], unit));
-        rows.append(row);
+    QString tableTitle = u"KV cache by context length (g = n_kv_groups, current %1; batch %2, %3)"_s.arg(
+        shape.n_kv_groups).arg(workload.batch_size).arg(m_model->dtype());
+    const std::vector<ModelCurve> &curves = m_model->modelCurves();
+    if (m_model->hasModel() && !curves.empty()) {
+        // The model's curves as the chart draws them: its real layers first,
+        // then the shown what-ifs and pins (a curve past 64 bits ends early).
+        headers = QStringList{u"context_length"_s};
+        for (const ModelCurve &c : curves) headers.append(shortCurveName(c.key));
+        if (headers.size() > 7) headers = headers.mid(0, 7);
+        std::vector<std::uint64_t> lengths;
+        for (const kvscope::LayoutPoint &p : curves.front().points) lengths.push_back(p.context_length);
+        for (std::uint64_t length : lengths) {
+            QStringList row{QString::fromStdString(kvscope::formatThousands(length))};
+            for (const ModelCurve &c : curves) {
+                if (row.size() >= headers.size()) break;
+                const auto at = std::ranges::find(c.points, length, &kvscope::LayoutPoint::context_length);
+                row.append(at == c.points.end() ? u"over 2^64"_s : bytesText(at->bytes, unit));
+            }
+            rows.append(row);
+        }
+        tableTitle = u"KV cache by context length (%1; batch %2, %3)"_s.arg(m_model->modelName())
+                         .arg(workload.batch_size)
+                         .arg(m_model->dtype());
+    } else {
+        for (const auto &p : sweep) {
+            QStringList row{QString::fromStdString(kvscope::formatThousands(p.context_length)),
+                            bytesText(p.mha_bytes, unit), bytesText(p.gqa_bytes, unit)};
+            for (std::size_t i = 0; i < p.extra_gqa_bytes.size() && row.size() < headers.size(); ++i)
+                row.append(bytesText(p.extra_gqa_bytes[i], unit));
+            rows.append(row);
+        }
     }
     const qreal tableHeight = 13.0 * (rows.size() + 2) + 8;
     if (y + tableHeight > page.height()) {
         if (!writer.newPage()) return u"cannot add a page to the PDF"_s;
         y = 0;
     }
-    drawGrid(&painter, QRectF(0, y, page.width(), 0), u"KV cache by context length (g = n_kv_groups, current %1; batch %2, %3)"_s
-                 .arg(shape.n_kv_groups).arg(workload.batch_size).arg(m_model->dtype()), headers, rows);
+    drawGrid(&painter, QRectF(0, y, page.width(), 0), tableTitle, headers, rows);
     if (!painter.end()) return u"cannot finish the PDF"_s;
     return std::nullopt;
 }

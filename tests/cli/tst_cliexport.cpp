@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -221,6 +222,16 @@ private slots:
         checkPdf(stem + u".pdf"_s, QStringList{u"KV-cache vs Context Length"_s, title} + legend);
         checkPdf(stem + u"-report.pdf"_s,
                  QStringList{u"KV-cache report"_s, u"KV-cache Savings vs n_kv_groups"_s, title} + legend);
+        // The report's totals lead with the model's real cache, --json's kv_bytes; the book's numbers
+        // (only its shape) follow under their own name.
+        const CliRun totals = CliRun::run(base + QStringList{u"--json"_s});
+        QCOMPARE(totals.exitCode, 0);
+        const qulonglong kvBytes = CliRun::rawJsonNumber(totals.out, u"kv_bytes"_s).toULongLong();
+        QVERIFY(kvBytes > 0);
+        checkPdf(stem + u"-report.pdf"_s,
+                 {u"Model total KV cache"_s, u"What-if as MQA"_s, u"Book MHA (its shape)"_s,
+                  u"Exact total: model %1 bytes (its real layers)."_s.arg(QLocale(QLocale::English).toString(kvBytes)),
+                  u"KV cache by context length (%1; batch 1, bf16)"_s.arg(model)});
         // The groups chart is the window's for the model: its book-style heads, the current setting marked.
         checkPdf(stem + u"-groups.pdf"_s, {u"KV-cache Savings vs n_kv_groups"_s, u"current: n_kv_groups="_s});
 
