@@ -27,6 +27,7 @@
 #include "GroupsChartView.h"
 #include "LogContextSlider.h"
 #include "MainWindow.h"
+#include "SettingsFormat.h"
 #include "SliderSpinBox.h"
 #include "kvscope/estimator.h"
 
@@ -217,6 +218,7 @@ int main(int argc, char **argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(u"KVScopeBench"_s);
     QApplication::setApplicationName(u"kvscope-bench"_s);
+    SettingsFormat::install();  // the window's own settings format, as kvscope uses it
     const QString binDir = QCoreApplication::applicationDirPath();
     // Arguments pick figures by the start of their names ("slider", "cli"),
     // to repeat one under a profiler; none runs them all.
