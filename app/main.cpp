@@ -139,6 +139,7 @@ int main(int argc, char **argv) {
     QApplication::setWindowIcon(QIcon(u":/icons/kvscope.svg"_s));
     // kvscope.json, written whole or not at all (see SettingsFormat.h).
     SettingsFormat::install();
+    if (const auto notice = SettingsFormat::startupNotice()) std::fprintf(stderr, "kvscope: %s\n", qUtf8Printable(*notice));
 
     MainWindow window;
     if (QCoreApplication::arguments().contains(u"--exit-after-first-frame"_s)) {

@@ -88,6 +88,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new Confi
     });
     syncModel();
     statusBar()->showMessage(tr("Drag a slider: the charts and the numbers follow."), 5000);
+    if (const auto notice = SettingsFormat::startupNotice()) statusBar()->showMessage(*notice, 20000);
 
     m_saveTimer = new QTimer(this);
     m_saveTimer->setSingleShot(true);

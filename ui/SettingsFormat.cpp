@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDataStream>
 #include <QDir>
+#include <QFile>
 #include <QFileDevice>
 #include <QFileInfo>
 #include <QIODevice>
@@ -204,6 +205,24 @@ void migrateIniSettings(QSettings::Format format) {
     SettingsFormat::sync(current);
 }
 
+// A damaged file would be read as empty and overwritten by the next save:
+// move it aside first, so nothing the user had is lost, and say where.
+std::optional<QString> keepDamagedFile(QSettings::Format format) {
+    const QSettings current(format, QSettings::UserScope, QCoreApplication::organizationName(),
+                            QCoreApplication::applicationName());
+    QFile file(current.fileName());
+    if (!file.exists() || !file.open(QIODevice::ReadOnly)) return std::nullopt;
+    if (SettingsFormat::parse(file.readAll())) return std::nullopt;
+    file.close();
+    const QString kept = file.fileName() + u".damaged"_s;
+    QFile::remove(kept);
+    if (!QFile::rename(file.fileName(), kept)) return std::nullopt;
+    return u"Settings file %1 could not be read; kept as %2, starting from the defaults"_s.arg(
+        QDir::toNativeSeparators(file.fileName()), QDir::toNativeSeparators(kept));
+}
+
+std::optional<QString> t_startupNotice;
+
 }  // namespace
 
 QSettings::Format SettingsFormat::format() {
@@ -214,9 +233,12 @@ QSettings::Format SettingsFormat::format() {
 QSettings::Format SettingsFormat::install() {
     const QSettings::Format json = format();
     QSettings::setDefaultFormat(json);
+    t_startupNotice = keepDamagedFile(json);
     migrateIniSettings(json);
     return json;
 }
+
+std::optional<QString> SettingsFormat::startupNotice() { return t_startupNotice; }
 
 QByteArray SettingsFormat::serialize(const QSettings::SettingsMap &map) {
     QJsonObject object;

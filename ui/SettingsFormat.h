@@ -26,7 +26,12 @@ public:
     // Registers the format (once per process) and makes it the default, so
     // `QSettings settings;` uses it. When no settings file exists yet but an
     // INI kvscope.conf from an older version does, copies its keys over once.
+    // A settings file that cannot be read is moved aside to
+    // "kvscope.json.damaged" (never overwritten by the next save).
     static QSettings::Format install();
+
+    // What the last install() has to tell the user: a damaged file kept aside.
+    static std::optional<QString> startupNotice();
 
     // The registered format (registering it on first use).
     static QSettings::Format format();

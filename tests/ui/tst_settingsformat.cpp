@@ -208,6 +208,34 @@ private Q_SLOTS:
         QCOMPARE(QSettings().value(u"config/n_layers"_s).toInt(), 9);
         QSettings::setDefaultFormat(QSettings::NativeFormat);
     }
+
+    void aDamagedFileIsKeptAsideNotOverwritten() {
+        // Read as empty, a damaged file would be replaced by the next save.
+        const QByteArray damaged("{\"config/n_layers\": 48, \"config/dtype\": \"bf");
+        {
+            QFile file(jsonPath());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(damaged);
+        }
+        SettingsFormat::install();
+        const auto notice = SettingsFormat::startupNotice();
+        QVERIFY(notice.has_value());
+        QVERIFY2(notice->contains(jsonPath() + u".damaged"_s), qPrintable(*notice));
+        QCOMPARE(fileBytes(jsonPath() + u".damaged"_s), damaged);
+        QVERIFY(!QFile::exists(jsonPath()));
+        {
+            QSettings settings;
+            settings.setValue(u"config/n_layers"_s, 12);
+            QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        }
+        QCOMPARE(fileBytes(jsonPath() + u".damaged"_s), damaged);
+        // A good file is left where it is, with nothing to tell.
+        SettingsFormat::install();
+        QVERIFY(!SettingsFormat::startupNotice().has_value());
+        QCOMPARE(QSettings().value(u"config/n_layers"_s).toInt(), 12);
+        QFile::remove(jsonPath() + u".damaged"_s);
+        QSettings::setDefaultFormat(QSettings::NativeFormat);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSettingsFormat)
