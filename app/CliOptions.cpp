@@ -852,28 +852,17 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
                                     u"\"; every value follows its flag, as in --n_heads 32"_s);
     }
 
-    // --list-models stands alone (but for --json).
-    if (given(kListModels)) {
+    // --list-models and --list-gpus each stand alone (but for --json).
+    for (const auto &[listFlag, action] :
+         {std::pair{kListModels, Action::ListModels}, std::pair{kListGpus, Action::ListGpus}}) {
+        if (!given(listFlag)) continue;
         for (const QString &name : parser.optionNames()) {
             const QString flag = canonicalName(name);
-            if (flag != kListModels && flag != u"json"_s) {
-                return error(flag, u"--list-models cannot be combined with --"_s + flag);
+            if (flag != listFlag && flag != u"json"_s) {
+                return error(flag, u"--"_s + listFlag + u" cannot be combined with --"_s + flag);
             }
         }
-        options.action = Action::ListModels;
-        options.listAsJson = json;
-        return options;
-    }
-
-    // --list-gpus stands alone too (but for --json).
-    if (given(kListGpus)) {
-        for (const QString &name : parser.optionNames()) {
-            const QString flag = canonicalName(name);
-            if (flag != kListGpus && flag != u"json"_s) {
-                return error(flag, u"--list-gpus cannot be combined with --"_s + flag);
-            }
-        }
-        options.action = Action::ListGpus;
+        options.action = action;
         options.listAsJson = json;
         return options;
     }

@@ -26,26 +26,8 @@ std::string thousands(std::uint64_t value) { return kvscope::formatThousands(val
 
 std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
-// 900000 -> "0.9", 1000000 -> "1": as a user types it.
-std::string utilizationText(std::uint32_t ppm) {
-    if (ppm >= kMillion) return "1";
-    std::string digits = std::to_string(ppm + kMillion).substr(1);
-    while (!digits.empty() && digits.back() == '0') digits.pop_back();
-    return "0." + digits;
-}
-
 std::string plural(std::uint64_t n, const std::string &one, const std::string &many) {
     return thousands(n) + " " + (n == 1 ? one : many);
-}
-
-bool hasKvHeads(LayerKind kind) { return kind == LayerKind::Full || kind == LayerKind::Sliding; }
-
-// The first full or sliding layer's K/V heads.
-std::uint32_t firstKvHeads(const kvscope::ModelLayout &layout) {
-    for (const kvscope::LayerGroup &g : layout.groups) {
-        if (hasKvHeads(g.spec.kind)) return g.spec.n_kv_heads;
-    }
-    return 0;
 }
 
 // The flag that gave the GPU's memory, as typed: "--gpu h100-80gb" or
@@ -134,10 +116,10 @@ kvscope::Result<PlanFigures> PlanFigures::compute(const CliOptions &options) {
     const auto perGpuTotal = kvscope::layoutTotalBytes(*perGpu, options.workload);
     if (!perGpuTotal) return CliOptions::flagError(perGpuTotal.error(), options.shape);
     f.kv_bytes_per_gpu = *perGpuTotal;
-    f.kv_heads = firstKvHeads(layout);
-    f.kv_heads_per_gpu = firstKvHeads(*perGpu);
+    f.kv_heads = kvscope::firstKvHeads(layout);
+    f.kv_heads_per_gpu = kvscope::firstKvHeads(*perGpu);
+    f.kv_heads_replicated = kvscope::kvHeadsReplicated(layout, d.tensor_parallel);
     for (const kvscope::LayerGroup &g : layout.groups) {
-        if (hasKvHeads(g.spec.kind) && g.spec.n_kv_heads < d.tensor_parallel) f.kv_heads_replicated = true;
         if (g.spec.kind == LayerKind::Mla) f.has_mla = true;
     }
     if (p.parameters) {
@@ -181,7 +163,7 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
     }
     rows.emplace_back("GPUs", tp == 1 ? std::string("1") : std::to_string(tp) + ", tensor parallel");
     if (d.gpu_memory_bytes != 0 && f.plan && !d.kv_budget_bytes) {
-        std::string util = utilizationText(d.utilization_ppm);
+        std::string util = kvscope::utilizationText(d.utilization_ppm);
         if (d.utilization_ppm == kVllmUtilizationPpm) util += " (vLLM's default gpu_memory_utilization)";
         rows.emplace_back("Utilization", util + ", " + bytes(f.plan->usable_bytes_per_gpu) + " usable per GPU");
     }

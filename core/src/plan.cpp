@@ -54,15 +54,6 @@ std::uint64_t usableBytes(const Deployment &d) {
     return q * d.utilization_ppm + r * d.utilization_ppm / kMillion;
 }
 
-std::string utilizationText(std::uint32_t ppm) {
-    // 900000 -> "0.9", 1000001 -> "1.000001": as a user would type it.
-    std::string text = std::to_string(ppm / kMillion);
-    if (ppm % kMillion == 0) return text;
-    std::string fraction = std::to_string(ppm % kMillion + kMillion).substr(1);
-    while (fraction.back() == '0') fraction.pop_back();
-    return text + "." + fraction;
-}
-
 // The KV budget per GPU when the model is split over `tp` GPUs of this
 // deployment, or nothing when the weights and overhead leave no room.
 std::optional<std::uint64_t> gpuKvBudget(const Deployment &d, std::uint64_t weights_bytes, std::uint32_t tp) {
@@ -149,6 +140,27 @@ std::optional<InputError> validateTensorParallel(const ModelLayout &layout, std:
                           ") must split every attention layer's query heads evenly, and its K/V heads evenly or "
                           "into whole replicas; valid counts: " +
                           valid};
+}
+
+std::string utilizationText(std::uint32_t ppm) {
+    // 900000 -> "0.9", 1000001 -> "1.000001": as a user would type it.
+    std::string text = std::to_string(ppm / kMillion);
+    if (ppm % kMillion == 0) return text;
+    std::string fraction = std::to_string(ppm % kMillion + kMillion).substr(1);
+    while (fraction.back() == '0') fraction.pop_back();
+    return text + "." + fraction;
+}
+
+std::uint32_t firstKvHeads(const ModelLayout &layout) {
+    for (const LayerGroup &g : layout.groups) {
+        if (hasKvHeads(g.spec.kind)) return g.spec.n_kv_heads;
+    }
+    return 0;
+}
+
+bool kvHeadsReplicated(const ModelLayout &layout, std::uint32_t tp) {
+    return std::ranges::any_of(layout.groups,
+                               [tp](const LayerGroup &g) { return hasKvHeads(g.spec.kind) && g.spec.n_kv_heads < tp; });
 }
 
 std::uint32_t kvHeadsPerGpu(std::uint32_t n_kv_heads, std::uint32_t tp) {
@@ -268,12 +280,8 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
                                                  " tokens (" + sizeText(*smallest) + ")"};
     }
 
-    for (const LayerGroup &g : cache.per_gpu.groups) {
-        if (hasKvHeads(g.spec.kind) && p.kv_heads_per_gpu == 0) p.kv_heads_per_gpu = g.spec.n_kv_heads;
-    }
-    for (const LayerGroup &g : layout.groups) {
-        if (hasKvHeads(g.spec.kind) && g.spec.n_kv_heads < d.tensor_parallel) p.kv_heads_replicated = true;
-    }
+    p.kv_heads_per_gpu = firstKvHeads(cache.per_gpu);
+    p.kv_heads_replicated = kvHeadsReplicated(layout, d.tensor_parallel);
     p.num_blocks = p.block_bytes == 0 ? 0 : p.kv_budget_bytes / p.block_bytes;
     p.fits = fits(cache, workload.context_length, workload.batch_size);
     p.max_context_length = maxContextLength(cache, workload.batch_size);

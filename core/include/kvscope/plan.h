@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "kvscope/dtype.h"
@@ -63,6 +64,15 @@ std::vector<std::uint32_t> validTensorParallelCounts(const ModelLayout &layout,
 // holds all of it); a linear layer's state is split evenly (rounded up);
 // shared layers stay empty.
 Result<ModelLayout> layoutPerGpu(const ModelLayout &layout, std::uint32_t tensor_parallel);
+
+// The first full or sliding layer's K/V heads; 0 when there is none.
+std::uint32_t firstKvHeads(const ModelLayout &layout);
+
+// Whether some layer has fewer K/V heads than GPUs, so each GPU holds a replica.
+bool kvHeadsReplicated(const ModelLayout &layout, std::uint32_t tensor_parallel);
+
+// A utilization in millionths as a user types it: 900000 -> "0.9", 1000000 -> "1".
+std::string utilizationText(std::uint32_t ppm);
 
 // K/V heads one GPU holds for a layer with n_kv_heads (at least 1).
 std::uint32_t kvHeadsPerGpu(std::uint32_t n_kv_heads, std::uint32_t tensor_parallel);
