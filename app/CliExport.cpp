@@ -2,16 +2,23 @@
 
 #include <QFileInfo>
 
-#include "ChartExporter.h"
 #include "CliOptions.h"
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
+#include "FigureExporter.h"
 #include "PlanReport.h"
 
 using namespace Qt::StringLiterals;
 
-std::optional<QString> CliExport::write(const CliOptions &options) {
-    ConfigModel model;
+namespace {
+
+ChartKind kindOf(const CliOptions::ChartOutput &output) {
+    return output.chart == CliOptions::Chart::Context ? ChartKind::Context : ChartKind::Groups;
+}
+
+}  // namespace
+
+std::optional<QString> CliExport::configure(const CliOptions &options, ConfigModel &model) {
     // A real model is loaded as the window's File > Open and Model > Choose
     // model load it, so the charts draw its own curve and what-ifs; its book
     // view is the shape, and the command line's context, batch and dtype
@@ -46,16 +53,22 @@ std::optional<QString> CliExport::write(const CliOptions &options) {
             return u"internal error: the charts' deployment plan differs from the command line's"_s;
         }
     }
+    return std::nullopt;
+}
 
-    const ChartExporter exporter(&model);
-    ExportOptions exportOptions;
-    exportOptions.pngScale = options.pngScale;
+bool CliExport::needsGui(const CliOptions &options, const ConfigModel &model) {
+    if (!options.reportPath.isEmpty()) return true;
+    const FigureExporter exporter(&model);
     for (const CliOptions::ChartOutput &output : options.charts) {
-        const ChartKind kind = output.chart == CliOptions::Chart::Context ? ChartKind::Context : ChartKind::Groups;
-        if (auto error = exporter.exportChart(kind, output.path, exportOptions)) return error;
+        if (exporter.needsGui(kindOf(output), output.path)) return true;
     }
-    if (!options.reportPath.isEmpty()) {
-        if (auto error = exporter.exportReport(options.reportPath)) return error;
+    return false;
+}
+
+std::optional<QString> CliExport::writeFigures(const CliOptions &options, const ConfigModel &model) {
+    const FigureExporter exporter(&model);
+    for (const CliOptions::ChartOutput &output : options.charts) {
+        if (auto error = exporter.exportChart(kindOf(output), output.path)) return error;
     }
     return std::nullopt;
 }

@@ -12,7 +12,7 @@
 #include <limits>
 #include <optional>
 
-#include "ChartExporter.h"
+#include "FigureExporter.h"
 #include "ConfigImporter.h"
 #include "PlanReport.h"
 #include "PresetLibrary.h"
@@ -494,15 +494,15 @@ std::optional<InputError> checkOutputPath(QStringView flag, const QString &path,
     const QFileInfo info(path);
     const QString shown = u"--"_s + flag + u' ' + typedValueText(path);
     if (path.isEmpty()) return error(flag, u"--"_s + flag + u" needs a file name"_s);
-    if (pdfOnly && ChartExporter::formatForPath(path) != ExportFormat::Pdf) {
+    if (pdfOnly && FigureExporter::formatForPath(path) != ExportFormat::Pdf) {
         return error(flag, shown + u": the report is a PDF; use a file name ending in .pdf"_s);
     }
-    if (!ChartExporter::formatForPath(path)) {
+    if (!FigureExporter::formatForPath(path)) {
         const QString suffix = info.suffix();
         return error(flag, shown + u": "_s +
                                (suffix.isEmpty() ? u"the file name has no extension"_s
                                                  : u"unknown extension \"."_s + typedValueText(suffix) + u'"') +
-                               u"; use "_s + ChartExporter::allowedExtensions());
+                               u"; use "_s + FigureExporter::allowedExtensions());
     }
     if (info.isDir()) return error(flag, shown + u": is a folder"_s);
     if (!info.absoluteDir().exists()) {
@@ -981,7 +981,7 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
             return o.chart == Chart::Context;
         });
     const bool pngOut = std::any_of(options.charts.begin(), options.charts.end(), [](const ChartOutput &o) {
-        return ChartExporter::formatForPath(o.path) == ExportFormat::Png;
+        return FigureExporter::formatForPath(o.path) == ExportFormat::Png;
     });
     if (given(kExtraGroups)) {
         if (!contextFigure) return error(kExtraGroups, u"--extra-groups only applies to --chart context and --report"_s);

@@ -1,16 +1,23 @@
 // kvscope-cli: the book's estimator and real models on the command line.
-// Text and JSON output run on a QCoreApplication (no GUI started) so they
-// start fast; only --chart and --report start a QApplication, on the
-// offscreen platform unless QT_QPA_PLATFORM says otherwise, so exports work
-// with no display.
+// It links QtCore only, so it starts fast: text, JSON and the PDF, SVG and
+// CSV charts never load Qt's GUI libraries. PNG charts, the report and PDF
+// text beyond the core fonts are written by kvscope-render, which this
+// process becomes (exec) with the same arguments.
 
-#include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
+#include <unistd.h>
+#include <vector>
 
+#include "CliConsole.h"
 #include "CliExport.h"
+#include "ConfigModel.h"
 #include "CliOptions.h"
 #include "JsonReport.h"
 #include "ModelEstimate.h"
@@ -26,9 +33,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitOutputFailed = 1;
-constexpr int kExitBadInput = 2;
+using CliConsole::kExitBadInput;
+using CliConsole::kExitOk;
+using CliConsole::kExitOutputFailed;
+using CliConsole::printError;
 
 // Output is built in full before the first byte is written, so a failure can
 // never leave a partial report on stdout.
@@ -38,14 +46,6 @@ int writeOut(const std::string &text) {
         return kExitOutputFailed;
     }
     return kExitOk;
-}
-
-// One line on stderr: control characters in file names or values never break it.
-void printError(QString message) {
-    for (QChar &c : message) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7f) c = u'?';
-    }
-    std::fputs(("kvscope-cli: " + message.toStdString() + "\n").c_str(), stderr);
 }
 
 int failInput(const kvscope::InputError &error) {
@@ -102,21 +102,28 @@ int listModels(const CliOptions &options) {
     return writeOut(text);
 }
 
-// Qt's own chatter while exporting (QStandardPaths' note about an unset
-// XDG_RUNTIME_DIR, font fallbacks) is not the user's concern: an export prints
-// nothing on success and one line on failure. Critical and fatal messages
-// still reach stderr.
-void quietQtMessages(QtMsgType type, const QMessageLogContext &, const QString &message) {
-    if (type == QtCriticalMsg || type == QtFatalMsg) printError(message);
+// Where kvscope-render is, beside this binary in the build tree and the
+// installed tree alike: <prefix>/bin/kvscope-cli, <prefix>/libexec/kvscope/kvscope-render.
+QString renderPath() {
+    return QDir::cleanPath(QCoreApplication::applicationDirPath() + u"/../libexec/kvscope/kvscope-render"_s);
 }
 
-int exportFiles(int argc, char *argv[], const CliOptions &options) {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    qInstallMessageHandler(quietQtMessages);
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(u"kvscope-cli"_s);
-    QApplication::setApplicationVersion(QStringLiteral(KVSCOPE_VERSION));
-    if (const auto error = CliExport::write(options)) {
+int exportFiles(char *argv[], const CliOptions &options) {
+    qInstallMessageHandler(CliConsole::quietQtMessages);
+    ConfigModel model;
+    if (const auto error = CliExport::configure(options, model)) {
+        printError(*error);
+        return kExitOutputFailed;
+    }
+    if (CliExport::needsGui(options, model)) {
+        // Nothing is written yet: kvscope-render writes every file, in order.
+        const QByteArray render = QFile::encodeName(renderPath());
+        ::execv(render.constData(), argv);
+        printError(u"cannot start %1 (%2), which writes PNG charts, the report and PDF text beyond the core fonts"_s
+                       .arg(QDir::toNativeSeparators(renderPath()), QString::fromLocal8Bit(std::strerror(errno))));
+        return kExitOutputFailed;
+    }
+    if (const auto error = CliExport::writeFigures(options, model)) {
         printError(*error);
         return kExitOutputFailed;
     }
@@ -132,8 +139,9 @@ int main(int argc, char *argv[]) {
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
     const auto options = CliOptions::parse(arguments);
     if (!options) return failInput(options.error());
-    if (options->action == CliOptions::Action::Export) return exportFiles(argc, argv, *options);
 
+    // argv as given, for kvscope-render: the application object may edit its copy.
+    std::vector<char *> originalArgv(argv, argv + argc + 1);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"kvscope-cli"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(KVSCOPE_VERSION));
@@ -150,7 +158,7 @@ int main(int argc, char *argv[]) {
         case CliOptions::Action::Json:
             return printEstimate(*options);
         case CliOptions::Action::Export:
-            break;  // handled above, before the application object
+            return exportFiles(originalArgv.data(), *options);
     }
     return kExitOk;
 }

@@ -1,24 +1,19 @@
 #include "ChartExporter.h"
 
-#include <QBuffer>
 #include <QDir>
 #include <QFileInfo>
-#include <QGraphicsLayout>
-#include <QGraphicsScene>
 #include <QImage>
 #include <QPageLayout>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
-#include <QSvgGenerator>
 #include <QTextStream>
 #include <algorithm>
 #include <memory>
 
 #include "ConfigModel.h"
-#include "ContextChart.h"
-#include "GroupsChart.h"
+#include "FigureRenderer.h"
+#include "PainterCanvas.h"
 #include "ModelCurve.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -40,7 +35,6 @@ QString shortCurveName(const QString &key) {
 
 QString quoted(const QString &path) { return u"\""_s + QDir::toNativeSeparators(path) + u"\""_s; }
 
-QString number(std::uint64_t value) { return QString::number(static_cast<qulonglong>(value)); }
 
 QString bytesText(std::uint64_t bytes, kvscope::ByteUnit unit) {
     return QString::fromStdString(kvscope::formatBytes(bytes, unit));
@@ -116,207 +110,43 @@ qreal drawGrid(QPainter *painter, const QRectF &box, const QString &heading, con
 
 }  // namespace
 
-ChartExporter::ChartExporter(const ConfigModel *model) : m_model(model) {}
+ChartExporter::ChartExporter(const ConfigModel *model) : m_figures(model), m_model(model) {}
 
 std::optional<ExportFormat> ChartExporter::formatForPath(const QString &path) {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == u"pdf") return ExportFormat::Pdf;
-    if (suffix == u"svg") return ExportFormat::Svg;
-    if (suffix == u"png") return ExportFormat::Png;
-    if (suffix == u"csv") return ExportFormat::Csv;
-    return std::nullopt;
+    return FigureExporter::formatForPath(path);
 }
 
-QString ChartExporter::allowedExtensions() { return u".pdf, .svg, .png or .csv"_s; }
+QString ChartExporter::allowedExtensions() { return FigureExporter::allowedExtensions(); }
 
-QString ChartExporter::documentTitle(ChartKind kind) const {
-    // A throwaway chart: its title is the one the figure shows.
-    QGraphicsScene scene;
-    KvChart *chart = kind == ChartKind::Context ? static_cast<KvChart *>(new ContextChart(m_model))
-                                                : static_cast<KvChart *>(new GroupsChart(m_model));
-    scene.addItem(chart);
-    return chart->documentTitle();
-}
+QString ChartExporter::documentTitle(ChartKind kind) const { return m_figures.documentTitle(kind); }
 
-std::optional<QString> ChartExporter::configError() const {
-    const auto &estimate = m_model->estimate();
-    if (!estimate) return QString::fromStdString(estimate.error().message);
-    const auto &context = m_model->contextPoints();
-    if (!context) return QString::fromStdString(context.error().message);
-    const auto &groups = m_model->groupPoints();
-    if (!groups) return QString::fromStdString(groups.error().message);
-    return std::nullopt;
-}
-
-namespace {
-
-// CSV column of a model or pinned curve; "model", "pin1" stay as they are, a
-// what-if variant reads as the model's alternative.
-QString curveColumn(const QString &key) {
-    if (key == u"model" || key.startsWith(u"pin")) return key + u"_bytes"_s;
-    if (key == u"mha" || key == u"mqa") return u"model_as_"_s + key + u"_bytes"_s;
-    if (key == u"mla") return u"model_with_mla_bytes"_s;
-    return u"model_"_s + key + u"_bytes"_s;
-}
-
-}  // namespace
-
-std::optional<QString> ChartExporter::csv(ChartKind kind) const {
-    if (configError()) return std::nullopt;
-    QString text;
-    if (kind == ChartKind::Context) {
-        const QList<int> extra = m_model->extraGroups();
-        // The loaded model's shown curves, then the pinned ones, each a column
-        // after the book's: model_bytes, model_as_mha_bytes, ..., pin1_bytes.
-        std::vector<const ModelCurve *> curves;
-        for (const ModelCurve &curve : m_model->modelCurves()) {
-            if (!m_model->hiddenVariants().contains(curve.key)) curves.push_back(&curve);
-        }
-        for (const ModelCurve &curve : m_model->pinnedCurves()) curves.push_back(&curve);
-
-        // With a plan: the per-GPU KV budget on every row and, under tensor
-        // parallelism, the current curve per GPU as the chart draws it.
-        const auto &plan = m_model->plan();
-        const ConfigModel::BudgetCurve *perGpu =
-            m_model->chartPerGpu() ? m_model->budgetCurve(m_model->primaryCurveKey()) : nullptr;
-
-        text += u"context_length,mha_bytes,gqa_bytes"_s;
-        for (int g : extra) text += u",gqa_g%1_bytes"_s.arg(g);
-        for (const ModelCurve *curve : curves) text += u',' + curveColumn(curve->key);
-        if (plan) text += u",kv_budget_per_gpu_bytes"_s;
-        if (perGpu) text += m_model->hasModel() ? u",model_per_gpu_bytes"_s : u",gqa_per_gpu_bytes"_s;
-        text += u'\n';
-        for (const auto &p : *m_model->contextPoints()) {
-            text += number(p.context_length) + u',' + number(p.mha_bytes) + u',' + number(p.gqa_bytes);
-            for (std::uint64_t bytes : p.extra_gqa_bytes) text += u',' + number(bytes);
-            for (const ModelCurve *curve : curves) {
-                // A curve that ends earlier (its total passed 64 bits) leaves the cell empty.
-                text += u',';
-                for (const kvscope::LayoutPoint &point : curve->points) {
-                    if (point.context_length == p.context_length) text += number(point.bytes);
-                }
-            }
-            if (plan) text += u',' + number(plan->kv_budget_bytes);
-            if (perGpu) {
-                text += u',';
-                for (const kvscope::LayoutPoint &point : perGpu->per_gpu) {
-                    if (point.context_length == p.context_length) text += number(point.bytes);
-                }
-            }
-            text += u'\n';
-        }
-    } else {
-        text += u"n_kv_groups,n_kv_heads,gqa_bytes,savings_percent\n"_s;
-        for (const auto &p : *m_model->groupPoints()) {
-            // Shortest text that reads back as the same double.
-            text += number(p.n_kv_groups) + u',' + number(p.n_kv_heads) + u',' + number(p.gqa_bytes) + u',' +
-                    QString::number(p.savings_percent, 'g', QLocale::FloatingPointShortest) + u'\n';
-        }
-    }
-    return text;
-}
+std::optional<QString> ChartExporter::csv(ChartKind kind) const { return m_figures.csv(kind); }
 
 std::optional<QString> ChartExporter::exportChart(ChartKind kind, const QString &path,
                                                   const ExportOptions &options) const {
-    const auto format = formatForPath(path);
-    if (!format) {
-        const QString suffix = QFileInfo(path).suffix();
-        return u"Cannot export to %1: %2; use %3."_s.arg(
-            quoted(path),
-            suffix.isEmpty() ? u"the file name has no extension"_s : u"unknown extension \".%1\""_s.arg(suffix),
-            allowedExtensions());
-    }
-    if (const auto error = configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
-    QSizeF size = options.chartSize;
-    if (!(size.width() >= 100 && size.height() >= 80)) size = ExportOptions{}.chartSize;
+    if (!m_figures.needsGui(kind, path)) return m_figures.exportChart(kind, path, options);
+    if (const auto error = m_figures.checkPath(path)) return error;
+    const QSizeF size = FigureExporter::figureSize(options);
     const double scale = options.pngScale > 0 && options.pngScale <= 16 ? options.pngScale : 2.0;
-
-    return writeAtomically(path, [&](QIODevice *device) -> std::optional<QString> {
-        switch (*format) {
-        case ExportFormat::Pdf: return writePdf(kind, device, size);
-        case ExportFormat::Svg: return writeSvg(kind, device, size);
-        case ExportFormat::Png: return writePng(kind, device, size, scale);
-        case ExportFormat::Csv: {
-            const QByteArray bytes = csv(kind).value_or(QString()).toUtf8();
-            if (device->write(bytes) != bytes.size()) return device->errorString();
-            return std::nullopt;
-        }
-        }
-        return std::nullopt;
+    const bool png = formatForPath(path) == ExportFormat::Png;
+    return FigureExporter::writeAtomically(path, [&](QIODevice *device) {
+        return png ? writePng(kind, device, size, scale) : writePdf(kind, device, size);
     });
 }
 
 std::optional<QString> ChartExporter::exportReport(const QString &path) const {
     if (formatForPath(path) != ExportFormat::Pdf)
         return u"Cannot write the report to %1: the report is a PDF; use the .pdf extension."_s.arg(quoted(path));
-    if (const auto error = configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
-    return writeAtomically(path, [this](QIODevice *device) { return writeReport(device); });
-}
-
-std::optional<QString> ChartExporter::writeAtomically(const QString &path, const Writer &write) {
-    const QFileInfo info(path);
-    if (info.isDir()) return u"Cannot write %1: it is a folder."_s.arg(quoted(path));
-    if (!info.absoluteDir().exists())
-        return u"Cannot write %1: the folder %2 does not exist."_s.arg(quoted(path), quoted(info.absolutePath()));
-    // QSaveFile writes a temporary file beside the target and renames it on
-    // commit, so a failure anywhere leaves the old file as it was.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
-        return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
-    // The file is made in memory, then written unbuffered: QSaveFile misses
-    // a write that fails when commit() flushes its buffer (a full disk, a
-    // file size limit) and renames the cut-short file over the old one.
-    QBuffer buffer;
-    buffer.open(QIODevice::WriteOnly);
-    if (const auto error = write(&buffer)) {
-        file.cancelWriting();
-        return u"Cannot write %1: %2."_s.arg(quoted(path), *error);
-    }
-    const QByteArray &bytes = buffer.data();
-    for (qint64 done = 0; done < bytes.size();) {
-        // After a short write the next one fails and sets the reason (errno).
-        const qint64 written = file.write(bytes.constData() + done, bytes.size() - done);
-        if (written <= 0) {
-            const QString reason = file.errorString();
-            file.cancelWriting();  // the temporary file goes with `file`
-            return u"Cannot write %1: %2."_s.arg(quoted(path), reason);
-        }
-        done += written;
-    }
-    if (!file.commit()) return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
-    return std::nullopt;
-}
-
-KvChart *ChartExporter::printChart(ChartKind kind, QGraphicsScene *scene, const QSizeF &size) const {
-    // The chart is laid out at the target's size in points, so fonts keep
-    // their point sizes and nothing is scaled or elided.
-    KvChart *chart = kind == ChartKind::Context ? static_cast<KvChart *>(new ContextChart(m_model))
-                                                : static_cast<KvChart *>(new GroupsChart(m_model));
-    scene->addItem(chart);  // the scene owns the chart
-    chart->setLook(ChartLook::Print);
-    const QRectF source(QPointF(0, 0), size);
-    chart->setGeometry(source);
-    chart->refresh();
-    // Lay out now (normally posted to the event loop); twice, since the tick
-    // labels chosen for the first plot area can change it.
-    chart->layout()->activate();
-    chart->layout()->invalidate();
-    chart->layout()->activate();
-    scene->setSceneRect(source);
-    return chart;
-}
-
-void ChartExporter::renderChart(QGraphicsScene *scene, QPainter *painter, const QRectF &target) {
-    scene->render(painter, target, scene->sceneRect(), Qt::IgnoreAspectRatio);
+    if (const auto error = m_figures.configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
+    return FigureExporter::writeAtomically(path, [this](QIODevice *device) { return writeReport(device); });
 }
 
 std::optional<QString> ChartExporter::writePdf(ChartKind kind, QIODevice *device, const QSizeF &size) const {
-    // One chart serves the file's title and its drawing.
-    QGraphicsScene scene;
-    const KvChart *chart = printChart(kind, &scene, size);
+    // Text the PDF core fonts cannot show: Qt's writer embeds the fonts it needs.
+    const figure::Figure figure = m_figures.figure(kind);
     QPdfWriter writer(device);
-    writer.setTitle(chart->documentTitle());
-    writer.setCreator(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
+    writer.setTitle(figure.documentTitle());
+    writer.setCreator(FigureExporter::creator());
     // The page is the figure, as matplotlib's savefig makes it: ready to place in a report.
     writer.setPageLayout(QPageLayout(QPageSize(size, QPageSize::Point, QString(), QPageSize::ExactMatch),
                                      QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
@@ -324,25 +154,9 @@ std::optional<QString> ChartExporter::writePdf(ChartKind kind, QIODevice *device
     if (!painter.begin(&writer)) return u"cannot start the PDF"_s;
     const double toDevice = writer.resolution() / 72.0;
     painter.scale(toDevice, toDevice);  // painter units are points from here on
-    renderChart(&scene, &painter, QRectF(QPointF(0, 0), size));
+    PainterCanvas canvas(&painter);
+    figure::FigureRenderer::draw(figure, canvas, QRectF(QPointF(0, 0), size));
     if (!painter.end()) return u"cannot finish the PDF"_s;
-    return std::nullopt;
-}
-
-std::optional<QString> ChartExporter::writeSvg(ChartKind kind, QIODevice *device, const QSizeF &size) const {
-    QGraphicsScene scene;
-    const KvChart *chart = printChart(kind, &scene, size);
-    QSvgGenerator generator;
-    generator.setOutputDevice(device);
-    generator.setResolution(72);  // one SVG unit per point
-    generator.setSize(size.toSize());
-    generator.setViewBox(QRectF(QPointF(0, 0), size));
-    generator.setTitle(chart->documentTitle());
-    generator.setDescription(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION) + u": "_s + chart->documentTitle());
-    QPainter painter;
-    if (!painter.begin(&generator)) return u"cannot start the SVG"_s;
-    renderChart(&scene, &painter, QRectF(QPointF(0, 0), size));
-    if (!painter.end()) return u"cannot finish the SVG"_s;
     return std::nullopt;
 }
 
@@ -355,15 +169,14 @@ std::optional<QString> ChartExporter::writePng(ChartKind kind, QIODevice *device
     const int dotsPerMeter = qRound(72.0 * scale / 0.0254);
     image.setDotsPerMeterX(dotsPerMeter);
     image.setDotsPerMeterY(dotsPerMeter);
-    QGraphicsScene scene;
-    const KvChart *chart = printChart(kind, &scene, size);
-    image.setText(u"Title"_s, chart->documentTitle());
-    image.setText(u"Software"_s, u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
+    const figure::Figure figure = m_figures.figure(kind);
+    image.setText(u"Title"_s, figure.documentTitle());
+    image.setText(u"Software"_s, FigureExporter::creator());
     {
         QPainter painter(&image);
-        painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
         painter.scale(scale, scale);
-        renderChart(&scene, &painter, QRectF(QPointF(0, 0), size));
+        PainterCanvas canvas(&painter);
+        figure::FigureRenderer::draw(figure, canvas, QRectF(QPointF(0, 0), size));
     }
     if (!image.save(device, "PNG")) return device->errorString().isEmpty() ? u"cannot encode the PNG"_s
                                                                            : device->errorString();
@@ -435,7 +248,7 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
                                .arg(m_model->dtype());
     QPdfWriter writer(device);
     writer.setTitle(u"KV Scope report (%1)"_s.arg(config));
-    writer.setCreator(u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION));
+    writer.setCreator(FigureExporter::creator());
     const QMarginsF margins(42, 42, 42, 42);
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, margins, QPageLayout::Point));
 
@@ -522,22 +335,15 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     // Each chart fills the content width at the figure's aspect ratio.
     const QSizeF figure = ExportOptions{}.chartSize;
     const QSizeF chartSize(page.width(), page.width() * figure.height() / figure.width());
-    {
-        QGraphicsScene scene;
-        printChart(ChartKind::Context, &scene, chartSize);
-        renderChart(&scene, &painter, QRectF(QPointF(0, y), chartSize));
-    }
+    PainterCanvas canvas(&painter);
+    figure::FigureRenderer::draw(m_figures.figure(ChartKind::Context), canvas, QRectF(QPointF(0, y), chartSize));
     if (y + chartSize.height() * 2 + 12 > page.height()) {
         if (!writer.newPage()) return u"cannot add a page to the PDF"_s;
         y = 0;
     } else {
         y += chartSize.height() + 12;
     }
-    {
-        QGraphicsScene scene;
-        printChart(ChartKind::Groups, &scene, chartSize);
-        renderChart(&scene, &painter, QRectF(QPointF(0, y), chartSize));
-    }
+    figure::FigureRenderer::draw(m_figures.figure(ChartKind::Groups), canvas, QRectF(QPointF(0, y), chartSize));
     y += chartSize.height() + 16;
 
     // The numbers behind the context chart, for readers who want values, not pixels.

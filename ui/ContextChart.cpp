@@ -13,6 +13,7 @@
 
 #include "ChartTicks.h"
 #include "ConfigModel.h"
+#include "ContextFigure.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
 
@@ -21,7 +22,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // Half a power of two of air on each side so end markers are not clipped.
-constexpr double kXPad = 0.35;
+constexpr double kXPad = ContextFigure::kXPad;
 
 }  // namespace
 
@@ -60,14 +61,10 @@ ContextChart::ContextChart(const ConfigModel *model, QGraphicsItem *parent) : Kv
 
 ContextChart::~ContextChart() = default;
 
-QString ContextChart::mhaName() { return u"MHA (KV total)"_s; }
-QString ContextChart::gqaName(int groups) { return u"GQA (n_kv_groups=%1)"_s.arg(groups); }
-QString ContextChart::extraName(int groups, double compression) {
-    return u"GQA (n_kv_groups=%1, %2\u00d7 compression)"_s.arg(groups).arg(compression, 0, 'f', 1);
-}
-QString ContextChart::currentName(std::uint64_t context) {
-    return u"context_length=%1"_s.arg(thousands(context));
-}
+QString ContextChart::mhaName() { return ContextFigure::mhaName(); }
+QString ContextChart::gqaName(int groups) { return ContextFigure::gqaName(groups); }
+QString ContextChart::extraName(int groups, double compression) { return ContextFigure::extraName(groups, compression); }
+QString ContextChart::currentName(std::uint64_t context) { return ContextFigure::currentName(context); }
 
 QLineSeries *ContextChart::makeLine(const QString &name) {
     auto *line = new QLineSeries(this);
@@ -79,20 +76,9 @@ QLineSeries *ContextChart::makeLine(const QString &name) {
     return line;
 }
 
-QString ContextChart::headlineText() const { return u"KV-cache vs Context Length"_s; }
+QString ContextChart::headlineText() const { return ContextFigure::headline(); }
 
-QString ContextChart::configText() const {
-    const ConfigModel *m = model();
-    if (m->hasModel())
-        return u"(%1, batch=%2, dtype=%3)"_s.arg(m->modelName()).arg(m->batchSize()).arg(m->dtype());
-    QString text = u"(n_heads=%1, emb_dim=%2"_s.arg(m->nHeads()).arg(m->embDim());
-    if (m->explicitHeadDim() > 0) text += u", head_dim=%1"_s.arg(m->explicitHeadDim());
-    text += u", n_layers=%1, batch=%2, n_kv_groups=%3, dtype=%4)"_s.arg(m->nLayers())
-                .arg(m->batchSize())
-                .arg(m->nKvGroups())
-                .arg(m->dtype());
-    return text;
-}
+QString ContextChart::configText() const { return ContextFigure::configText(*model()); }
 
 void ContextChart::syncExtraSeries(const QList<int> &groups) {
     // Extra curves equal to MHA or to the current setting would hide under
@@ -286,8 +272,7 @@ QString ContextChart::updateSeries() {
     // A little below zero so the markers of the smallest values are whole.
     setTicks(m_y, -ticks.max * 0.03, ticks.max, ticks.step);
     m_y->setLabelFormat(ticks.labelFormat);
-    m_y->setTitleText(m_perGpu ? u"KV cache per GPU (%1)"_s.arg(m_unitName)
-                               : u"Total KV cache (%1)"_s.arg(m_unitName));
+    m_y->setTitleText(ContextFigure::yTitle(m_perGpu, m_unitName));
     updateXTicks(true);
 
     const double cx = static_cast<double>(context);
@@ -302,18 +287,13 @@ QString ContextChart::updateSeries() {
     }
     for (const ModelCurve &c : m_modelCurves) {
         if (QLineSeries *line = m_modelLines.value(c.key)) {
-            if (c.key == u"model"_s)
-                line->setName(tr("%1 (real layers)").arg(c.name));
-            else if (c.key.startsWith(u"pin"_s))
-                line->setName(tr("pinned: %1").arg(c.name));
-            else
-                line->setName(tr("what-if: %1").arg(c.name));
+            line->setName(ContextFigure::modelCurveName(c.key, c.name));
             line->replace(toPoints(c.points));
         }
     }
     if (plan) {
         const QString size = QString::fromStdString(kvscope::formatBytes(plan->kv_budget_bytes, m->byteUnit()));
-        m_budgetLine->setName(m->kvBudgetBytes() > 0 ? tr("KV budget: %1 per GPU (given directly)").arg(size)
+        m_budgetLine->setName(m->kvBudgetBytes() > 0 ? ContextFigure::directBudgetName(size)
                                                     : budgetName(size, m->gpuCount(), m->gpuLabel()));
         m_budgetMarkers->setName(fitsName(plan->max_context_length, m->workload().batch_size));
         updateBudget(y(plan->kv_budget_bytes), std::exp2(m_minExp - kXPad), std::exp2(m_maxExp + kXPad));
@@ -374,14 +354,11 @@ void ContextChart::syncBudgetSeries(bool active) {
 }
 
 QString ContextChart::budgetName(const QString &size, int gpus, const QString &gpuLabel) {
-    return tr("KV budget: %1 per GPU (%2 × %3)").arg(size).arg(gpus).arg(gpuLabel);
+    return ContextFigure::budgetName(size, gpus, gpuLabel);
 }
 
 QString ContextChart::fitsName(const kvscope::Solved &maxContext, std::uint32_t batch) {
-    if (maxContext.value == 0) return tr("fits: not 1 token at batch %1").arg(batch);
-    if (maxContext.at_limit)
-        return tr("fits: every context up to %1 tokens at batch %2").arg(thousands(maxContext.value)).arg(batch);
-    return tr("largest context that fits: %1 tokens at batch %2").arg(thousands(maxContext.value)).arg(batch);
+    return ContextFigure::fitsName(maxContext, batch);
 }
 
 QString ContextChart::budgetLineName() const { return m_budgetLine ? m_budgetLine->name() : QString(); }
@@ -554,7 +531,7 @@ void ContextChart::styleSeries() {
     }
     if (m_budgetLine) {
         // A red that reads on white and dark, unlike any curve's colour.
-        const QColor budget = isDark() ? QColor(0xff, 0x6b, 0x6b) : QColor(0xb2, 0x18, 0x2b);
+        const QColor budget = isDark() ? QColor(0xff, 0x6b, 0x6b) : QColor::fromRgb(ContextFigure::kBudgetColor);
         styleLine(m_budgetLine, budget, 1.6, Qt::DashDotLine);
         m_budgetLine->setPointsVisible(false);
         m_budgetMarkers->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);

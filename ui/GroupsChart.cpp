@@ -7,8 +7,8 @@
 #include <QValueAxis>
 #include <cmath>
 
-#include "ChartTicks.h"
 #include "ConfigModel.h"
+#include "GroupsFigure.h"
 #include "kvscope/format.h"
 
 using namespace Qt::StringLiterals;
@@ -21,7 +21,7 @@ GroupsChart::GroupsChart(const ConfigModel *model, QGraphicsItem *parent) : KvCh
     m_x->setLabelFormat(u"%.0f"_s);
     m_y = new QValueAxis(this);
     m_y->setTitleText(u"Savings vs MHA (%)"_s);
-    m_y->setRange(-4.0, 104.0);  // whole markers at 0 % and near 100 %
+    m_y->setRange(GroupsFigure::kYMin, GroupsFigure::kYMax);
     m_y->setTickType(QValueAxis::TicksDynamic);
     m_y->setTickAnchor(0.0);
     m_y->setTickInterval(20.0);
@@ -51,24 +51,13 @@ GroupsChart::GroupsChart(const ConfigModel *model, QGraphicsItem *parent) : KvCh
 
 GroupsChart::~GroupsChart() = default;
 
-QString GroupsChart::savingsName() { return u"Savings vs MHA"_s; }
+QString GroupsChart::savingsName() { return GroupsFigure::savingsName(); }
 
-QString GroupsChart::currentName(int groups, double savings) {
-    return u"current: n_kv_groups=%1 (%2%)"_s.arg(groups).arg(QString::fromStdString(kvscope::formatFixed2(savings)));
-}
+QString GroupsChart::currentName(int groups, double savings) { return GroupsFigure::currentName(groups, savings); }
 
-QString GroupsChart::headlineText() const { return u"KV-cache Savings vs n_kv_groups"_s; }
+QString GroupsChart::headlineText() const { return GroupsFigure::headline(); }
 
-QString GroupsChart::configText() const {
-    const ConfigModel *m = model();
-    QString text = u"(n_heads=%1, emb_dim=%2"_s.arg(m->nHeads()).arg(m->embDim());
-    if (m->explicitHeadDim() > 0) text += u", head_dim=%1"_s.arg(m->explicitHeadDim());
-    text += u", n_layers=%1, batch=%2, context=%3, dtype=%4)"_s.arg(m->nLayers())
-                .arg(m->batchSize())
-                .arg(m->contextLength())
-                .arg(m->dtype());
-    return text;
-}
+QString GroupsChart::configText() const { return GroupsFigure::configText(*model()); }
 
 QString GroupsChart::updateSeries() {
     const ConfigModel *m = model();
@@ -78,7 +67,7 @@ QString GroupsChart::updateSeries() {
         return QString::fromStdString(result.error().message);
     }
     m_points = *result;
-    if (m_points.empty()) return u"No valid n_kv_groups for n_heads=%1."_s.arg(m->nHeads());
+    if (m_points.empty()) return GroupsFigure::noGroupsError(m->nHeads());
 
     QList<QPointF> points;
     points.reserve(static_cast<qsizetype>(m_points.size()));
@@ -93,15 +82,13 @@ QString GroupsChart::updateSeries() {
     m_current->setName(currentName(m->nKvGroups(), current.y()));
     m_mhaEnd->replace({points.constFirst()});
     m_mqaEnd->replace({points.constLast()});
-    // One head: MHA and MQA are the same configuration.
-    m_mhaEnd->setPointLabelsFormat(points.size() == 1 ? u"MHA = MQA"_s : u"MHA"_s);
-    m_mqaEnd->setPointLabelsVisible(points.size() > 1);
+    const QStringList ends = GroupsFigure::endLabels(m_points.size());
+    m_mhaEnd->setPointLabelsFormat(ends.constFirst());
+    m_mqaEnd->setPointLabelsVisible(ends.size() > 1);
 
     const int heads = m->nHeads();
-    const ChartTicks ticks = ChartTicks::forMaximum(heads, 7);
-    const double step = std::max(1.0, std::round(ticks.step));
-    const double pad = std::max(0.6, heads * 0.04);
-    setTicks(m_x, 1.0 - pad, heads + pad, step);
+    const double pad = GroupsFigure::xPad(heads);
+    setTicks(m_x, 1.0 - pad, heads + pad, GroupsFigure::xStep(heads));
     return {};
 }
 
@@ -156,5 +143,5 @@ void GroupsChart::styleSeries() {
         end->setPointLabelsFont(labelFont());
         end->setPointLabelsColor(textColor());
     }
-    m_mqaEnd->setPointLabelsFormat(u"MQA"_s);
+    m_mqaEnd->setPointLabelsFormat(GroupsFigure::endLabels(2).constLast());
 }

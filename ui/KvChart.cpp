@@ -9,10 +9,10 @@
 #include <QTextOption>
 #include <QValueAxis>
 #include <QXYSeries>
-#include <array>
 #include <cmath>
 
 #include "ConfigModel.h"
+#include "Figure.h"
 #include "kvscope/format.h"
 
 using namespace Qt::StringLiterals;
@@ -176,11 +176,7 @@ QColor KvChart::gridColor() const {
     return m_look == ChartLook::Dark ? QColor(0x4a, 0x4a, 0x55) : QColor(0xd0, 0xd0, 0xd0);
 }
 
-QColor KvChart::seriesColor(int index) {
-    static constexpr std::array<QRgb, 10> kCycle{0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
-                                                 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
-    return QColor::fromRgb(kCycle[static_cast<std::size_t>(index) % kCycle.size()]);
-}
+QColor KvChart::seriesColor(int index) { return QColor::fromRgb(figure::cycleColor(index)); }
 
 QString KvChart::thousands(std::uint64_t bytes) {
     return QString::fromStdString(kvscope::formatThousands(bytes));

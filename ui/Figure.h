@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <optional>
+#include <vector>
+
+#include "FigureCanvas.h"
+
+// A chart as a print figure: what to draw, in data coordinates, without
+// saying how. ContextFigure and GroupsFigure build one from the config model;
+// FigureRenderer lays it out on any canvas (PDF, SVG, PNG, the report), so
+// the window's exports and the CLI's are the same figure.
+namespace figure {
+
+enum class Marker { None, Circle, Diamond };
+
+// matplotlib's default colour cycle: the seed's figure colours.
+constexpr Rgb cycleColor(int index) {
+    constexpr Rgb kCycle[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+                              0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+    return kCycle[static_cast<unsigned>(index) % 10u];
+}
+
+struct Series {
+    QString name;                 // the legend entry; empty: not in the legend
+    QList<QPointF> points;        // data coordinates
+    std::optional<Pen> line;      // none: markers only
+    Marker marker = Marker::None;
+    double markerSize = 0.0;      // diameter in points
+    std::optional<Rgb> markerFill;
+    std::optional<Pen> markerOutline;
+    QString pointLabel;           // drawn above every point ("MHA", "MQA")
+};
+
+struct Tick {
+    double value = 0.0;
+    QString label;
+};
+
+struct Axis {
+    QString title;
+    double min = 0.0;
+    double max = 1.0;
+    bool log2 = false;  // positions by log2(value); ticks on powers of two
+    // Linear axes: the ticks to draw. Log2 axes leave this empty: the
+    // renderer labels every power of two that fits, or every 2nd, 5th, ...
+    QList<Tick> ticks;
+};
+
+enum class Corner { TopLeft, BottomRight };
+
+struct Figure {
+    QString headline;       // "KV-cache vs Context Length"
+    QString configLine;     // "(n_heads=24, emb_dim=2048, ...)"
+    Axis x;
+    Axis y;
+    std::vector<Series> series;  // drawn in order, later on top; legend in the same order
+    Corner legendCorner = Corner::TopLeft;
+    QString error;          // when set, drawn instead of the data
+
+    QString documentTitle() const { return headline + u' ' + configLine; }
+    // Every text a reader finds on the figure, for checks such as PdfCanvas::canEncode.
+    QStringList texts() const;
+};
+
+}  // namespace figure

@@ -1,0 +1,207 @@
+#include "FigureExporter.h"
+
+#include <QBuffer>
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include "ConfigModel.h"
+#include "ContextFigure.h"
+#include "FigureRenderer.h"
+#include "GroupsFigure.h"
+#include "ModelCurve.h"
+#include "PdfCanvas.h"
+#include "SvgCanvas.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString quoted(const QString &path) { return u"\""_s + QDir::toNativeSeparators(path) + u"\""_s; }
+
+QString number(std::uint64_t value) { return QString::number(static_cast<qulonglong>(value)); }
+
+// CSV column of a model or pinned curve; "model", "pin1" stay as they are, a
+// what-if variant reads as the model's alternative.
+QString curveColumn(const QString &key) {
+    if (key == u"model" || key.startsWith(u"pin")) return key + u"_bytes"_s;
+    if (key == u"mha" || key == u"mqa") return u"model_as_"_s + key + u"_bytes"_s;
+    if (key == u"mla") return u"model_with_mla_bytes"_s;
+    return u"model_"_s + key + u"_bytes"_s;
+}
+
+}  // namespace
+
+FigureExporter::FigureExporter(const ConfigModel *model) : m_model(model) {}
+
+std::optional<ExportFormat> FigureExporter::formatForPath(const QString &path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"pdf") return ExportFormat::Pdf;
+    if (suffix == u"svg") return ExportFormat::Svg;
+    if (suffix == u"png") return ExportFormat::Png;
+    if (suffix == u"csv") return ExportFormat::Csv;
+    return std::nullopt;
+}
+
+QString FigureExporter::allowedExtensions() { return u".pdf, .svg, .png or .csv"_s; }
+
+QString FigureExporter::creator() { return u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION); }
+
+figure::Figure FigureExporter::figure(ChartKind kind) const {
+    return kind == ChartKind::Context ? ContextFigure::build(*m_model) : GroupsFigure::build(*m_model);
+}
+
+std::optional<QString> FigureExporter::configError() const {
+    const auto &estimate = m_model->estimate();
+    if (!estimate) return QString::fromStdString(estimate.error().message);
+    const auto &context = m_model->contextPoints();
+    if (!context) return QString::fromStdString(context.error().message);
+    const auto &groups = m_model->groupPoints();
+    if (!groups) return QString::fromStdString(groups.error().message);
+    return std::nullopt;
+}
+
+std::optional<QString> FigureExporter::checkPath(const QString &path) const {
+    if (!formatForPath(path)) {
+        const QString suffix = QFileInfo(path).suffix();
+        return u"Cannot export to %1: %2; use %3."_s.arg(
+            quoted(path),
+            suffix.isEmpty() ? u"the file name has no extension"_s : u"unknown extension \".%1\""_s.arg(suffix),
+            allowedExtensions());
+    }
+    if (const auto error = configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
+    return std::nullopt;
+}
+
+QSizeF FigureExporter::figureSize(const ExportOptions &options) {
+    const QSizeF size = options.chartSize;
+    return size.width() >= 100 && size.height() >= 80 ? size : ExportOptions{}.chartSize;
+}
+
+std::optional<QString> FigureExporter::csv(ChartKind kind) const {
+    if (configError()) return std::nullopt;
+    QString text;
+    if (kind == ChartKind::Context) {
+        const QList<int> extra = m_model->extraGroups();
+        // The loaded model's shown curves, then the pinned ones, each a column
+        // after the book's: model_bytes, model_as_mha_bytes, ..., pin1_bytes.
+        std::vector<const ModelCurve *> curves;
+        for (const ModelCurve &curve : m_model->modelCurves()) {
+            if (!m_model->hiddenVariants().contains(curve.key)) curves.push_back(&curve);
+        }
+        for (const ModelCurve &curve : m_model->pinnedCurves()) curves.push_back(&curve);
+
+        // With a plan: the per-GPU KV budget on every row and, under tensor
+        // parallelism, the current curve per GPU as the chart draws it.
+        const auto &plan = m_model->plan();
+        const ConfigModel::BudgetCurve *perGpu =
+            m_model->chartPerGpu() ? m_model->budgetCurve(m_model->primaryCurveKey()) : nullptr;
+
+        text += u"context_length,mha_bytes,gqa_bytes"_s;
+        for (int g : extra) text += u",gqa_g%1_bytes"_s.arg(g);
+        for (const ModelCurve *curve : curves) text += u',' + curveColumn(curve->key);
+        if (plan) text += u",kv_budget_per_gpu_bytes"_s;
+        if (perGpu) text += m_model->hasModel() ? u",model_per_gpu_bytes"_s : u",gqa_per_gpu_bytes"_s;
+        text += u'\n';
+        for (const auto &p : *m_model->contextPoints()) {
+            text += number(p.context_length) + u',' + number(p.mha_bytes) + u',' + number(p.gqa_bytes);
+            for (std::uint64_t bytes : p.extra_gqa_bytes) text += u',' + number(bytes);
+            for (const ModelCurve *curve : curves) {
+                // A curve that ends earlier (its total passed 64 bits) leaves the cell empty.
+                text += u',';
+                for (const kvscope::LayoutPoint &point : curve->points) {
+                    if (point.context_length == p.context_length) text += number(point.bytes);
+                }
+            }
+            if (plan) text += u',' + number(plan->kv_budget_bytes);
+            if (perGpu) {
+                text += u',';
+                for (const kvscope::LayoutPoint &point : perGpu->per_gpu) {
+                    if (point.context_length == p.context_length) text += number(point.bytes);
+                }
+            }
+            text += u'\n';
+        }
+    } else {
+        text += u"n_kv_groups,n_kv_heads,gqa_bytes,savings_percent\n"_s;
+        for (const auto &p : *m_model->groupPoints()) {
+            // Shortest text that reads back as the same double.
+            text += number(p.n_kv_groups) + u',' + number(p.n_kv_heads) + u',' + number(p.gqa_bytes) + u',' +
+                    QString::number(p.savings_percent, 'g', QLocale::FloatingPointShortest) + u'\n';
+        }
+    }
+    return text;
+}
+
+bool FigureExporter::needsGui(ChartKind kind, const QString &path) const {
+    const auto format = formatForPath(path);
+    if (format == ExportFormat::Png) return true;
+    if (format != ExportFormat::Pdf) return false;
+    const figure::Figure f = figure(kind);
+    for (const QString &text : f.texts()) {
+        if (!PdfCanvas::canEncode(text)) return true;
+    }
+    return false;
+}
+
+std::optional<QString> FigureExporter::exportChart(ChartKind kind, const QString &path,
+                                                   const ExportOptions &options) const {
+    if (const auto error = checkPath(path)) return error;
+    if (needsGui(kind, path)) return u"Cannot export to %1: this file needs the GUI exporter."_s.arg(quoted(path));
+    const ExportFormat format = *formatForPath(path);
+    const QSizeF size = figureSize(options);
+    return writeAtomically(path, [&](QIODevice *device) -> std::optional<QString> {
+        QByteArray bytes;
+        if (format == ExportFormat::Csv) {
+            bytes = csv(kind).value_or(QString()).toUtf8();
+        } else {
+            const figure::Figure f = figure(kind);
+            const QRectF box(QPointF(0, 0), size);
+            if (format == ExportFormat::Pdf) {
+                PdfCanvas canvas(size, f.documentTitle());
+                figure::FigureRenderer::draw(f, canvas, box);
+                bytes = canvas.finish();
+            } else {
+                SvgCanvas canvas(size, f.documentTitle());
+                figure::FigureRenderer::draw(f, canvas, box);
+                bytes = canvas.finish();
+            }
+        }
+        if (device->write(bytes) != bytes.size()) return device->errorString();
+        return std::nullopt;
+    });
+}
+
+std::optional<QString> FigureExporter::writeAtomically(const QString &path, const Writer &write) {
+    const QFileInfo info(path);
+    if (info.isDir()) return u"Cannot write %1: it is a folder."_s.arg(quoted(path));
+    if (!info.absoluteDir().exists())
+        return u"Cannot write %1: the folder %2 does not exist."_s.arg(quoted(path), quoted(info.absolutePath()));
+    // QSaveFile writes a temporary file beside the target and renames it on
+    // commit, so a failure anywhere leaves the old file as it was.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
+        return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
+    // The file is made in memory, then written unbuffered: QSaveFile misses
+    // a write that fails when commit() flushes its buffer (a full disk, a
+    // file size limit) and renames the cut-short file over the old one.
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    if (const auto error = write(&buffer)) {
+        file.cancelWriting();
+        return u"Cannot write %1: %2."_s.arg(quoted(path), *error);
+    }
+    const QByteArray &bytes = buffer.data();
+    for (qint64 done = 0; done < bytes.size();) {
+        // After a short write the next one fails and sets the reason (errno).
+        const qint64 written = file.write(bytes.constData() + done, bytes.size() - done);
+        if (written <= 0) {
+            const QString reason = file.errorString();
+            file.cancelWriting();  // the temporary file goes with `file`
+            return u"Cannot write %1: %2."_s.arg(quoted(path), reason);
+        }
+        done += written;
+    }
+    if (!file.commit()) return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
+    return std::nullopt;
+}

@@ -1,0 +1,104 @@
+#include "GroupsFigure.h"
+
+#include <QStringList>
+#include <algorithm>
+#include <cmath>
+
+#include "ChartTicks.h"
+#include "ConfigModel.h"
+#include "kvscope/format.h"
+
+using namespace Qt::StringLiterals;
+using namespace figure;
+
+QString GroupsFigure::headline() { return u"KV-cache Savings vs n_kv_groups"_s; }
+
+QString GroupsFigure::configText(const ConfigModel &m) {
+    QString text = u"(n_heads=%1, emb_dim=%2"_s.arg(m.nHeads()).arg(m.embDim());
+    if (m.explicitHeadDim() > 0) text += u", head_dim=%1"_s.arg(m.explicitHeadDim());
+    text += u", n_layers=%1, batch=%2, context=%3, dtype=%4)"_s.arg(m.nLayers())
+                .arg(m.batchSize())
+                .arg(m.contextLength())
+                .arg(m.dtype());
+    return text;
+}
+
+QString GroupsFigure::savingsName() { return u"Savings vs MHA"_s; }
+
+QString GroupsFigure::currentName(int groups, double savings) {
+    return u"current: n_kv_groups=%1 (%2%)"_s.arg(groups).arg(QString::fromStdString(kvscope::formatFixed2(savings)));
+}
+
+QStringList GroupsFigure::endLabels(std::size_t groupCounts) {
+    // One head: MHA and MQA are the same configuration.
+    if (groupCounts == 1) return {u"MHA = MQA"_s};
+    return {u"MHA"_s, u"MQA"_s};
+}
+
+QString GroupsFigure::noGroupsError(int heads) { return u"No valid n_kv_groups for n_heads=%1."_s.arg(heads); }
+
+double GroupsFigure::xPad(int heads) { return std::max(0.6, heads * 0.04); }
+
+double GroupsFigure::xStep(int heads) { return std::max(1.0, std::round(ChartTicks::forMaximum(heads, 7).step)); }
+
+Figure GroupsFigure::build(const ConfigModel &m) {
+    Figure f;
+    f.headline = headline();
+    f.configLine = configText(m);
+    f.legendCorner = Corner::BottomRight;
+    f.x.title = u"n_kv_groups"_s;
+    f.y.title = u"Savings vs MHA (%)"_s;
+    f.y.min = kYMin;
+    f.y.max = kYMax;
+    for (int v = 0; v <= 100; v += 20) f.y.ticks.append({static_cast<double>(v), QString::number(v)});
+
+    const auto &result = m.groupPoints();
+    if (!result) {
+        f.error = QString::fromStdString(result.error().message);
+        return f;
+    }
+    if (result->empty()) {
+        f.error = noGroupsError(m.nHeads());
+        return f;
+    }
+    const int heads = m.nHeads();
+    const double pad = xPad(heads), step = xStep(heads);
+    f.x.min = 1.0 - pad;
+    f.x.max = heads + pad;
+    for (double v = std::ceil(f.x.min / step) * step; v <= f.x.max; v += step)
+        f.x.ticks.append({v, QString::number(v, 'f', 0)});
+
+    Series savings;
+    savings.name = savingsName();
+    savings.line = Pen{cycleColor(0), 1.6, Dash::Solid};
+    savings.marker = Marker::Circle;
+    savings.markerSize = 6.4;
+    savings.markerFill = cycleColor(0);
+    QPointF current;
+    for (const auto &p : *result) {
+        const QPointF point(p.n_kv_groups, p.savings_percent);
+        savings.points.append(point);
+        if (static_cast<int>(p.n_kv_groups) == m.nKvGroups()) current = point;
+    }
+    const QStringList ends = endLabels(result->size());
+    Series mhaEnd;
+    mhaEnd.points = {savings.points.constFirst()};
+    mhaEnd.pointLabel = ends.constFirst();
+    f.series.push_back(savings);
+    f.series.push_back(mhaEnd);
+    if (ends.size() > 1) {
+        Series mqaEnd;
+        mqaEnd.points = {savings.points.constLast()};
+        mqaEnd.pointLabel = ends.constLast();
+        f.series.push_back(mqaEnd);
+    }
+    Series highlight;
+    highlight.name = currentName(m.nKvGroups(), current.y());
+    highlight.points = {current};
+    highlight.marker = Marker::Circle;
+    highlight.markerSize = 9.0;
+    highlight.markerFill = cycleColor(3);
+    highlight.markerOutline = Pen{0x000000, 1.0};
+    f.series.push_back(highlight);
+    return f;
+}
