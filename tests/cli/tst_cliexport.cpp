@@ -290,6 +290,71 @@ private slots:
         QVERIFY(svg.contains("what-if: without sliding window"));
     }
 
+    // PDF, SVG and CSV come from kvscope-cli alone, a process that loads no
+    // Qt GUI library (that is what makes it start fast); only PNG and the
+    // report need kvscope-render, and without it the user is told so.
+    void figuresNeedOnlyQtCore() {
+        QProcess ldd;
+        ldd.start(u"ldd"_s, {QStringLiteral(KVSCOPE_CLI_PATH)});
+        QVERIFY(ldd.waitForFinished(30000));
+        const QString libraries = QString::fromLocal8Bit(ldd.readAllStandardOutput());
+        QVERIFY2(libraries.contains(u"libQt6Core"_s), qPrintable(libraries));
+        for (const QString &gui : {u"libQt6Gui"_s, u"libQt6Widgets"_s, u"libQt6Charts"_s, u"libGL"_s})
+            QVERIFY2(!libraries.contains(gui), qPrintable(libraries));
+
+        // A copy with no kvscope-render beside it.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(QDir(dir.path()).mkpath(u"bin"_s));
+        const QString cli = dir.filePath(u"bin/kvscope-cli"_s);
+        QVERIFY(QFile::copy(QStringLiteral(KVSCOPE_CLI_PATH), cli));
+        auto runCopy = [&cli](const QStringList &arguments) {
+            QProcess process;
+            process.setProcessEnvironment(headless());
+            process.start(cli, kSeed + arguments);
+            process.waitForFinished(60000);
+            return std::pair{process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
+        };
+        const auto [okCode, okErr] = runCopy({u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"c.pdf"_s),
+                                              u"--chart"_s, u"groups"_s, u"--out"_s, dir.filePath(u"g.svg"_s),
+                                              u"--chart"_s, u"groups"_s, u"--out"_s, dir.filePath(u"g.csv"_s)});
+        QCOMPARE(okErr, QString());
+        QCOMPARE(okCode, 0);
+        checkPdf(dir.filePath(u"c.pdf"_s), {u"KV-cache vs Context Length"_s, u"MHA (KV total)"_s});
+        QVERIFY(fileBytes(dir.filePath(u"g.svg"_s)).contains("current: n_kv_groups=4 (75.00%)"));
+        QVERIFY(fileBytes(dir.filePath(u"g.csv"_s)).contains("4,6,811597824,75"));
+        // The PDF core fonts: nothing embedded, text extractable.
+        QString fonts;
+        QVERIFY2(popplerTool(u"pdffonts"_s, {dir.filePath(u"c.pdf"_s)}, &fonts), qPrintable(fonts));
+        QVERIFY2(fonts.contains(QRegularExpression(u"\\nHelvetica +Type 1 +WinAnsi +no"_s)), qPrintable(fonts));
+        QVERIFY2(fonts.contains(QRegularExpression(u"\\nHelvetica-Bold +Type 1 +WinAnsi +no"_s)), qPrintable(fonts));
+
+        const auto [pngCode, pngErr] = runCopy({u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"c.png"_s)});
+        QCOMPARE(pngCode, 1);
+        const QString render = QDir::toNativeSeparators(dir.filePath(u"libexec/kvscope/kvscope-render"_s));
+        QVERIFY2(pngErr.startsWith(u"kvscope-cli: cannot start %1 (No such file or directory)"_s.arg(render)),
+                 qPrintable(pngErr));
+        QVERIFY(pngErr.endsWith(u"\n"_s) && pngErr.count(u'\n') == 1);
+        QVERIFY(!QFile::exists(dir.filePath(u"c.png"_s)));
+    }
+
+    // A name the core fonts cannot show (here Chinese, from the file name)
+    // goes to Qt's PDF writer, which embeds fonts: the text survives.
+    void pdfTextBeyondTheCoreFonts() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString config = dir.filePath(u"模型 ✓.json"_s);
+        QVERIFY(QFile::copy(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json"), config));
+        const CliRun run = CliRun::run(
+            {u"--config"_s, config, u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"m.pdf"_s)}, headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        checkPdf(dir.filePath(u"m.pdf"_s), {u"(模型 ✓, batch=1, dtype=bf16)"_s, u"模型 ✓ (real layers)"_s});
+        QString fonts;
+        QVERIFY2(popplerTool(u"pdffonts"_s, {dir.filePath(u"m.pdf"_s)}, &fonts), qPrintable(fonts));
+        QVERIFY2(fonts.contains(u" yes "_s) && !fonts.contains(u"WinAnsi"_s), qPrintable(fonts));
+    }
+
     void failuresLeaveFilesUntouched_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("target");    // a file that exists before the run
