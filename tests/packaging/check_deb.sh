@@ -52,6 +52,7 @@ echo "Depends: $depends"
 dpkg-deb -c "$deb" | awk '{ print $NF }' | sed 's|^\./||' >"$tmp/files"
 want=(
     usr/bin/kvscope-cli
+    usr/libexec/kvscope/kvscope-render
     "usr/share/applications/$id.desktop"
     "usr/share/metainfo/$id.metainfo.xml"
     "usr/share/icons/hicolor/scalable/apps/$id.svg"
@@ -78,12 +79,13 @@ grep -q -- '-dev$' <<<"$dep_names" && fail "Depends names a -dev package"
 
 # Every linked Qt library's package is a dependency: libQt6Charts.so.6 -> libqt6charts6.
 dpkg-deb -x "$deb" "$tmp/root"
-for exe in "$tmp/root/usr/bin/"*; do
+for exe in "$tmp/root/usr/bin/"* "$tmp/root/usr/libexec/kvscope/"*; do
+    name=${exe#"$tmp/root/"}
     file -b "$exe" | grep -q 'ELF' || { fail "$exe is not ELF"; continue; }
-    file -b "$exe" | grep -q ', stripped' || fail "usr/bin/$(basename "$exe") is not stripped"
+    file -b "$exe" | grep -q ', stripped' || fail "$name is not stripped"
     while read -r lib; do
         pkg=$(sed -E 's/^libQt6([A-Za-z]+)\.so\.6$/libqt6\L\1\E6/' <<<"$lib")
-        has_dep "$pkg" || fail "usr/bin/$(basename "$exe") links $lib but Depends lacks $pkg"
+        has_dep "$pkg" || fail "$name links $lib but Depends lacks $pkg"
     done < <(readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(libQt6[A-Za-z]*\.so\.6\)\].*/\1/p')
 done
 
