@@ -14,6 +14,7 @@
 #include "ChartTicks.h"
 #include "ConfigModel.h"
 #include "ContextFigure.h"
+#include "FigureRenderer.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
 
@@ -80,13 +81,9 @@ QString ContextChart::headlineText() const { return ContextFigure::headline(); }
 
 QString ContextChart::configText() const { return ContextFigure::configText(*model()); }
 
-void ContextChart::syncExtraSeries(const QList<int> &groups) {
-    // Extra curves equal to MHA or to the current setting would hide under
-    // those curves: they are listed in the CSV but not drawn twice.
+void ContextChart::syncExtraSeries(const std::vector<ContextPlot::Extra> &extras) {
     QList<int> wanted;
-    for (int g : groups) {
-        if (g != 1 && g != m_groups) wanted.append(g);
-    }
+    for (const ContextPlot::Extra &e : extras) wanted.append(e.groups);
     const QList<int> existing = m_extras.keys();
     for (int g : existing) {
         if (!wanted.contains(g)) {
@@ -96,9 +93,9 @@ void ContextChart::syncExtraSeries(const QList<int> &groups) {
         }
     }
     bool added = false;
-    for (int g : wanted) {
-        if (!m_extras.contains(g)) {
-            m_extras.insert(g, makeLine(extraName(g, g)));
+    for (const ContextPlot::Extra &e : extras) {
+        if (!m_extras.contains(e.groups)) {
+            m_extras.insert(e.groups, makeLine(e.name));
             added = true;
         }
     }
@@ -121,214 +118,102 @@ void ContextChart::keepMarkerLast() {
     styleSeries();
 }
 
-void ContextChart::syncModelSeries(const std::vector<const ModelCurve *> &curves) {
+void ContextChart::syncModelSeries(const std::vector<ModelCurve> &curves, const QStringList &names) {
     // Series are added and removed only when the set of curves changes;
     // otherwise their points are replaced.
     QStringList wanted;
-    for (const ModelCurve *c : curves) wanted.append(c->key);
+    for (const ModelCurve &c : curves) wanted.append(c.key);
     if (wanted == m_modelKeys) return;
     for (QLineSeries *line : std::as_const(m_modelLines)) {
         removeSeries(line);
         delete line;
     }
     m_modelLines.clear();
-    for (const ModelCurve *c : curves) m_modelLines.insert(c->key, makeLine(c->name));
+    for (qsizetype i = 0; i < wanted.size(); ++i) m_modelLines.insert(wanted[i], makeLine(names[i]));
     m_modelKeys = wanted;
     keepMarkerLast();
 }
 
 QString ContextChart::updateSeries() {
+    // What to draw comes from the same computation as the exported figure.
     const ConfigModel *m = model();
-    const auto &result = m->contextPoints();
-    m_groups = m->nKvGroups();
+    const ContextPlot plot = ContextFigure::plot(*m);
+    m_groups = plot.groups;
     m_gqa->setName(gqaName(m_groups));
-    m_currentLine->setName(currentName(static_cast<std::uint64_t>(m->contextLength())));
-    syncExtraSeries(m->extraGroups());
-    // A loaded model: its real curve and the what-ifs the user did not hide
-    // replace the book's MHA and GQA curves.
-    std::vector<const ModelCurve *> curves;
-    for (const ModelCurve &c : m->modelCurves()) {
-        if (c.key == u"model"_s || !m->hiddenVariants().contains(c.key)) curves.push_back(&c);
-    }
-    for (const ModelCurve &c : m->pinnedCurves()) curves.push_back(&c);
-    syncModelSeries(curves);
-    const auto &plan = m->plan();
-    syncBudgetSeries(plan.ok());
-    // Under tensor parallelism the curves are one GPU's share, like the budget.
-    m_perGpu = m->chartPerGpu();
-    auto perGpuPoints = [m](const QString &key) {
-        const ConfigModel::BudgetCurve *curve = m->budgetCurve(key);
-        return curve ? curve->per_gpu : std::vector<kvscope::LayoutPoint>{};
-    };
-    m_modelCurves.clear();
-    for (const ModelCurve *c : curves) {
-        m_modelCurves.push_back(*c);
-        if (m_perGpu) m_modelCurves.back().points = perGpuPoints(c->key);
-    }
-    const bool book = !m->hasModel();
+    m_currentLine->setName(plot.currentName);
+    syncExtraSeries(plot.extras);
+    syncModelSeries(plot.modelCurves, plot.modelNames);
+    syncBudgetSeries(plot.hasBudget);
+    m_perGpu = plot.perGpu;
+    m_modelCurves = plot.modelCurves;
     for (QLineSeries *line : {m_mha, m_gqa}) {
-        line->setVisible(book);
-        legend()->markers(line).constFirst()->setVisible(book);
+        line->setVisible(plot.book);
+        legend()->markers(line).constFirst()->setVisible(plot.book);
     }
     m_bookDrawn.clear();
-    if (!result) {
-        m_points.clear();
+    m_markers.clear();
+    m_hasData = plot.error.isEmpty();
+    if (!m_hasData) {
         m_mha->clear();
         m_gqa->clear();
-        return QString::fromStdString(result.error().message);
-    }
-    const auto &estimate = m->estimate();
-    if (!estimate) return QString::fromStdString(estimate.error().message);
-
-    m_points = *result;
-    const QList<int> extraGroups = m->extraGroups();
-    const std::uint64_t context = static_cast<std::uint64_t>(m->contextLength());
-
-    // The book's curves in bytes as drawn: totals, or per GPU.
-    std::vector<kvscope::LayoutPoint> mhaBytes, gqaBytes;
-    QMap<int, std::vector<kvscope::LayoutPoint>> extraBytes;
-    if (m_perGpu) {
-        mhaBytes = perGpuPoints(u"book_mha"_s);
-        gqaBytes = perGpuPoints(u"book_gqa"_s);
-        for (int g : extraGroups) extraBytes[g] = perGpuPoints(u"book_g%1"_s.arg(g));
-    } else {
-        for (const auto &p : m_points) {
-            mhaBytes.push_back({p.context_length, p.mha_bytes});
-            gqaBytes.push_back({p.context_length, p.gqa_bytes});
-            for (qsizetype i = 0; i < extraGroups.size() && static_cast<std::size_t>(i) < p.extra_gqa_bytes.size(); ++i)
-                extraBytes[extraGroups[i]].push_back({p.context_length, p.extra_gqa_bytes[static_cast<std::size_t>(i)]});
-        }
-    }
-    // The rings at the current context.
-    std::uint64_t mhaNow = estimate->mha_bytes, gqaNow = estimate->gqa_bytes;
-    if (m_perGpu) {
-        const ConfigModel::BudgetCurve *mhaCurve = m->budgetCurve(u"book_mha"_s);
-        const ConfigModel::BudgetCurve *gqaCurve = m->budgetCurve(u"book_gqa"_s);
-        mhaNow = mhaCurve ? mhaCurve->per_gpu_at_context : 0;
-        gqaNow = gqaCurve ? gqaCurve->per_gpu_at_context : 0;
+        return plot.error;
     }
 
-    std::uint64_t maxBytes = 0;
-    if (book) {
-        maxBytes = std::max(mhaNow, gqaNow);
-        for (const auto *list : {&mhaBytes, &gqaBytes}) {
-            for (const auto &p : *list) maxBytes = std::max(maxBytes, p.bytes);
-        }
-    }
-    // With a model the book's curves are hidden: scale to the model's and the extras.
-    for (const auto &list : std::as_const(extraBytes)) {
-        for (const auto &p : list) maxBytes = std::max(maxBytes, p.bytes);
-    }
-    for (const ModelCurve &c : m_modelCurves) {
-        for (const auto &p : c.points) maxBytes = std::max(maxBytes, p.bytes);
-    }
-    if (plan) {
-        // With a budget the chart is about where curves cross it: the y axis
-        // holds the budget and the current curve (the chart reaches past its
-        // crossing), and steeper curves leave through the top after crossing.
-        maxBytes = plan->kv_budget_bytes;
-        const std::vector<kvscope::LayoutPoint> *primary = &gqaBytes;
-        for (const ModelCurve &c : m_modelCurves) {
-            if (c.key == u"model"_s) primary = &c.points;
-        }
-        for (const auto &p : *primary) maxBytes = std::max(maxBytes, p.bytes);
-    }
-    m_unit = kvscope::unitFor(maxBytes, m->byteUnit());
-    m_unitName = QString::fromLatin1(m_unit.suffix.data(), static_cast<qsizetype>(m_unit.suffix.size()));
-    const double divisor = m_unit.divisor;
-    auto y = [divisor](std::uint64_t bytes) { return static_cast<double>(bytes) / divisor; };
-    auto toPoints = [&y](const std::vector<kvscope::LayoutPoint> &bytes) {
+    m_unitName = plot.unitName;
+    auto toPoints = [&plot](const std::vector<kvscope::LayoutPoint> &bytes) {
         QList<QPointF> points;
         points.reserve(static_cast<qsizetype>(bytes.size()));
-        for (const auto &p : bytes) points.append(QPointF(static_cast<double>(p.context_length), y(p.bytes)));
+        for (const auto &p : bytes) points.append(QPointF(static_cast<double>(p.context_length), plot.y(p.bytes)));
         return points;
     };
-
-    m_mha->replace(toPoints(mhaBytes));
-    m_gqa->replace(toPoints(gqaBytes));
-    m_bookDrawn.insert(m_mha, std::move(mhaBytes));
-    m_bookDrawn.insert(m_gqa, std::move(gqaBytes));
-    for (auto it = m_extras.begin(); it != m_extras.end(); ++it) {
-        const std::vector<kvscope::LayoutPoint> bytes = extraBytes.value(it.key());
-        // Compression as the book's legend shows it: MHA bytes over this curve's bytes.
-        if (!m_points.empty() && !bytes.empty()) {
-            const auto idx = static_cast<std::size_t>(extraGroups.indexOf(it.key()));
-            const double ratio = kvscope::divideExact(m_points.back().mha_bytes, m_points.back().extra_gqa_bytes[idx]);
-            it.value()->setName(extraName(it.key(), ratio));
-        }
-        it.value()->replace(toPoints(bytes));
+    m_mha->replace(toPoints(plot.mha));
+    m_gqa->replace(toPoints(plot.gqa));
+    m_bookDrawn.insert(m_mha, plot.mha);
+    m_bookDrawn.insert(m_gqa, plot.gqa);
+    for (const ContextPlot::Extra &e : plot.extras) {
+        QLineSeries *line = m_extras.value(e.groups);
+        line->setName(e.name);
+        line->replace(toPoints(e.points));
         // A group count whose K/V heads cannot be split over the GPUs has no
         // per-GPU curve: it leaves the chart and the legend meanwhile.
-        it.value()->setVisible(!bytes.empty());
-        legend()->markers(it.value()).constFirst()->setVisible(!bytes.empty());
-        m_bookDrawn.insert(it.value(), bytes);
+        line->setVisible(!e.points.empty());
+        legend()->markers(line).constFirst()->setVisible(!e.points.empty());
+        m_bookDrawn.insert(line, e.points);
     }
 
-    // Axes: powers of two with air at both ends; y from 0 to a round number above the data.
-    m_minExp = std::log2(static_cast<double>(m_points.front().context_length));
-    m_maxExp = std::log2(static_cast<double>(m_points.back().context_length));
-    m_xLog->setRange(std::exp2(m_minExp - kXPad), std::exp2(m_maxExp + kXPad));
-    const ChartTicks ticks = ChartTicks::forMaximum(static_cast<double>(maxBytes) / divisor);
-    // A little below zero so the markers of the smallest values are whole.
-    setTicks(m_y, -ticks.max * 0.03, ticks.max, ticks.step);
-    m_y->setLabelFormat(ticks.labelFormat);
-    m_y->setTitleText(ContextFigure::yTitle(m_perGpu, m_unitName));
+    // Axes: powers of two with air at both ends; y from just below 0 to a round number above the data.
+    m_minExp = std::log2(static_cast<double>(plot.firstContext));
+    m_maxExp = std::log2(static_cast<double>(plot.lastContext));
+    m_xLog->setRange(plot.xMin(), plot.xMax());
+    setTicks(m_y, plot.yMin, plot.yTicks.max, plot.yTicks.step);
+    m_y->setLabelFormat(plot.yTicks.labelFormat);
+    m_y->setTitleText(plot.yTitle);
     updateXTicks(true);
 
-    const double cx = static_cast<double>(context);
-    m_currentLine->replace({QPointF(cx, -ticks.max * 0.03), QPointF(cx, ticks.max)});
-    const auto &real = m->modelEstimate();
-    if (!book && real) {
-        const ConfigModel::BudgetCurve *modelCurve = m_perGpu ? m->budgetCurve(u"model"_s) : nullptr;
-        m_currentPoints->replace(
-            {QPointF(cx, y(m_perGpu ? (modelCurve ? modelCurve->per_gpu_at_context : 0) : real->bytes.total))});
-    } else {
-        m_currentPoints->replace({QPointF(cx, y(mhaNow)), QPointF(cx, y(gqaNow))});
-    }
-    for (const ModelCurve &c : m_modelCurves) {
-        if (QLineSeries *line = m_modelLines.value(c.key)) {
-            line->setName(ContextFigure::modelCurveName(c.key, c.name));
-            line->replace(toPoints(c.points));
+    const double cx = static_cast<double>(m->contextLength());
+    m_currentLine->replace({QPointF(cx, plot.yMin), QPointF(cx, plot.yTicks.max)});
+    QList<QPointF> rings;
+    for (std::uint64_t bytes : plot.rings) rings.append(QPointF(cx, plot.y(bytes)));
+    m_currentPoints->replace(rings);
+    for (std::size_t i = 0; i < plot.modelCurves.size(); ++i) {
+        if (QLineSeries *line = m_modelLines.value(plot.modelCurves[i].key)) {
+            line->setName(plot.modelNames[static_cast<qsizetype>(i)]);
+            line->replace(toPoints(plot.modelCurves[i].points));
         }
     }
-    if (plan) {
-        const QString size = QString::fromStdString(kvscope::formatBytes(plan->kv_budget_bytes, m->byteUnit()));
-        m_budgetLine->setName(m->kvBudgetBytes() > 0 ? ContextFigure::directBudgetName(size)
-                                                    : budgetName(size, m->gpuCount(), m->gpuLabel()));
-        m_budgetMarkers->setName(fitsName(plan->max_context_length, m->workload().batch_size));
-        updateBudget(y(plan->kv_budget_bytes), std::exp2(m_minExp - kXPad), std::exp2(m_maxExp + kXPad));
+    if (plot.hasBudget) {
+        m_budgetLine->setName(plot.budgetName);
+        m_budgetMarkers->setName(plot.fitsName);
+        const double budgetY = plot.y(plot.budgetBytes);
+        m_budgetLine->replace({QPointF(plot.xMin(), budgetY), QPointF(plot.xMax(), budgetY)});
+        QList<QPointF> points;
+        for (const ContextPlot::Marker &marker : plot.markers) {
+            m_markers.append({marker.key, marker.curveName, static_cast<double>(marker.context)});
+            points.append(QPointF(static_cast<double>(marker.context), budgetY));
+        }
+        m_budgetMarkers->replace(points);
     }
     return {};
-}
-
-void ContextChart::updateBudget(double budgetY, double xMin, double xMax) {
-    const ConfigModel *m = model();
-    m_budgetLine->replace({QPointF(xMin, budgetY), QPointF(xMax, budgetY)});
-    // A marker where each drawn curve of the current model crosses the line,
-    // when that is on the chart.
-    m_markers.clear();
-    QList<QPointF> points;
-    const double first = static_cast<double>(m_points.front().context_length);
-    const double last = static_cast<double>(m_points.back().context_length);
-    for (const ConfigModel::BudgetCurve &curve : m->budgetCurves()) {
-        if (!curve.max_context || curve.max_context->value == 0 || curve.max_context->at_limit) continue;
-        const QXYSeries *series = nullptr;
-        if (curve.key == u"book_mha"_s) {
-            series = m_mha;
-        } else if (curve.key == u"book_gqa"_s) {
-            series = m_gqa;
-        } else if (curve.key.startsWith(u"book_g"_s)) {
-            series = m_extras.value(curve.key.mid(6).toInt());
-        } else {
-            series = m_modelLines.value(curve.key);
-        }
-        if (!series || !series->isVisible()) continue;
-        const double x = static_cast<double>(curve.max_context->value);
-        if (x < first || x > last) continue;
-        m_markers.append({curve.key, series->name(), x});
-        points.append(QPointF(x, budgetY));
-    }
-    m_budgetMarkers->replace(points);
 }
 
 void ContextChart::syncBudgetSeries(bool active) {
@@ -373,18 +258,11 @@ QStringList ContextChart::budgetMarkerKeys() const {
 void ContextChart::plotAreaResized() { updateXTicks(false); }
 
 void ContextChart::updateXTicks(bool force) {
-    // Label every power of two when they fit, else every 2nd, 5th or 10th
-    // (so 1K, 1M, 1G stay labelled): labels never overlap.
     const QFontMetricsF metrics(tickFont());
     const double span = (m_maxExp - m_minExp) + 2 * kXPad;
     const double width = plotArea().width() > 50 ? plotArea().width() : 480.0;
-    const double perPower = width / span;
-    const double labelWidth = metrics.horizontalAdvance(u"512K"_s) * 1.6;
-    int step = 1;
-    for (int candidate : {1, 2, 5, 10, 20}) {
-        step = candidate;
-        if (perPower * candidate >= labelWidth) break;
-    }
+    const int step = figure::FigureRenderer::log2LabelStep(width / span,
+                                                           metrics.horizontalAdvance(figure::FigureRenderer::kWidestLog2Label.toString()));
     if (!force && step == m_tickStep) return;
     m_tickStep = step;
     // Each label sits at its power's fraction of the log2 span, on an axis
@@ -416,7 +294,7 @@ QStringList ContextChart::xTickLabels() const { return m_xLabels->categoriesLabe
 QString ContextChart::describe(const QXYSeries *series, const QPointF &point) const {
     const ConfigModel *m = model();
     const auto &estimate = m->estimate();
-    if (m_points.empty() || !estimate) return {};
+    if (!m_hasData || !estimate) return {};
     const auto current = static_cast<std::uint64_t>(m->contextLength());
     const auto giga = kvscope::gigaUnit(m->byteUnit());
     auto sized = [&giga](std::uint64_t bytes) {

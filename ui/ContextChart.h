@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ContextFigure.h"
 #include "KvChart.h"
 #include "ModelCurve.h"
 #include "kvscope/plan.h"
@@ -59,11 +60,10 @@ protected:
 
 private:
     QLineSeries *makeLine(const QString &name);
-    void syncExtraSeries(const QList<int> &groups);
-    void syncModelSeries(const std::vector<const ModelCurve *> &curves);
+    void syncExtraSeries(const std::vector<ContextPlot::Extra> &extras);
+    void syncModelSeries(const std::vector<ModelCurve> &curves, const QStringList &names);
     void keepMarkerLast();
     void syncBudgetSeries(bool active);
-    void updateBudget(double budgetY, double xMin, double xMax);
     void updateXTicks(bool force);
 
     QLogValueAxis *m_xLog = nullptr;      // maps the data; hidden
@@ -89,9 +89,7 @@ private:
     };
     QList<Marker> m_markers;
 
-    std::vector<kvscope::ContextPoint> m_points;
-    std::vector<std::uint32_t> m_pointGroups;  // extra group count per extra_gqa_bytes column
-    kvscope::ScaledUnit m_unit;
+    bool m_hasData = false;  // false while the chart shows an error
     QString m_unitName;
     double m_minExp = 8;   // log2 of the first and last context length
     double m_maxExp = 17;

@@ -77,7 +77,164 @@ QString ContextFigure::yTitle(bool perGpu, const QString &unit) {
     return perGpu ? u"KV cache per GPU (%1)"_s.arg(unit) : u"Total KV cache (%1)"_s.arg(unit);
 }
 
+double ContextPlot::xMin() const {
+    return std::exp2(std::log2(static_cast<double>(firstContext)) - ContextFigure::kXPad);
+}
+
+double ContextPlot::xMax() const {
+    return std::exp2(std::log2(static_cast<double>(lastContext)) + ContextFigure::kXPad);
+}
+
+ContextPlot ContextFigure::plot(const ConfigModel &m) {
+    ContextPlot p;
+    p.book = !m.hasModel();
+    p.perGpu = m.chartPerGpu();
+    p.groups = m.nKvGroups();
+    p.currentName = currentName(static_cast<std::uint64_t>(m.contextLength()));
+    const QList<int> extraGroups = m.extraGroups();
+    // Extra curves equal to MHA or to the current setting would hide under
+    // those curves: they are listed in the CSV but not drawn twice.
+    QList<int> drawnExtras;
+    for (int g : extraGroups) {
+        if (g != 1 && g != p.groups && !drawnExtras.contains(g)) drawnExtras.append(g);
+    }
+    std::sort(drawnExtras.begin(), drawnExtras.end());
+    for (int g : drawnExtras) p.extras.push_back({g, extraName(g, g), {}});
+    auto perGpuPoints = [&m](const QString &key) {
+        const ConfigModel::BudgetCurve *curve = m.budgetCurve(key);
+        return curve ? curve->per_gpu : std::vector<kvscope::LayoutPoint>{};
+    };
+    // A loaded model: its real curve and the what-ifs the user did not hide
+    // replace the book's MHA and GQA curves.
+    for (const ModelCurve &c : m.modelCurves()) {
+        if (c.key == u"model"_s || !m.hiddenVariants().contains(c.key)) p.modelCurves.push_back(c);
+    }
+    for (const ModelCurve &c : m.pinnedCurves()) p.modelCurves.push_back(c);
+    for (ModelCurve &c : p.modelCurves) {
+        if (p.perGpu) c.points = perGpuPoints(c.key);
+        p.modelNames.append(modelCurveName(c.key, c.name));
+    }
+    const auto &plan = m.plan();
+    p.hasBudget = plan.ok();
+
+    const auto &result = m.contextPoints();
+    if (!result) {
+        p.error = QString::fromStdString(result.error().message);
+        return p;
+    }
+    const auto &estimate = m.estimate();
+    if (!estimate) {
+        p.error = QString::fromStdString(estimate.error().message);
+        return p;
+    }
+    const std::vector<kvscope::ContextPoint> &points = *result;
+    if (points.empty()) {
+        p.error = u"No context lengths to chart."_s;
+        return p;
+    }
+    p.firstContext = points.front().context_length;
+    p.lastContext = points.back().context_length;
+
+    // The book's curves in bytes as drawn: totals, or per GPU.
+    if (p.perGpu) {
+        p.mha = perGpuPoints(u"book_mha"_s);
+        p.gqa = perGpuPoints(u"book_gqa"_s);
+        for (ContextPlot::Extra &e : p.extras) e.points = perGpuPoints(u"book_g%1"_s.arg(e.groups));
+    } else {
+        for (const auto &point : points) {
+            p.mha.push_back({point.context_length, point.mha_bytes});
+            p.gqa.push_back({point.context_length, point.gqa_bytes});
+        }
+        for (ContextPlot::Extra &e : p.extras) {
+            const auto column = static_cast<std::size_t>(extraGroups.indexOf(e.groups));
+            for (const auto &point : points) {
+                if (column < point.extra_gqa_bytes.size())
+                    e.points.push_back({point.context_length, point.extra_gqa_bytes[column]});
+            }
+        }
+    }
+    // Compression as the book's legend shows it: MHA bytes over this curve's bytes.
+    for (ContextPlot::Extra &e : p.extras) {
+        const auto column = static_cast<std::size_t>(extraGroups.indexOf(e.groups));
+        if (column < points.back().extra_gqa_bytes.size())
+            e.name = extraName(e.groups, kvscope::divideExact(points.back().mha_bytes, points.back().extra_gqa_bytes[column]));
+    }
+    std::uint64_t mhaNow = estimate->mha_bytes, gqaNow = estimate->gqa_bytes;
+    if (p.perGpu) {
+        const ConfigModel::BudgetCurve *mhaCurve = m.budgetCurve(u"book_mha"_s);
+        const ConfigModel::BudgetCurve *gqaCurve = m.budgetCurve(u"book_gqa"_s);
+        mhaNow = mhaCurve ? mhaCurve->per_gpu_at_context : 0;
+        gqaNow = gqaCurve ? gqaCurve->per_gpu_at_context : 0;
+    }
+    const auto &real = m.modelEstimate();
+    if (!p.book && real) {
+        const ConfigModel::BudgetCurve *modelCurve = p.perGpu ? m.budgetCurve(u"model"_s) : nullptr;
+        p.rings = {p.perGpu ? (modelCurve ? modelCurve->per_gpu_at_context : 0) : real->bytes.total};
+    } else {
+        p.rings = {mhaNow, gqaNow};
+    }
+
+    // The y axis holds every drawn curve; with a budget, the budget and the
+    // current curve (the chart reaches past its crossing), and steeper
+    // curves leave through the top after crossing.
+    std::uint64_t maxBytes = 0;
+    if (p.book) {
+        maxBytes = std::max(mhaNow, gqaNow);
+        for (const auto *list : {&p.mha, &p.gqa}) {
+            for (const auto &point : *list) maxBytes = std::max(maxBytes, point.bytes);
+        }
+    }
+    for (const ContextPlot::Extra &e : p.extras) {
+        for (const auto &point : e.points) maxBytes = std::max(maxBytes, point.bytes);
+    }
+    for (const ModelCurve &c : p.modelCurves) {
+        for (const auto &point : c.points) maxBytes = std::max(maxBytes, point.bytes);
+    }
+    if (plan) {
+        maxBytes = plan->kv_budget_bytes;
+        const std::vector<kvscope::LayoutPoint> *primary = &p.gqa;
+        for (const ModelCurve &c : p.modelCurves) {
+            if (c.key == u"model"_s) primary = &c.points;
+        }
+        for (const auto &point : *primary) maxBytes = std::max(maxBytes, point.bytes);
+    }
+    p.unit = kvscope::unitFor(maxBytes, m.byteUnit());
+    p.unitName = QString::fromLatin1(p.unit.suffix.data(), static_cast<qsizetype>(p.unit.suffix.size()));
+    p.yTitle = yTitle(p.perGpu, p.unitName);
+    p.yTicks = ChartTicks::forMaximum(static_cast<double>(maxBytes) / p.unit.divisor);
+    p.yMin = -p.yTicks.max * 0.03;
+
+    if (plan) {
+        const QString size = QString::fromStdString(kvscope::formatBytes(plan->kv_budget_bytes, m.byteUnit()));
+        p.budgetBytes = plan->kv_budget_bytes;
+        p.budgetName = m.kvBudgetBytes() > 0 ? directBudgetName(size) : budgetName(size, m.gpuCount(), m.gpuLabel());
+        p.fitsName = fitsName(plan->max_context_length, m.workload().batch_size);
+        // A marker where each drawn curve of the current model crosses the
+        // line, when that is on the chart.
+        for (const ConfigModel::BudgetCurve &curve : m.budgetCurves()) {
+            if (!curve.max_context || curve.max_context->value == 0 || curve.max_context->at_limit) continue;
+            const std::uint64_t x = curve.max_context->value;
+            if (x < p.firstContext || x > p.lastContext) continue;
+            QString name;
+            if (curve.key == u"book_mha"_s || curve.key == u"book_gqa"_s) {
+                if (p.book) name = curve.key == u"book_mha"_s ? mhaName() : gqaName(p.groups);
+            } else if (curve.key.startsWith(u"book_g"_s)) {
+                for (const ContextPlot::Extra &e : p.extras) {
+                    if (u"book_g%1"_s.arg(e.groups) == curve.key && !e.points.empty()) name = e.name;
+                }
+            } else {
+                for (std::size_t i = 0; i < p.modelCurves.size(); ++i) {
+                    if (p.modelCurves[i].key == curve.key) name = p.modelNames[static_cast<qsizetype>(i)];
+                }
+            }
+            if (!name.isEmpty()) p.markers.push_back({curve.key, name, x});
+        }
+    }
+    return p;
+}
+
 Figure ContextFigure::build(const ConfigModel &m) {
+    const ContextPlot p = plot(m);
     Figure f;
     f.headline = headline();
     f.configLine = configText(m);
@@ -85,184 +242,73 @@ Figure ContextFigure::build(const ConfigModel &m) {
     f.x.title = u"context_length (log scale)"_s;
     f.x.log2 = true;
     f.y.title = yTitle(false, u"GB"_s);
-
-    const auto &result = m.contextPoints();
-    if (!result) {
-        f.error = QString::fromStdString(result.error().message);
+    if (!p.error.isEmpty()) {
+        f.error = p.error;
         return f;
     }
-    const auto &estimate = m.estimate();
-    if (!estimate) {
-        f.error = QString::fromStdString(estimate.error().message);
-        return f;
-    }
-    const std::vector<kvscope::ContextPoint> &points = *result;
-    if (points.empty()) return f;
-
-    const bool book = !m.hasModel();
-    const bool perGpu = m.chartPerGpu();
-    const int groups = m.nKvGroups();
-    const QList<int> extraGroups = m.extraGroups();
-    auto perGpuPoints = [&m](const QString &key) {
-        const ConfigModel::BudgetCurve *curve = m.budgetCurve(key);
-        return curve ? curve->per_gpu : std::vector<kvscope::LayoutPoint>{};
-    };
-
-    // A loaded model: its real curve and the what-ifs the user did not hide
-    // replace the book's MHA and GQA curves.
-    std::vector<ModelCurve> curves;
-    for (const ModelCurve &c : m.modelCurves()) {
-        if (c.key == u"model"_s || !m.hiddenVariants().contains(c.key)) curves.push_back(c);
-    }
-    for (const ModelCurve &c : m.pinnedCurves()) curves.push_back(c);
-    if (perGpu) {
-        for (ModelCurve &c : curves) c.points = perGpuPoints(c.key);
-    }
-
-    // The book's curves in bytes as drawn: totals, or per GPU. Extra curves
-    // equal to MHA or to the current setting are not drawn twice.
-    std::vector<kvscope::LayoutPoint> mhaBytes, gqaBytes;
-    QMap<int, std::vector<kvscope::LayoutPoint>> extraBytes;
-    for (int g : extraGroups) {
-        if (g != 1 && g != groups) extraBytes[g];
-    }
-    if (perGpu) {
-        mhaBytes = perGpuPoints(u"book_mha"_s);
-        gqaBytes = perGpuPoints(u"book_gqa"_s);
-        for (auto it = extraBytes.begin(); it != extraBytes.end(); ++it) it.value() = perGpuPoints(u"book_g%1"_s.arg(it.key()));
-    } else {
-        for (const auto &p : points) {
-            mhaBytes.push_back({p.context_length, p.mha_bytes});
-            gqaBytes.push_back({p.context_length, p.gqa_bytes});
-            for (qsizetype i = 0; i < extraGroups.size() && static_cast<std::size_t>(i) < p.extra_gqa_bytes.size(); ++i) {
-                if (extraBytes.contains(extraGroups[i]))
-                    extraBytes[extraGroups[i]].push_back({p.context_length, p.extra_gqa_bytes[static_cast<std::size_t>(i)]});
-            }
-        }
-    }
-    std::uint64_t mhaNow = estimate->mha_bytes, gqaNow = estimate->gqa_bytes;
-    if (perGpu) {
-        const ConfigModel::BudgetCurve *mhaCurve = m.budgetCurve(u"book_mha"_s);
-        const ConfigModel::BudgetCurve *gqaCurve = m.budgetCurve(u"book_gqa"_s);
-        mhaNow = mhaCurve ? mhaCurve->per_gpu_at_context : 0;
-        gqaNow = gqaCurve ? gqaCurve->per_gpu_at_context : 0;
-    }
-
-    // The y axis holds every drawn curve; with a budget, the budget and the
-    // current curve (steeper curves leave through the top after crossing).
-    const auto &plan = m.plan();
-    std::uint64_t maxBytes = 0;
-    if (book) {
-        maxBytes = std::max(mhaNow, gqaNow);
-        for (const auto *list : {&mhaBytes, &gqaBytes}) {
-            for (const auto &p : *list) maxBytes = std::max(maxBytes, p.bytes);
-        }
-    }
-    for (const auto &list : std::as_const(extraBytes)) {
-        for (const auto &p : list) maxBytes = std::max(maxBytes, p.bytes);
-    }
-    for (const ModelCurve &c : curves) {
-        for (const auto &p : c.points) maxBytes = std::max(maxBytes, p.bytes);
-    }
-    if (plan) {
-        maxBytes = plan->kv_budget_bytes;
-        const std::vector<kvscope::LayoutPoint> *primary = &gqaBytes;
-        for (const ModelCurve &c : curves) {
-            if (c.key == u"model"_s) primary = &c.points;
-        }
-        for (const auto &p : *primary) maxBytes = std::max(maxBytes, p.bytes);
-    }
-    const kvscope::ScaledUnit unit = kvscope::unitFor(maxBytes, m.byteUnit());
-    const QString unitName = QString::fromLatin1(unit.suffix.data(), static_cast<qsizetype>(unit.suffix.size()));
-    auto y = [&unit](std::uint64_t bytes) { return static_cast<double>(bytes) / unit.divisor; };
-    auto toPoints = [&y](const std::vector<kvscope::LayoutPoint> &bytes) {
+    auto toPoints = [&p](const std::vector<kvscope::LayoutPoint> &bytes) {
         QList<QPointF> list;
         list.reserve(static_cast<qsizetype>(bytes.size()));
-        for (const auto &p : bytes) list.append(QPointF(static_cast<double>(p.context_length), y(p.bytes)));
+        for (const auto &point : bytes) list.append(QPointF(static_cast<double>(point.context_length), p.y(point.bytes)));
         return list;
     };
+    f.x.min = p.xMin();
+    f.x.max = p.xMax();
+    f.y.min = p.yMin;
+    f.y.max = p.yTicks.max;
+    const QByteArray format = p.yTicks.labelFormat.toLatin1();
+    for (int i = 0; i * p.yTicks.step <= p.yTicks.max * (1 + 1e-9); ++i)
+        f.y.ticks.append({i * p.yTicks.step, QString::asprintf(format.constData(), i * p.yTicks.step)});
+    f.y.title = p.yTitle;
 
-    const double minExp = std::log2(static_cast<double>(points.front().context_length));
-    const double maxExp = std::log2(static_cast<double>(points.back().context_length));
-    f.x.min = std::exp2(minExp - kXPad);
-    f.x.max = std::exp2(maxExp + kXPad);
-    const ChartTicks ticks = ChartTicks::forMaximum(static_cast<double>(maxBytes) / unit.divisor);
-    // A little below zero so the markers of the smallest values are whole.
-    f.y.min = -ticks.max * 0.03;
-    f.y.max = ticks.max;
-    const QByteArray format = ticks.labelFormat.toLatin1();
-    for (int i = 0; i * ticks.step <= ticks.max * (1 + 1e-9); ++i)
-        f.y.ticks.append({i * ticks.step, QString::asprintf(format.constData(), i * ticks.step)});
-    f.y.title = yTitle(perGpu, unitName);
-
-    // Curves, in the window's legend order; names keyed for the budget markers.
-    QMap<QString, QString> drawnNames;  // budget curve key -> legend name of its drawn curve
-    if (book) {
-        Series mha = dottedLine(mhaName(), cycleColor(0), 1.6);
-        mha.points = toPoints(mhaBytes);
-        Series gqa = dottedLine(gqaName(groups), cycleColor(1), 1.6);
-        gqa.points = toPoints(gqaBytes);
-        drawnNames.insert(u"book_mha"_s, mha.name);
-        drawnNames.insert(u"book_gqa"_s, gqa.name);
-        f.series.push_back(std::move(mha));
-        f.series.push_back(std::move(gqa));
+    // Curves in the window's legend order and colours.
+    if (p.book) {
+        f.series.push_back(dottedLine(mhaName(), cycleColor(0), 1.6));
+        f.series.back().points = toPoints(p.mha);
+        f.series.push_back(dottedLine(gqaName(p.groups), cycleColor(1), 1.6));
+        f.series.back().points = toPoints(p.gqa);
     }
     int colorIndex = 2;
-    for (auto it = extraBytes.cbegin(); it != extraBytes.cend(); ++it) {
+    for (const ContextPlot::Extra &e : p.extras) {
         const Rgb color = cycleColor(colorIndex++);
-        // A group count whose K/V heads cannot be split over the GPUs has no per-GPU curve.
-        if (it.value().empty()) continue;
-        const auto idx = static_cast<std::size_t>(extraGroups.indexOf(it.key()));
-        // Compression as the book's legend shows it: MHA bytes over this curve's bytes.
-        const double ratio = kvscope::divideExact(points.back().mha_bytes, points.back().extra_gqa_bytes[idx]);
-        Series extra = dottedLine(extraName(it.key(), ratio), color, 1.3);
-        extra.points = toPoints(it.value());
-        drawnNames.insert(u"book_g%1"_s.arg(it.key()), extra.name);
-        f.series.push_back(std::move(extra));
+        if (e.points.empty()) continue;
+        f.series.push_back(dottedLine(e.name, color, 1.3));
+        f.series.back().points = toPoints(e.points);
     }
-    for (const ModelCurve &c : curves) {
+    for (std::size_t i = 0; i < p.modelCurves.size(); ++i) {
+        const ModelCurve &c = p.modelCurves[i];
         const bool real = c.key == u"model"_s;
         const bool pinned = c.key.startsWith(u"pin"_s);
-        const Rgb color = cycleColor(real ? 1 : colorIndex++);
-        Series s = dottedLine(modelCurveName(c.key, c.name), color, real ? 2.2 : (pinned ? 1.6 : 1.3));
+        Series s = dottedLine(p.modelNames[static_cast<qsizetype>(i)], cycleColor(real ? 1 : colorIndex++),
+                              real ? 2.2 : (pinned ? 1.6 : 1.3));
         if (!real && !pinned) {
             s.line->dash = Dash::Dashed;
             s.marker = Marker::None;
         }
         s.points = toPoints(c.points);
-        drawnNames.insert(c.key, s.name);
         f.series.push_back(std::move(s));
     }
 
     const double cx = static_cast<double>(m.contextLength());
-    if (plan) {
-        const QString size = QString::fromStdString(kvscope::formatBytes(plan->kv_budget_bytes, m.byteUnit()));
+    if (p.hasBudget) {
+        const double budgetY = p.y(p.budgetBytes);
         Series line;
-        line.name = m.kvBudgetBytes() > 0 ? directBudgetName(size) : budgetName(size, m.gpuCount(), m.gpuLabel());
+        line.name = p.budgetName;
         line.line = Pen{kBudgetColor, 1.6, Dash::DashDot};
-        const double budgetY = y(plan->kv_budget_bytes);
         line.points = {QPointF(f.x.min, budgetY), QPointF(f.x.max, budgetY)};
-        // A marker where each drawn curve of the current model crosses the
-        // line, when that is on the chart.
         Series markers;
-        markers.name = fitsName(plan->max_context_length, m.workload().batch_size);
+        markers.name = p.fitsName;
         markers.marker = Marker::Diamond;
         markers.markerSize = 9.0;
         markers.markerFill = kBudgetColor;
         markers.markerOutline = Pen{0xffffff, 1.0};
-        const double first = static_cast<double>(points.front().context_length);
-        const double last = static_cast<double>(points.back().context_length);
-        for (const ConfigModel::BudgetCurve &curve : m.budgetCurves()) {
-            if (!curve.max_context || curve.max_context->value == 0 || curve.max_context->at_limit) continue;
-            if (!drawnNames.contains(curve.key)) continue;
-            const double x = static_cast<double>(curve.max_context->value);
-            if (x >= first && x <= last) markers.points.append(QPointF(x, budgetY));
-        }
+        for (const ContextPlot::Marker &marker : p.markers)
+            markers.points.append(QPointF(static_cast<double>(marker.context), budgetY));
         f.series.push_back(std::move(line));
         f.series.push_back(std::move(markers));
     }
     Series current;
-    current.name = currentName(static_cast<std::uint64_t>(m.contextLength()));
+    current.name = p.currentName;
     current.line = Pen{kCurrentColor, 1.0, Dash::Dashed};
     current.points = {QPointF(cx, f.y.min), QPointF(cx, f.y.max)};
     f.series.push_back(std::move(current));
@@ -271,13 +317,7 @@ Figure ContextFigure::build(const ConfigModel &m) {
     rings.marker = Marker::Circle;
     rings.markerSize = 8.0;
     rings.markerOutline = Pen{0x000000, 1.4};
-    const auto &real = m.modelEstimate();
-    if (!book && real) {
-        const ConfigModel::BudgetCurve *modelCurve = perGpu ? m.budgetCurve(u"model"_s) : nullptr;
-        rings.points = {QPointF(cx, y(perGpu ? (modelCurve ? modelCurve->per_gpu_at_context : 0) : real->bytes.total))};
-    } else {
-        rings.points = {QPointF(cx, y(mhaNow)), QPointF(cx, y(gqaNow))};
-    }
+    for (std::uint64_t bytes : p.rings) rings.points.append(QPointF(cx, p.y(bytes)));
     f.series.push_back(std::move(rings));
     return f;
 }

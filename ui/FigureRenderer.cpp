@@ -131,18 +131,17 @@ void drawLegend(const Figure &figure, Canvas &canvas, const QRectF &plot) {
 
 }  // namespace
 
+int FigureRenderer::log2LabelStep(double pointsPerPower, double labelWidth) {
+    for (int step : {1, 2, 5, 10}) {
+        if (pointsPerPower * step >= labelWidth * 1.6) return step;
+    }
+    return 20;
+}
+
 QList<int> FigureRenderer::log2TickExponents(const Axis &axis, const Canvas &canvas, double width) {
     const double low = std::log2(axis.min), high = std::log2(axis.max);
     if (!(high > low)) return {};
-    // Every power of two when the labels fit, else every 2nd, 5th or 10th
-    // (so 1K, 1M, 1G stay labelled): labels never overlap.
-    const double perPower = width / (high - low);
-    const double labelWidth = canvas.textWidth(u"512K"_s, kTickFont) * 1.6;
-    int step = 1;
-    for (int candidate : {1, 2, 5, 10, 20}) {
-        step = candidate;
-        if (perPower * candidate >= labelWidth) break;
-    }
+    const int step = log2LabelStep(width / (high - low), canvas.textWidth(kWidestLog2Label.toString(), kTickFont));
     QList<int> exponents;
     for (int e = static_cast<int>(std::ceil(low)); e <= static_cast<int>(std::floor(high)); ++e) {
         if (e % step == 0) exponents.append(e);

@@ -2,6 +2,7 @@
 
 #include <QRectF>
 #include <QSizeF>
+#include <QStringView>
 
 #include "Figure.h"
 
@@ -24,6 +25,11 @@ public:
     static void draw(const Figure &figure, Canvas &canvas, const QRectF &box);
     // The plot area draw() uses for `figure` in `box`.
     static QRectF plotArea(const Figure &figure, const Canvas &canvas, const QRectF &box);
+    // Every how many powers of two a log2 axis is labelled: every one when
+    // the labels fit, else every 2nd, 5th or 10th (so 1K, 1M, 1G stay
+    // labelled); labels never overlap. `labelWidth` is kWidestLog2Label's.
+    static int log2LabelStep(double pointsPerPower, double labelWidth);
+    static constexpr QStringView kWidestLog2Label = u"512K";
     // The log2 axis' labelled exponents for a plot `width` points wide.
     static QList<int> log2TickExponents(const Axis &axis, const Canvas &canvas, double width);
 };
