@@ -69,8 +69,18 @@ void drawMarker(Canvas &canvas, const Series &series, QPointF at) {
     }
 }
 
+// A title line wider than the figure (a small PNG) is set smaller to fit
+// between the side margins, instead of running off both edges.
+Font fitted(const Canvas &canvas, Font font, const QString &text, double width) {
+    const double textWidth = canvas.textWidth(text, font);
+    if (textWidth > width && width > 0) font.size *= width / textWidth;
+    return font;
+}
+
 struct Layout {
     QRectF plot;
+    Font headlineFont = FigureRenderer::kTitleFont;
+    Font configFont = FigureRenderer::kSubtitleFont;
     double headlineBaseline = 0;
     double configBaseline = 0;
     double tickLabelWidth = 0;  // the widest y tick label
@@ -80,10 +90,13 @@ Layout layOut(const Figure &figure, const Canvas &canvas, const QRectF &box) {
     Layout layout;
     // Tight margins, as matplotlib's tight_layout leaves them.
     const double left = box.left() + 6, right = box.right() - 10, bottom = box.bottom() - 4;
-    layout.headlineBaseline = box.top() + 4 + canvas.ascent(FigureRenderer::kTitleFont);
-    layout.configBaseline = layout.headlineBaseline + canvas.descent(FigureRenderer::kTitleFont) + 2 +
-                            canvas.ascent(FigureRenderer::kSubtitleFont);
-    const double top = layout.configBaseline + canvas.descent(FigureRenderer::kSubtitleFont) + 12;
+    const double titleWidth = box.width() - 2 * 6;  // centred: the left margin on both sides
+    layout.headlineFont = fitted(canvas, FigureRenderer::kTitleFont, figure.headline, titleWidth);
+    layout.configFont = fitted(canvas, FigureRenderer::kSubtitleFont, figure.configLine, titleWidth);
+    layout.headlineBaseline = box.top() + 4 + canvas.ascent(layout.headlineFont);
+    layout.configBaseline = layout.headlineBaseline + canvas.descent(layout.headlineFont) + 2 +
+                            canvas.ascent(layout.configFont);
+    const double top = layout.configBaseline + canvas.descent(layout.configFont) + 12;
     for (const Tick &tick : figure.y.ticks)
         layout.tickLabelWidth = std::max(layout.tickLabelWidth, canvas.textWidth(tick.label, FigureRenderer::kTickFont));
     const double plotLeft = left + lineHeight(canvas, FigureRenderer::kLabelFont) + 6 + layout.tickLabelWidth + 2 + kTickLength;
@@ -156,8 +169,8 @@ QRectF FigureRenderer::plotArea(const Figure &figure, const Canvas &canvas, cons
 void FigureRenderer::draw(const Figure &figure, Canvas &canvas, const QRectF &box) {
     const Layout layout = layOut(figure, canvas, box);
     const QRectF &plot = layout.plot;
-    drawCentered(canvas, box.center().x(), layout.headlineBaseline, figure.headline, kTitleFont, kText);
-    drawCentered(canvas, box.center().x(), layout.configBaseline, figure.configLine, kSubtitleFont, kText);
+    drawCentered(canvas, box.center().x(), layout.headlineBaseline, figure.headline, layout.headlineFont, kText);
+    drawCentered(canvas, box.center().x(), layout.configBaseline, figure.configLine, layout.configFont, kText);
 
     if (!figure.error.isEmpty()) {
         // As the window shows it: the message where the data would be.
