@@ -103,11 +103,18 @@ void ContextChart::syncExtraSeries(const std::vector<ContextPlot::Extra> &extras
 }
 
 void ContextChart::keepMarkerLast() {
-    // Keep the legend in reading order (curves, the budget, then the context marker)
-    // and the current-context rings drawn on top: move those two series
-    // behind the new curves. They are the same objects, not new ones.
-    for (QXYSeries *s : {static_cast<QXYSeries *>(m_budgetLine), static_cast<QXYSeries *>(m_budgetMarkers),
-                         static_cast<QXYSeries *>(m_currentLine), static_cast<QXYSeries *>(m_currentPoints)}) {
+    // Keep the legend in reading order (MHA and GQA, the extras by group
+    // count, the model's curves, the budget, then the context marker) and the
+    // current-context rings drawn on top, however the curves came and went:
+    // move every series after MHA and GQA behind them again, in that order.
+    // They are the same objects, not new ones.
+    QList<QXYSeries *> order;
+    for (QLineSeries *line : std::as_const(m_extras)) order.append(line);
+    for (const QString &key : std::as_const(m_modelKeys)) {
+        if (QLineSeries *line = m_modelLines.value(key)) order.append(line);
+    }
+    order << m_budgetLine << m_budgetMarkers << m_currentLine << m_currentPoints;
+    for (QXYSeries *s : std::as_const(order)) {
         if (!s) continue;
         removeSeries(s);
         addSeries(s);

@@ -76,7 +76,13 @@ void KvChart::refresh() {
 
 void KvChart::showData(bool visible) {
     const auto all = series();
-    for (QAbstractSeries *s : all) s->setVisible(visible);
+    for (QAbstractSeries *s : all) {
+        s->setVisible(visible);
+        // Showing a series shows its legend marker too: helpers stay out of the legend.
+        if (visible && m_legendHidden.contains(s)) {
+            for (QLegendMarker *marker : legend()->markers(s)) marker->setVisible(false);
+        }
+    }
     const auto axesList = axes();
     for (QAbstractAxis *axis : axesList) {
         // Hidden helper axes stay hidden.
