@@ -1,0 +1,783 @@
+#include <QAbstractAxis>
+#include <QAbstractSeries>
+#include <QApplication>
+#include <QCategoryAxis>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLogValueAxis>
+#include <QScatterSeries>
+#include <QSet>
+#include <QValueAxis>
+#include <QXYSeries>
+#include <QtTest>
+#include <cmath>
+#include <functional>
+
+#include "ChartTicks.h"
+#include "ConfigImporter.h"
+#include "ConfigModel.h"
+#include "ContextChart.h"
+#include "ContextFigure.h"
+#include "FigureRenderer.h"
+#include "GroupsChart.h"
+#include "GroupsFigure.h"
+#include "HelveticaMetrics.h"
+
+using namespace Qt::StringLiterals;
+using figure::FigureRenderer;
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Configurations: the window's chart and the print figure must agree on each.
+
+const QString kGemmaPath = QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json");
+
+bool loadGemma(ConfigModel &m) {
+    const auto gemma = ConfigImporter::fromFile(kGemmaPath);
+    if (!gemma) return false;
+    m.loadModel(*gemma, u"Gemma 3 27B"_s);
+    return m.hasModel();
+}
+
+void enableH100(ConfigModel &m, int gpus) {
+    // A config.json does not say how many parameters the weights have.
+    if (m.hasModel() && !m.parameters()) m.setParameterOverride(27'400'000'000);
+    m.setBudgetEnabled(true);
+    m.setGpu(u"h100-80gb"_s);
+    m.setGpuCount(gpus);
+    m.setDtype(u"fp8"_s);
+}
+
+// Values the seed's chart cannot compute: the core reports an overflow.
+void overflow(ConfigModel &m) {
+    m.setNHeads(1024);
+    m.setEmbDim(1 << 20);
+    m.setNLayers(1024);
+    m.setBatchSize(1 << 20);
+    m.setContextLength(qint64{1} << 31);
+    m.setDtype(u"fp32"_s);
+}
+
+// Each returns false when the setup itself did not take (then the test fails
+// rather than compare two seed charts).
+using Setup = std::function<bool(ConfigModel &)>;
+
+QList<QPair<QString, Setup>> contextConfigs() {
+    return {
+        {u"seed"_s, [](ConfigModel &) { return true; }},
+        {u"extra groups 1 4 8 24"_s,
+         [](ConfigModel &m) {
+             // Kept sorted; 1 (MHA) and 4 (the current setting) are not drawn twice.
+             m.setExtraGroups({24, 8, 4, 1});
+             return m.extraGroups() == QList<int>{1, 4, 8, 24};
+         }},
+        {u"context 1000000"_s,
+         [](ConfigModel &m) {
+             m.setContextLength(1'000'000);
+             return m.contextLength() == 1'000'000;
+         }},
+        {u"binary units with extras"_s,
+         [](ConfigModel &m) {
+             m.setBinaryUnits(true);
+             m.setExtraGroups({8, 24});
+             return m.binaryUnits();
+         }},
+        {u"gemma, hidden variant, pinned"_s,
+         [](ConfigModel &m) {
+             if (!loadGemma(m) || !m.pinCurrent()) return false;
+             // The pin keeps bf16 while the model moves on: two different curves.
+             m.setDtype(u"fp8"_s);
+             m.setHiddenVariants({u"no_sliding_window"_s});
+             return m.pinnedCurves().size() == 1 && m.modelCurves().size() >= 3;
+         }},
+        {u"gemma with extra groups"_s,
+         [](ConfigModel &m) {
+             if (!loadGemma(m)) return false;
+             m.setExtraGroups({2, 8});
+             return !m.extraGroups().isEmpty();
+         }},
+        {u"gemma, an extra equal to its groups, all-full hidden, context 1000000"_s,
+         [](ConfigModel &m) {
+             // The extra g=2 is gemma's own grouping: not drawn, so it must not
+             // scale the y axis either (the all-full what-if that equals it is hidden).
+             if (!loadGemma(m)) return false;
+             m.setContextLength(1'000'000);
+             m.setExtraGroups({m.nKvGroups(), 8});
+             m.setHiddenVariants({u"no_sliding_window"_s});
+             return m.extraGroups().size() == 2;
+         }},
+        {u"h100 tp1 fp8 seed"_s,
+         [](ConfigModel &m) {
+             enableH100(m, 1);
+             return m.hasPlan() && !m.chartPerGpu();
+         }},
+        {u"h100 tp2 fp8 seed with extras"_s,
+         [](ConfigModel &m) {
+             // 24 heads: g=8 (3 K/V heads) and g=24 (1) cannot be split over 2 GPUs.
+             m.setExtraGroups({2, 8, 24});
+             enableH100(m, 2);
+             return m.hasPlan() && m.chartPerGpu();
+         }},
+        {u"h100 tp2 fp8 seed at context 1000000"_s,
+         [](ConfigModel &m) {
+             m.setContextLength(1'000'000);
+             enableH100(m, 2);
+             return m.hasPlan() && m.chartPerGpu();
+         }},
+        {u"h100 tp1 fp8 gemma"_s,
+         [](ConfigModel &m) {
+             if (!loadGemma(m)) return false;
+             enableH100(m, 1);
+             return m.hasPlan();
+         }},
+        {u"h100 tp2 fp8 gemma, hidden variant, pinned"_s,
+         [](ConfigModel &m) {
+             if (!loadGemma(m) || !m.pinCurrent()) return false;
+             m.setHiddenVariants({u"mha"_s});
+             enableH100(m, 2);
+             return m.hasPlan() && m.chartPerGpu();
+         }},
+        {u"direct kv budget"_s,
+         [](ConfigModel &m) {
+             m.setBudgetEnabled(true);
+             m.setKvBudgetBytes(qint64{20} * 1000 * 1000 * 1000);
+             return m.hasPlan();
+         }},
+        {u"direct kv budget, gemma, binary"_s,
+         [](ConfigModel &m) {
+             if (!loadGemma(m)) return false;
+             m.setBinaryUnits(true);
+             m.setBudgetEnabled(true);
+             m.setKvBudgetBytes(qint64{8} << 30);
+             return m.hasPlan();
+         }},
+        {u"direct kv budget of two blocks"_s,
+         [](ConfigModel &m) {
+             // 32 tokens fit: the crossing lies left of the sweep, no marker.
+             m.setBudgetEnabled(true);
+             m.setKvBudgetBytes(2 * 1'585'152);
+             return m.hasPlan();
+         }},
+        {u"overflow error"_s,
+         [](ConfigModel &m) {
+             overflow(m);
+             return !m.estimate().ok() || !m.contextPoints().ok();
+         }},
+    };
+}
+
+QList<QPair<QString, Setup>> groupsConfigs() {
+    return {
+        {u"seed"_s, [](ConfigModel &) { return true; }},
+        {u"groups 8"_s,
+         [](ConfigModel &m) {
+             m.setNKvGroups(8);
+             return m.nKvGroups() == 8;
+         }},
+        {u"one head"_s,
+         [](ConfigModel &m) {
+             m.setNHeads(1);
+             return m.nHeads() == 1;
+         }},
+        {u"120 heads"_s,
+         [](ConfigModel &m) {
+             m.setEmbDim(15360);
+             m.setNHeads(120);
+             return m.nHeads() == 120;
+         }},
+        {u"context 1000000"_s,
+         [](ConfigModel &m) {
+             m.setContextLength(1'000'000);
+             return m.contextLength() == 1'000'000;
+         }},
+        {u"overflow error"_s,
+         [](ConfigModel &m) {
+             overflow(m);
+             return !m.groupPoints().ok();
+         }},
+    };
+}
+
+// Back to the seed, whatever the previous configuration did.
+void resetModel(ConfigModel &m) {
+    m.unpinAll();
+    m.setHiddenVariants({});
+    m.clearModel();
+    m.resetToDefaults();
+}
+
+// ---------------------------------------------------------------------------
+// What the window's chart shows.
+
+void layOut(KvChart *chart) {
+    chart->resize(QSizeF(900, 560));
+    chart->layout()->activate();
+    // The detached legend lays out on its posted layout request, as the
+    // window's event loop does before painting: until then the markers of
+    // series just (re)added report hidden.
+    QCoreApplication::sendPostedEvents();
+    chart->legend()->layout()->activate();
+}
+
+QXYSeries *xySeries(const KvChart *chart, const QString &name) {
+    const auto all = chart->series();
+    for (QAbstractSeries *s : all) {
+        if (s->name() == name) return qobject_cast<QXYSeries *>(s);
+    }
+    return nullptr;
+}
+
+// The legend as drawn: visible series with a visible legend marker, in series order.
+QStringList legendOf(const KvChart *chart) {
+    QStringList names;
+    const auto all = chart->series();
+    for (QAbstractSeries *s : all) {
+        if (!s->isVisible()) continue;
+        const auto markers = chart->legend()->markers(s);
+        if (!markers.isEmpty() && markers.constFirst()->isVisible()) names.append(s->name());
+    }
+    return names;
+}
+
+QStringList legendOf(const figure::Figure &f) {
+    QStringList names;
+    for (const figure::Series &s : f.series) {
+        if (!s.name.isEmpty()) names.append(s.name);
+    }
+    return names;
+}
+
+const figure::Series *figureSeries(const figure::Figure &f, const QString &name) {
+    for (const figure::Series &s : f.series) {
+        if (s.name == name) return &s;
+    }
+    return nullptr;
+}
+
+QValueAxis *valueAxis(const KvChart *chart, Qt::Orientation orientation) {
+    const auto axes = chart->axes(orientation);
+    for (QAbstractAxis *axis : axes) {
+        if (auto *value = qobject_cast<QValueAxis *>(axis)) return value;
+    }
+    return nullptr;
+}
+
+// The ticks a dynamic-ticks QValueAxis draws: anchor + k * interval inside
+// the range, labelled with the axis' printf format.
+QList<figure::Tick> ticksOf(const QValueAxis *axis) {
+    QList<figure::Tick> ticks;
+    const QByteArray format = axis->labelFormat().toLatin1();
+    const double interval = axis->tickInterval();
+    if (!(interval > 0)) return ticks;
+    for (double k = std::ceil((axis->min() - axis->tickAnchor()) / interval);; ++k) {
+        const double value = axis->tickAnchor() + k * interval;
+        if (value > axis->max() + interval * 1e-9) break;
+        ticks.append({value, QString::asprintf(format.constData(), value)});
+    }
+    return ticks;
+}
+
+QList<double> tickValues(const QList<figure::Tick> &ticks) {
+    QList<double> values;
+    for (const figure::Tick &t : ticks) values.append(t.value);
+    return values;
+}
+
+QStringList tickLabels(const QList<figure::Tick> &ticks) {
+    QStringList labels;
+    for (const figure::Tick &t : ticks) labels.append(t.label);
+    return labels;
+}
+
+// Shared by both charts: legend, points, title, error. Call through
+// QVERIFY(...) chains: returns early on the first failure.
+void compareCommon(const KvChart *chart, const figure::Figure &f) {
+    QCOMPARE(f.headline, chart->headline());
+    QCOMPARE(f.configLine, chart->configLine());
+    QCOMPARE(f.error, chart->errorText());
+    if (!chart->errorText().isEmpty()) {
+        // An error replaces the data on both.
+        QCOMPARE(legendOf(chart).size(), 0);
+        return;
+    }
+    const QStringList legend = legendOf(chart);
+    QVERIFY(!legend.isEmpty());
+    QCOMPARE(legendOf(f), legend);
+    for (const QString &name : legend) {
+        const QXYSeries *xy = xySeries(chart, name);
+        const figure::Series *s = figureSeries(f, name);
+        QVERIFY2(xy && s, qPrintable(name));
+        // Exact: both divide the same integers by the same divisor.
+        QCOMPARE(s->points, xy->points());
+    }
+}
+
+void compareYAxis(const KvChart *chart, const figure::Figure &f) {
+    const QValueAxis *y = valueAxis(chart, Qt::Vertical);
+    QVERIFY(y);
+    QCOMPARE(y->tickType(), QValueAxis::TicksDynamic);
+    QCOMPARE(f.y.log2, false);
+    QCOMPARE(f.y.title, y->titleText());
+    QCOMPARE(f.y.min, y->min());
+    QCOMPARE(f.y.max, y->max());
+    const QList<figure::Tick> ticks = ticksOf(y);
+    QVERIFY(ticks.size() >= 2);
+    QCOMPARE(tickValues(f.y.ticks), tickValues(ticks));
+    QCOMPARE(tickLabels(f.y.ticks), tickLabels(ticks));
+}
+
+// The chart's unnamed scatter series (rings, end labels) in series order.
+QList<QScatterSeries *> unnamedScatters(const KvChart *chart) {
+    QList<QScatterSeries *> list;
+    const auto all = chart->series();
+    for (QAbstractSeries *s : all) {
+        if (auto *scatter = qobject_cast<QScatterSeries *>(s); scatter && s->name().isEmpty()) list.append(scatter);
+    }
+    return list;
+}
+
+void compareContext(const ContextChart *chart, const ConfigModel &model) {
+    const figure::Figure f = ContextFigure::build(model);
+    compareCommon(chart, f);
+    if (QTest::currentTestFailed() || !f.error.isEmpty()) return;
+    compareYAxis(chart, f);
+    if (QTest::currentTestFailed()) return;
+
+    // x: the hidden log axis maps the data; the category axis carries the title.
+    QLogValueAxis *xLog = nullptr;
+    QCategoryAxis *xLabels = nullptr;
+    const auto horizontal = chart->axes(Qt::Horizontal);
+    for (QAbstractAxis *axis : horizontal) {
+        if (auto *log = qobject_cast<QLogValueAxis *>(axis)) xLog = log;
+        if (auto *labels = qobject_cast<QCategoryAxis *>(axis)) xLabels = labels;
+    }
+    QVERIFY(xLog && xLabels);
+    QVERIFY(f.x.log2);
+    QCOMPARE(f.x.title, xLabels->titleText());
+    QCOMPARE(f.x.min, xLog->min());
+    QCOMPARE(f.x.max, xLog->max());
+
+    // The budget line and its markers where the curves cross it.
+    const QString markersName = chart->budgetMarkersName();
+    QCOMPARE(model.hasPlan(), !markersName.isEmpty());
+    if (!markersName.isEmpty()) {
+        const figure::Series *markers = figureSeries(f, markersName);
+        QVERIFY2(markers, qPrintable(markersName));
+        QCOMPARE(markers->marker, figure::Marker::Diamond);
+        QCOMPARE(markers->points, chart->seriesPoints(markersName));
+        const figure::Series *line = figureSeries(f, chart->budgetLineName());
+        QVERIFY(line);
+        QCOMPARE(line->points, chart->seriesPoints(chart->budgetLineName()));
+    }
+
+    // The rings at the current context: the only unnamed series on both.
+    const QList<QScatterSeries *> scatters = unnamedScatters(chart);
+    QCOMPARE(scatters.size(), 1);
+    QList<const figure::Series *> rings;
+    for (const figure::Series &s : f.series) {
+        if (s.name.isEmpty()) rings.append(&s);
+    }
+    QCOMPARE(rings.size(), 1);
+    QCOMPARE(rings.constFirst()->marker, figure::Marker::Circle);
+    QVERIFY(!rings.constFirst()->line);
+    QCOMPARE(rings.constFirst()->points, scatters.constFirst()->points());
+}
+
+void compareGroups(const GroupsChart *chart, const ConfigModel &model) {
+    const figure::Figure f = GroupsFigure::build(model);
+    compareCommon(chart, f);
+    if (QTest::currentTestFailed() || !f.error.isEmpty()) return;
+    compareYAxis(chart, f);
+    if (QTest::currentTestFailed()) return;
+    const QValueAxis *x = valueAxis(chart, Qt::Horizontal);
+    QVERIFY(x);
+    QCOMPARE(f.x.log2, false);
+    QCOMPARE(f.x.title, x->titleText());
+    QCOMPARE(f.x.min, x->min());
+    QCOMPARE(f.x.max, x->max());
+    const QList<figure::Tick> ticks = ticksOf(x);
+    QCOMPARE(tickValues(f.x.ticks), tickValues(ticks));
+    QCOMPARE(tickLabels(f.x.ticks), tickLabels(ticks));
+
+    // The end labels ("MHA", "MQA" or "MHA = MQA") on the same points.
+    QStringList chartLabels, figureLabels;
+    QList<QList<QPointF>> chartPoints, figurePoints;
+    for (const QScatterSeries *s : unnamedScatters(chart)) {
+        if (!s->pointLabelsVisible()) continue;
+        chartLabels.append(s->pointLabelsFormat());
+        chartPoints.append(s->points());
+    }
+    for (const figure::Series &s : f.series) {
+        if (s.pointLabel.isEmpty()) continue;
+        figureLabels.append(s.pointLabel);
+        figurePoints.append(s.points);
+    }
+    QCOMPARE(chartLabels, chart->endLabels());
+    QCOMPARE(figureLabels, chartLabels);
+    QCOMPARE(figurePoints, chartPoints);
+}
+
+// ---------------------------------------------------------------------------
+// A canvas that records what the renderer draws, with Helvetica's metrics
+// (the PDF and SVG canvases' own).
+
+struct RecordedText {
+    QString text;
+    figure::Font font;
+    bool vertical = false;
+    QRectF box;  // what the text covers, ascent to descent
+};
+
+class RecordingCanvas : public figure::Canvas {
+public:
+    QList<RecordedText> texts;
+    QList<QList<QPointF>> polylines;
+    QList<QList<QPointF>> polygons;
+    QList<QPointF> circles;
+
+    void drawPolyline(const QList<QPointF> &points, const figure::Pen &) override { polylines.append(points); }
+    void drawPolygon(const QList<QPointF> &points, std::optional<figure::Rgb>, std::optional<figure::Pen>) override {
+        polygons.append(points);
+    }
+    void drawCircle(QPointF center, double, std::optional<figure::Rgb>, std::optional<figure::Pen>) override {
+        circles.append(center);
+    }
+    void drawText(QPointF baseline, const QString &text, const figure::Font &font, figure::Rgb,
+                  bool vertical) override {
+        const double w = textWidth(text, font), a = ascent(font), d = descent(font);
+        // Vertical text is turned counter-clockwise about the baseline's
+        // left end: it runs upwards, its ascent to the left.
+        const QRectF box = vertical ? QRectF(baseline.x() - a, baseline.y() - w, a + d, w)
+                                    : QRectF(baseline.x(), baseline.y() - a, w, a + d);
+        texts.append({text, font, vertical, box});
+    }
+    void setClip(const QRectF &) override {}
+    void clearClip() override {}
+    double textWidth(const QString &text, const figure::Font &font) const override {
+        return figure::helveticaWidth(text, font.bold, font.size);
+    }
+    double ascent(const figure::Font &font) const override { return figure::kHelveticaAscent * font.size; }
+    double descent(const figure::Font &font) const override { return figure::kHelveticaDescent * font.size; }
+};
+
+constexpr double kEps = 1e-6;
+
+bool sameFont(const figure::Font &a, const figure::Font &b) { return a.size == b.size && a.bold == b.bold; }
+
+bool inside(const QRectF &inner, const QRectF &outer) {
+    return inner.left() >= outer.left() - kEps && inner.right() <= outer.right() + kEps &&
+           inner.top() >= outer.top() - kEps && inner.bottom() <= outer.bottom() + kEps;
+}
+
+bool overlap(const QRectF &a, const QRectF &b) {
+    return a.left() < b.right() - kEps && b.left() < a.right() - kEps && a.top() < b.bottom() - kEps &&
+           b.top() < a.bottom() - kEps;
+}
+
+QString describe(const QRectF &r) {
+    return u"[%1, %2 .. %3, %4]"_s.arg(r.left()).arg(r.top()).arg(r.right()).arg(r.bottom());
+}
+
+// The first pair of texts in `texts` that overlap, or an empty string.
+QString overlapping(const QList<RecordedText> &texts) {
+    for (qsizetype i = 0; i < texts.size(); ++i) {
+        for (qsizetype j = i + 1; j < texts.size(); ++j) {
+            if (overlap(texts[i].box, texts[j].box))
+                return u"'%1' %2 and '%3' %4"_s.arg(texts[i].text, describe(texts[i].box), texts[j].text,
+                                                    describe(texts[j].box));
+        }
+    }
+    return {};
+}
+
+struct Drawn {
+    RecordingCanvas canvas;
+    QRectF plot;
+    QList<RecordedText> xTicks, yTicks, legend;
+};
+
+// Draws `f` into `box` and sorts the texts by role: tick labels by font and
+// place (below or left of the plot), legend texts by name.
+void draw(const figure::Figure &f, const QRectF &box, Drawn &out) {
+    FigureRenderer::draw(f, out.canvas, box);
+    out.plot = FigureRenderer::plotArea(f, out.canvas, box);
+    const QStringList names = legendOf(f);
+    for (const RecordedText &t : std::as_const(out.canvas.texts)) {
+        if (t.vertical) continue;
+        if (sameFont(t.font, FigureRenderer::kLegendFont) && names.contains(t.text)) {
+            out.legend.append(t);
+        } else if (sameFont(t.font, FigureRenderer::kTickFont) && t.box.top() >= out.plot.bottom()) {
+            out.xTicks.append(t);
+        } else if (sameFont(t.font, FigureRenderer::kTickFont) && t.box.right() <= out.plot.left()) {
+            out.yTicks.append(t);
+        }
+    }
+}
+
+// Every layout rule a print figure keeps at any size.
+void checkLayout(const figure::Figure &f, const QRectF &box) {
+    Drawn d;
+    draw(f, box, d);
+    QVERIFY(!d.canvas.texts.isEmpty());
+    for (const RecordedText &t : std::as_const(d.canvas.texts)) {
+        QVERIFY2(inside(t.box, box), qPrintable(u"'%1' %2 outside the figure %3"_s.arg(t.text, describe(t.box), describe(box))));
+    }
+    // The two title lines, centred on the figure.
+    QVERIFY(d.canvas.texts.size() >= 2);
+    const RecordedText &headline = d.canvas.texts[0];
+    const RecordedText &configLine = d.canvas.texts[1];
+    QCOMPARE(headline.text, f.headline);
+    QCOMPARE(configLine.text, f.configLine);
+    QVERIFY2(std::abs(headline.box.center().x() - box.center().x()) <= 1.0, qPrintable(describe(headline.box)));
+    QVERIFY2(std::abs(configLine.box.center().x() - box.center().x()) <= 1.0, qPrintable(describe(configLine.box)));
+
+    // Every tick label drawn, none on another.
+    const qsizetype xCount = f.x.log2 ? FigureRenderer::log2TickExponents(f.x, d.canvas, d.plot.width()).size()
+                                      : f.x.ticks.size();
+    QVERIFY(xCount >= 2);
+    QCOMPARE(d.xTicks.size(), xCount);
+    QCOMPARE(d.yTicks.size(), f.y.ticks.size());
+    QString clash = overlapping(d.xTicks);
+    QVERIFY2(clash.isEmpty(), qPrintable(clash));
+    clash = overlapping(d.yTicks);
+    QVERIFY2(clash.isEmpty(), qPrintable(clash));
+
+    // The legend: one text per named series, inside the plot, none on another.
+    QCOMPARE(d.legend.size(), legendOf(f).size());
+    for (const RecordedText &t : std::as_const(d.legend)) {
+        QVERIFY2(inside(t.box, d.plot), qPrintable(u"legend '%1' %2 outside the plot %3"_s.arg(t.text, describe(t.box), describe(d.plot))));
+    }
+    clash = overlapping(d.legend);
+    QVERIFY2(clash.isEmpty(), qPrintable(clash));
+}
+
+const QList<QRectF> kBoxes{QRectF(0, 0, 560, 400), QRectF(0, 0, 1100, 400), QRectF(0, 0, 320, 240),
+                           // Not at the origin: a report places figures on a page.
+                           QRectF(36, 72, 320, 240)};
+
+}  // namespace
+
+class TestPrintFigure : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    // --- parity with the window's charts ----------------------------------
+
+    void contextParity_data() {
+        QTest::addColumn<int>("index");
+        const auto configs = contextConfigs();
+        for (qsizetype i = 0; i < configs.size(); ++i)
+            QTest::newRow(qPrintable(configs[i].first)) << static_cast<int>(i);
+    }
+
+    void contextParity() {
+        // A chart built for the configuration, as the window shows after a restart.
+        QFETCH(int, index);
+        ConfigModel model;
+        const auto [name, setup] = contextConfigs()[index];
+        QVERIFY2(setup(model), qPrintable(name));
+        QGraphicsScene scene;
+        auto *chart = new ContextChart(&model);
+        scene.addItem(chart);
+        layOut(chart);
+        QCOMPARE(!chart->errorText().isEmpty(), name.contains(u"error"_s));
+        compareContext(chart, model);
+        if (QTest::currentTestFailed()) return;
+        // Both could agree on a duplicate: an extra equal to MHA or to the
+        // current setting is not drawn, and no entry appears twice.
+        const QStringList legend = legendOf(chart);
+        QCOMPARE(QSet<QString>(legend.begin(), legend.end()).size(), legend.size());
+        for (const QString &entry : legend) {
+            QVERIFY2(!entry.startsWith(u"GQA (n_kv_groups=1,"_s), qPrintable(entry));
+            QVERIFY2(!entry.startsWith(u"GQA (n_kv_groups=%1,"_s.arg(model.nKvGroups())), qPrintable(entry));
+        }
+    }
+
+    void contextParityAfterEveryOtherConfiguration() {
+        // The window's chart lives through every edit: series come and go
+        // and are reordered. It must still draw what the figure draws.
+        ConfigModel model;
+        QGraphicsScene scene;
+        auto *chart = new ContextChart(&model);
+        scene.addItem(chart);
+        const auto configs = contextConfigs();
+        for (int round = 0; round < 2; ++round) {
+            for (const auto &[name, setup] : configs) {
+                // Round 0 starts each configuration from the seed; round 1
+                // piles them on top of each other.
+                if (round == 0) {
+                    resetModel(model);
+                    QVERIFY2(setup(model), qPrintable(name));
+                } else {
+                    setup(model);
+                }
+                chart->refresh();
+                layOut(chart);
+                compareContext(chart, model);
+                if (QTest::currentTestFailed()) {
+                    qInfo("%s", qPrintable(u"failed at '%1' (round %2)"_s.arg(name).arg(round)));
+                    return;
+                }
+            }
+        }
+    }
+
+    void contextParityWhenCurvesAreAddedLater() {
+        // Curves added to a living chart: extras after a model's curves, a
+        // model after extras, a budget last. The legend keeps one order.
+        ConfigModel model;
+        QGraphicsScene scene;
+        auto *chart = new ContextChart(&model);
+        scene.addItem(chart);
+        layOut(chart);
+        const std::vector<std::function<void()>> steps{
+            [&] { QVERIFY(loadGemma(model)); },
+            [&] { model.setExtraGroups({8}); },
+            [&] { QVERIFY(model.pinCurrent()); },
+            [&] { model.setExtraGroups({4, 8}); },
+            [&] { enableH100(model, 2); },
+            [&] { model.setExtraGroups({4, 8, 16}); },
+            [&] { model.clearModel(); },
+            [&] { model.setExtraGroups({2}); },
+            [&] { QVERIFY(loadGemma(model)); },
+        };
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            steps[i]();
+            if (QTest::currentTestFailed()) return;
+            chart->refresh();
+            layOut(chart);
+            compareContext(chart, model);
+            if (QTest::currentTestFailed()) {
+                qInfo("failed after step %zu", i);
+                return;
+            }
+        }
+    }
+
+    void groupsParity_data() {
+        QTest::addColumn<int>("index");
+        const auto configs = groupsConfigs();
+        for (qsizetype i = 0; i < configs.size(); ++i)
+            QTest::newRow(qPrintable(configs[i].first)) << static_cast<int>(i);
+    }
+
+    void groupsParity() {
+        QFETCH(int, index);
+        ConfigModel model;
+        const auto [name, setup] = groupsConfigs()[index];
+        QVERIFY2(setup(model), qPrintable(name));
+        QGraphicsScene scene;
+        auto *chart = new GroupsChart(&model);
+        scene.addItem(chart);
+        layOut(chart);
+        QCOMPARE(!chart->errorText().isEmpty(), name.contains(u"error"_s));
+        compareGroups(chart, model);
+        if (QTest::currentTestFailed()) return;
+        // The same chart then lives through every configuration, the first
+        // on top of this one, the others from the seed: errors come and go.
+        for (const auto &[otherName, otherSetup] : groupsConfigs()) {
+            otherSetup(model);
+            chart->refresh();
+            layOut(chart);
+            compareGroups(chart, model);
+            if (QTest::currentTestFailed()) {
+                qInfo("%s", qPrintable(u"failed at '%1' after '%2'"_s.arg(otherName, name)));
+                return;
+            }
+            resetModel(model);
+        }
+    }
+
+    // --- the renderer's layout --------------------------------------------
+
+    void layoutOfTheSeedFigures_data() {
+        QTest::addColumn<int>("kind");  // 0: context, 1: groups
+        QTest::addColumn<QRectF>("box");
+        for (int kind : {0, 1}) {
+            for (const QRectF &box : kBoxes) {
+                QTest::newRow(qPrintable(u"%1 %2x%3 at %4,%5"_s.arg(kind == 0 ? u"context"_s : u"groups"_s)
+                                             .arg(box.width())
+                                             .arg(box.height())
+                                             .arg(box.left())
+                                             .arg(box.top())))
+                    << kind << box;
+            }
+        }
+    }
+
+    void layoutOfTheSeedFigures() {
+        QFETCH(int, kind);
+        QFETCH(QRectF, box);
+        ConfigModel model;
+        const figure::Figure f = kind == 0 ? ContextFigure::build(model) : GroupsFigure::build(model);
+        QVERIFY(f.error.isEmpty());
+        checkLayout(f, box);
+    }
+
+    void log2LabelsThinOutOnASmallFigure() {
+        ConfigModel model;
+        model.setContextLength(1'000'000);
+        const figure::Figure f = ContextFigure::build(model);
+        const QRectF box(0, 0, 320, 240);
+        checkLayout(f, box);
+        if (QTest::currentTestFailed()) return;
+        Drawn d;
+        draw(f, box, d);
+        // Powers of two in the range: 2^8 .. 2^21 (the sweep runs past twice the context).
+        const int powers = static_cast<int>(std::floor(std::log2(f.x.max))) - static_cast<int>(std::ceil(std::log2(f.x.min))) + 1;
+        QCOMPARE(powers, 14);
+        QVERIFY2(d.xTicks.size() >= 3 && d.xTicks.size() < powers, qPrintable(QString::number(d.xTicks.size())));
+        QStringList labels;
+        for (const RecordedText &t : std::as_const(d.xTicks)) labels.append(t.text);
+        // Thinned to every 2nd, 5th, ... power: 1K and 1M stay labelled.
+        QVERIFY2(labels.contains(u"1K"_s) && labels.contains(u"1M"_s), qPrintable(labels.join(u' ')));
+        // The wide figure has room for every power.
+        Drawn wide;
+        draw(f, QRectF(0, 0, 1100, 400), wide);
+        QCOMPARE(wide.xTicks.size(), powers);
+    }
+
+    void anErrorIsDrawnInsteadOfTheData() {
+        // The overflow the chart shows as an error, and a long message on a
+        // figure that still holds series: only the words are drawn.
+        ConfigModel model;
+        overflow(model);
+        figure::Figure fromModel = ContextFigure::build(model);
+        QVERIFY(!fromModel.error.isEmpty());
+        figure::Figure seeded = ContextFigure::build(ConfigModel());
+        QVERIFY(!seeded.series.empty());
+        seeded.error = u"The configuration cannot be drawn: n_kv_groups must divide n_heads, and this message is long "
+                       u"enough to need several lines on a small figure."_s;
+        for (const figure::Figure &f : {fromModel, seeded}) {
+            for (const QRectF &box : kBoxes) {
+                Drawn d;
+                draw(f, box, d);
+                const QList<RecordedText> &texts = d.canvas.texts;
+                QVERIFY(texts.size() >= 3);
+                QCOMPARE(texts[0].text, f.headline);
+                QCOMPARE(texts[1].text, f.configLine);
+                QStringList lines;
+                for (qsizetype i = 2; i < texts.size(); ++i) {
+                    lines.append(texts[i].text);
+                    QVERIFY2(texts[i].box.width() < d.plot.width(),
+                             qPrintable(u"'%1' %2 wide, plot %3"_s.arg(texts[i].text).arg(texts[i].box.width()).arg(d.plot.width())));
+                    QVERIFY2(inside(texts[i].box, box), qPrintable(describe(texts[i].box)));
+                }
+                // The message, whole, in wrapped lines.
+                QCOMPARE(lines.join(u' '), f.error.simplified());
+                // Too long for one line in the plot: wrapped (always so at 320 pt).
+                if (d.canvas.textWidth(f.error, FigureRenderer::kLabelFont) > d.plot.width() * 0.8 || box.width() < 400)
+                    QVERIFY2(lines.size() >= 2, qPrintable(lines.join(u'|')));
+                QVERIFY(d.canvas.polylines.isEmpty());
+                QVERIFY(d.canvas.polygons.isEmpty());
+                QVERIFY(d.canvas.circles.isEmpty());
+            }
+        }
+    }
+};
+
+QTEST_MAIN(TestPrintFigure)
+#include "tst_printfigure.moc"
