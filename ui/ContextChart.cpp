@@ -206,6 +206,11 @@ QString ContextChart::updateSeries() {
         if (QLineSeries *line = m_modelLines.value(plot.modelCurves[i].key)) {
             line->setName(plot.modelNames[static_cast<qsizetype>(i)]);
             line->replace(toPoints(plot.modelCurves[i].points));
+            // A what-if whose K/V heads cannot be split over the GPUs has no
+            // per-GPU curve: like such an extra, it leaves the legend meanwhile.
+            const bool drawn = !plot.modelCurves[i].points.empty();
+            line->setVisible(drawn);
+            legend()->markers(line).constFirst()->setVisible(drawn);
         }
     }
     if (plot.hasBudget) {

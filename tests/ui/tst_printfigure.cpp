@@ -594,6 +594,13 @@ private Q_SLOTS:
             QVERIFY2(!entry.startsWith(u"GQA (n_kv_groups=1,"_s), qPrintable(entry));
             QVERIFY2(!entry.startsWith(u"GQA (n_kv_groups=%1,"_s.arg(model.nKvGroups())), qPrintable(entry));
         }
+        // A curve with no points (one whose K/V heads cannot be split over
+        // the GPUs) has no legend entry either; the budget's markers keep
+        // theirs, which says what fits even when the crossing is off the chart.
+        const figure::Figure figure = ContextFigure::build(model);
+        for (const figure::Series &series : figure.series) {
+            if (series.line) QVERIFY2(series.name.isEmpty() || !series.points.isEmpty(), qPrintable(series.name));
+        }
     }
 
     void contextParityAfterEveryOtherConfiguration() {
