@@ -127,7 +127,6 @@ void KvChart::setLook(ChartLook look, const QFont &base) {
     lg->setBrush(legendFill);
     lg->setPen(QPen(look == ChartLook::Dark ? QColor(0x60, 0x60, 0x68) : QColor(0xcc, 0xcc, 0xcc), 0.8));
     lg->setMarkerShape(QLegend::MarkerShapeFromSeries);
-    m_legendPlacement = {};  // new fonts: the box is sized again
     // Qt's default 9 pt padding makes a roomy box; matplotlib's is snug.
     if (lg->layout()) lg->layout()->setContentsMargins(4, 2, 6, 2);
 
@@ -257,28 +256,16 @@ void KvChart::placeLegend() {
     // just added (a loaded model's curves) report hidden until the legend's
     // next layout, and a box sized without them cuts their labels.
     int visible = 0;
-    QStringList names;
     const auto markers = lg->markers();
     for (QLegendMarker *marker : markers) {
-        if (marker->series()->isVisible() && !m_legendHidden.contains(marker->series())) {
-            ++visible;
-            names.append(marker->series()->name());
-        }
+        if (marker->series()->isVisible() && !m_legendHidden.contains(marker->series())) ++visible;
     }
-    // The same entries in the same plot area make the same box: most slider
-    // steps keep both, and sizing the legend is a third of a step's work.
-    const LegendPlacement placement{names, plotArea()};
-    if (placement == m_legendPlacement) {
-        m_placingLegend = false;
-        return;
-    }
-    m_legendPlacement = placement;
     qreal left = 0, top = 0, right = 0, bottom = 0;
     if (lg->layout()) lg->layout()->getContentsMargins(&left, &top, &right, &bottom);
     const QSizeF hint = lg->effectiveSizeHint(Qt::PreferredSize);
     const qreal rowHeight = hint.height() - top - bottom;
     const QSizeF size(std::ceil(hint.width()) + 2, std::ceil(rowHeight * visible + top + bottom) + 1);
-    const QRectF &area = placement.plotArea;
+    const QRectF area = plotArea();
     const qreal inset = 6;
     const Qt::Alignment corner = legendCorner();
     const qreal x = corner & Qt::AlignRight ? area.right() - size.width() - inset : area.left() + inset;

@@ -6,7 +6,6 @@
 #include <QFont>
 #include <QList>
 #include <QPointF>
-#include <QRectF>
 #include <QString>
 #include <QStringList>
 
@@ -111,11 +110,5 @@ private:
     QString m_errorText;
     QGraphicsTextItem *m_errorItem = nullptr;
     bool m_placingLegend = false;
-    struct LegendPlacement {
-        QStringList names;  // the entries shown
-        QRectF plotArea;
-        bool operator==(const LegendPlacement &) const = default;
-    };
-    LegendPlacement m_legendPlacement;  // what the legend's box was last sized for
     QSet<const QAbstractSeries *> m_legendHidden;
 };
