@@ -338,18 +338,19 @@ private slots:
         QVERIFY(!QFile::exists(dir.filePath(u"c.png"_s)));
     }
 
-    // A name the core fonts cannot show (here Chinese, from the file name)
-    // goes to Qt's PDF writer, which embeds fonts: the text survives.
+    // A name the core fonts cannot show (here Russian and Greek, from the
+    // file name) goes to Qt's PDF writer, which embeds fonts: the text
+    // survives. DejaVu Sans, which the package depends on, has these glyphs.
     void pdfTextBeyondTheCoreFonts() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString config = dir.filePath(u"模型 ✓.json"_s);
+        const QString config = dir.filePath(u"Модель λ ✓.json"_s);
         QVERIFY(QFile::copy(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json"), config));
         const CliRun run = CliRun::run(
             {u"--config"_s, config, u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"m.pdf"_s)}, headless());
         QCOMPARE(run.err, QByteArray());
         QCOMPARE(run.exitCode, 0);
-        checkPdf(dir.filePath(u"m.pdf"_s), {u"(模型 ✓, batch=1, dtype=bf16)"_s, u"模型 ✓ (real layers)"_s});
+        checkPdf(dir.filePath(u"m.pdf"_s), {u"(Модель λ ✓, batch=1, dtype=bf16)"_s, u"Модель λ ✓ (real layers)"_s});
         QString fonts;
         QVERIFY2(popplerTool(u"pdffonts"_s, {dir.filePath(u"m.pdf"_s)}, &fonts), qPrintable(fonts));
         QVERIFY2(fonts.contains(u" yes "_s) && !fonts.contains(u"WinAnsi"_s), qPrintable(fonts));
