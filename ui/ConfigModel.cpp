@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ConfigImporter.h"
+#include "LayoutSettings.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -477,7 +478,44 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     settings.setValue(u"overhead_gib"_s, overheadGib());
     settings.setValue(u"block_size"_s, blockSize());
     settings.setValue(u"kv_budget_bytes"_s, kvBudgetBytes());
+    // Pins keep their exact layout: the model they came from may be gone or
+    // changed by the next start.
+    settings.remove(u"pins"_s);
+    settings.beginWriteArray(u"pins"_s, static_cast<int>(m_pins.size()));
+    for (qsizetype i = 0; i < m_pins.size(); ++i) {
+        const Pin &pin = m_pins.at(i);
+        settings.setArrayIndex(static_cast<int>(i));
+        settings.setValue(u"name"_s, pin.name);
+        settings.setValue(u"dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.workload.dtype)));
+        settings.setValue(u"batch_size"_s, pin.workload.batch_size);
+        settings.setValue(u"context_length"_s, static_cast<qulonglong>(pin.workload.context_length));
+        LayoutSettings::write(settings, pin.layout);
+    }
+    settings.endArray();
     settings.endGroup();
+}
+
+QList<ConfigModel::Pin> ConfigModel::readPins(const QSettings &settings) {
+    // A damaged pin is left out; the others and the rest of the settings load.
+    QList<Pin> pins;
+    const int size = settings.value(u"config/pins/size"_s, 0).toInt();
+    for (int i = 1; i <= size && pins.size() < kMaxPins; ++i) {
+        const QString prefix = u"config/pins/%1/"_s.arg(i);
+        const QString name = settings.value(prefix + u"name"_s).toString().trimmed();
+        const auto dtype = kvscope::parseDType(settings.value(prefix + u"dtype"_s).toString().toStdString());
+        bool batchOk = false;
+        bool contextOk = false;
+        const qulonglong batch = settings.value(prefix + u"batch_size"_s).toULongLong(&batchOk);
+        const qulonglong context = settings.value(prefix + u"context_length"_s).toULongLong(&contextOk);
+        if (name.isEmpty() || !dtype || !batchOk || !contextOk ||
+            kvscope::checkRange("batch_size", batch, 1, kvscope::Limits::max_batch_size) ||
+            kvscope::checkRange("context_length", context, 1, kvscope::Limits::max_context_length))
+            continue;
+        std::optional<kvscope::ModelLayout> layout = LayoutSettings::read(settings, prefix);
+        if (!layout) continue;
+        pins.append({name, std::move(*layout), kvscope::Workload{context, static_cast<std::uint32_t>(batch), *dtype}});
+    }
+    return pins;
 }
 
 void ConfigModel::loadSettings(const QSettings &settings) {
@@ -519,6 +557,12 @@ void ConfigModel::loadSettings(const QSettings &settings) {
     setBlockSize(value(u"block_size"_s, budgetDefaults.blockSize()).toInt());
     setKvBudgetBytes(value(u"kv_budget_bytes"_s, 0).toLongLong());
     setBudgetEnabled(value(u"budget_enabled"_s, false).toBool());
+    QList<Pin> pins = readPins(settings);
+    if (!pins.isEmpty() || !m_pins.isEmpty()) {
+        m_pins = std::move(pins);
+        Q_EMIT pinsChanged();
+        invalidate();
+    }
 }
 
 // ---- Deployment planning ----------------------------------------------------

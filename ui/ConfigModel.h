@@ -270,6 +270,7 @@ private:
         kvscope::Workload workload;
     };
     QList<Pin> m_pins;
+    static QList<Pin> readPins(const QSettings &settings);
     bool m_applyingModel = false;
 
     bool m_budgetEnabled = false;

@@ -212,6 +212,89 @@ private Q_SLOTS:
         QVERIFY(model.estimate().ok());
     }
 
+    // Pins come back exactly after a restart, whatever their layers: sliding
+    // windows, MLA latents, linear states, one group per layer.
+    void pinsRoundTripThroughSettings() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"kvscope.ini"_s);
+        ConfigModel model;
+        model.setContextLength(131072);
+        for (const QString &name : {u"Gemma 3 27B"_s, u"DeepSeek-V3"_s, u"Qwen3-Next 80B-A3B"_s, u"gpt-oss-120b"_s}) {
+            const auto preset = PresetLibrary::builtin()->load(name);
+            QVERIFY2(preset, qPrintable(name));
+            model.loadModel(*preset, name, ConfigModel::originForPreset(name));
+            model.setBatchSize(2);
+            model.setDtype(u"fp8"_s);
+            QVERIFY(model.pinCurrent());
+        }
+        model.clearModel();
+        model.setBatchSize(1);
+        QVERIFY(model.pinCurrent());  // the book's shape
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            model.saveSettings(settings);
+        }
+        ConfigModel loaded;
+        QSignalSpy pinsChanged(&loaded, &ConfigModel::pinsChanged);
+        {
+            const QSettings settings(path, QSettings::IniFormat);
+            loaded.loadSettings(settings);
+        }
+        QCOMPARE(pinsChanged.count(), 1);
+        QCOMPARE(loaded.pinNames(), model.pinNames());
+        QCOMPARE(loaded.pinNames().size(), 5);
+        QCOMPARE(loaded.pinNames().front(), u"Gemma 3 27B (fp8, batch 2)"_s);
+        const auto &before = model.pinnedCurves();
+        const auto &after = loaded.pinnedCurves();
+        QCOMPARE(after.size(), before.size());
+        for (std::size_t i = 0; i < before.size(); ++i) {
+            QCOMPARE(after[i].key, before[i].key);
+            QCOMPARE(after[i].points.size(), before[i].points.size());
+            for (std::size_t j = 0; j < before[i].points.size(); ++j)
+                QCOMPARE(after[i].points[j].bytes, before[i].points[j].bytes);
+        }
+        // Gemma at fp8, batch 2 past its window: (52 * 1024 + 10 * 131072) * 4096 * 2.
+        QCOMPARE(after.front().points.back().context_length, 262144u);
+        QCOMPARE(after.front().points.back().bytes, (52ull * 1024 + 10ull * 262144) * 4096 * 2);
+        // Fewer pins saved later leave no stale entries behind.
+        loaded.unpin(0);
+        loaded.unpinAll();
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            loaded.saveSettings(settings);
+        }
+        ConfigModel empty;
+        const QSettings settings(path, QSettings::IniFormat);
+        empty.loadSettings(settings);
+        QVERIFY(empty.pinNames().isEmpty());
+        QVERIFY(!settings.contains(u"config/pins/1/name"_s));
+    }
+
+    // A hand-edited or damaged pin is left out; the others still load.
+    void damagedPinsAreLeftOut() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"kvscope.ini"_s);
+        ConfigModel model;
+        for (int layers : {10, 20, 30, 40, 50}) {
+            model.setNLayers(layers);
+            QVERIFY(model.pinCurrent());
+        }
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            model.saveSettings(settings);
+            settings.setValue(u"config/pins/1/layers/1/kind"_s, u"banana"_s);
+            settings.setValue(u"config/pins/2/layers/1/n_kv_heads"_s, 4096);  // more K/V heads than heads
+            settings.setValue(u"config/pins/3/batch_size"_s, 0);
+            settings.remove(u"config/pins/4/layers/1/k_head_dim"_s);
+        }
+        ConfigModel loaded;
+        const QSettings settings(path, QSettings::IniFormat);
+        loaded.loadSettings(settings);
+        QCOMPARE(loaded.pinNames(), QStringList{model.pinNames().back()});
+        QCOMPARE(loaded.pinnedCurves().size(), 1u);
+        QVERIFY(loaded.estimate().ok());
+    }
+
     void resetToDefaults() {
         ConfigModel model;
         model.setNHeads(64);

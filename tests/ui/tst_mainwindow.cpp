@@ -19,6 +19,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <csignal>
 #include <optional>
 #include <sys/resource.h>
@@ -273,6 +274,32 @@ private Q_SLOTS:
         QCOMPARE(window->controlPanel()->contextSpinBox()->contextLength(), 100000);
         QCOMPARE(window->controlPanel()->contextSlider()->contextLength(), 131072);
         QCOMPARE(window->size(), QSize(1100, 700));
+    }
+
+    void pinsComeBackAfterARestart() {
+        {
+            auto window = showWindow();
+            QVERIFY(window);
+            QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json")));
+            QVERIFY(window->pinCurrentCurve());
+            window->model()->clearModel();
+            window->close();  // saves
+        }
+        // The file names each layer run's kind, readable by a person.
+        QCOMPARE(QSettings().value(u"config/pins/1/layers/1/kind"_s).toString(), u"sliding"_s);
+        auto window = showWindow();
+        QVERIFY(window);
+        QCOMPARE(window->model()->pinNames(), QStringList{u"gemma-3-27b (bf16, batch 1)"_s});
+        QCOMPARE(window->unpinMenu()->actions().size(), 1);
+        ContextChart *chart = window->contextChartView()->contextChart();
+        QTRY_VERIFY(chart->seriesNames().contains(u"pinned: gemma-3-27b (bf16, batch 1)"_s));
+        window->model()->setContextLength(131072);
+        const auto &pins = window->model()->pinnedCurves();
+        QCOMPARE(pins.size(), 1u);
+        const auto at = std::find_if(pins.front().points.begin(), pins.front().points.end(),
+                                     [](const auto &p) { return p.context_length == 131072; });
+        QVERIFY(at != pins.front().points.end());
+        QCOMPARE(at->bytes, 11'173'625'856u);
     }
 
     void settingsAreSavedOnChangeToo() {

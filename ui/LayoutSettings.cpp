@@ -1,0 +1,136 @@
+#include "LayoutSettings.h"
+
+#include <QSettings>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+bool isAttention(kvscope::LayerKind kind) {
+    return kind == kvscope::LayerKind::Full || kind == kvscope::LayerKind::Sliding || kind == kvscope::LayerKind::Mla;
+}
+
+QString dtypeText(const std::optional<kvscope::DType> &dtype) {
+    // Empty: stored in the KV dtype.
+    if (!dtype) return QString();
+    const std::string_view name = kvscope::dtypeName(*dtype);
+    return QString::fromLatin1(name.data(), static_cast<qsizetype>(name.size()));
+}
+
+std::optional<kvscope::LayerKind> parseKind(const QString &text) {
+    for (kvscope::LayerKind kind : kvscope::kAllLayerKinds) {
+        const std::string_view name = kvscope::layerKindName(kind);
+        if (text == QLatin1StringView(name.data(), static_cast<qsizetype>(name.size()))) return kind;
+    }
+    return std::nullopt;
+}
+
+// Reads the values of one array entry, remembering whether any was missing or
+// not a number in range.
+class EntryReader {
+public:
+    EntryReader(const QSettings &settings, QString prefix) : m_settings(settings), m_prefix(std::move(prefix)) {}
+
+    template <typename Int>
+    Int number(const QString &key) {
+        const QVariant value = m_settings.value(m_prefix + key);
+        bool ok = false;
+        const qulonglong number = value.toULongLong(&ok);
+        if (!ok || number > std::numeric_limits<Int>::max()) {
+            m_ok = false;
+            return 0;
+        }
+        return static_cast<Int>(number);
+    }
+
+    std::optional<kvscope::DType> dtype(const QString &key) {
+        const QString text = m_settings.value(m_prefix + key).toString();
+        if (text.isEmpty()) return std::nullopt;
+        const auto dtype = kvscope::parseDType(text.toStdString());
+        if (!dtype) m_ok = false;
+        return dtype;
+    }
+
+    QString text(const QString &key) const { return m_settings.value(m_prefix + key).toString(); }
+    bool ok() const { return m_ok; }
+
+private:
+    const QSettings &m_settings;
+    QString m_prefix;
+    bool m_ok = true;
+};
+
+}  // namespace
+
+namespace LayoutSettings {
+
+void write(QSettings &settings, const kvscope::ModelLayout &layout) {
+    settings.beginWriteArray(u"layers"_s, static_cast<int>(layout.groups.size()));
+    for (std::size_t i = 0; i < layout.groups.size(); ++i) {
+        settings.setArrayIndex(static_cast<int>(i));
+        const kvscope::LayerGroup &group = layout.groups[i];
+        const kvscope::LayerSpec &spec = group.spec;
+        const std::string_view kind = kvscope::layerKindName(spec.kind);
+        settings.setValue(u"kind"_s, QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())));
+        settings.setValue(u"count"_s, group.count);
+        if (isAttention(spec.kind)) {
+            settings.setValue(u"n_heads"_s, spec.n_heads);
+            settings.setValue(u"n_kv_heads"_s, spec.n_kv_heads);
+            settings.setValue(u"k_head_dim"_s, spec.k_head_dim);
+            settings.setValue(u"v_head_dim"_s, spec.v_head_dim);
+        }
+        if (spec.kind == kvscope::LayerKind::Sliding || spec.kind == kvscope::LayerKind::Mla)
+            settings.setValue(u"window"_s, static_cast<qulonglong>(spec.window));
+        if (spec.kind == kvscope::LayerKind::Mla) {
+            settings.setValue(u"kv_lora_rank"_s, spec.kv_lora_rank);
+            settings.setValue(u"qk_rope_head_dim"_s, spec.qk_rope_head_dim);
+        }
+        if (spec.kind == kvscope::LayerKind::Linear) {
+            settings.setValue(u"recurrent_state_elems"_s, static_cast<qulonglong>(spec.recurrent_state_elems));
+            settings.setValue(u"recurrent_state_dtype"_s, dtypeText(spec.recurrent_state_dtype));
+            settings.setValue(u"conv_state_elems"_s, static_cast<qulonglong>(spec.conv_state_elems));
+            settings.setValue(u"conv_state_dtype"_s, dtypeText(spec.conv_state_dtype));
+        }
+    }
+    settings.endArray();
+}
+
+std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QString &prefix) {
+    bool ok = false;
+    const int size = settings.value(prefix + u"layers/size"_s).toInt(&ok);
+    if (!ok || size < 1 || static_cast<std::uint32_t>(size) > kvscope::Limits::max_layers) return std::nullopt;
+    kvscope::ModelLayout layout;
+    for (int i = 1; i <= size; ++i) {  // QSettings numbers array entries from 1
+        EntryReader entry(settings, u"%1layers/%2/"_s.arg(prefix).arg(i));
+        const auto kind = parseKind(entry.text(u"kind"_s));
+        if (!kind) return std::nullopt;
+        kvscope::LayerSpec spec;
+        spec.kind = *kind;
+        const auto count = entry.number<std::uint32_t>(u"count"_s);
+        if (isAttention(*kind)) {
+            spec.n_heads = entry.number<std::uint32_t>(u"n_heads"_s);
+            spec.n_kv_heads = entry.number<std::uint32_t>(u"n_kv_heads"_s);
+            spec.k_head_dim = entry.number<std::uint32_t>(u"k_head_dim"_s);
+            spec.v_head_dim = entry.number<std::uint32_t>(u"v_head_dim"_s);
+        }
+        if (*kind == kvscope::LayerKind::Sliding || *kind == kvscope::LayerKind::Mla)
+            spec.window = entry.number<std::uint64_t>(u"window"_s);
+        if (*kind == kvscope::LayerKind::Mla) {
+            spec.kv_lora_rank = entry.number<std::uint32_t>(u"kv_lora_rank"_s);
+            spec.qk_rope_head_dim = entry.number<std::uint32_t>(u"qk_rope_head_dim"_s);
+        }
+        if (*kind == kvscope::LayerKind::Linear) {
+            spec.recurrent_state_elems = entry.number<std::uint64_t>(u"recurrent_state_elems"_s);
+            spec.recurrent_state_dtype = entry.dtype(u"recurrent_state_dtype"_s);
+            spec.conv_state_elems = entry.number<std::uint64_t>(u"conv_state_elems"_s);
+            spec.conv_state_dtype = entry.dtype(u"conv_state_dtype"_s);
+        }
+        if (!entry.ok() || count == 0) return std::nullopt;
+        layout.groups.push_back({spec, count});
+    }
+    if (kvscope::validateLayout(layout)) return std::nullopt;
+    return layout;
+}
+
+}  // namespace LayoutSettings
