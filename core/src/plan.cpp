@@ -76,6 +76,28 @@ ModelLayout growingLayers(const ModelLayout &per_gpu) {
     return out;
 }
 
+// Whether one sequence caches context tokens of every layer that has a cache,
+// as the block formula assumes: no window, no fixed-size state.
+bool holdsWholeContext(const ModelLayout &layout) {
+    return std::all_of(layout.groups.begin(), layout.groups.end(), [](const LayerGroup &g) {
+        return g.spec.kind == LayerKind::Full || g.spec.kind == LayerKind::Shared ||
+               (g.spec.kind == LayerKind::Mla && g.spec.window == 0);
+    });
+}
+
+// vLLM's num_blocks * block_size / context. A sliding window or a linear
+// state makes a sequence smaller (or larger) than context tokens of every
+// layer, so there it is the blocks' bytes over one sequence's exact bytes:
+// windows count at their size, as vLLM's hybrid allocator counts them.
+double maxConcurrency(const PagedCache &cache, const Plan &p, std::uint64_t context) {
+    if (p.block_bytes == 0) return static_cast<double>(p.max_batch_size.value);
+    const double formula = static_cast<double>(p.num_blocks) * cache.block_size / static_cast<double>(context);
+    if (holdsWholeContext(cache.per_gpu)) return formula;
+    const Result<std::uint64_t> one = layoutTotalBytes(cache.per_gpu, Workload{context, 1, cache.kv_dtype});
+    if (!one || *one == 0) return formula;
+    return static_cast<double>(p.num_blocks) * static_cast<double>(p.block_bytes) / static_cast<double>(*one);
+}
+
 template <class Fits>
 Solved searchLargest(std::uint64_t max, Fits fitsAt) {
     if (!fitsAt(1)) return {};
@@ -286,10 +308,7 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
     p.fits = fits(cache, workload.context_length, workload.batch_size);
     p.max_context_length = maxContextLength(cache, workload.batch_size);
     p.max_batch_size = maxBatchSize(cache, workload.context_length);
-    p.max_concurrency = p.block_bytes == 0
-                            ? static_cast<double>(p.max_batch_size.value)
-                            : static_cast<double>(p.num_blocks) * d.block_size /
-                                  static_cast<double>(workload.context_length);
+    p.max_concurrency = maxConcurrency(cache, p, workload.context_length);
     p.gpus_needed = gpusNeeded(layout, workload, d);
     return p;
 }

@@ -389,13 +389,19 @@ void TestCliPlan::slidingWindowModels() {
     QVERIFY2(text.out.contains("Largest context     : 2,147,483,648 tokens (the longest accepted; the cache stops "
                                "growing) at batch 1\n"),
              text.out.constData());
-    QVERIFY(text.out.contains("tokens per request (num_blocks * block_size / context: sliding layers counted in "
-                              "full)\n"));
-    // Gemma 3 27B: the exact largest batch counts windows; more than the block formula's concurrency.
+    QVERIFY(text.out.contains("tokens per request (sliding layers at their window)\n"));
+    // Gemma 3 27B: the concurrency counts windows as the exact largest batch
+    // does: the blocks' bytes over one sequence's, and the batch its floor.
     const CliRun gemma = CliRun::run(split(u"--model gemma-3-27b --gpu h100 --tensor-parallel 2 "
                                            u"--context_length 32768 --json"_s));
     QCOMPARE(gemma.exitCode, 0);
-    QVERIFY(jsonOf(gemma).value(u"max_batch_size"_s).toInteger() > jsonOf(gemma).value(u"max_concurrency"_s).toDouble());
+    const QJsonObject g = jsonOf(gemma);
+    const double blocksBytes = static_cast<double>(g.value(u"num_blocks"_s).toInteger()) *
+                               static_cast<double>(g.value(u"block_bytes"_s).toInteger());
+    const double concurrency = g.value(u"max_concurrency"_s).toDouble();
+    QCOMPARE(concurrency, blocksBytes / static_cast<double>(g.value(u"kv_bytes_per_gpu"_s).toInteger()));
+    QCOMPARE(g.value(u"max_batch_size"_s).toInteger(), static_cast<qint64>(concurrency));
+    QVERIFY(concurrency > static_cast<double>(g.value(u"num_blocks"_s).toInteger()) * 16 / 32768 * 3);
 }
 
 void TestCliPlan::workloadThatDoesNotFit() {

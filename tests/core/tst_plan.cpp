@@ -165,6 +165,35 @@ TEST(Plan, WorkloadBeyondTheBudgetDoesNotFitButSolversStillAnswer) {
     EXPECT_EQ(p->max_context_length.value, 1000u / 4 * 16);
 }
 
+// Gemma 3 27B's shape: 52 sliding layers (window 1024) and 10 full ones, 16
+// K/V heads of 128. One sequence of 32,768 tokens holds 52 x 1,024 + 10 x
+// 32,768 = 380,928 layer-tokens of 8,192 bytes (bf16), not 62 x 32,768.
+TEST(Plan, ConcurrencyCountsSlidingLayersAtTheirWindow) {
+    ModelLayout gemma;
+    for (int i = 0; i < 10; ++i) {
+        appendLayers(gemma, slidingLayer(32, 16, 128, 128, 1024), 5);
+        appendLayers(gemma, fullLayer(32, 16, 128, 128), 1);
+    }
+    appendLayers(gemma, slidingLayer(32, 16, 128, 128, 1024), 2);
+    const std::uint64_t blockBytes = 62u * 16 * 8192;
+    const auto p = plan(gemma, Workload{32768, 1, DType::bf16}, directBudget(1000 * blockBytes));
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->block_bytes, blockBytes);
+    EXPECT_EQ(p->num_blocks, 1000u);
+    EXPECT_EQ(p->kv_bytes_per_gpu, 380'928u * 8192);
+    // 1000 blocks of 62 x 16 layer-tokens over 380,928 layer-tokens: 2.604...
+    EXPECT_DOUBLE_EQ(p->max_concurrency, 1000.0 * 62 * 16 / 380'928);
+    // The exact solver agrees: two whole sequences fit, three do not.
+    EXPECT_EQ(p->max_batch_size.value, 2u);
+    // The plain formula would say 1000 x 16 / 32,768 = 0.49: not even one.
+    EXPECT_GT(p->max_concurrency, 1000.0 * 16 / 32768 * 5);
+    // A model without windows keeps vLLM's formula exactly, also when the
+    // context is not a whole number of blocks.
+    const auto llama = plan(llama31_8b(), Workload{8000, 1, DType::bf16}, directBudget(5691 * 2 * kMiB));
+    ASSERT_TRUE(llama.ok());
+    EXPECT_DOUBLE_EQ(llama->max_concurrency, 5691.0 * 16 / 8000);
+}
+
 TEST(Plan, UtilizationIsExact) {
     Deployment d = onGpus("h100-80gb", 1, 0);
     d.utilization_ppm = 925'000;

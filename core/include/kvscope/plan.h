@@ -133,7 +133,11 @@ struct Plan {
     bool fits = false;                        // the workload fits the budget
     Solved max_context_length;                // at workload.batch_size
     Solved max_batch_size;                    // at workload.context_length
-    double max_concurrency = 0;               // num_blocks * block_size / context_length
+    // Sequences of context_length tokens the blocks hold, as vLLM logs it:
+    // num_blocks * block_size / context_length. With sliding windows or linear
+    // states, num_blocks * block_bytes / one sequence's exact bytes, so a
+    // window counts at its size. Without blocks, max_batch_size.
+    double max_concurrency = 0;
     std::optional<std::uint32_t> gpus_needed;  // gpusNeeded()
 };
 
