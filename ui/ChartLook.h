@@ -1,9 +1,8 @@
 #pragma once
 
-// How a chart is dressed: following the window's palette, or the white,
-// print-friendly look every export uses.
+// How the window's charts are dressed: following its palette. (Exports draw
+// a print figure of their own: FigureRenderer.)
 enum class ChartLook {
     Light,
     Dark,
-    Print,
 };

@@ -425,7 +425,7 @@ void ContextChart::styleSeries() {
         styleLine(m_budgetLine, budget, 1.6, Qt::DashDotLine);
         m_budgetLine->setPointsVisible(false);
         m_budgetMarkers->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
-        m_budgetMarkers->setMarkerSize(isPrint() ? 9.0 : 12.0);
+        m_budgetMarkers->setMarkerSize(12.0);
         m_budgetMarkers->setColor(budget);
         m_budgetMarkers->setBorderColor(isDark() ? QColor(0x20, 0x20, 0x28) : QColor(Qt::white));
         m_budgetMarkers->setPen(QPen(m_budgetMarkers->borderColor(), 1.0));
@@ -433,7 +433,7 @@ void ContextChart::styleSeries() {
     styleLine(m_currentLine, gridColor().darker(isDark() ? 60 : 170), 1.0, Qt::DashLine);
     m_currentLine->setPointsVisible(false);
     m_currentPoints->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-    m_currentPoints->setMarkerSize(isPrint() ? 8.0 : 10.0);
+    m_currentPoints->setMarkerSize(10.0);
     m_currentPoints->setColor(Qt::transparent);
     m_currentPoints->setBorderColor(textColor());
     QPen ring(textColor(), 1.4);

@@ -128,7 +128,7 @@ void GroupsChart::styleSeries() {
     m_savings->setPointsVisible(true);
     const QColor highlight = seriesColor(3);
     m_current->setMarkerShape(QScatterSeries::MarkerShapeCircle);
-    m_current->setMarkerSize(isPrint() ? 9.0 : 11.0);
+    m_current->setMarkerSize(11.0);
     m_current->setColor(highlight);
     m_current->setBorderColor(textColor());
     m_current->setPen(QPen(textColor(), 1.0));

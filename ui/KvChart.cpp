@@ -19,26 +19,13 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Point sizes of the print look (1 scene unit = 1 pt in every export).
-constexpr int kPrintTitle = 11;
-constexpr int kPrintSubtitle = 9;
-constexpr int kPrintLabel = 10;
-constexpr int kPrintTick = 9;
-constexpr int kPrintLegend = 9;
-
-QFont sizedFont(const QFont &base, qreal size, bool pixels, bool bold = false) {
+// The window's fonts: the widget font's size for axis titles, a point larger
+// (bold) for the headline, a point smaller for the rest.
+QFont sizedFont(const QFont &base, qreal size, bool bold = false) {
     QFont font = base;
-    if (pixels)
-        font.setPixelSize(qRound(size));
-    else
-        font.setPointSizeF(size);
+    font.setPointSizeF(size);
     font.setBold(bold);
     return font;
-}
-
-QString cssSize(const QFont &font) {
-    return font.pixelSize() > 0 ? QString::number(font.pixelSize()) + u"px"_s
-                                : QString::number(font.pointSizeF()) + u"pt"_s;
 }
 
 }  // namespace
@@ -96,14 +83,12 @@ void KvChart::setLook(ChartLook look, const QFont &base) {
     m_look = look;
     // The theme resets colours and fonts of everything; ours are applied after.
     setTheme(look == ChartLook::Dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
-    const bool pixels = look == ChartLook::Print;
-    const QFont family = pixels ? QFont() : base;
-    const qreal size = pixels ? kPrintLabel : (base.pointSizeF() > 0 ? base.pointSizeF() : 10.0);
-    m_titleFont = sizedFont(family, pixels ? kPrintTitle : size + 1, pixels, true);
-    m_subtitleFont = sizedFont(family, pixels ? kPrintSubtitle : size - 1, pixels);
-    m_labelFont = sizedFont(family, pixels ? kPrintLabel : size, pixels);
-    m_tickFont = sizedFont(family, pixels ? kPrintTick : size - 1, pixels);
-    m_legendFont = sizedFont(family, pixels ? kPrintLegend : size - 1, pixels);
+    const qreal size = base.pointSizeF() > 0 ? base.pointSizeF() : 10.0;
+    m_titleFont = sizedFont(base, size + 1, true);
+    m_subtitleFont = sizedFont(base, size - 1);
+    m_labelFont = sizedFont(base, size);
+    m_tickFont = sizedFont(base, size - 1);
+    m_legendFont = sizedFont(base, size - 1);
 
     setDropShadowEnabled(false);
     setBackgroundRoundness(0);
@@ -171,7 +156,7 @@ void KvChart::styleLine(QXYSeries *series, const QColor &color, qreal width, Qt:
     pen.setJoinStyle(Qt::RoundJoin);
     series->setPen(pen);
     series->setColor(color);
-    series->setMarkerSize(isPrint() ? 3.2 : 4.0);  // a radius for line series: the seed's 6 pt dots
+    series->setMarkerSize(4.0);  // a radius for line series: the seed's 6 pt dots
 }
 
 QColor KvChart::textColor() const {
@@ -195,7 +180,7 @@ QString KvChart::documentTitle() const { return headlineText() + u' ' + configTe
 void KvChart::applyTitle() {
     // Two lines like the seed's figure: the figure's name, then its configuration, smaller.
     const QString title = u"<center>"_s + headlineText().toHtmlEscaped() +
-                          u"<br><span style=\"font-weight:normal; font-size:"_s + cssSize(m_subtitleFont) + u"\">"_s +
+                          u"<br><span style=\"font-weight:normal; font-size:"_s + QString::number(m_subtitleFont.pointSizeF()) + u"pt"_s + u"\">"_s +
                           configText().toHtmlEscaped() + u"</span></center>"_s;
     // setTitle() invalidates the chart's layout even for the same text, and
     // the rich-text title is costly to lay out; most slider steps keep it.

@@ -29,8 +29,8 @@ public:
     // Reads the model again: one replace() per series, axes adjusted.
     void refresh();
 
-    // Print and the window's light/dark palettes. `base` is the widget font
-    // for the window looks; Print uses fixed sizes in points.
+    // The window's light or dark palette, with fonts sized from `base` (the
+    // widget's font). Exports do not use this chart: they draw a print figure.
     void setLook(ChartLook look, const QFont &base = QFont());
     ChartLook look() const { return m_look; }
 
@@ -58,7 +58,6 @@ protected:
     KvChart(const ConfigModel *model, QGraphicsItem *parent);
 
     const ConfigModel *model() const { return m_model; }
-    bool isPrint() const { return m_look == ChartLook::Print; }
     bool isDark() const { return m_look == ChartLook::Dark; }
 
     // Subclasses: fill the series from the model; return an error to show
