@@ -487,8 +487,8 @@ void ConfigModel::saveSettings(QSettings &settings) const {
         settings.setArrayIndex(static_cast<int>(i));
         settings.setValue(u"name"_s, pin.name);
         settings.setValue(u"dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.workload.dtype)));
-        settings.setValue(u"batch_size"_s, pin.workload.batch_size);
-        settings.setValue(u"context_length"_s, static_cast<qulonglong>(pin.workload.context_length));
+        settings.setValue(u"batch_size"_s, static_cast<int>(pin.workload.batch_size));
+        settings.setValue(u"context_length"_s, static_cast<qint64>(pin.workload.context_length));
         LayoutSettings::write(settings, pin.layout);
     }
     settings.endArray();

@@ -11,6 +11,12 @@ bool isAttention(kvscope::LayerKind kind) {
     return kind == kvscope::LayerKind::Full || kind == kvscope::LayerKind::Sliding || kind == kvscope::LayerKind::Mla;
 }
 
+// Plain ints where they fit, so the settings file shows them as numbers.
+QVariant number(std::uint64_t value) {
+    if (value <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return static_cast<int>(value);
+    return static_cast<qulonglong>(value);
+}
+
 QString dtypeText(const std::optional<kvscope::DType> &dtype) {
     // Empty: stored in the KV dtype.
     if (!dtype) return QString();
@@ -73,23 +79,23 @@ void write(QSettings &settings, const kvscope::ModelLayout &layout) {
         const kvscope::LayerSpec &spec = group.spec;
         const std::string_view kind = kvscope::layerKindName(spec.kind);
         settings.setValue(u"kind"_s, QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())));
-        settings.setValue(u"count"_s, group.count);
+        settings.setValue(u"count"_s, number(group.count));
         if (isAttention(spec.kind)) {
-            settings.setValue(u"n_heads"_s, spec.n_heads);
-            settings.setValue(u"n_kv_heads"_s, spec.n_kv_heads);
-            settings.setValue(u"k_head_dim"_s, spec.k_head_dim);
-            settings.setValue(u"v_head_dim"_s, spec.v_head_dim);
+            settings.setValue(u"n_heads"_s, number(spec.n_heads));
+            settings.setValue(u"n_kv_heads"_s, number(spec.n_kv_heads));
+            settings.setValue(u"k_head_dim"_s, number(spec.k_head_dim));
+            settings.setValue(u"v_head_dim"_s, number(spec.v_head_dim));
         }
         if (spec.kind == kvscope::LayerKind::Sliding || spec.kind == kvscope::LayerKind::Mla)
-            settings.setValue(u"window"_s, static_cast<qulonglong>(spec.window));
+            settings.setValue(u"window"_s, number(spec.window));
         if (spec.kind == kvscope::LayerKind::Mla) {
-            settings.setValue(u"kv_lora_rank"_s, spec.kv_lora_rank);
-            settings.setValue(u"qk_rope_head_dim"_s, spec.qk_rope_head_dim);
+            settings.setValue(u"kv_lora_rank"_s, number(spec.kv_lora_rank));
+            settings.setValue(u"qk_rope_head_dim"_s, number(spec.qk_rope_head_dim));
         }
         if (spec.kind == kvscope::LayerKind::Linear) {
-            settings.setValue(u"recurrent_state_elems"_s, static_cast<qulonglong>(spec.recurrent_state_elems));
+            settings.setValue(u"recurrent_state_elems"_s, number(spec.recurrent_state_elems));
             settings.setValue(u"recurrent_state_dtype"_s, dtypeText(spec.recurrent_state_dtype));
-            settings.setValue(u"conv_state_elems"_s, static_cast<qulonglong>(spec.conv_state_elems));
+            settings.setValue(u"conv_state_elems"_s, number(spec.conv_state_elems));
             settings.setValue(u"conv_state_dtype"_s, dtypeText(spec.conv_state_dtype));
         }
     }
