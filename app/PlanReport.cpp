@@ -216,14 +216,19 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
     rows.emplace_back("Largest batch", solvedText(plan.max_batch_size, "sequence", "sequences",
                                                   "the largest accepted") +
                                            " of " + tokens);
-    // With windows it is no longer num_blocks * block_size / context: say so,
-    // for a reader who checks it against vLLM's log line.
+    // Then it is not num_blocks * block_size / context: say so, for a reader
+    // who checks it against vLLM's log line.
     const kvscope::ModelLayout layout = options.layout();
-    const bool windowed = std::any_of(layout.groups.begin(), layout.groups.end(),
-                                      [](const kvscope::LayerGroup &g) { return g.spec.kind == LayerKind::Sliding; });
-    rows.emplace_back("Max concurrency",
-                      kvscope::formatFixed2(plan.max_concurrency) + "x for " + thousands(w.context_length) +
-                          " tokens per request" + (windowed ? " (sliding layers at their window)" : ""));
+    std::string how;
+    if (plan.block_bytes != 0 && !kvscope::holdsWholeContext(layout)) {
+        const bool windowed = std::any_of(layout.groups.begin(), layout.groups.end(), [](const kvscope::LayerGroup &g) {
+            return g.spec.kind == LayerKind::Sliding || g.spec.window != 0;
+        });
+        how = windowed ? " (by one sequence's exact cache: windows at their size)"
+                       : " (by one sequence's exact cache: its linear state included)";
+    }
+    rows.emplace_back("Max concurrency", kvscope::formatFixed2(plan.max_concurrency) + "x for " +
+                                             thousands(w.context_length) + " tokens per request" + how);
     if (!d.kv_budget_bytes) {
         std::string needed = "none up to " + thousands(kvscope::PlanLimits::max_tensor_parallel) + " fits";
         if (plan.gpus_needed) {

@@ -40,7 +40,8 @@ struct PlanFigures {
 
 // A blank line, then "==== Deployment ====": GPU, utilization, weights, KV
 // budget, blocks, the workload per GPU and whether it fits, the largest
-// context and batch, the maximum concurrency (vLLM's figure) and the GPUs
+// context and batch, the maximum concurrency (as vLLM logs it, for models
+// without windows or linear states) and the GPUs
 // needed; in GB, or GiB with --binary-units.
 std::string planSection(const CliOptions &options, const PlanFigures &figures);
 

@@ -497,23 +497,24 @@ void ConfigModel::saveSettings(QSettings &settings) const {
 
 QList<ConfigModel::Pin> ConfigModel::readPins(const QSettings &settings) {
     // A damaged pin is left out; the others and the rest of the settings load.
+    // saveSettings() writes at most kMaxPins: a larger count is damage, and
+    // is not walked.
     QList<Pin> pins;
-    const int size = settings.value(u"config/pins/size"_s, 0).toInt();
-    for (int i = 1; i <= size && pins.size() < kMaxPins; ++i) {
+    const std::uint64_t size =
+        std::min<std::uint64_t>(LayoutSettings::unsignedValue(settings.value(u"config/pins/size"_s)).value_or(0), kMaxPins);
+    for (int i = 1; i <= static_cast<int>(size); ++i) {
         const QString prefix = u"config/pins/%1/"_s.arg(i);
         const QString name = settings.value(prefix + u"name"_s).toString().trimmed();
         const auto dtype = kvscope::parseDType(settings.value(prefix + u"dtype"_s).toString().toStdString());
-        bool batchOk = false;
-        bool contextOk = false;
-        const qulonglong batch = settings.value(prefix + u"batch_size"_s).toULongLong(&batchOk);
-        const qulonglong context = settings.value(prefix + u"context_length"_s).toULongLong(&contextOk);
-        if (name.isEmpty() || !dtype || !batchOk || !contextOk ||
-            kvscope::checkRange("batch_size", batch, 1, kvscope::Limits::max_batch_size) ||
-            kvscope::checkRange("context_length", context, 1, kvscope::Limits::max_context_length))
+        const auto batch = LayoutSettings::unsignedValue(settings.value(prefix + u"batch_size"_s));
+        const auto context = LayoutSettings::unsignedValue(settings.value(prefix + u"context_length"_s));
+        if (name.isEmpty() || !dtype || !batch || !context ||
+            kvscope::checkRange("batch_size", *batch, 1, kvscope::Limits::max_batch_size) ||
+            kvscope::checkRange("context_length", *context, 1, kvscope::Limits::max_context_length))
             continue;
         std::optional<kvscope::ModelLayout> layout = LayoutSettings::read(settings, prefix);
         if (!layout) continue;
-        pins.append({name, std::move(*layout), kvscope::Workload{context, static_cast<std::uint32_t>(batch), *dtype}});
+        pins.append({name, std::move(*layout), kvscope::Workload{*context, static_cast<std::uint32_t>(*batch), *dtype}});
     }
     return pins;
 }

@@ -40,17 +40,20 @@ public:
 
     template <typename Int>
     Int number(const QString &key) {
-        const QVariant value = m_settings.value(m_prefix + key);
-        bool ok = false;
-        const qulonglong number = value.toULongLong(&ok);
-        if (!ok || number > std::numeric_limits<Int>::max()) {
+        const std::optional<std::uint64_t> number = LayoutSettings::unsignedValue(m_settings.value(m_prefix + key));
+        if (!number || *number > std::numeric_limits<Int>::max()) {
             m_ok = false;
             return 0;
         }
-        return static_cast<Int>(number);
+        return static_cast<Int>(*number);
     }
 
+    // Empty text stores the state in the KV dtype; a missing key is damage.
     std::optional<kvscope::DType> dtype(const QString &key) {
+        if (!m_settings.contains(m_prefix + key)) {
+            m_ok = false;
+            return std::nullopt;
+        }
         const QString text = m_settings.value(m_prefix + key).toString();
         if (text.isEmpty()) return std::nullopt;
         const auto dtype = kvscope::parseDType(text.toStdString());
@@ -70,6 +73,26 @@ private:
 }  // namespace
 
 namespace LayoutSettings {
+
+std::optional<std::uint64_t> unsignedValue(const QVariant &value) {
+    bool ok = false;
+    switch (value.metaType().id()) {
+    case QMetaType::Int:
+    case QMetaType::LongLong: {
+        const qlonglong number = value.toLongLong(&ok);
+        if (!ok || number < 0) return std::nullopt;
+        return static_cast<std::uint64_t>(number);
+    }
+    case QMetaType::UInt:
+    case QMetaType::ULongLong: return value.toULongLong();
+    case QMetaType::QString: {
+        const qulonglong number = value.toString().trimmed().toULongLong(&ok);
+        if (!ok) return std::nullopt;
+        return number;
+    }
+    default: return std::nullopt;
+    }
+}
 
 void write(QSettings &settings, const kvscope::ModelLayout &layout) {
     settings.beginWriteArray(u"layers"_s, static_cast<int>(layout.groups.size()));
@@ -103,11 +126,10 @@ void write(QSettings &settings, const kvscope::ModelLayout &layout) {
 }
 
 std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QString &prefix) {
-    bool ok = false;
-    const int size = settings.value(prefix + u"layers/size"_s).toInt(&ok);
-    if (!ok || size < 1 || static_cast<std::uint32_t>(size) > kvscope::Limits::max_layers) return std::nullopt;
+    const std::optional<std::uint64_t> size = unsignedValue(settings.value(prefix + u"layers/size"_s));
+    if (!size || *size < 1 || *size > kvscope::Limits::max_layers) return std::nullopt;
     kvscope::ModelLayout layout;
-    for (int i = 1; i <= size; ++i) {  // QSettings numbers array entries from 1
+    for (int i = 1; i <= static_cast<int>(*size); ++i) {  // QSettings numbers array entries from 1
         EntryReader entry(settings, u"%1layers/%2/"_s.arg(prefix).arg(i));
         const auto kind = parseKind(entry.text(u"kind"_s));
         if (!kind) return std::nullopt;

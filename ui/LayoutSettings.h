@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QString>
+#include <QVariant>
+#include <cstdint>
 #include <optional>
 
 #include "kvscope/layout.h"
@@ -14,6 +16,11 @@ class QSettings;
 //   layers/size, layers/1/kind ("full", "sliding", "mla", "linear", "shared"),
 //   layers/1/count, layers/1/n_heads, layers/1/n_kv_heads, ...
 namespace LayoutSettings {
+
+// A stored whole number of 0 or more: an integer, or text that is one (INI
+// files read back as text). nullopt for anything else: negative, fractional,
+// boolean, missing.
+std::optional<std::uint64_t> unsignedValue(const QVariant &value);
 
 // Writes `layout` under the settings' current group.
 void write(QSettings &settings, const kvscope::ModelLayout &layout);

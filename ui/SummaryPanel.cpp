@@ -196,9 +196,10 @@ void SummaryPanel::refreshPlanRows() {
                              .arg(count(p.kv_budget_bytes), count(p.block_bytes),
                                   count(p.num_blocks * static_cast<std::uint64_t>(m_model->blockSize()))));
     m_concurrency->setText(tr("%1× at %2 tokens").arg(fromStd(kvscope::formatFixed2(p.max_concurrency)), context));
-    m_concurrency->setToolTip(tr("num_blocks × block_size / context_length, as vLLM logs it; with sliding "
-                                 "windows or linear states, the blocks' bytes over one sequence's, so a window "
-                                 "counts at its size."));
+    m_concurrency->setToolTip(tr("num_blocks × block_size / context_length, as vLLM logs it. With sliding "
+                                 "windows or linear states: the blocks' bytes over one running sequence's cache, "
+                                 "a window at its size (vLLM's log line also reserves a prefill chunk per "
+                                 "sliding layer, so it says less)."));
     m_workloadFits->setText(p.fits ? tr("fits: %1 of %2 per GPU").arg(bytes(p.kv_bytes_per_gpu), bytes(p.kv_budget_bytes))
                                    : tr("does not fit: %1 per GPU, %2 budget")
                                          .arg(bytes(p.kv_bytes_per_gpu), bytes(p.kv_budget_bytes)));

@@ -76,24 +76,14 @@ ModelLayout growingLayers(const ModelLayout &per_gpu) {
     return out;
 }
 
-// Whether one sequence caches context tokens of every layer that has a cache,
-// as the block formula assumes: no window, no fixed-size state.
-bool holdsWholeContext(const ModelLayout &layout) {
-    return std::all_of(layout.groups.begin(), layout.groups.end(), [](const LayerGroup &g) {
-        return g.spec.kind == LayerKind::Full || g.spec.kind == LayerKind::Shared ||
-               (g.spec.kind == LayerKind::Mla && g.spec.window == 0);
-    });
-}
-
-// vLLM's num_blocks * block_size / context. A sliding window or a linear
-// state makes a sequence smaller (or larger) than context tokens of every
-// layer, so there it is the blocks' bytes over one sequence's exact bytes:
-// windows count at their size, as vLLM's hybrid allocator counts them.
+// vLLM's num_blocks * block_size / context, or, where a sequence's cache is
+// not context tokens of every layer (holdsWholeContext), the blocks' bytes
+// over one running sequence's exact cache in whole blocks.
 double maxConcurrency(const PagedCache &cache, const Plan &p, std::uint64_t context) {
     if (p.block_bytes == 0) return static_cast<double>(p.max_batch_size.value);
     const double formula = static_cast<double>(p.num_blocks) * cache.block_size / static_cast<double>(context);
     if (holdsWholeContext(cache.per_gpu)) return formula;
-    const Result<std::uint64_t> one = layoutTotalBytes(cache.per_gpu, Workload{context, 1, cache.kv_dtype});
+    const Result<std::uint64_t> one = pagedBytes(cache, context, 1);
     if (!one || *one == 0) return formula;
     return static_cast<double>(p.num_blocks) * static_cast<double>(p.block_bytes) / static_cast<double>(*one);
 }
@@ -210,6 +200,13 @@ Result<ModelLayout> layoutPerGpu(const ModelLayout &layout, std::uint32_t tp) {
         appendLayers(out, spec, g.count);
     }
     return out;
+}
+
+bool holdsWholeContext(const ModelLayout &layout) {
+    return std::all_of(layout.groups.begin(), layout.groups.end(), [](const LayerGroup &g) {
+        return g.spec.kind == LayerKind::Full || g.spec.kind == LayerKind::Shared ||
+               (g.spec.kind == LayerKind::Mla && g.spec.window == 0);
+    });
 }
 
 Result<std::uint64_t> blockBytes(const ModelLayout &per_gpu, DType kv_dtype, std::uint32_t block_size) {

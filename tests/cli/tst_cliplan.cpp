@@ -389,7 +389,7 @@ void TestCliPlan::slidingWindowModels() {
     QVERIFY2(text.out.contains("Largest context     : 2,147,483,648 tokens (the longest accepted; the cache stops "
                                "growing) at batch 1\n"),
              text.out.constData());
-    QVERIFY(text.out.contains("tokens per request (sliding layers at their window)\n"));
+    QVERIFY(text.out.contains("tokens per request (by one sequence's exact cache: windows at their size)\n"));
     // Gemma 3 27B: the concurrency counts windows as the exact largest batch
     // does: the blocks' bytes over one sequence's, and the batch its floor.
     const CliRun gemma = CliRun::run(split(u"--model gemma-3-27b --gpu h100 --tensor-parallel 2 "
@@ -399,8 +399,14 @@ void TestCliPlan::slidingWindowModels() {
     const double blocksBytes = static_cast<double>(g.value(u"num_blocks"_s).toInteger()) *
                                static_cast<double>(g.value(u"block_bytes"_s).toInteger());
     const double concurrency = g.value(u"max_concurrency"_s).toDouble();
-    QCOMPARE(concurrency, blocksBytes / static_cast<double>(g.value(u"kv_bytes_per_gpu"_s).toInteger()));
+    QCOMPARE(concurrency, blocksBytes / static_cast<double>(g.value(u"paged_kv_bytes_per_gpu"_s).toInteger()));
     QCOMPARE(g.value(u"max_batch_size"_s).toInteger(), static_cast<qint64>(concurrency));
+    // Qwen3-Next: no window, but a fixed linear state per sequence.
+    const CliRun qwen = CliRun::run(split(u"--model qwen3-next-80b-a3b --gpu h100 --tensor-parallel 4 "
+                                          u"--context_length 32768"_s));
+    QCOMPARE(qwen.exitCode, 0);
+    QVERIFY2(qwen.out.contains("tokens per request (by one sequence's exact cache: its linear state included)\n"),
+             qwen.out.constData());
     QVERIFY(concurrency > static_cast<double>(g.value(u"num_blocks"_s).toInteger()) * 16 / 32768 * 3);
 }
 

@@ -5,6 +5,7 @@
 
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
+#include "LayoutSettings.h"
 #include "PresetLibrary.h"
 #include "kvscope/format.h"
 #include "kvscope/plan.h"
@@ -275,7 +276,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(u"kvscope.ini"_s);
         ConfigModel model;
-        for (int layers : {10, 20, 30, 40, 50}) {
+        for (int layers : {10, 20, 30, 40, 50, 60}) {
             model.setNLayers(layers);
             QVERIFY(model.pinCurrent());
         }
@@ -286,6 +287,9 @@ private Q_SLOTS:
             settings.setValue(u"config/pins/2/layers/1/n_kv_heads"_s, 4096);  // more K/V heads than heads
             settings.setValue(u"config/pins/3/batch_size"_s, 0);
             settings.remove(u"config/pins/4/layers/1/k_head_dim"_s);
+            settings.setValue(u"config/pins/5/layers/1/count"_s, u"49.6"_s);
+            // A huge count is not walked: at most six entries are read.
+            settings.setValue(u"config/pins/size"_s, 2147483647);
         }
         ConfigModel loaded;
         const QSettings settings(path, QSettings::IniFormat);
@@ -293,6 +297,15 @@ private Q_SLOTS:
         QCOMPARE(loaded.pinNames(), QStringList{model.pinNames().back()});
         QCOMPARE(loaded.pinnedCurves().size(), 1u);
         QVERIFY(loaded.estimate().ok());
+        // Numbers as the settings file may hold them.
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant(7)), 7u);
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant(qlonglong{1} << 40)), std::uint64_t{1} << 40);
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant(u" 12 "_s)), 12u);
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant(-1)), std::nullopt);
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant(u"-1"_s)), std::nullopt);
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant(127.6)), std::nullopt);
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant(true)), std::nullopt);
+        QCOMPARE(LayoutSettings::unsignedValue(QVariant()), std::nullopt);
     }
 
     void resetToDefaults() {

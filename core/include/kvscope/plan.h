@@ -98,6 +98,11 @@ Result<std::uint64_t> pagedBytes(const PagedCache &cache, std::uint64_t context,
 
 bool fits(const PagedCache &cache, std::uint64_t context, std::uint64_t batch);
 
+// Whether a sequence's cache is context tokens of every layer that has one
+// (full attention, MLA without a window), as the block formula assumes; false
+// with a sliding window or a linear state.
+bool holdsWholeContext(const ModelLayout &layout);
+
 // Solvers. A search result says whether it hit the end of the accepted range
 // (the model would take more: a sliding-only model never fills the budget).
 struct Solved {
@@ -133,10 +138,12 @@ struct Plan {
     bool fits = false;                        // the workload fits the budget
     Solved max_context_length;                // at workload.batch_size
     Solved max_batch_size;                    // at workload.context_length
-    // Sequences of context_length tokens the blocks hold, as vLLM logs it:
-    // num_blocks * block_size / context_length. With sliding windows or linear
-    // states, num_blocks * block_bytes / one sequence's exact bytes, so a
-    // window counts at its size. Without blocks, max_batch_size.
+    // Sequences of context_length tokens the blocks hold. When the layout
+    // holdsWholeContext(), vLLM's log line exactly: num_blocks * block_size /
+    // context_length. Otherwise num_blocks * block_bytes / one running
+    // sequence's cache in whole blocks: a window counts at its size, a linear
+    // state in full. (vLLM's log line then also reserves a prefill chunk per
+    // sliding layer, so it says less.) Without blocks, max_batch_size.
     double max_concurrency = 0;
     std::optional<std::uint32_t> gpus_needed;  // gpusNeeded()
 };
