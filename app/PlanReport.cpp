@@ -37,8 +37,6 @@ QString memoryFlag(const CliOptions::Planning &p) {
     return u"--gpu "_s + p.gpuName;
 }
 
-QString gpusText(std::uint32_t n) { return n == 1 ? u"1 GPU"_s : QString::number(n) + u" GPUs"_s; }
-
 // An error of plan() or validateTensorParallel() as one line naming flags.
 InputError planError(const InputError &e, const CliOptions &options) {
     const CliOptions::Planning &p = *options.planning;
@@ -48,13 +46,10 @@ InputError planError(const InputError &e, const CliOptions &options) {
         const bool direct = d.kv_budget_bytes.has_value();
         message = (direct ? u"--kv-budget-bytes"_s : memoryFlag(p)) + u": "_s + message;
         if (!direct) {
-            if (const auto needed = kvscope::gpusNeeded(options.layout(), options.workload, d)) {
-                // One way of saying it, with the flag that does it.
-                static const QRegularExpression fitsOn(u"; the workload fits on [0-9]+ GPUs?$"_s);
-                message.remove(fitsOn);
-                message += u"; needs "_s + gpusText(*needed) + u" (--tensor-parallel "_s + QString::number(*needed) +
-                           u')';
-            }
+            // The core ends with "; needs N GPUs"; add the flag that asks for them.
+            const auto needed = kvscope::gpusNeeded(options.layout(), options.workload, d);
+            if (needed && message.endsWith(QString::fromStdString(kvscope::gpusNeededClause(*needed))))
+                message += u" (--tensor-parallel "_s + QString::number(*needed) + u')';
         }
         return InputError{e.field, message.toStdString()};
     }

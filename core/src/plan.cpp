@@ -202,6 +202,10 @@ Result<ModelLayout> layoutPerGpu(const ModelLayout &layout, std::uint32_t tp) {
     return out;
 }
 
+std::string gpusNeededClause(std::uint32_t gpus) {
+    return "; needs " + std::to_string(gpus) + (gpus == 1 ? " GPU" : " GPUs");
+}
+
 bool holdsWholeContext(const ModelLayout &layout) {
     return std::all_of(layout.groups.begin(), layout.groups.end(), [](const LayerGroup &g) {
         return g.spec.kind == LayerKind::Full || g.spec.kind == LayerKind::Shared ||
@@ -275,9 +279,7 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
             if (d.overhead_bytes != 0) message += " plus " + gib(d.overhead_bytes) + " overhead";
             message += ", leaving no room for the KV cache in the " + gib(p.usable_bytes_per_gpu) + " usable (" +
                        gib(d.gpu_memory_bytes) + " x " + utilizationText(d.utilization_ppm) + ")";
-            if (const auto needed = gpusNeeded(layout, workload, d)) {
-                message += "; the workload fits on " + std::to_string(*needed) + " GPUs";
-            }
+            if (const auto needed = gpusNeeded(layout, workload, d)) message += gpusNeededClause(*needed);
             return InputError{"gpu_memory", std::move(message)};
         }
         p.kv_budget_bytes = *budget;
@@ -294,9 +296,10 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
     const Result<std::uint64_t> smallest = pagedBytes(cache, 1, 1);
     if (!smallest) return smallest.error();
     if (*smallest > p.kv_budget_bytes) {
-        return InputError{"kv_budget_bytes", "the KV budget per GPU (" + sizeText(p.kv_budget_bytes) +
-                                                 ") does not hold one block of " + std::to_string(d.block_size) +
-                                                 " tokens (" + sizeText(*smallest) + ")"};
+        std::string message = "the KV budget per GPU (" + sizeText(p.kv_budget_bytes) + ") does not hold one block of " +
+                              std::to_string(d.block_size) + " tokens (" + sizeText(*smallest) + ")";
+        if (const auto needed = gpusNeeded(layout, workload, d)) message += gpusNeededClause(*needed);
+        return InputError{"kv_budget_bytes", std::move(message)};
     }
 
     p.kv_heads_per_gpu = firstKvHeads(cache.per_gpu);

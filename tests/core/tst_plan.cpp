@@ -140,7 +140,8 @@ TEST(Plan, WeightsThatLeaveNoRoomNameTheGpusNeeded) {
     EXPECT_EQ(p.error().field, "gpu_memory");
     EXPECT_NE(p.error().message.find("131.42 GiB per GPU"), std::string::npos) << p.error().message;
     EXPECT_NE(p.error().message.find("72.00 GiB usable"), std::string::npos) << p.error().message;
-    EXPECT_NE(p.error().message.find("fits on 2 GPUs"), std::string::npos) << p.error().message;
+    EXPECT_TRUE(p.error().message.ends_with("; needs 2 GPUs")) << p.error().message;
+    EXPECT_EQ(gpusNeededClause(1), "; needs 1 GPU");
 }
 
 TEST(Plan, BudgetBelowOneBlockIsAClearError) {

@@ -123,6 +123,10 @@ Solved maxBatchSize(const PagedCache &cache, std::uint64_t context);
 std::optional<std::uint32_t> gpusNeeded(const ModelLayout &layout, const Workload &workload,
                                         const Deployment &deployment);
 
+// "; needs 2 GPUs": how plan()'s errors end when more GPUs like these would
+// hold the workload, so a front end can add how to ask for them.
+std::string gpusNeededClause(std::uint32_t gpus);
+
 // Everything the budget panel, the summary and --json show.
 struct Plan {
     std::uint64_t weights_bytes = 0;          // the whole model
@@ -152,7 +156,8 @@ struct Plan {
 // InputError when the deployment is invalid, when the weights leave no room
 // (field gpu_memory: names the weights per GPU and the usable memory), or when
 // the KV budget holds less than one block (field kv_budget_bytes: names both
-// sizes); never a zero or negative budget.
+// sizes); these two end with gpusNeededClause() when more GPUs would do.
+// Never a zero or negative budget.
 Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Deployment &deployment);
 
 }  // namespace kvscope
