@@ -216,9 +216,8 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
     const kvscope::ModelLayout layout = options.layout();
     std::string how;
     if (plan.block_bytes != 0 && !kvscope::holdsWholeContext(layout)) {
-        const bool windowed = std::any_of(layout.groups.begin(), layout.groups.end(), [](const kvscope::LayerGroup &g) {
-            return g.spec.kind == LayerKind::Sliding || g.spec.window != 0;
-        });
+        const bool windowed = std::any_of(layout.groups.begin(), layout.groups.end(),
+                                          [](const kvscope::LayerGroup &g) { return kvscope::isWindowed(g.spec); });
         how = windowed ? " (by one sequence's exact cache: windows at their size)"
                        : " (by one sequence's exact cache: its linear state included)";
     }

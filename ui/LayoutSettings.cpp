@@ -7,10 +7,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-bool isAttention(kvscope::LayerKind kind) {
-    return kind == kvscope::LayerKind::Full || kind == kvscope::LayerKind::Sliding || kind == kvscope::LayerKind::Mla;
-}
-
 // Plain ints where they fit, so the settings file shows them as numbers.
 QVariant number(std::uint64_t value) {
     if (value <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return static_cast<int>(value);
@@ -103,7 +99,7 @@ void write(QSettings &settings, const kvscope::ModelLayout &layout) {
         const std::string_view kind = kvscope::layerKindName(spec.kind);
         settings.setValue(u"kind"_s, QString::fromLatin1(kind.data(), static_cast<qsizetype>(kind.size())));
         settings.setValue(u"count"_s, number(group.count));
-        if (isAttention(spec.kind)) {
+        if (kvscope::isAttention(spec.kind)) {
             settings.setValue(u"n_heads"_s, number(spec.n_heads));
             settings.setValue(u"n_kv_heads"_s, number(spec.n_kv_heads));
             settings.setValue(u"k_head_dim"_s, number(spec.k_head_dim));
@@ -136,7 +132,7 @@ std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QStrin
         kvscope::LayerSpec spec;
         spec.kind = *kind;
         const auto count = entry.number<std::uint32_t>(u"count"_s);
-        if (isAttention(*kind)) {
+        if (kvscope::isAttention(*kind)) {
             spec.n_heads = entry.number<std::uint32_t>(u"n_heads"_s);
             spec.n_kv_heads = entry.number<std::uint32_t>(u"n_kv_heads"_s);
             spec.k_head_dim = entry.number<std::uint32_t>(u"k_head_dim"_s);

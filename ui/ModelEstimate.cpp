@@ -15,14 +15,10 @@ std::optional<std::uint64_t> total(const kvscope::Result<kvscope::ModelLayout> &
     return bytes ? std::optional<std::uint64_t>(*bytes) : std::nullopt;
 }
 
-bool isAttention(LayerKind kind) {
-    return kind == LayerKind::Full || kind == LayerKind::Sliding || kind == LayerKind::Mla;
-}
-
 // The query heads of the first attention layer, for the variants' labels.
 std::uint32_t queryHeads(const kvscope::ModelLayout &layout) {
     for (const kvscope::LayerGroup &group : layout.groups) {
-        if (isAttention(group.spec.kind)) return group.spec.n_heads;
+        if (kvscope::isAttention(group.spec.kind)) return group.spec.n_heads;
     }
     return 0;
 }

@@ -18,6 +18,14 @@ std::string_view layerKindName(LayerKind kind) {
     return "full";  // unreachable: every enumerator is handled
 }
 
+bool isAttention(LayerKind kind) {
+    return kind == LayerKind::Full || kind == LayerKind::Sliding || kind == LayerKind::Mla;
+}
+
+bool isWindowed(const LayerSpec &spec) {
+    return spec.kind == LayerKind::Sliding || (spec.kind == LayerKind::Mla && spec.window != 0);
+}
+
 LayerSpec fullLayer(std::uint32_t n_heads, std::uint32_t n_kv_heads, std::uint32_t k_head_dim,
                     std::uint32_t v_head_dim) {
     LayerSpec spec;

@@ -34,8 +34,7 @@ std::uint64_t elemsPerToken(const LayerSpec &s) {
 }
 
 std::uint64_t tokensHeld(const LayerSpec &s, std::uint64_t context) {
-    const bool windowed = s.kind == LayerKind::Sliding || (s.kind == LayerKind::Mla && s.window != 0);
-    return windowed ? std::min(context, s.window) : context;
+    return isWindowed(s) ? std::min(context, s.window) : context;
 }
 
 // Bytes of `layers` layers of this spec for `batch` sequences of `context` tokens.

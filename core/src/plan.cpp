@@ -19,10 +19,6 @@ namespace {
 
 constexpr std::uint64_t kMillion = 1'000'000;
 
-bool isAttention(LayerKind kind) {
-    return kind == LayerKind::Full || kind == LayerKind::Sliding || kind == LayerKind::Mla;
-}
-
 bool hasKvHeads(LayerKind kind) { return kind == LayerKind::Full || kind == LayerKind::Sliding; }
 
 std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
@@ -207,10 +203,8 @@ std::string gpusNeededClause(std::uint32_t gpus) {
 }
 
 bool holdsWholeContext(const ModelLayout &layout) {
-    return std::all_of(layout.groups.begin(), layout.groups.end(), [](const LayerGroup &g) {
-        return g.spec.kind == LayerKind::Full || g.spec.kind == LayerKind::Shared ||
-               (g.spec.kind == LayerKind::Mla && g.spec.window == 0);
-    });
+    return std::all_of(layout.groups.begin(), layout.groups.end(),
+                       [](const LayerGroup &g) { return g.spec.kind != LayerKind::Linear && !isWindowed(g.spec); });
 }
 
 Result<std::uint64_t> blockBytes(const ModelLayout &per_gpu, DType kv_dtype, std::uint32_t block_size) {

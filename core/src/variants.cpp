@@ -12,10 +12,6 @@ namespace kvscope {
 
 namespace {
 
-bool isAttention(LayerKind kind) {
-    return kind == LayerKind::Full || kind == LayerKind::Sliding || kind == LayerKind::Mla;
-}
-
 // Rebuilds a layout layer run by layer run, merging runs that became equal.
 template <class Transform>
 ModelLayout mapLayers(const ModelLayout &layout, Transform transform) {

@@ -29,6 +29,9 @@ inline constexpr std::array<LayerKind, kLayerKindCount> kAllLayerKinds{
 // "full", "sliding", "mla", "linear", "shared": stable names for JSON and tables.
 std::string_view layerKindName(LayerKind kind);
 
+// Full, Sliding and Mla: layers with query heads and a per-token cache.
+bool isAttention(LayerKind kind);
+
 // One layer. A single struct for every kind (rather than a variant) so that a
 // what-if variant can turn one kind into another and keep what it still needs;
 // fields a kind does not use are ignored for it.
@@ -61,6 +64,10 @@ struct LayerSpec {
 
     friend bool operator==(const LayerSpec &, const LayerSpec &) = default;
 };
+
+// Whether the layer keeps only its `window` most recent tokens: Sliding, or
+// Mla with a window.
+bool isWindowed(const LayerSpec &spec);
 
 LayerSpec fullLayer(std::uint32_t n_heads, std::uint32_t n_kv_heads, std::uint32_t k_head_dim,
                     std::uint32_t v_head_dim);
