@@ -180,7 +180,8 @@ QString KvChart::documentTitle() const { return headlineText() + u' ' + configTe
 void KvChart::applyTitle() {
     // Two lines like the seed's figure: the figure's name, then its configuration, smaller.
     const QString title = u"<center>"_s + headlineText().toHtmlEscaped() +
-                          u"<br><span style=\"font-weight:normal; font-size:"_s + QString::number(m_subtitleFont.pointSizeF()) + u"pt"_s + u"\">"_s +
+                          u"<br><span style=\"font-weight:normal; font-size:"_s +
+                          QString::number(m_subtitleFont.pointSizeF()) + u"pt\">"_s +
                           configText().toHtmlEscaped() + u"</span></center>"_s;
     // setTitle() invalidates the chart's layout even for the same text, and
     // the rich-text title is costly to lay out; most slider steps keep it.
