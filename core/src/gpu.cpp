@@ -11,20 +11,20 @@ namespace {
 constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 
 constexpr std::array<GpuPreset, 14> kGpus{{
-    {"rtx-3090", "NVIDIA GeForce RTX 3090 24GB", 24 * kGiB},
-    {"rtx-4090", "NVIDIA GeForce RTX 4090 24GB", 24 * kGiB},
-    {"l4", "NVIDIA L4 24GB", 24 * kGiB},
-    {"a10g", "NVIDIA A10G 24GB", 24 * kGiB},
-    {"rtx-5090", "NVIDIA GeForce RTX 5090 32GB", 32 * kGiB},
-    {"a100-40gb", "NVIDIA A100 40GB", 40 * kGiB},
-    {"l40s", "NVIDIA L40S 48GB", 48 * kGiB},
-    {"rtx-6000-ada", "NVIDIA RTX 6000 Ada 48GB", 48 * kGiB},
-    {"a100-80gb", "NVIDIA A100 80GB", 80 * kGiB},
-    {"h100-80gb", "NVIDIA H100 80GB", 80 * kGiB},
-    {"h200", "NVIDIA H200 141GB", 141 * kGiB},
-    {"b200", "NVIDIA B200 180GB", 180 * kGiB},
-    {"mi300x", "AMD Instinct MI300X 192GB", 192 * kGiB},
-    {"mi325x", "AMD Instinct MI325X 256GB", 256 * kGiB},
+    {"rtx-3090", "NVIDIA GeForce RTX 3090 24GB", 24 * kGiB, GpuArch::Ampere},
+    {"rtx-4090", "NVIDIA GeForce RTX 4090 24GB", 24 * kGiB, GpuArch::Ada},
+    {"l4", "NVIDIA L4 24GB", 24 * kGiB, GpuArch::Ada},
+    {"a10g", "NVIDIA A10G 24GB", 24 * kGiB, GpuArch::Ampere},
+    {"rtx-5090", "NVIDIA GeForce RTX 5090 32GB", 32 * kGiB, GpuArch::BlackwellConsumer},
+    {"a100-40gb", "NVIDIA A100 40GB", 40 * kGiB, GpuArch::Ampere},
+    {"l40s", "NVIDIA L40S 48GB", 48 * kGiB, GpuArch::Ada},
+    {"rtx-6000-ada", "NVIDIA RTX 6000 Ada 48GB", 48 * kGiB, GpuArch::Ada},
+    {"a100-80gb", "NVIDIA A100 80GB", 80 * kGiB, GpuArch::Ampere},
+    {"h100-80gb", "NVIDIA H100 80GB", 80 * kGiB, GpuArch::Hopper},
+    {"h200", "NVIDIA H200 141GB", 141 * kGiB, GpuArch::Hopper},
+    {"b200", "NVIDIA B200 180GB", 180 * kGiB, GpuArch::Blackwell},
+    {"mi300x", "AMD Instinct MI300X 192GB", 192 * kGiB, GpuArch::Cdna3},
+    {"mi325x", "AMD Instinct MI325X 256GB", 256 * kGiB, GpuArch::Cdna3},
 }};
 
 struct Alias {

@@ -25,7 +25,8 @@ InputError tooLarge() {
 std::uint64_t elemsPerToken(const LayerSpec &s) {
     switch (s.kind) {
     case LayerKind::Full:
-    case LayerKind::Sliding: return std::uint64_t{s.n_kv_heads} * (std::uint64_t{s.k_head_dim} + s.v_head_dim);
+    case LayerKind::Sliding:
+    case LayerKind::Chunked: return std::uint64_t{s.n_kv_heads} * (std::uint64_t{s.k_head_dim} + s.v_head_dim);
     case LayerKind::Mla: return std::uint64_t{s.kv_lora_rank} + s.qk_rope_head_dim;
     case LayerKind::Linear:
     case LayerKind::Shared: return 0;

@@ -9,6 +9,7 @@
 #include "checked_math.h"
 #include "kvscope/format.h"
 #include "kvscope/layout_bytes.h"
+#include "kvscope/llamacpp_cache.h"
 #include "kvscope/units.h"
 #include "kvscope/validation.h"
 #include "kvscope/weights.h"
@@ -19,11 +20,10 @@ namespace {
 
 constexpr std::uint64_t kMillion = 1'000'000;
 
-bool hasKvHeads(LayerKind kind) { return kind == LayerKind::Full || kind == LayerKind::Sliding; }
-
 std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
 bool splitsEvenly(const LayerSpec &s, std::uint32_t tp) {
+    if (s.kind == LayerKind::Linear) return linearLayerPerGpu(s, tp).ok();
     if (!isAttention(s.kind)) return true;
     if (s.n_heads % tp != 0) return false;
     if (!hasKvHeads(s.kind)) return true;
@@ -59,49 +59,40 @@ std::optional<std::uint64_t> gpuKvBudget(const Deployment &d, std::uint64_t weig
     return usable - taken;
 }
 
-// Only the layers that grow with context, with no window, for one block.
-ModelLayout growingLayers(const ModelLayout &per_gpu) {
-    ModelLayout out;
-    for (const LayerGroup &g : per_gpu.groups) {
-        if (!isAttention(g.spec.kind)) continue;
-        LayerSpec spec = g.spec;
-        if (spec.kind == LayerKind::Sliding) spec.kind = LayerKind::Full;
-        spec.window = 0;
-        appendLayers(out, spec, g.count);
-    }
-    return out;
-}
-
-// vLLM's num_blocks * block_size / context, or, where a sequence's cache is
-// not context tokens of every layer (holdsWholeContext), the blocks' bytes
-// over one running sequence's exact cache in whole blocks.
-double maxConcurrency(const PagedCache &cache, const Plan &p, std::uint64_t context) {
-    if (p.block_bytes == 0) return static_cast<double>(p.max_batch_size.value);
-    const double formula = static_cast<double>(p.num_blocks) * cache.block_size / static_cast<double>(context);
-    if (holdsWholeContext(cache.per_gpu)) return formula;
-    const Result<std::uint64_t> one = pagedBytes(cache, context, 1);
-    if (!one || *one == 0) return formula;
-    return static_cast<double>(p.num_blocks) * static_cast<double>(p.block_bytes) / static_cast<double>(*one);
-}
-
 template <class Fits>
 Solved searchLargest(std::uint64_t max, Fits fitsAt) {
     if (!fitsAt(1)) return {};
-    if (fitsAt(max)) return {max, true};
+    if (fitsAt(max)) return {max, true, Bound::Range};
     std::uint64_t lo = 1;  // fits
     std::uint64_t hi = max;  // does not fit
     while (hi - lo > 1) {
         const std::uint64_t mid = lo + (hi - lo) / 2;
         (fitsAt(mid) ? lo : hi) = mid;
     }
-    return {lo, false};
+    return {lo, false, Bound::Memory};
+}
+
+std::uint32_t tensorParallelOf(const KvAllocation &a) { return std::max<std::uint32_t>(a.tensor_parallel, 1); }
+
+// llama.cpp's whole cache for -c context*batch -np batch; nothing past 64 bits.
+Result<std::uint64_t> llamaCppBytes(const KvAllocation &a, std::uint64_t context, std::uint64_t batch) {
+    const auto n_ctx = detail::checkedProduct({context, batch});
+    if (!n_ctx || *n_ctx > Limits::max_context_length * Limits::max_batch_size) {
+        return InputError{"context_length", "the context times the batch is beyond what KV Scope plans"};
+    }
+    auto cache = llamaCppCache(*a.llamacpp_layout, a.kv_dtype, a.setup.llamacpp, *n_ctx,
+                               static_cast<std::uint32_t>(batch));
+    if (!cache) return cache.error();
+    return cache->total_bytes;
 }
 
 }  // namespace
 
+std::uint32_t defaultUtilizationPpm(Engine engine) { return engine == Engine::LlamaCpp ? 1'000'000 : 920'000; }
+
 std::optional<InputError> validateDeployment(const Deployment &d) {
     if (auto e = checkRange("tensor_parallel", d.tensor_parallel, 1, PlanLimits::max_tensor_parallel)) return e;
-    if (d.block_size < 1 || d.block_size > PlanLimits::max_block_size || !std::has_single_bit(d.block_size)) {
+    if (d.block_size != 0 && (d.block_size > PlanLimits::max_block_size || !std::has_single_bit(d.block_size))) {
         return InputError{"block_size", "block_size must be a power of two from 1 to " +
                                             formatThousands(PlanLimits::max_block_size) + " (got " +
                                             formatThousands(d.block_size) + ")"};
@@ -122,14 +113,20 @@ std::optional<InputError> validateDeployment(const Deployment &d) {
     return checkRange("overhead", d.overhead_bytes, 0, PlanLimits::max_gpu_memory_bytes);
 }
 
-std::vector<std::uint32_t> validTensorParallelCounts(const ModelLayout &layout, std::uint32_t max) {
+std::vector<std::uint32_t> validTensorParallelCounts(const ModelLayout &layout, std::uint32_t max, Engine engine) {
+    std::vector<std::uint32_t> counts;
+    const std::uint32_t last = std::min(max, PlanLimits::max_tensor_parallel);
+    if (engine == Engine::LlamaCpp) {
+        // Whole layers on each GPU (-sm layer): no more GPUs than layers.
+        const std::uint64_t layers = std::max<std::uint64_t>(layerCount(layout), 1);
+        for (std::uint32_t n = 1; n <= last && n <= layers; ++n) counts.push_back(n);
+        return counts;
+    }
     // Only divisors of every attention layer's query heads can split them.
     std::uint32_t heads = 0;
     for (const LayerGroup &g : layout.groups) {
         if (isAttention(g.spec.kind)) heads = std::gcd(heads, g.spec.n_heads);
     }
-    std::vector<std::uint32_t> counts;
-    const std::uint32_t last = std::min(max, PlanLimits::max_tensor_parallel);
     for (std::uint32_t n = 1; n <= last; ++n) {
         if (heads != 0 && (n > heads || heads % n != 0)) continue;
         if (splitsEvenly(layout, n)) counts.push_back(n);
@@ -137,16 +134,20 @@ std::vector<std::uint32_t> validTensorParallelCounts(const ModelLayout &layout, 
     return counts;
 }
 
-std::optional<InputError> validateTensorParallel(const ModelLayout &layout, std::uint32_t tp) {
+std::optional<InputError> validateTensorParallel(const ModelLayout &layout, std::uint32_t tp, Engine engine) {
     if (auto e = checkRange("tensor_parallel", tp, 1, PlanLimits::max_tensor_parallel)) return e;
+    if (engine == Engine::LlamaCpp) {
+        // src/llama-model.cpp splits whole layers over the devices (-sm layer).
+        return checkRange("tensor_parallel", tp, 1, std::max<std::uint64_t>(layerCount(layout), 1));
+    }
     if (splitsEvenly(layout, tp)) return std::nullopt;
     std::string valid;
     const std::vector<std::uint32_t> counts = validTensorParallelCounts(layout);
     for (std::size_t i = 0; i < counts.size() && i < 12; ++i) valid += (i == 0 ? "" : ", ") + std::to_string(counts[i]);
     return InputError{"tensor_parallel",
                       "tensor_parallel (" + std::to_string(tp) +
-                          ") must split every attention layer's query heads evenly, and its K/V heads evenly or "
-                          "into whole replicas; valid counts: " +
+                          ") must split every attention layer's query heads evenly, its K/V heads evenly or "
+                          "into whole replicas, and every linear state into whole heads; valid counts: " +
                           valid};
 }
 
@@ -180,6 +181,7 @@ Result<ModelLayout> layoutPerGpu(const ModelLayout &layout, std::uint32_t tp) {
     if (auto e = validateTensorParallel(layout, tp)) return *e;
     if (tp == 1) return layout;
     ModelLayout out;
+    out.hints = layout.hints;
     out.groups.reserve(layout.groups.size());
     for (const LayerGroup &g : layout.groups) {
         LayerSpec spec = g.spec;
@@ -190,8 +192,9 @@ Result<ModelLayout> layoutPerGpu(const ModelLayout &layout, std::uint32_t tp) {
             spec.n_kv_heads = kvHeadsPerGpu(spec.n_kv_heads, tp);
         }
         if (spec.kind == LayerKind::Linear) {
-            spec.recurrent_state_elems = ceilDiv(spec.recurrent_state_elems, tp);
-            spec.conv_state_elems = ceilDiv(spec.conv_state_elems, tp);
+            Result<LayerSpec> split = linearLayerPerGpu(spec, tp);
+            if (!split) return split.error();
+            spec = *split;
         }
         appendLayers(out, spec, g.count);
     }
@@ -202,64 +205,143 @@ std::string gpusNeededClause(std::uint32_t gpus) {
     return "; needs " + std::to_string(gpus) + (gpus == 1 ? " GPU" : " GPUs");
 }
 
-bool holdsWholeContext(const ModelLayout &layout) {
-    return std::all_of(layout.groups.begin(), layout.groups.end(),
-                       [](const LayerGroup &g) { return g.spec.kind != LayerKind::Linear && !isWindowed(g.spec); });
+std::string_view boundName(Bound bound) {
+    switch (bound) {
+    case Bound::Memory: return "memory";
+    case Bound::Model: return "model";
+    case Bound::Range: return "range";
+    }
+    return "memory";
 }
 
-Result<std::uint64_t> blockBytes(const ModelLayout &per_gpu, DType kv_dtype, std::uint32_t block_size) {
-    const ModelLayout growing = growingLayers(per_gpu);
-    if (growing.groups.empty()) return std::uint64_t{0};
-    return layoutTotalBytes(growing, Workload{block_size, 1, kv_dtype});
+Result<KvAllocation> kvAllocation(const ModelLayout &layout, DType kv_dtype, const EngineSetup &setup,
+                                  std::uint32_t tensor_parallel, std::uint64_t kv_budget_bytes,
+                                  std::uint32_t block_size) {
+    if (auto e = validateLayout(layout)) return *e;
+    if (auto e = checkEngineKvDType(setup.engine, kv_dtype)) return *e;
+    if (auto e = validateTensorParallel(layout, tensor_parallel, setup.engine)) return *e;
+    KvAllocation a;
+    a.setup = setup;
+    a.kv_dtype = kv_dtype;
+    a.tensor_parallel = tensor_parallel;
+    a.kv_budget_bytes = kv_budget_bytes;
+    if (setup.max_model_len != 0) a.max_context = std::min(setup.max_model_len, Limits::max_context_length);
+    if (setup.engine == Engine::Vllm && !layout.hints.vllm_unsupported.empty()) {
+        return InputError{"engine", "vLLM: " + layout.hints.vllm_unsupported};
+    }
+    const ModelLayout stored = engineLayout(layout, setup);
+    if (setup.engine == Engine::LlamaCpp) {
+        auto runs = llamaCppCache(stored, kv_dtype, setup.llamacpp, 1, 1);  // refuses what llama.cpp does not run
+        if (!runs) return runs.error();
+        a.llamacpp_layout = stored;
+        return a;
+    }
+    Result<ModelLayout> per_gpu = layoutPerGpu(stored, tensor_parallel);
+    if (!per_gpu) return per_gpu.error();
+    Result<VllmCache> cache = vllmCache(*per_gpu, kv_dtype, setup, block_size);
+    if (!cache) return cache.error();
+    a.vllm = std::move(cache).value();
+    // vllm/v1/core/kv_cache_utils.py get_num_blocks: available_memory // page_size // num_layers.
+    a.num_blocks = a.vllm->block_bytes == 0 ? 0 : kv_budget_bytes / a.vllm->block_bytes;
+    return a;
 }
 
-Result<std::uint64_t> pagedBytes(const PagedCache &cache, std::uint64_t context, std::uint64_t batch) {
+std::uint64_t blocksPerRequest(const KvAllocation &a, std::uint64_t context) {
+    return a.vllm ? vllmBlocksPerRequest(*a.vllm, context) : 0;
+}
+
+Result<std::uint64_t> allocatedBytesPerGpu(const KvAllocation &a, std::uint64_t context, std::uint64_t batch) {
     if (auto e = checkRange("batch_size", batch, 1, Limits::max_batch_size)) return *e;
     if (auto e = checkRange("context_length", context, 1, Limits::max_context_length)) return *e;
-    const std::uint64_t block = std::max<std::uint32_t>(cache.block_size, 1);
-    const std::uint64_t rounded = std::min(ceilDiv(context, block) * block, Limits::max_context_length);
-    return layoutTotalBytes(cache.per_gpu, Workload{rounded, static_cast<std::uint32_t>(batch), cache.kv_dtype});
+    if (a.vllm) {
+        const auto bytes = detail::checkedProduct({batch, blocksPerRequest(a, context), a.vllm->block_bytes});
+        if (!bytes) return InputError{"context_length", "the engine's cache does not fit in 64 bits"};
+        return *bytes;
+    }
+    const Result<std::uint64_t> total = llamaCppBytes(a, context, batch);
+    if (!total) return total.error();
+    return ceilDiv(*total, tensorParallelOf(a));
 }
 
-bool fits(const PagedCache &cache, std::uint64_t context, std::uint64_t batch) {
-    const Result<std::uint64_t> bytes = pagedBytes(cache, context, batch);
-    return bytes.ok() && *bytes <= cache.kv_budget_bytes;
+Result<std::uint64_t> allocatedBytes(const KvAllocation &a, std::uint64_t context, std::uint64_t batch) {
+    if (a.llamacpp_layout) {
+        if (auto e = checkRange("batch_size", batch, 1, Limits::max_batch_size)) return *e;
+        if (auto e = checkRange("context_length", context, 1, Limits::max_context_length)) return *e;
+        return llamaCppBytes(a, context, batch);
+    }
+    const Result<std::uint64_t> per_gpu = allocatedBytesPerGpu(a, context, batch);
+    if (!per_gpu) return per_gpu;
+    const auto all = detail::checkedProduct({*per_gpu, tensorParallelOf(a)});
+    if (!all) return InputError{"context_length", "the engine's cache does not fit in 64 bits"};
+    return *all;
 }
 
-Solved maxContextLength(const PagedCache &cache, std::uint64_t batch) {
-    return searchLargest(Limits::max_context_length, [&](std::uint64_t c) { return fits(cache, c, batch); });
+bool fits(const KvAllocation &a, std::uint64_t context, std::uint64_t batch) {
+    if (context < 1 || context > Limits::max_context_length || batch < 1 || batch > Limits::max_batch_size) return false;
+    if (a.vllm) {
+        if (a.num_blocks <= 1) return false;
+        const auto blocks = detail::checkedProduct({batch, blocksPerRequest(a, context)});
+        return blocks && *blocks <= a.num_blocks - 1;  // the null block is never handed out
+    }
+    const Result<std::uint64_t> total = llamaCppBytes(a, context, batch);
+    const auto budget = detail::checkedProduct({a.kv_budget_bytes, tensorParallelOf(a)});
+    return total.ok() && (!budget || *total <= *budget);
 }
 
-Solved maxBatchSize(const PagedCache &cache, std::uint64_t context) {
-    return searchLargest(Limits::max_batch_size, [&](std::uint64_t b) { return fits(cache, context, b); });
+Solved maxContextLength(const KvAllocation &a, std::uint64_t batch) {
+    Solved s = searchLargest(a.max_context, [&](std::uint64_t c) { return fits(a, c, batch); });
+    if (s.at_limit && a.max_context < Limits::max_context_length) s.limited_by = Bound::Model;
+    return s;
+}
+
+Solved maxBatchSize(const KvAllocation &a, std::uint64_t context) {
+    if (a.vllm) {
+        // Whole requests of the pool less its null block.
+        const std::uint64_t per_request = blocksPerRequest(a, context);
+        if (per_request == 0 || a.num_blocks <= 1) return {};
+        const std::uint64_t batch = (a.num_blocks - 1) / per_request;
+        if (batch >= Limits::max_batch_size) return {Limits::max_batch_size, true, Bound::Range};
+        return {batch, false, Bound::Memory};
+    }
+    return searchLargest(Limits::max_batch_size, [&](std::uint64_t b) { return fits(a, context, b); });
+}
+
+double maxConcurrency(const KvAllocation &a, std::uint64_t context) {
+    if (a.vllm) {
+        // kv_cache_utils.py get_max_concurrency_for_kv_cache_config:
+        // num_blocks / sum over groups of cdiv(max_memory_usage_bytes, page_size_bytes).
+        const std::uint64_t per_request = blocksPerRequest(a, context);
+        return per_request == 0 ? 0.0 : static_cast<double>(a.num_blocks) / static_cast<double>(per_request);
+    }
+    return static_cast<double>(maxBatchSize(a, context).value);
 }
 
 std::optional<std::uint32_t> gpusNeeded(const ModelLayout &layout, const Workload &workload,
-                                        const Deployment &deployment) {
+                                        const Deployment &deployment, const EngineSetup &setup) {
     if (deployment.kv_budget_bytes || validateDeployment(deployment)) return std::nullopt;
     const Result<std::uint64_t> weights = weightsBytes(deployment.parameters, deployment.weights_dtype);
     if (!weights) return std::nullopt;
-    for (const std::uint32_t tp : validTensorParallelCounts(layout)) {
+    for (const std::uint32_t tp : validTensorParallelCounts(layout, PlanLimits::max_tensor_parallel, setup.engine)) {
         const std::optional<std::uint64_t> budget = gpuKvBudget(deployment, *weights, tp);
         if (!budget) continue;
-        Result<ModelLayout> per_gpu = layoutPerGpu(layout, tp);
-        if (!per_gpu) continue;
-        const PagedCache cache{std::move(per_gpu).value(), workload.dtype, deployment.block_size, *budget};
-        if (fits(cache, workload.context_length, workload.batch_size)) return tp;
+        const Result<KvAllocation> a = kvAllocation(layout, workload.dtype, setup, tp, *budget, deployment.block_size);
+        if (!a) continue;
+        if (fits(*a, workload.context_length, workload.batch_size)) return tp;
     }
     return std::nullopt;
 }
 
-Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Deployment &d) {
+Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Deployment &d, const EngineSetup &setup) {
     if (auto e = validateDeployment(d)) return *e;
-    const Result<std::uint64_t> total_kv = layoutTotalBytes(layout, workload);
+    const ModelLayout stored = engineLayout(layout, setup);
+    const Result<std::uint64_t> total_kv = layoutTotalBytes(stored, workload);
     if (!total_kv) return total_kv.error();
-    Result<ModelLayout> per_gpu = layoutPerGpu(layout, d.tensor_parallel);
-    if (!per_gpu) return per_gpu.error();
+    if (auto e = validateTensorParallel(layout, d.tensor_parallel, setup.engine)) return *e;
     const Result<std::uint64_t> weights = weightsBytes(d.parameters, d.weights_dtype);
     if (!weights) return weights.error();
 
     Plan p;
+    p.engine = setup.engine;
     p.weights_bytes = *weights;
     p.weights_bytes_per_gpu = ceilDiv(*weights, d.tensor_parallel);
     p.kv_bytes = *total_kv;
@@ -273,37 +355,76 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
             if (d.overhead_bytes != 0) message += " plus " + gib(d.overhead_bytes) + " overhead";
             message += ", leaving no room for the KV cache in the " + gib(p.usable_bytes_per_gpu) + " usable (" +
                        gib(d.gpu_memory_bytes) + " x " + utilizationText(d.utilization_ppm) + ")";
-            if (const auto needed = gpusNeeded(layout, workload, d)) message += gpusNeededClause(*needed);
+            if (const auto needed = gpusNeeded(layout, workload, d, setup)) message += gpusNeededClause(*needed);
             return InputError{"gpu_memory", std::move(message)};
         }
         p.kv_budget_bytes = *budget;
     }
 
-    const Result<std::uint64_t> kv_per_gpu = layoutTotalBytes(*per_gpu, workload);
-    if (!kv_per_gpu) return kv_per_gpu.error();
-    p.kv_bytes_per_gpu = *kv_per_gpu;
-    const Result<std::uint64_t> block = blockBytes(*per_gpu, workload.dtype, d.block_size);
-    if (!block) return block.error();
-    p.block_bytes = *block;
+    const Result<KvAllocation> allocation =
+        kvAllocation(layout, workload.dtype, setup, d.tensor_parallel, p.kv_budget_bytes, d.block_size);
+    if (!allocation) return allocation.error();
+    const KvAllocation &a = *allocation;
 
-    const PagedCache cache{std::move(per_gpu).value(), workload.dtype, d.block_size, p.kv_budget_bytes};
-    const Result<std::uint64_t> smallest = pagedBytes(cache, 1, 1);
-    if (!smallest) return smallest.error();
-    if (*smallest > p.kv_budget_bytes) {
-        std::string message = "the KV budget per GPU (" + sizeText(p.kv_budget_bytes) + ") does not hold one block of " +
-                              std::to_string(d.block_size) + " tokens (" + sizeText(*smallest) + ")";
-        if (const auto needed = gpusNeeded(layout, workload, d)) message += gpusNeededClause(*needed);
+    if (a.vllm) {
+        const Result<ModelLayout> per_gpu = layoutPerGpu(stored, d.tensor_parallel);
+        if (!per_gpu) return per_gpu.error();
+        const Result<std::uint64_t> kv_per_gpu = layoutTotalBytes(*per_gpu, workload);
+        if (!kv_per_gpu) return kv_per_gpu.error();
+        p.kv_bytes_per_gpu = *kv_per_gpu;
+        p.kv_heads_per_gpu = firstKvHeads(*per_gpu);
+        p.kv_heads_replicated = kvHeadsReplicated(layout, d.tensor_parallel);
+        p.block_size = a.vllm->block_size;
+        p.block_bytes = a.vllm->block_bytes;
+        p.num_blocks = a.num_blocks;
+        p.blocks_per_request = blocksPerRequest(a, workload.context_length);
+        p.layout_rule = vllmGroupingText(*a.vllm);
+    } else {
+        p.kv_bytes_per_gpu = ceilDiv(p.kv_bytes, d.tensor_parallel);
+        p.kv_heads_per_gpu = firstKvHeads(layout);
+        const auto cache = llamaCppCache(*a.llamacpp_layout, workload.dtype, setup.llamacpp,
+                                         workload.context_length * workload.batch_size, workload.batch_size);
+        if (cache) {
+            p.layout_rule = llamaCppCacheText(*cache);
+            p.engine_log = llamaCppLogLines(*cache);
+        }
+    }
+
+    if (!fits(a, 1, 1)) {
+        const Result<std::uint64_t> smallest = allocatedBytesPerGpu(a, 1, 1);
+        std::string what = "one token";
+        std::uint64_t need = smallest ? *smallest : 0;
+        if (a.vllm) {
+            // The request's blocks and the pool's null block.
+            need += a.vllm->block_bytes;
+            const std::uint64_t blocks = blocksPerRequest(a, 1);
+            what = "one token's " + formatThousands(blocks) + (blocks == 1 ? " block" : " blocks") + " of " +
+                   formatThousands(a.vllm->block_size) + " tokens and vLLM's null block";
+        }
+        std::string message = "the KV budget per GPU (" + sizeText(p.kv_budget_bytes) + ") does not hold " + what +
+                              " (" + sizeText(need) + ")";
+        if (const auto needed = gpusNeeded(layout, workload, d, setup)) message += gpusNeededClause(*needed);
         return InputError{"kv_budget_bytes", std::move(message)};
     }
 
-    p.kv_heads_per_gpu = firstKvHeads(cache.per_gpu);
-    p.kv_heads_replicated = kvHeadsReplicated(layout, d.tensor_parallel);
-    p.num_blocks = p.block_bytes == 0 ? 0 : p.kv_budget_bytes / p.block_bytes;
-    p.fits = fits(cache, workload.context_length, workload.batch_size);
-    p.max_context_length = maxContextLength(cache, workload.batch_size);
-    p.max_batch_size = maxBatchSize(cache, workload.context_length);
-    p.max_concurrency = maxConcurrency(cache, p, workload.context_length);
-    p.gpus_needed = gpusNeeded(layout, workload, d);
+    const Result<std::uint64_t> engine_per_gpu =
+        allocatedBytesPerGpu(a, workload.context_length, workload.batch_size);
+    const Result<std::uint64_t> engine_all = allocatedBytes(a, workload.context_length, workload.batch_size);
+    if (!engine_per_gpu) return engine_per_gpu.error();
+    if (!engine_all) return engine_all.error();
+    p.engine_kv_bytes_per_gpu = *engine_per_gpu;
+    p.engine_kv_bytes = *engine_all;
+    p.fits = fits(a, workload.context_length, workload.batch_size);
+    p.max_context_length = maxContextLength(a, workload.batch_size);
+    p.max_batch_size = maxBatchSize(a, workload.context_length);
+    p.max_concurrency = maxConcurrency(a, workload.context_length);
+    if (a.vllm) {
+        // kv_cache_utils.py get_kv_cache_capacity: int(max_concurrency * max_model_len).
+        p.kv_cache_tokens = static_cast<std::uint64_t>(p.max_concurrency * static_cast<double>(workload.context_length));
+        p.engine_log = {vllmCapacityLogLine(workload.context_length, p.max_concurrency)};
+    }
+    p.max_context_limit = setup.max_model_len;
+    p.gpus_needed = gpusNeeded(layout, workload, d, setup);
     return p;
 }
 

@@ -16,6 +16,7 @@ namespace {
 template <class Transform>
 ModelLayout mapLayers(const ModelLayout &layout, Transform transform) {
     ModelLayout out;
+    out.hints = layout.hints;
     out.groups.reserve(layout.groups.size());
     for (const LayerGroup &g : layout.groups) appendLayers(out, transform(g.spec), g.count);
     return out;
@@ -24,6 +25,7 @@ ModelLayout mapLayers(const ModelLayout &layout, Transform transform) {
 // An attention layer as a plain K/V cache with `n_kv_heads` heads; a window
 // (sliding, or a windowed MLA layer) is kept.
 LayerSpec asKvLayer(const LayerSpec &s, std::uint32_t n_kv_heads) {
+    if (s.kind == LayerKind::Chunked) return chunkedLayer(s.n_heads, n_kv_heads, s.k_head_dim, s.v_head_dim, s.window);
     if (s.window != 0 && s.kind != LayerKind::Full) {
         return slidingLayer(s.n_heads, n_kv_heads, s.k_head_dim, s.v_head_dim, s.window);
     }
@@ -61,7 +63,7 @@ ModelLayout asMqa(const ModelLayout &layout) {
 ModelLayout withoutSlidingWindow(const ModelLayout &layout) {
     return mapLayers(layout, [](const LayerSpec &s) {
         LayerSpec out = s;
-        if (s.kind == LayerKind::Sliding) out.kind = LayerKind::Full;
+        if (s.kind == LayerKind::Sliding || s.kind == LayerKind::Chunked) out.kind = LayerKind::Full;
         if (out.kind == LayerKind::Full || out.kind == LayerKind::Mla) out.window = 0;
         return out;
     });

@@ -7,6 +7,7 @@
 #include "kvscope/gpu.h"
 #include "kvscope/layout.h"
 #include "kvscope/layout_bytes.h"
+#include "kvscope/llamacpp_cache.h"
 #include "kvscope/plan.h"
 
 using namespace kvscope;
@@ -32,7 +33,7 @@ ModelLayout deepseekV3() {
     return layout;
 }
 
-Deployment directBudget(std::uint64_t bytes, std::uint32_t block_size = 16) {
+Deployment directBudget(std::uint64_t bytes, std::uint32_t block_size = 0) {
     Deployment d;
     d.kv_budget_bytes = bytes;
     d.block_size = block_size;
@@ -48,34 +49,74 @@ Deployment onGpus(const char *gpu, std::uint32_t count, std::uint64_t parameters
     return d;
 }
 
+EngineSetup llamaCpp() {
+    EngineSetup setup;
+    setup.engine = Engine::LlamaCpp;
+    return setup;
+}
+
 }  // namespace
 
-// vLLM logs "# GPU blocks: 5691" and "Maximum concurrency for 8192 tokens per
-// request: 11.12x" for Llama 3.1 8B in bf16 with a budget of that many blocks.
+// vLLM (vllm/v1/core/kv_cache_utils.py) for Llama 3.1 8B in bf16 with a
+// budget of 5691 blocks: 32 layers x 8 K/V heads x 128 x 2 (K and V) x 2
+// bytes = 131,072 bytes a token, 16 tokens a block = 2 MiB. At 8192 tokens a
+// request holds cdiv(8192, 16) = 512 blocks: 5691 / 512 = 11.115234375, and
+// vLLM logs int(11.115234375 * 8192) = 91,056 tokens. The pool hands out all
+// but its null block: 5690 blocks, so one request of 5690 * 16 = 91,040
+// tokens, or floor(5690 / 512) = 11 of 8192.
 TEST(Plan, VllmParityLlama31_8B) {
     const auto p = plan(llama31_8b(), Workload{8192, 1, DType::bf16}, directBudget(5691 * 2 * kMiB));
     ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->engine, Engine::Vllm);
+    EXPECT_EQ(p->block_size, 16u);
     EXPECT_EQ(p->block_bytes, 2 * kMiB);
     EXPECT_EQ(p->num_blocks, 5691u);
+    EXPECT_EQ(p->blocks_per_request, 512u);
     EXPECT_DOUBLE_EQ(p->max_concurrency, 11.115234375);
-    EXPECT_EQ(formatFixed2(p->max_concurrency), "11.12");
-    EXPECT_EQ(p->max_context_length.value, 5691u * 16);
+    EXPECT_EQ(p->kv_cache_tokens, 91'056u);
+    EXPECT_EQ(p->max_context_length.value, 5690u * 16);
+    EXPECT_EQ(p->max_context_length.limited_by, Bound::Memory);
     EXPECT_FALSE(p->max_context_length.at_limit);
-    EXPECT_EQ(p->max_batch_size.value, 11u);  // whole sequences: floor(5691 / 512)
+    EXPECT_EQ(p->max_batch_size.value, 11u);
     EXPECT_TRUE(p->fits);
     EXPECT_EQ(p->kv_bytes, 8192u * 131072);
     EXPECT_EQ(p->kv_bytes_per_gpu, p->kv_bytes);
+    EXPECT_EQ(p->engine_kv_bytes, 512u * 2 * kMiB);  // the blocks the request holds
+    EXPECT_EQ(p->layout_rule, "vLLM: 32 layers in one group; blocks of 16 tokens");
+    ASSERT_EQ(p->engine_log.size(), 1u);
+    EXPECT_EQ(p->engine_log[0],
+              "GPU KV cache size: 91,056 tokens, Maximum concurrency for 8,192 tokens per request: 11.12x");
     EXPECT_FALSE(p->gpus_needed.has_value());  // a direct budget names no GPU
 }
 
+// Since vLLM 0.9.1 concurrency divides the blocks by the blocks one request
+// holds, cdiv(context, block_size): at 8,100 tokens, cdiv(8100, 16) = 507 and
+// 5691 / 507 = 11.2248...; the earlier num_blocks * 16 / 8100 = 11.2415...
+// would print 11.24.
+TEST(Plan, VllmConcurrencyCountsWholeBlocksPerRequest) {
+    const auto p = plan(llama31_8b(), Workload{8100, 1, DType::bf16}, directBudget(5691 * 2 * kMiB));
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->blocks_per_request, 507u);
+    EXPECT_DOUBLE_EQ(p->max_concurrency, 5691.0 / 507);
+    EXPECT_EQ(formatFixed2(p->max_concurrency), "11.22");
+    EXPECT_NE(formatFixed2(5691.0 * 16 / 8100), "11.22");
+    // int(5691 / 507 * 8100) = int(90,921.3...) = 90,921.
+    EXPECT_EQ(p->kv_cache_tokens, 90'921u);
+}
+
 // llama.cpp prints the MLA cache of DeepSeek-V3 in q8_0 at 32,768 tokens as
-// 1166.62 MiB: 61 layers x 576 x 32768 elements at 34 bytes per 32.
+// 1166.62 MiB: 61 layers x 576 x 32768 elements at 34 bytes per 32, and no V
+// (src/llama-kv-cache.cpp: has_v = !is_mla).
 TEST(Plan, LlamaCppParityDeepSeekV3Q8_0) {
     const auto bytes = layoutTotalBytes(deepseekV3(), Workload{32768, 1, DType::q8_0});
     ASSERT_TRUE(bytes.ok());
     EXPECT_EQ(*bytes, 61u * 576 * 32768 / 32 * 34);
     EXPECT_EQ(*bytes, 1'223'294'976u);
     EXPECT_EQ(formatFixed2(divideExact(*bytes, kMiB)), "1,166.62");
+    const auto cache = llamaCppCache(deepseekV3(), DType::q8_0, LlamaCppOptions{}, 32768, 1);
+    ASSERT_TRUE(cache.ok()) << cache.error().message;
+    EXPECT_EQ(cache->total_bytes, 1'223'294'976u);
+    EXPECT_EQ(cache->v_bytes, 0u);
 }
 
 TEST(Plan, BlockFormatsCountTheirScales) {
@@ -93,11 +134,24 @@ TEST(Plan, BlockFormatsCountTheirScales) {
     EXPECT_EQ(*layoutTotalBytes(uniform(1, 1, 1, 1), Workload{1, 1, DType::q8_0}), 34u);
 }
 
+TEST(Plan, EnginesRefuseCacheFormatsTheyDoNotHave) {
+    const auto vllm = plan(llama31_8b(), Workload{8192, 1, DType::q8_0}, directBudget(kGiB));
+    ASSERT_FALSE(vllm.ok());
+    EXPECT_EQ(vllm.error().field, "dtype");
+    EXPECT_NE(vllm.error().message.find("not a KV cache format vLLM has"), std::string::npos) << vllm.error().message;
+    const auto llama = plan(llama31_8b(), Workload{8192, 1, DType::fp8}, directBudget(kGiB), llamaCpp());
+    ASSERT_FALSE(llama.ok());
+    EXPECT_NE(llama.error().message.find("not a KV cache type llama.cpp has"), std::string::npos);
+    EXPECT_TRUE(plan(llama31_8b(), Workload{8192, 1, DType::q8_0}, directBudget(kGiB), llamaCpp()).ok());
+}
+
 TEST(Plan, GpuPresetsCoverTheCommonCards) {
     for (const char *name : {"rtx-4090", "l40s", "a100-40gb", "a100-80gb", "h100-80gb", "h200", "b200", "mi300x"}) {
         EXPECT_NE(findGpu(name), nullptr) << name;
     }
     EXPECT_EQ(findGpu("H100")->memory_bytes, 80 * kGiB);
+    EXPECT_EQ(findGpu("H100")->arch, GpuArch::Hopper);
+    EXPECT_EQ(findGpu("b200")->arch, GpuArch::Blackwell);
     EXPECT_EQ(findGpu("NVIDIA H200 141GB")->memory_bytes, 141 * kGiB);
     EXPECT_EQ(findGpu("4090")->memory_bytes, 24 * kGiB);
     EXPECT_EQ(findGpu("mi300x")->memory_bytes, 192 * kGiB);
@@ -105,32 +159,38 @@ TEST(Plan, GpuPresetsCoverTheCommonCards) {
     std::uint64_t previous = 0;
     for (const GpuPreset &gpu : allGpus()) {
         EXPECT_GE(gpu.memory_bytes, previous) << gpu.name;
+        EXPECT_NE(gpu.arch, GpuArch::Unknown) << gpu.name;
         previous = gpu.memory_bytes;
     }
     EXPECT_NE(gpuNameList().find("h100-80gb"), std::string::npos);
 }
 
-// The issue's scenario: Llama 3.1 70B on 2 x H100 80GB, bf16 weights, fp8 KV.
+// Llama 3.1 70B on 2 x H100 80GB, bf16 weights, fp8 KV, vLLM's default
+// gpu_memory_utilization of 0.92:
+//   usable  = floor(85,899,345,920 * 0.92) = 79,027,398,246
+//   weights = 70,553,706,496 * 2 / 2     = 70,553,706,496 per GPU
+//   budget  = 8,473,691,750
+//   block   = 16 tokens x 80 layers x 4 of 8 K/V heads x 128 x 2 x 1 byte = 1,310,720
+//   blocks  = floor(8,473,691,750 / 1,310,720) = 6,464 (6,464 x 1,310,720 = 8,472,494,080)
+// One request may hold 6,463 of them: 103,408 tokens.
 TEST(Plan, Llama70BOnTwoH100WithFp8Kv) {
     const Deployment d = onGpus("h100-80gb", 2, kLlama70bParameters);
+    EXPECT_EQ(d.utilization_ppm, defaultUtilizationPpm(Engine::Vllm));
     const auto p = plan(llama31_70b(), Workload{8192, 1, DType::fp8}, d);
     ASSERT_TRUE(p.ok()) << p.error().message;
-    const std::uint64_t usable = 80 * kGiB / 10 * 9;  // 0.9, exactly
-    const std::uint64_t weights_per_gpu = kLlama70bParameters * 2 / 2;
-    EXPECT_EQ(p->usable_bytes_per_gpu, usable);
+    EXPECT_EQ(p->usable_bytes_per_gpu, 79'027'398'246u);
     EXPECT_EQ(p->weights_bytes, kLlama70bParameters * 2);
-    EXPECT_EQ(p->weights_bytes_per_gpu, weights_per_gpu);
-    EXPECT_EQ(p->kv_budget_bytes, usable - weights_per_gpu);
-    const std::uint64_t token_per_gpu = 80u * 4 * 128 * 2;  // 4 of 8 K/V heads, 1 byte each
+    EXPECT_EQ(p->weights_bytes_per_gpu, 70'553'706'496u);
+    EXPECT_EQ(p->kv_budget_bytes, 8'473'691'750u);
     EXPECT_EQ(p->kv_heads_per_gpu, 4u);
     EXPECT_FALSE(p->kv_heads_replicated);
-    EXPECT_EQ(p->block_bytes, 16 * token_per_gpu);
-    EXPECT_EQ(p->num_blocks, (usable - weights_per_gpu) / (16 * token_per_gpu));
-    EXPECT_EQ(p->max_context_length.value, p->num_blocks * 16);
-    EXPECT_EQ(p->max_context_length.value, 82464u);
+    EXPECT_EQ(p->block_bytes, 1'310'720u);
+    EXPECT_EQ(p->num_blocks, 6'464u);
+    EXPECT_EQ(p->max_context_length.value, 103'408u);
+    const std::uint64_t token_per_gpu = 80u * 4 * 128 * 2;
     EXPECT_EQ(p->kv_bytes_per_gpu, 8192 * token_per_gpu);
     EXPECT_EQ(p->kv_bytes, 2 * p->kv_bytes_per_gpu);
-    EXPECT_EQ(p->max_batch_size.value, p->num_blocks / 512);
+    EXPECT_EQ(p->max_batch_size.value, 6'463u / 512);
     EXPECT_EQ(p->gpus_needed, 2u);
 }
 
@@ -139,60 +199,55 @@ TEST(Plan, WeightsThatLeaveNoRoomNameTheGpusNeeded) {
     ASSERT_FALSE(p.ok());
     EXPECT_EQ(p.error().field, "gpu_memory");
     EXPECT_NE(p.error().message.find("131.42 GiB per GPU"), std::string::npos) << p.error().message;
-    EXPECT_NE(p.error().message.find("72.00 GiB usable"), std::string::npos) << p.error().message;
+    EXPECT_NE(p.error().message.find("73.60 GiB usable"), std::string::npos) << p.error().message;
     EXPECT_TRUE(p.error().message.ends_with("; needs 2 GPUs")) << p.error().message;
     EXPECT_EQ(gpusNeededClause(1), "; needs 1 GPU");
 }
 
-TEST(Plan, BudgetBelowOneBlockIsAClearError) {
-    const auto p = plan(llama31_8b(), Workload{8192, 1, DType::bf16}, directBudget(2 * kMiB - 1));
+// One token needs one 2 MiB block and the pool's null block: 4 MiB.
+TEST(Plan, BudgetBelowOneRequestIsAClearError) {
+    const auto p = plan(llama31_8b(), Workload{8192, 1, DType::bf16}, directBudget(4 * kMiB - 1));
     ASSERT_FALSE(p.ok());
     EXPECT_EQ(p.error().field, "kv_budget_bytes");
-    EXPECT_NE(p.error().message.find("does not hold one block of 16 tokens"), std::string::npos);
-    EXPECT_NE(p.error().message.find("2,097,152 bytes"), std::string::npos) << p.error().message;
-    // Exactly one block: one sequence of up to 16 tokens.
-    const auto one = plan(llama31_8b(), Workload{16, 1, DType::bf16}, directBudget(2 * kMiB));
-    ASSERT_TRUE(one.ok());
-    EXPECT_EQ(one->num_blocks, 1u);
-    EXPECT_EQ(one->max_context_length.value, 16u);
-    EXPECT_EQ(one->max_batch_size.value, 1u);
+    EXPECT_NE(p.error().message.find("does not hold one token's 1 block of 16 tokens and vLLM's null block"),
+              std::string::npos)
+        << p.error().message;
+    EXPECT_NE(p.error().message.find("4,194,304 bytes"), std::string::npos) << p.error().message;
+    // Exactly two blocks: one sequence of up to 16 tokens.
+    const auto two = plan(llama31_8b(), Workload{16, 1, DType::bf16}, directBudget(4 * kMiB));
+    ASSERT_TRUE(two.ok()) << two.error().message;
+    EXPECT_EQ(two->num_blocks, 2u);
+    EXPECT_EQ(two->max_context_length.value, 16u);
+    EXPECT_EQ(two->max_batch_size.value, 1u);
 }
 
+// 1000 blocks, 999 to hand out: four sequences take cdiv(c, 16) each, so at
+// most 249 each (4 x 249 = 996), 3,984 tokens; one of 131,072 tokens needs 8,192.
 TEST(Plan, WorkloadBeyondTheBudgetDoesNotFitButSolversStillAnswer) {
     const auto p = plan(llama31_8b(), Workload{131072, 4, DType::bf16}, directBudget(1000 * 2 * kMiB));
     ASSERT_TRUE(p.ok());
     EXPECT_FALSE(p->fits);
-    EXPECT_EQ(p->max_batch_size.value, 0u);  // not even one 131,072-token sequence
-    EXPECT_EQ(p->max_context_length.value, 1000u / 4 * 16);
+    EXPECT_EQ(p->max_batch_size.value, 0u);
+    EXPECT_EQ(p->max_context_length.value, 249u * 16);
 }
 
-// Gemma 3 27B's shape: 52 sliding layers (window 1024) and 10 full ones, 16
-// K/V heads of 128. One sequence of 32,768 tokens holds 52 x 1,024 + 10 x
-// 32,768 = 380,928 layer-tokens of 8,192 bytes (bf16), not 62 x 32,768.
-TEST(Plan, ConcurrencyCountsSlidingLayersAtTheirWindow) {
-    ModelLayout gemma;
-    for (int i = 0; i < 10; ++i) {
-        appendLayers(gemma, slidingLayer(32, 16, 128, 128, 1024), 5);
-        appendLayers(gemma, fullLayer(32, 16, 128, 128), 1);
-    }
-    appendLayers(gemma, slidingLayer(32, 16, 128, 128, 1024), 2);
-    const std::uint64_t blockBytes = 62u * 16 * 8192;
-    const auto p = plan(gemma, Workload{32768, 1, DType::bf16}, directBudget(1000 * blockBytes));
+// The model's own limit bounds the largest context: Qwen3-235B-A22B stops at
+// 40,960 tokens whatever the memory.
+TEST(Plan, TheModelsContextLimitBoundsTheLargestContext) {
+    EngineSetup setup;
+    setup.max_model_len = 40960;
+    const auto p = plan(llama31_8b(), Workload{8192, 1, DType::bf16}, directBudget(100 * kGiB), setup);
     ASSERT_TRUE(p.ok()) << p.error().message;
-    EXPECT_EQ(p->block_bytes, blockBytes);
-    EXPECT_EQ(p->num_blocks, 1000u);
-    EXPECT_EQ(p->kv_bytes_per_gpu, 380'928u * 8192);
-    // 1000 blocks of 62 x 16 layer-tokens over 380,928 layer-tokens: 2.604...
-    EXPECT_DOUBLE_EQ(p->max_concurrency, 1000.0 * 62 * 16 / 380'928);
-    // The exact solver agrees: two whole sequences fit, three do not.
-    EXPECT_EQ(p->max_batch_size.value, 2u);
-    // The plain formula would say 1000 x 16 / 32,768 = 0.49: not even one.
-    EXPECT_GT(p->max_concurrency, 1000.0 * 16 / 32768 * 5);
-    // A model without windows keeps vLLM's formula exactly, also when the
-    // context is not a whole number of blocks.
-    const auto llama = plan(llama31_8b(), Workload{8000, 1, DType::bf16}, directBudget(5691 * 2 * kMiB));
-    ASSERT_TRUE(llama.ok());
-    EXPECT_DOUBLE_EQ(llama->max_concurrency, 5691.0 * 16 / 8000);
+    EXPECT_EQ(p->max_context_length.value, 40960u);
+    EXPECT_EQ(p->max_context_length.limited_by, Bound::Model);
+    EXPECT_TRUE(p->max_context_length.at_limit);
+    EXPECT_EQ(p->max_context_limit, 40960u);
+    EXPECT_EQ(boundName(p->max_context_length.limited_by), "model");
+    const auto unlimited = plan(llama31_8b(), Workload{8192, 1, DType::bf16}, directBudget(100 * kGiB));
+    ASSERT_TRUE(unlimited.ok());
+    // 100 GiB / 2 MiB = 51,200 blocks, 51,199 to hand out: 819,184 tokens.
+    EXPECT_EQ(unlimited->max_context_length.value, 51'199u * 16);
+    EXPECT_EQ(unlimited->max_context_length.limited_by, Bound::Memory);
 }
 
 TEST(Plan, UtilizationIsExact) {
@@ -207,6 +262,8 @@ TEST(Plan, UtilizationIsExact) {
     const auto small = plan(uniform(1, 1, 1, 1), Workload{1, 1, DType::fp32}, d);
     ASSERT_TRUE(small.ok()) << small.error().message;
     EXPECT_EQ(small->usable_bytes_per_gpu, 499'999u);
+    EXPECT_EQ(defaultUtilizationPpm(Engine::Vllm), 920'000u);
+    EXPECT_EQ(defaultUtilizationPpm(Engine::LlamaCpp), 1'000'000u);
 }
 
 TEST(Plan, TensorParallelSplitsHeadsAndReplicatesWhenFewer) {
@@ -217,6 +274,9 @@ TEST(Plan, TensorParallelSplitsHeadsAndReplicatesWhenFewer) {
     ASSERT_TRUE(three.has_value());
     EXPECT_EQ(three->field, "tensor_parallel");
     EXPECT_NE(three->message.find("valid counts: 1, 2, 4, 8, 16, 32, 64"), std::string::npos) << three->message;
+    // llama.cpp splits layers over GPUs, not heads.
+    EXPECT_FALSE(validateTensorParallel(model, 3, Engine::LlamaCpp).has_value());
+    EXPECT_EQ(validTensorParallelCounts(model, 5, Engine::LlamaCpp), (std::vector<std::uint32_t>{1, 2, 3, 4, 5}));
 
     EXPECT_EQ(validTensorParallelCounts(model), (std::vector<std::uint32_t>{1, 2, 4, 8, 16, 32, 64}));
     EXPECT_EQ(validTensorParallelCounts(model, 10), (std::vector<std::uint32_t>{1, 2, 4, 8}));
@@ -255,10 +315,11 @@ TEST(Plan, MlaLatentIsNotSplitAndLinearStateIs) {
     EXPECT_EQ(*layoutTotalBytes(*per_gpu, w), *layoutTotalBytes(mla, w));
     EXPECT_TRUE(validateTensorParallel(mla, 3).has_value());  // 128 query heads
 
-    ModelLayout hybrid;
-    appendLayers(hybrid, linearLayer(1000, DType::fp32, 10, std::nullopt), 3);
-    appendLayers(hybrid, fullLayer(16, 2, 256, 256));
-    const auto split = layoutPerGpu(hybrid, 4);
+    // A state of unknown structure is split in equal parts, rounded up.
+    ModelLayout generic;
+    appendLayers(generic, linearLayer(1000, DType::fp32, 10, std::nullopt), 3);
+    appendLayers(generic, fullLayer(16, 2, 256, 256));
+    const auto split = layoutPerGpu(generic, 4);
     ASSERT_TRUE(split.ok());
     EXPECT_EQ(split->groups[0].spec.recurrent_state_elems, 250u);
     EXPECT_EQ(split->groups[0].spec.conv_state_elems, 3u);  // 10 / 4, rounded up
@@ -278,8 +339,8 @@ TEST(Plan, DeploymentValidationNamesFieldAndRange) {
     EXPECT_EQ(errorOf(d).message, "block_size must be a power of two from 1 to 1,024 (got 12)");
     d.block_size = 2048;
     EXPECT_EQ(errorOf(d).field, "block_size");
-    d.block_size = 0;
-    EXPECT_EQ(errorOf(d).field, "block_size");
+    d.block_size = 0;  // the engine's own
+    EXPECT_EQ(errorOf(d).field, "");
     d = directBudget(kGiB);
     d.tensor_parallel = 0;
     EXPECT_EQ(errorOf(d).message, "tensor_parallel must be a whole number from 1 to 1,024 (got 0)");
@@ -297,81 +358,112 @@ TEST(Plan, DeploymentValidationNamesFieldAndRange) {
     EXPECT_EQ(errorOf(d).field, "parameters");
 }
 
-// The solvers against brute force: every context and batch is tried.
+// The solvers against brute force, for both engines: every context and batch
+// is tried through fits(), which is also what the plan's blocks say.
 TEST(Plan, SolversMatchBruteForce) {
     std::vector<ModelLayout> models;
-    models.push_back(uniform(2, 4, 2, 8));
-    models.push_back(uniform(3, 6, 6, 5));
+    models.push_back(uniform(2, 4, 2, 32));
+    models.push_back(uniform(3, 6, 6, 32));
     ModelLayout mixed;
-    appendLayers(mixed, slidingLayer(4, 2, 8, 8, 40));
-    appendLayers(mixed, fullLayer(4, 1, 8, 8), 2);
-    appendLayers(mixed, linearLayer(64, DType::fp32, 8, std::nullopt));
+    appendLayers(mixed, slidingLayer(4, 2, 32, 32, 40));
+    appendLayers(mixed, fullLayer(4, 2, 32, 32), 2);
+    appendLayers(mixed, gatedDeltaNetLayer(2, 2, 16, 16, 4));
     appendLayers(mixed, sharedLayer());
     models.push_back(mixed);
     ModelLayout sliding_only;
-    appendLayers(sliding_only, slidingLayer(4, 2, 8, 8, 24), 2);
+    appendLayers(sliding_only, slidingLayer(4, 2, 32, 32, 24), 2);
     models.push_back(sliding_only);
     ModelLayout mla;
-    appendLayers(mla, mlaLayer(4, 12, 4, 8, 8), 2);
+    appendLayers(mla, mlaLayer(4, 28, 4, 32, 32), 2);
     models.push_back(mla);
 
     int checked = 0;
     for (const ModelLayout &model : models) {
-        for (DType dtype : {DType::bf16, DType::q4_0, DType::int4}) {
-            for (std::uint32_t block : {1u, 4u, 16u}) {
-                for (std::uint64_t budget : {300u, 1024u, 5000u, 20000u}) {
-                    const PagedCache cache{model, dtype, block, budget};
-                    for (std::uint64_t batch : {1u, 2u, 5u}) {
-                        // Brute force up to 4096 tokens: past that nothing grows
-                        // for the sliding-only model, and the others stop far earlier.
-                        std::uint64_t largest = 0;
-                        for (std::uint64_t c = 1; c <= 4096; ++c) {
-                            const auto bytes = pagedBytes(cache, c, batch);
-                            ASSERT_TRUE(bytes.ok());
-                            if (*bytes <= budget) largest = c;
+        for (Engine engine : {Engine::Vllm, Engine::LlamaCpp}) {
+            EngineSetup setup;
+            setup.engine = engine;
+            setup.vllm.max_num_batched_tokens = 64;
+            for (DType dtype : {DType::bf16, engine == Engine::Vllm ? DType::fp8 : DType::q4_0}) {
+                for (std::uint32_t block : {1u, 16u}) {
+                    for (std::uint64_t budget : {40'000u, 300'000u, 2'000'000u}) {
+                        const auto a = kvAllocation(model, dtype, setup, 1, budget, block);
+                        ASSERT_TRUE(a.ok()) << a.error().message;
+                        for (std::uint64_t batch : {1u, 3u}) {
+                            std::uint64_t largest = 0;
+                            for (std::uint64_t c = 1; c <= 4096; ++c) {
+                                if (fits(*a, c, batch)) largest = c;
+                            }
+                            const Solved solved = maxContextLength(*a, batch);
+                            if (largest == 4096) {
+                                EXPECT_GE(solved.value, 4096u);
+                            } else {
+                                EXPECT_EQ(solved.value, largest) << "budget " << budget << " block " << block;
+                                EXPECT_FALSE(solved.at_limit);
+                            }
+                            ++checked;
                         }
-                        const Solved solved = maxContextLength(cache, batch);
-                        if (largest == 4096) {
-                            EXPECT_TRUE(solved.at_limit);
-                            EXPECT_EQ(solved.value, Limits::max_context_length);
-                        } else {
-                            EXPECT_EQ(solved.value, largest) << "budget " << budget << " block " << block;
-                            EXPECT_FALSE(solved.at_limit);
+                        for (std::uint64_t context : {1u, 17u, 300u}) {
+                            std::uint64_t largest = 0;
+                            for (std::uint64_t b = 1; b <= 256; ++b) {
+                                if (fits(*a, context, b)) largest = b;
+                            }
+                            const Solved solved = maxBatchSize(*a, context);
+                            if (largest < 256) {
+                                EXPECT_EQ(solved.value, largest);
+                            }
+                            // What fits is what the engine allocates within the budget.
+                            if (largest > 0 && engine == Engine::LlamaCpp) {
+                                EXPECT_LE(*allocatedBytes(*a, context, largest), budget);
+                            }
+                            ++checked;
                         }
-                        ++checked;
-                    }
-                    for (std::uint64_t context : {1u, 17u, 100u}) {
-                        std::uint64_t largest = 0;
-                        for (std::uint64_t b = 1; b <= 4096; ++b) {
-                            if (fits(cache, context, b)) largest = b;
-                        }
-                        const Solved solved = maxBatchSize(cache, context);
-                        if (largest < 4096) {
-                            EXPECT_EQ(solved.value, largest);
-                        }
-                        ++checked;
                     }
                 }
             }
         }
     }
-    EXPECT_GT(checked, 1000);
+    EXPECT_GT(checked, 500);
 }
 
 TEST(Plan, GpusNeededMatchesTryingEveryCount) {
     const ModelLayout model = llama31_70b();
-    for (std::uint64_t context : {1024u, 32768u, 131072u}) {
-        for (std::uint32_t batch : {1u, 8u, 64u}) {
-            const Workload w{context, batch, DType::bf16};
-            Deployment d = onGpus("a100-40gb", 1, kLlama70bParameters);
-            std::optional<std::uint32_t> expected;
-            for (std::uint32_t tp = 1; tp <= 64 && !expected; ++tp) {
-                d.tensor_parallel = tp;
-                const auto p = plan(model, w, d);
-                if (p.ok() && p->fits) expected = tp;
+    for (Engine engine : {Engine::Vllm, Engine::LlamaCpp}) {
+        EngineSetup setup;
+        setup.engine = engine;
+        for (std::uint64_t context : {1024u, 32768u, 131072u}) {
+            for (std::uint32_t batch : {1u, 8u, 64u}) {
+                const Workload w{context, batch, engine == Engine::Vllm ? DType::bf16 : DType::fp16};
+                Deployment d = onGpus("a100-40gb", 1, kLlama70bParameters);
+                std::optional<std::uint32_t> expected;
+                for (std::uint32_t tp = 1; tp <= 80 && !expected; ++tp) {
+                    d.tensor_parallel = tp;
+                    const auto p = plan(model, w, d, setup);
+                    if (p.ok() && p->fits) expected = tp;
+                }
+                d.tensor_parallel = 1;
+                EXPECT_EQ(gpusNeeded(model, w, d, setup), expected) << context << " x " << batch;
             }
-            d.tensor_parallel = 1;
-            EXPECT_EQ(gpusNeeded(model, w, d), expected) << context << " x " << batch;
         }
     }
+}
+
+// llama.cpp splits layers over GPUs, so their budgets pool: Llama 3.1 8B at
+// -c 65536 in f16 takes 65,536 x 32 x 4,096 = 8 GiB, 4 GiB on each of two.
+TEST(Plan, LlamaCppPoolsTheGpus) {
+    Deployment d = directBudget(4 * kGiB);
+    d.tensor_parallel = 2;
+    const auto p = plan(llama31_8b(), Workload{65536, 1, DType::fp16}, d, llamaCpp());
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->engine_kv_bytes, 8 * kGiB);
+    EXPECT_EQ(p->engine_kv_bytes_per_gpu, 4 * kGiB);
+    EXPECT_TRUE(p->fits);
+    EXPECT_EQ(p->block_size, 0u);
+    EXPECT_EQ(p->num_blocks, 0u);
+    // 65,536 fits exactly; 65,537 pads to 65,792 cells.
+    EXPECT_EQ(p->max_context_length.value, 65536u);
+    EXPECT_EQ(p->max_batch_size.value, 1u);
+    EXPECT_DOUBLE_EQ(p->max_concurrency, 1.0);
+    ASSERT_EQ(p->engine_log.size(), 1u);
+    EXPECT_EQ(p->engine_log[0], "llama_kv_cache: size = 8192.00 MiB ( 65536 cells,  32 layers,  1/1 seqs), K (f16): "
+                                "4096.00 MiB, V (f16): 4096.00 MiB");
 }

@@ -37,6 +37,7 @@ struct LayoutBytes {
 // Per kind, per layer at `workload`:
 //   full      batch * context * n_kv_heads * (k_head_dim + v_head_dim)
 //   sliding   batch * min(context, window) * n_kv_heads * (k_head_dim + v_head_dim)
+//   chunked   the same with window = the chunk (the longest a chunk gets)
 //   mla       batch * context (or min with its window) * (kv_lora_rank + qk_rope_head_dim)
 //   linear    batch * (recurrent_state + conv_state), whatever the context
 //   shared    0

@@ -9,7 +9,7 @@
 namespace kvscope {
 
 // What-if versions of one model, for comparing it with its alternatives. Each
-// changes the attention layers (full, sliding, MLA) and leaves linear and
+// changes the attention layers (full, sliding, chunked, MLA) and leaves linear and
 // shared layers as they are; runs that become identical are merged again.
 
 // Every attention layer with n_kv_groups query heads per K/V head. MLA layers
@@ -24,8 +24,8 @@ ModelLayout asMha(const ModelLayout &layout);
 // One K/V head per layer.
 ModelLayout asMqa(const ModelLayout &layout);
 
-// Every sliding layer turned into a full layer with the same heads: what
-// calculators that ignore the window report.
+// Every sliding (and chunked) layer turned into a full layer with the same
+// heads: what calculators that ignore the window report.
 ModelLayout withoutSlidingWindow(const ModelLayout &layout);
 
 // Every attention layer caching one latent of kv_lora_rank + qk_rope_head_dim
