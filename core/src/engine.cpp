@@ -10,10 +10,10 @@ namespace {
 constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 
 // The sources every rule cites: vLLM's main branch just after its v0.26.0
-// release (the newest that could be read whole), and llama.cpp's release
-// given below.
+// release and llama.cpp's build b10470, the newest each that could be read
+// whole.
 constexpr std::string_view kVllmVersion = "main 5ac2684 (2026-08-07, after v0.26.0)";
-constexpr std::string_view kLlamaCppVersion = "LLAMACPP_PENDING";
+constexpr std::string_view kLlamaCppVersion = "b10470 (34af94cd9, 2026-08-17)";
 
 }  // namespace
 
@@ -91,7 +91,7 @@ ModelLayout engineLayout(const ModelLayout &layout, const EngineSetup &setup) {
         LayerSpec spec = g.spec;
         if (spec.kind == LayerKind::Linear) {
             if (setup.engine == Engine::LlamaCpp) {
-                // src/llama-memory-recurrent.cpp: r and s tensors are created in type_r / type_s, both F32.
+                // src/llama-model.cpp create_memory: llama_memory_recurrent(model, GGML_TYPE_F32, GGML_TYPE_F32, ...).
                 spec.conv_state_dtype = DType::fp32;
                 spec.recurrent_state_dtype = DType::fp32;
             } else {

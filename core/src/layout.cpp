@@ -238,7 +238,9 @@ void appendLayers(ModelLayout &layout, const LayerSpec &spec, std::uint32_t coun
 
 std::uint64_t layerCount(const ModelLayout &layout) {
     std::uint64_t n = 0;
-    for (const LayerGroup &g : layout.groups) n += g.count;  // at most 2^32 groups of 2^32: no wrap
+    for (const LayerGroup &g : layout.groups) {
+        if (!g.spec.beside_attention) n += g.count;  // at most 2^32 groups of 2^32: no wrap
+    }
     return n;
 }
 

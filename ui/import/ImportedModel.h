@@ -30,6 +30,10 @@ struct ImportedModel {
     // bfloat16, float16): the natural default for the KV dtype.
     std::optional<kvscope::DType> torch_dtype;
     std::optional<std::uint64_t> max_position_embeddings;
+    // The longest context the model takes, as vLLM derives max_model_len
+    // from the config (vllm/config/model.py _get_and_verify_max_len: the
+    // smallest length key, times a RoPE scaling factor); no plan goes past it.
+    std::optional<std::uint64_t> max_model_len;
     // Every weight of the model, for the memory its weights take: counted from
     // the shapes for a dense decoder, or a preset's published count; empty for
     // MoE, MLA, linear-attention and multimodal configs, whose extra modules

@@ -96,6 +96,10 @@ struct LayerSpec {
     std::uint64_t conv_channels = 0;
     std::uint32_t state_groups = 0;
     std::uint32_t group_channels = 0;
+    // Linear: runs beside the attention layer before it, in the same block
+    // (Falcon-H1's parallel attention and Mamba): a cache of its own but not
+    // a layer of its own, so layerCount() leaves it out.
+    bool beside_attention = false;
 
     friend bool operator==(const LayerSpec &, const LayerSpec &) = default;
 };
@@ -165,6 +169,7 @@ struct ModelLayout {
 // Appends `count` layers, merging them into the last group when identical.
 void appendLayers(ModelLayout &layout, const LayerSpec &spec, std::uint32_t count = 1);
 
+// The model's layers (blocks): states beside an attention layer do not count.
 std::uint64_t layerCount(const ModelLayout &layout);
 
 // Layers of each kind, indexed by static_cast<std::size_t>(LayerKind).
