@@ -11,6 +11,7 @@
 #include <bit>
 #include <limits>
 #include <optional>
+#include <span>
 
 #include "FigureExporter.h"
 #include "ConfigImporter.h"
@@ -172,10 +173,23 @@ constexpr QStringView kWeightsDtype = u"weights-dtype";
 constexpr QStringView kParameters = u"parameters";
 constexpr QStringView kKvBudgetBytes = u"kv-budget-bytes";
 constexpr QStringView kBlockSize = u"block-size";
+// The engine and its options (vLLM's and llama.cpp's own flag names).
+constexpr QStringView kEngine = u"engine";
+constexpr QStringView kMaxNumBatchedTokens = u"max-num-batched-tokens";
+constexpr QStringView kNoAsyncScheduling = u"no-async-scheduling";
+constexpr QStringView kNoPrefixCaching = u"no-enable-prefix-caching";
+constexpr QStringView kDisableHybridManager = u"disable-hybrid-kv-cache-manager";
+constexpr QStringView kMambaCacheDtype = u"mamba-cache-dtype";
+constexpr QStringView kMambaSsmCacheDtype = u"mamba-ssm-cache-dtype";
+constexpr QStringView kUbatchSize = u"ubatch-size";
+constexpr QStringView kNBatch = u"n-batch";
+constexpr QStringView kSwaFull = u"swa-full";
+constexpr QStringView kKvUnified = u"kv-unified";
+constexpr QStringView kCacheTypeV = u"cache-type-v";
+constexpr std::array<QStringView, 6> kVllmFlags{kMaxNumBatchedTokens, kNoAsyncScheduling, kNoPrefixCaching,
+                                                kDisableHybridManager, kMambaCacheDtype, kMambaSsmCacheDtype};
+constexpr std::array<QStringView, 5> kLlamaCppFlags{kUbatchSize, kNBatch, kSwaFull, kKvUnified, kCacheTypeV};
 
-// The plan's defaults: vLLM's gpu_memory_utilization and block_size.
-constexpr std::uint32_t kDefaultUtilizationPpm = 900'000;
-constexpr std::uint32_t kDefaultBlockSize = 16;
 constexpr kvscope::DType kDefaultWeightsDType = kvscope::DType::bf16;
 constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
@@ -192,7 +206,14 @@ struct ValueFlag {
     QStringView name;
     QStringView needs;
 };
-constexpr std::array<ValueFlag, 16> kValueFlags{{
+constexpr std::array<ValueFlag, 23> kValueFlags{{
+    {kEngine, u"vllm or llama.cpp"},
+    {kMaxNumBatchedTokens, u"tokens per step, 1 to 16,777,216"},
+    {kMambaCacheDtype, u"auto, float32, bfloat16 or float16"},
+    {kMambaSsmCacheDtype, u"auto, float32, bfloat16 or float16"},
+    {kUbatchSize, u"tokens per micro-batch, 1 to 1,048,576"},
+    {kNBatch, u"tokens per logical batch, 1 to 1,048,576"},
+    {kCacheTypeV, u"one of fp32, fp16, bf16, q8_0, q4_0"},
     {kConfig, u"a Hugging Face config.json file"},
     {kModel, u"a built-in model's name (kvscope-cli --list-models lists them)"},
     {kChart, u"context or groups"},
@@ -237,8 +258,9 @@ void addOptions(QCommandLineParser &parser) {
             parser.addOption(QCommandLineOption(
                 u"dtype"_s,
                 u"Cache element type: "_s + dtypeChoices() +
-                    u". With --config or --model the config's torch_dtype is used when it is fp32, bf16 or fp16. "
-                    u"Default: "_s +
+                    u". With --config or --model the engine's own default: vLLM's is the model dtype (the "
+                    u"config's torch_dtype, a float32 checkpoint served in bf16), llama.cpp's is fp16 (its "
+                    u"-ctk). Default: "_s +
                     QString::fromUtf8(kvscope::dtypeName(kDefaultDType)) + u'.',
                 u"type"_s));
         }
@@ -273,8 +295,8 @@ void addOptions(QCommandLineParser &parser) {
                                         u"GiB"_s));
     parser.addOption(QCommandLineOption(spellings(kGpuUtilization),
                                         u"Fraction of each GPU's memory the engine may use (weights, overhead and "
-                                        u"KV cache), above 0 and at most 1: vLLM's gpu_memory_utilization, whose "
-                                        u"default this is. Default: 0.9."_s,
+                                        u"KV cache), above 0 and at most 1, with up to 6 decimals. Default: the "
+                                        u"engine's: vLLM's gpu_memory_utilization 0.92, 1 for llama.cpp."_s,
                                         u"f"_s));
     parser.addOption(QCommandLineOption(spellings(kOverheadGib),
                                         u"Fixed memory per GPU besides weights and KV cache (activations, CUDA "
@@ -282,10 +304,12 @@ void addOptions(QCommandLineParser &parser) {
                                         u"at most 1,048,576. Default: 0."_s,
                                         u"GiB"_s));
     parser.addOption(QCommandLineOption(spellings(kTensorParallel),
-                                        u"GPUs the model is split over (vLLM's tensor_parallel_size), 1 to 1,024: "
+                                        u"GPUs the model is split over, 1 to 1,024. vLLM (tensor_parallel_size): "
                                         u"each holds its share of the weights and of the K/V heads (one whole head "
                                         u"when there are fewer K/V heads than GPUs); an MLA latent is not split. "
-                                        u"Without a GPU or budget it adds the per-GPU figures. Default: 1."_s,
+                                        u"llama.cpp: whole layers on each GPU (at most one GPU per layer), the "
+                                        u"GPUs' budgets pooled. Without a GPU or budget it adds the per-GPU "
+                                        u"figures. Default: 1."_s,
                                         u"n"_s));
     parser.addOption(QCommandLineOption(spellings(kWeightsDtype),
                                         u"Weight format: "_s + dtypeChoices() +
@@ -306,9 +330,56 @@ void addOptions(QCommandLineParser &parser) {
                                         u"the weights and the overhead."_s,
                                         u"n"_s));
     parser.addOption(QCommandLineOption(spellings(kBlockSize),
-                                        u"Tokens per paged KV block, as vLLM allocates the cache: a power of two "
-                                        u"from 1 to 1,024. Default: 16."_s,
+                                        u"vLLM's --block-size: tokens per paged KV block, a power of two from 1 "
+                                        u"to 1,024. Default: its attention backend's, 16 (MLA: 64 on Hopper with "
+                                        u"fp8, 32 on Blackwell), grown for Mamba-style state."_s,
                                         u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kEngine),
+                                        u"The engine whose allocation rules the numbers follow: vllm or llama.cpp, "
+                                        u"each as its own source code sizes the cache (kvscope-cli --version names "
+                                        u"the pinned versions). It sets the default KV dtype, the utilization, how "
+                                        u"linear states are stored and every deployment figure. Default: vllm."_s,
+                                        u"name"_s));
+    parser.addOption(QCommandLineOption(spellings(kMaxNumBatchedTokens),
+                                        u"vLLM: tokens scheduled per step, 1 to 16,777,216; sliding-window layers "
+                                        u"reserve them. Default: vllm serve's, 8192 on GPUs of 70 GiB or more "
+                                        u"(not the A100), else 2048."_s,
+                                        u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kNoAsyncScheduling),
+                                        u"vLLM: one batch in flight instead of two (its async scheduling is on by "
+                                        u"default)."_s));
+    parser.addOption(QCommandLineOption(spellings(kNoPrefixCaching),
+                                        u"vLLM: no prefix caching, so a Mamba-style state takes one block per "
+                                        u"request instead of two."_s));
+    parser.addOption(QCommandLineOption(spellings(kDisableHybridManager),
+                                        u"vLLM: every sliding-window and chunked layer is held as full attention "
+                                        u"(vLLM does this by itself for chunked attention)."_s));
+    parser.addOption(QCommandLineOption(spellings(kMambaCacheDtype),
+                                        u"vLLM: the dtype of Mamba-style states (conv and SSM): auto, float32, "
+                                        u"bfloat16 or float16. Default: auto, the model dtype."_s,
+                                        u"type"_s));
+    parser.addOption(QCommandLineOption(spellings(kMambaSsmCacheDtype),
+                                        u"vLLM: the dtype of the SSM state alone: auto, float32, bfloat16 or "
+                                        u"float16. Default: auto, the model's own choice (Nemotron-H and Qwen3.5 "
+                                        u"name float32) or --mamba-cache-dtype's."_s,
+                                        u"type"_s));
+    parser.addOption(QCommandLineOption(spellings(kUbatchSize),
+                                        u"llama.cpp's -ub: tokens per micro-batch, 1 to 1,048,576; its sliding-"
+                                        u"window cache holds them. Default: 512."_s,
+                                        u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kNBatch),
+                                        u"llama.cpp's -b: tokens per logical batch, 1 to 1,048,576 (the micro-batch "
+                                        u"is at most this). Default: 2048."_s,
+                                        u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kSwaFull),
+                                        u"llama.cpp's --swa-full: sliding-window layers hold the whole context."_s));
+    parser.addOption(QCommandLineOption(spellings(kKvUnified),
+                                        u"llama.cpp's --kv-unified: one cache shared by the sequences instead of "
+                                        u"one per sequence (llama-server's default only when -np is not given)."_s));
+    parser.addOption(QCommandLineOption(spellings(kCacheTypeV),
+                                        u"llama.cpp's -ctv: the V cache type, fp32, fp16, bf16, q8_0 or q4_0 "
+                                        u"(--dtype is -ctk). Default: the same as --dtype."_s,
+                                        u"type"_s));
     parser.addOption(QCommandLineOption(spellings(kChart),
                                         u"Export a chart: context (KV cache vs context length) or groups (savings "
                                         u"vs n_kv_groups). Needs --out; may be repeated."_s,
@@ -361,7 +432,10 @@ QString canonicalName(const QString &spelled) {
     if (const NumberFlag *flag = numberFlag(spelled)) return flag->name.toString();
     for (QStringView name : {kConfig, kModel, kListModels, kChart, kOut, kReport, kExtraGroups, kBinaryUnits,
                              kPngScale, kGpu, kListGpus, kGpuMemoryGib, kGpuUtilization, kOverheadGib,
-                             kTensorParallel, kWeightsDtype, kParameters, kKvBudgetBytes, kBlockSize}) {
+                             kTensorParallel, kWeightsDtype, kParameters, kKvBudgetBytes, kBlockSize, kEngine,
+                             kMaxNumBatchedTokens, kNoAsyncScheduling, kNoPrefixCaching, kDisableHybridManager,
+                             kMambaCacheDtype, kMambaSsmCacheDtype, kUbatchSize, kNBatch, kSwaFull, kKvUnified,
+                             kCacheTypeV}) {
         if (spellings(name).contains(spelled)) return name.toString();
     }
     return spelled == u"h"_s ? u"help"_s : spelled;
@@ -658,6 +732,74 @@ kvscope::Result<std::uint64_t> parsePlanNumber(QStringView flag, const QString &
     return parseNumber(number, text);
 }
 
+// "auto", vLLM's names (float32, bfloat16, float16) or ours (fp32, bf16, fp16).
+kvscope::Result<std::optional<kvscope::DType>> parseMambaDtype(QStringView flag, const QString &text) {
+    if (text == u"auto"_s) return std::optional<kvscope::DType>{};
+    for (const auto &[vllmName, dtype] : {std::pair{u"float32"_s, kvscope::DType::fp32},
+                                          std::pair{u"bfloat16"_s, kvscope::DType::bf16},
+                                          std::pair{u"float16"_s, kvscope::DType::fp16}}) {
+        if (text == vllmName || text == QString::fromUtf8(kvscope::dtypeName(dtype))) {
+            return std::optional<kvscope::DType>{dtype};
+        }
+    }
+    return error(flag, u"--"_s + flag + u" must be auto, float32, bfloat16 or float16 (got \""_s +
+                           typedValueText(text) + u"\")"_s);
+}
+
+// --engine and the options of the engine it names; another engine's option
+// is an error, never ignored.
+std::optional<InputError> parseEngine(const QCommandLineParser &parser, kvscope::EngineSetup &setup) {
+    auto given = [&parser](QStringView name) { return parser.isSet(name.toString()); };
+    auto last = [&parser](QStringView name) { return parser.values(name.toString()).constLast(); };
+    if (given(kEngine)) {
+        const QString text = last(kEngine);
+        const auto engine = kvscope::parseEngine(text.toStdString());
+        if (!engine) return error(kEngine, u"--engine must be vllm or llama.cpp (got \""_s + typedValueText(text) + u"\")"_s);
+        setup.engine = *engine;
+    }
+    const bool vllm = setup.engine == kvscope::Engine::Vllm;
+    for (QStringView flag : vllm ? std::span<const QStringView>(kLlamaCppFlags) : std::span<const QStringView>(kVllmFlags)) {
+        if (given(flag)) {
+            return error(flag, u"--"_s + flag + u" is an option of --engine "_s + (vllm ? u"llama.cpp"_s : u"vllm"_s) +
+                                   u"; the engine is "_s + QString::fromUtf8(kvscope::engineName(setup.engine)));
+        }
+    }
+    if (given(kMaxNumBatchedTokens)) {
+        const auto n = parsePlanNumber(kMaxNumBatchedTokens, last(kMaxNumBatchedTokens), 1, 1u << 24);
+        if (!n) return n.error();
+        setup.vllm.max_num_batched_tokens = static_cast<std::uint32_t>(*n);
+    }
+    setup.vllm.async_scheduling = !given(kNoAsyncScheduling);
+    setup.vllm.prefix_caching = !given(kNoPrefixCaching);
+    setup.vllm.disable_hybrid_kv_cache_manager = given(kDisableHybridManager);
+    for (const auto &[flag, target] : {std::pair{kMambaCacheDtype, &setup.vllm.mamba_cache_dtype},
+                                       std::pair{kMambaSsmCacheDtype, &setup.vllm.mamba_ssm_cache_dtype}}) {
+        if (!given(flag)) continue;
+        const auto dtype = parseMambaDtype(flag, last(flag));
+        if (!dtype) return dtype.error();
+        *target = *dtype;
+    }
+    for (const auto &[flag, target] :
+         {std::pair{kUbatchSize, &setup.llamacpp.n_ubatch}, std::pair{kNBatch, &setup.llamacpp.n_batch}}) {
+        if (!given(flag)) continue;
+        const auto n = parsePlanNumber(flag, last(flag), 1, 1u << 20);
+        if (!n) return n.error();
+        *target = static_cast<std::uint32_t>(*n);
+    }
+    setup.llamacpp.swa_full = given(kSwaFull);
+    setup.llamacpp.kv_unified = given(kKvUnified);
+    if (given(kCacheTypeV)) {
+        const QString text = last(kCacheTypeV);
+        const auto dtype = kvscope::parseDType(text.toStdString());
+        if (!dtype || kvscope::checkEngineKvDType(kvscope::Engine::LlamaCpp, *dtype)) {
+            return error(kCacheTypeV, u"--cache-type-v must be one of fp32, fp16, bf16, q8_0, q4_0 (got \""_s +
+                                          typedValueText(text) + u"\")"_s);
+        }
+        setup.llamacpp.type_v = dtype;
+    }
+    return std::nullopt;
+}
+
 // The deployment flags, checked against the model or shape already parsed:
 // nothing when none is given (the report alone).
 kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QCommandLineParser &parser,
@@ -681,8 +823,8 @@ kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QComman
     Planning p;
     p.hasBudget = budget;
     kvscope::Deployment &d = p.deployment;
-    d.utilization_ppm = kDefaultUtilizationPpm;
-    d.block_size = kDefaultBlockSize;
+    d.utilization_ppm = kvscope::defaultUtilizationPpm(options.engine.engine);
+    d.block_size = 0;  // the engine's own
     if (given(kGpu)) {
         const QString name = last(kGpu);
         const kvscope::GpuPreset *gpu = kvscope::findGpu(name.toStdString());
@@ -708,6 +850,9 @@ kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QComman
     }
     if (given(kBlockSize) && !budget) {
         return error(kBlockSize, u"--block-size only applies with a KV budget: give "_s + budgetFlags);
+    }
+    if (given(kBlockSize) && options.engine.engine != kvscope::Engine::Vllm) {
+        return error(kBlockSize, u"--block-size is an option of --engine vllm; llama.cpp has no blocks"_s);
     }
     if (given(kGpuUtilization)) {
         const auto ppm = parseUtilization(last(kGpuUtilization));
@@ -753,8 +898,10 @@ kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QComman
         d.weights_dtype = *dtype;
         p.weightsDtypeSource = u"--weights-dtype"_s;
     } else if (options.model && options.model->imported.torch_dtype) {
-        d.weights_dtype = *options.model->imported.torch_dtype;
-        p.weightsDtypeSource = u"the config's torch_dtype"_s;
+        d.weights_dtype = kvscope::vllmModelDType(options.model->imported.torch_dtype);
+        p.weightsDtypeSource = d.weights_dtype == *options.model->imported.torch_dtype
+                                   ? u"the config's torch_dtype"_s
+                                   : u"the config's torch_dtype float32, served in bf16"_s;
     } else {
         d.weights_dtype = kDefaultWeightsDType;
         p.weightsDtypeSource = u"the default"_s;
@@ -867,6 +1014,9 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         return options;
     }
 
+    if (auto e = parseEngine(parser, options.engine)) return *e;
+    options.engineGiven = given(kEngine);
+
     // A real model, or the book's shape flags: never both.
     const bool fromConfig = given(kConfig);
     const bool fromModel = given(kModel);
@@ -900,18 +1050,30 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         if (!model) return model.error();
         options.model = std::move(model).value();
         const ImportedModel &imported = options.model->imported;
+        options.engine.model_dtype = kvscope::vllmModelDType(imported.torch_dtype);
+        options.engine.max_model_len = imported.max_model_len.value_or(0);
         if (dtype) {
             options.model->dtypeSource = u"--dtype"_s;
-        } else if (imported.torch_dtype) {
-            options.workload.dtype = *imported.torch_dtype;
-            options.model->dtypeSource = u"the config's torch_dtype"_s;
         } else {
-            options.model->dtypeSource = u"the book's default (the config gives no fp32, bf16 or fp16 torch_dtype)"_s;
+            options.workload.dtype = kvscope::defaultKvDType(options.engine.engine, imported.torch_dtype);
+            const QString dtypeName = QString::fromUtf8(kvscope::dtypeName(options.workload.dtype));
+            if (options.engine.engine == kvscope::Engine::LlamaCpp) {
+                options.model->dtypeSource = u"llama.cpp's default K cache type (-ctk f16)"_s;
+            } else if (imported.torch_dtype && *imported.torch_dtype == options.workload.dtype) {
+                options.model->dtypeSource = u"vLLM's default: the model dtype, the config's torch_dtype"_s;
+            } else {
+                options.model->dtypeSource =
+                    u"vLLM's default: the model dtype, "_s + dtypeName +
+                    (imported.torch_dtype ? u" (a float32 checkpoint is served in bf16)"_s
+                                          : u" (the config names no torch_dtype: vLLM assumes float32, served in bf16)"_s);
+            }
         }
         options.shape = imported.shape;
         // The real total decides; the book's view and the what-ifs may not fit
         // where the model does, and then show as not computable.
-        if (auto total = kvscope::layoutTotalBytes(imported.layout, options.workload); !total) {
+        if (auto total = kvscope::layoutTotalBytes(kvscope::engineLayout(imported.layout, options.engine),
+                                                   options.workload);
+            !total) {
             return flagError(total.error(), options.shape);
         }
     } else {
@@ -928,10 +1090,25 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         }
     }
 
+    // An engine asked for by name must store the cache as asked.
+    if (options.engineGiven) {
+        if (auto e = kvscope::checkEngineKvDType(options.engine.engine, options.workload.dtype)) {
+            return error(u"dtype", u"--"_s + QString::fromStdString(e->message));
+        }
+    }
+
     if (auto planning = parsePlanning(parser, options); !planning) {
         return planning.error();
     } else {
         options.planning = std::move(planning).value();
+    }
+    // The GPU's generation and memory, which vLLM's defaults depend on.
+    if (options.planning && options.planning->deployment.gpu_memory_bytes != 0) {
+        options.engine.gpu_memory_bytes = options.planning->deployment.gpu_memory_bytes;
+        if (const kvscope::GpuPreset *gpu = kvscope::findGpu(options.planning->gpuName.toStdString())) {
+            options.engine.gpu_arch = gpu->arch;
+            options.engine.gpu_is_a100 = gpu->name.starts_with("a100");
+        }
     }
     // The plan as a whole (tensor parallelism against the heads, the weights
     // against the GPU, one block against the budget), so main() never starts
@@ -1051,4 +1228,23 @@ InputError CliOptions::flagError(const InputError &coreError, const kvscope::Mod
 
 kvscope::ModelLayout CliOptions::layout() const {
     return model ? model->imported.layout : kvscope::layoutFromShape(shape);
+}
+
+std::vector<std::string> CliOptions::engineWarnings() const {
+    std::vector<std::string> warnings;
+    if (engine.max_model_len != 0 && workload.context_length > engine.max_model_len) {
+        warnings.push_back("--context_length " + kvscope::formatThousands(workload.context_length) +
+                           " is past the model's context limit of " + kvscope::formatThousands(engine.max_model_len) +
+                           " tokens (max_model_len): the engine refuses longer requests");
+    }
+    const kvscope::ModelLayout layers = layout();
+    const std::string &unsupported = engine.engine == kvscope::Engine::Vllm ? layers.hints.vllm_unsupported
+                                                                             : layers.hints.llamacpp_unsupported;
+    if (!unsupported.empty()) {
+        warnings.push_back(std::string(kvscope::engineLabel(engine.engine)) + " " +
+                           std::string(kvscope::engineVersion(engine.engine)) + " does not run this model: " +
+                           unsupported);
+    }
+    if (auto e = kvscope::checkEngineKvDType(engine.engine, workload.dtype)) warnings.push_back(e->message);
+    return warnings;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "ImportedModel.h"
+#include "kvscope/engine.h"
 #include "kvscope/layout.h"
 #include "kvscope/plan.h"
 #include "kvscope/result.h"
@@ -59,6 +60,13 @@ struct CliOptions {
     kvscope::Workload workload;
     std::optional<Model> model;
 
+    // --engine and its options; the model dtype, GPU and the model's context
+    // limit are filled in as the rest is parsed.
+    kvscope::EngineSetup engine;
+    // Where the KV dtype came from for the book's shape too (the model's is
+    // Model::dtypeSource).
+    bool engineGiven = false;
+
     // Set when a budget source or --tensor-parallel is given; without it the
     // output is the book's (or the model's) report alone.
     std::optional<Planning> planning;
@@ -98,4 +106,8 @@ struct CliOptions {
     // The layers the plan splits and pages: the model's own, or the book's
     // shape as identical full layers with its GQA heads.
     kvscope::ModelLayout layout() const;
+
+    // What the run says beyond the numbers: a context past the model's limit,
+    // an engine that does not run the model. For the report and --json.
+    std::vector<std::string> engineWarnings() const;
 };

@@ -77,8 +77,10 @@ std::string inlineObject(const std::vector<std::pair<std::string, std::string>> 
     return out + "}";
 }
 
+}  // namespace
+
 // One element per line, indented inside the top-level object.
-std::string array(const std::vector<std::string> &items) {
+std::string jsonArray(const std::vector<std::string> &items) {
     if (items.empty()) return "[]";
     std::string out = "[\n";
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -86,6 +88,10 @@ std::string array(const std::vector<std::string> &items) {
     }
     return out + "  ]";
 }
+
+namespace {
+
+std::string array(const std::vector<std::string> &items) { return jsonArray(items); }
 
 }  // namespace
 
@@ -160,6 +166,7 @@ std::string jsonModelReport(const CliOptions &options, const ModelEstimate &e, c
                                model.dtypeSource.toStdString()));
     std::vector<std::string> warnings;
     for (const std::string &w : imported.warnings) warnings.push_back(jsonString(w));
+    for (const std::string &w : options.engineWarnings()) warnings.push_back(jsonString(w));
 
     Fields fields{
         {"model", jsonString(model.label.toStdString())},

@@ -35,6 +35,10 @@ std::string jsonGpuList();
 // A JSON string literal, quotes included.
 std::string jsonString(std::string_view text);
 
+// Items already written as JSON, one per line, indented inside the top-level
+// object ("[]" when empty).
+std::string jsonArray(const std::vector<std::string> &items);
+
 // The shortest text that reads back as the same double, "null" for inf or
 // nan; a whole value keeps ".0" (11.115234375, 80.0).
 std::string jsonDouble(double value);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kvscope/dtype.h"
+#include "kvscope/engine.h"
 #include "kvscope/format.h"
 
 using kvscope::LayerKind;
@@ -51,7 +52,18 @@ std::string kindDetail(const kvscope::LayerSpec &spec) {
     case LayerKind::Sliding: return heads + ", window " + n(spec.window) + " tokens";
     case LayerKind::Mla:
         return "latent " + n(spec.kv_lora_rank) + " + rope " + n(spec.qk_rope_head_dim) + " per token";
-    case LayerKind::Linear: return "fixed state, does not grow with context";
+    case LayerKind::Chunked: return heads + ", chunks of " + n(spec.window) + " tokens";
+    case LayerKind::Linear: {
+        std::string state = std::string(kvscope::stateFamilyName(spec.state_family)) + " state of " +
+                            n(spec.recurrent_state_elems) + " + " + n(spec.conv_state_elems) + " conv values";
+        if (spec.recurrent_state_dtype && spec.conv_state_dtype) {
+            state += " in " + std::string(kvscope::dtypeName(*spec.recurrent_state_dtype)) +
+                     (spec.conv_state_dtype != spec.recurrent_state_dtype
+                          ? " and " + std::string(kvscope::dtypeName(*spec.conv_state_dtype))
+                          : std::string());
+        }
+        return state + ", does not grow with context";
+    }
     case LayerKind::Shared: return "reuse earlier layers' K/V";
     }
     return {};
@@ -93,6 +105,9 @@ std::string modelReport(const CliOptions &options, const ModelEstimate &e) {
                                    kvscope::bytesPerElemText(workload.dtype) + " Bytes/elem), " +
                                    model.dtypeSource.toStdString()},
                      {"layers", layers},
+                     {"engine", std::string(kvscope::engineLabel(options.engine.engine)) + " " +
+                                    std::string(kvscope::engineVersion(options.engine.engine)) +
+                                    ": its state dtypes and, with a GPU, its allocation"},
                  });
 
     std::vector<std::pair<std::string, std::string>> provenance;
@@ -103,7 +118,8 @@ std::string modelReport(const CliOptions &options, const ModelEstimate &e) {
     for (LayerKind kind : kvscope::kAllLayerKinds) {
         const kvscope::KindBytes &k = e.bytes.of(kind);
         if (k.layers == 0) continue;
-        const kvscope::LayerSpec *spec = firstOfKind(imported.layout, kind);
+        const kvscope::ModelLayout stored = kvscope::engineLayout(imported.layout, options.engine);
+        const kvscope::LayerSpec *spec = firstOfKind(stored, kind);
         kinds.emplace_back(std::string(kvscope::layerKindName(kind)),
                            kvscope::formatGB(k.bytes) + " in " + thousands(k.layers) +
                                (k.layers == 1 ? " layer" : " layers") + (spec ? " (" + kindDetail(*spec) + ")" : ""));
@@ -115,8 +131,9 @@ std::string modelReport(const CliOptions &options, const ModelEstimate &e) {
         {"Bytes per token", thousands(e.bytes_per_token) + " (one more token of one sequence)"},
     };
     if (e.max_context_bytes) {
-        totals.emplace_back("At max context", kvscope::formatGB(*e.max_context_bytes) + " (" +
-                                                  thousands(*imported.max_position_embeddings) + " tokens)");
+        const std::uint64_t limit = imported.max_model_len.value_or(imported.max_position_embeddings.value_or(0));
+        totals.emplace_back("At max context", kvscope::formatGB(*e.max_context_bytes) + " (" + thousands(limit) +
+                                                  " tokens, the model's limit)");
     }
     if (e.book) {
         // The book's lines: exact here, since the model is the book's shape.
@@ -135,9 +152,11 @@ std::string modelReport(const CliOptions &options, const ModelEstimate &e) {
         }
         out += "\n" + section("What-if variants (same context, batch and dtype)", variants, 20);
     }
-    if (!imported.warnings.empty()) {
+    std::vector<std::string> warnings = imported.warnings;
+    for (std::string &w : options.engineWarnings()) warnings.push_back(std::move(w));
+    if (!warnings.empty()) {
         out += "\n==== Warnings ====\n";
-        for (const std::string &w : imported.warnings) out += printable(w) + "\n";
+        for (const std::string &w : warnings) out += printable(w) + "\n";
     }
     return out;
 }

@@ -20,7 +20,6 @@ using kvscope::LayerKind;
 namespace {
 
 constexpr std::uint32_t kMillion = 1'000'000;
-constexpr std::uint32_t kVllmUtilizationPpm = 900'000;
 
 std::string thousands(std::uint64_t value) { return kvscope::formatThousands(value); }
 
@@ -99,23 +98,31 @@ std::string boolText(bool value) { return value ? "true" : "false"; }
 kvscope::Result<PlanFigures> PlanFigures::compute(const CliOptions &options) {
     const CliOptions::Planning &p = *options.planning;
     const kvscope::Deployment &d = p.deployment;
+    const kvscope::EngineSetup &setup = options.engine;
     const kvscope::ModelLayout layout = options.layout();
-    if (auto e = kvscope::validateTensorParallel(layout, d.tensor_parallel)) return planError(*e, options);
+    if (auto e = kvscope::validateTensorParallel(layout, d.tensor_parallel, setup.engine)) return planError(*e, options);
 
     PlanFigures f;
-    const auto total = kvscope::layoutTotalBytes(layout, options.workload);
+    const kvscope::ModelLayout stored = kvscope::engineLayout(layout, setup);
+    const auto total = kvscope::layoutTotalBytes(stored, options.workload);
     if (!total) return CliOptions::flagError(total.error(), options.shape);
     f.kv_bytes = *total;
-    auto perGpu = kvscope::layoutPerGpu(layout, d.tensor_parallel);
-    if (!perGpu) return planError(perGpu.error(), options);
-    const auto perGpuTotal = kvscope::layoutTotalBytes(*perGpu, options.workload);
-    if (!perGpuTotal) return CliOptions::flagError(perGpuTotal.error(), options.shape);
-    f.kv_bytes_per_gpu = *perGpuTotal;
     f.kv_heads = kvscope::firstKvHeads(layout);
-    f.kv_heads_per_gpu = kvscope::firstKvHeads(*perGpu);
-    f.kv_heads_replicated = kvscope::kvHeadsReplicated(layout, d.tensor_parallel);
     for (const kvscope::LayerGroup &g : layout.groups) {
         if (g.spec.kind == LayerKind::Mla) f.has_mla = true;
+    }
+    if (setup.engine == kvscope::Engine::Vllm) {
+        auto perGpu = kvscope::layoutPerGpu(stored, d.tensor_parallel);
+        if (!perGpu) return planError(perGpu.error(), options);
+        const auto perGpuTotal = kvscope::layoutTotalBytes(*perGpu, options.workload);
+        if (!perGpuTotal) return CliOptions::flagError(perGpuTotal.error(), options.shape);
+        f.kv_bytes_per_gpu = *perGpuTotal;
+        f.kv_heads_per_gpu = kvscope::firstKvHeads(*perGpu);
+        f.kv_heads_replicated = kvscope::kvHeadsReplicated(layout, d.tensor_parallel);
+    } else {
+        // llama.cpp places whole layers on each GPU: an even share of the whole.
+        f.kv_bytes_per_gpu = ceilDiv(f.kv_bytes, d.tensor_parallel);
+        f.kv_heads_per_gpu = f.kv_heads;
     }
     if (p.parameters) {
         const auto weights = kvscope::weightsBytes(*p.parameters, d.weights_dtype);
@@ -125,12 +132,8 @@ kvscope::Result<PlanFigures> PlanFigures::compute(const CliOptions &options) {
     }
 
     if (p.hasBudget) {
-        auto plan = kvscope::plan(layout, options.workload, d);
+        auto plan = kvscope::plan(layout, options.workload, d, setup);
         if (!plan) return planError(plan.error(), options);
-        const kvscope::PagedCache cache{*perGpu, options.workload.dtype, d.block_size, plan->kv_budget_bytes};
-        const auto paged = kvscope::pagedBytes(cache, options.workload.context_length, options.workload.batch_size);
-        if (!paged) return CliOptions::flagError(paged.error(), options.shape);
-        f.paged_bytes_per_gpu = *paged;
         f.plan = std::move(plan).value();
     }
     return f;
@@ -156,10 +159,19 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
         if (p.customMemory && !p.gpuName.isEmpty()) gpu += " (--gpu-memory-gib)";
         rows.emplace_back("GPU", gpu);
     }
-    rows.emplace_back("GPUs", tp == 1 ? std::string("1") : std::to_string(tp) + ", tensor parallel");
+    const kvscope::Engine engine = options.engine.engine;
+    rows.insert(rows.begin(), {"Engine", std::string(kvscope::engineLabel(engine)) + " " +
+                                             std::string(kvscope::engineVersion(engine))});
+    rows.emplace_back("GPUs", tp == 1 ? std::string("1")
+                                      : std::to_string(tp) + (engine == kvscope::Engine::Vllm
+                                                                  ? ", tensor parallel"
+                                                                  : ", whole layers on each (llama.cpp -sm layer)"));
     if (d.gpu_memory_bytes != 0 && f.plan && !d.kv_budget_bytes) {
         std::string util = kvscope::utilizationText(d.utilization_ppm);
-        if (d.utilization_ppm == kVllmUtilizationPpm) util += " (vLLM's default gpu_memory_utilization)";
+        if (d.utilization_ppm == kvscope::defaultUtilizationPpm(engine)) {
+            util += engine == kvscope::Engine::Vllm ? " (vLLM's default gpu_memory_utilization)"
+                                                    : " (llama.cpp takes what it needs)";
+        }
         rows.emplace_back("Utilization", util + ", " + bytes(f.plan->usable_bytes_per_gpu) + " usable per GPU");
     }
     if (f.weights_bytes) {
@@ -187,42 +199,41 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
     }
 
     const kvscope::Plan &plan = *f.plan;
+    const bool vllm = plan.engine == kvscope::Engine::Vllm;
     rows.emplace_back("KV budget per GPU",
                       exact(plan.kv_budget_bytes) +
                           (d.kv_budget_bytes ? std::string(", from --kv-budget-bytes")
                                              : std::string(d.overhead_bytes != 0
                                                                ? ", usable - weights - overhead"
-                                                               : ", usable - weights")));
-    if (plan.block_bytes != 0) {
-        rows.emplace_back("Block", std::to_string(d.block_size) + " tokens, " + exact(plan.block_bytes));
-        rows.emplace_back("Blocks per GPU", thousands(plan.num_blocks));
-    } else {
-        rows.emplace_back("Block", "none: no layer grows with context");
+                                                               : ", usable - weights")) +
+                          (!vllm && tp > 1 ? ", pooled: llama.cpp puts whole layers on each GPU" : ""));
+    rows.emplace_back("Cache layout", plan.layout_rule);
+    if (vllm) {
+        rows.emplace_back("Block", std::to_string(plan.block_size) + " tokens, " + exact(plan.block_bytes) +
+                                       " of the pool (a page in each group's slot)");
+        rows.emplace_back("Blocks per GPU", thousands(plan.num_blocks) + " (one is vLLM's null block)");
+        rows.emplace_back("Blocks per request",
+                          thousands(plan.blocks_per_request) + " at " + thousands(w.context_length) + " tokens");
     }
     std::string workload = bytes(f.kv_bytes_per_gpu) + " for " + tokens + " x " + sequences;
-    if (plan.block_bytes != 0 && f.paged_bytes_per_gpu != f.kv_bytes_per_gpu) {
-        workload += " (" + bytes(f.paged_bytes_per_gpu) + " in whole blocks)";
+    if (plan.engine_kv_bytes_per_gpu != f.kv_bytes_per_gpu) {
+        workload += " (" + bytes(plan.engine_kv_bytes_per_gpu) + " as " + std::string(kvscope::engineLabel(plan.engine)) +
+                    " allocates it)";
     }
     workload += plan.fits ? ": fits" : ": does not fit";
     rows.emplace_back("Workload KV per GPU", workload);
-    rows.emplace_back("Largest context", solvedText(plan.max_context_length, "token", "tokens",
-                                                    "the longest accepted; the cache stops growing") +
+    std::string limitNote = "the longest accepted; the cache stops growing";
+    if (plan.max_context_length.limited_by == kvscope::Bound::Model) limitNote = "the model's context limit";
+    rows.emplace_back("Largest context", solvedText(plan.max_context_length, "token", "tokens", limitNote) +
                                              " at batch " + thousands(w.batch_size));
     rows.emplace_back("Largest batch", solvedText(plan.max_batch_size, "sequence", "sequences",
-                                                  "the largest accepted") +
+                                                  vllm ? "the largest accepted" : "llama.cpp's 256 sequences at most") +
                                            " of " + tokens);
-    // Then it is not num_blocks * block_size / context: say so, for a reader
-    // who checks it against vLLM's log line.
-    const kvscope::ModelLayout layout = options.layout();
-    std::string how;
-    if (plan.block_bytes != 0 && !kvscope::holdsWholeContext(layout)) {
-        const bool windowed = std::any_of(layout.groups.begin(), layout.groups.end(),
-                                          [](const kvscope::LayerGroup &g) { return kvscope::isWindowed(g.spec); });
-        how = windowed ? " (by one sequence's exact cache: windows at their size)"
-                       : " (by one sequence's exact cache: its linear state included)";
-    }
-    rows.emplace_back("Max concurrency", kvscope::formatFixed2(plan.max_concurrency) + "x for " +
-                                             thousands(w.context_length) + " tokens per request" + how);
+    rows.emplace_back("Max concurrency",
+                      kvscope::formatFixed2(plan.max_concurrency) + "x for " + thousands(w.context_length) +
+                          " tokens per request" +
+                          (vllm ? " (num_blocks / blocks per request, as vLLM logs it)"
+                                : " (the largest batch: llama.cpp allocates every sequence at start)"));
     if (!d.kv_budget_bytes) {
         std::string needed = "none up to " + thousands(kvscope::PlanLimits::max_tensor_parallel) + " fits";
         if (plan.gpus_needed) {
@@ -230,6 +241,9 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
             if (*plan.gpus_needed != tp) needed += " (--tensor-parallel " + std::to_string(*plan.gpus_needed) + ")";
         }
         rows.emplace_back("GPUs needed", needed);
+    }
+    for (std::size_t i = 0; i < plan.engine_log.size(); ++i) {
+        rows.emplace_back(i == 0 ? "Engine log" : "", plan.engine_log[i]);
     }
     return "\n" + reportSection("Deployment", rows, 20);
 }
@@ -262,18 +276,46 @@ JsonFields planJsonFields(const CliOptions &options, const PlanFigures &f) {
     if (!f.plan) return fields;
 
     const kvscope::Plan &plan = *f.plan;
+    const bool vllm = plan.engine == kvscope::Engine::Vllm;
+    const auto vllmOnly = [vllm](const std::string &value) { return vllm ? value : std::string("null"); };
     fields.emplace_back("kv_budget_bytes", std::to_string(plan.kv_budget_bytes));
     fields.emplace_back("kv_budget_source", d.kv_budget_bytes ? "\"kv_budget_bytes\"" : "\"gpu\"");
-    fields.emplace_back("block_size", std::to_string(d.block_size));
-    fields.emplace_back("block_bytes", std::to_string(plan.block_bytes));
-    fields.emplace_back("num_blocks", std::to_string(plan.num_blocks));
-    fields.emplace_back("paged_kv_bytes_per_gpu", std::to_string(f.paged_bytes_per_gpu));
+    fields.emplace_back("block_size", vllmOnly(std::to_string(plan.block_size)));
+    fields.emplace_back("block_bytes", vllmOnly(std::to_string(plan.block_bytes)));
+    fields.emplace_back("num_blocks", vllmOnly(std::to_string(plan.num_blocks)));
+    fields.emplace_back("blocks_per_request", vllmOnly(std::to_string(plan.blocks_per_request)));
+    fields.emplace_back("paged_kv_bytes_per_gpu", std::to_string(plan.engine_kv_bytes_per_gpu));
+    fields.emplace_back("engine_kv_bytes_per_gpu", std::to_string(plan.engine_kv_bytes_per_gpu));
     fields.emplace_back("fits", boolText(plan.fits));
     fields.emplace_back("max_context_length", std::to_string(plan.max_context_length.value));
     fields.emplace_back("max_context_length_at_limit", boolText(plan.max_context_length.at_limit));
+    fields.emplace_back("max_context_length_limited_by",
+                        jsonString(kvscope::boundName(plan.max_context_length.limited_by)));
     fields.emplace_back("max_batch_size", std::to_string(plan.max_batch_size.value));
     fields.emplace_back("max_batch_size_at_limit", boolText(plan.max_batch_size.at_limit));
     fields.emplace_back("max_concurrency", jsonDouble(plan.max_concurrency));
+    fields.emplace_back("kv_cache_tokens", vllmOnly(std::to_string(plan.kv_cache_tokens)));
+    fields.emplace_back("cache_layout", jsonString(plan.layout_rule));
     fields.emplace_back("gpus_needed", plan.gpus_needed ? std::to_string(*plan.gpus_needed) : "null");
+    return fields;
+}
+
+std::optional<std::uint64_t> engineKvBytes(const CliOptions &options) {
+    const kvscope::Deployment deployment = options.planning ? options.planning->deployment : kvscope::Deployment{};
+    const auto allocation = kvscope::kvAllocation(options.layout(), options.workload.dtype, options.engine,
+                                                  deployment.tensor_parallel, 0, deployment.block_size);
+    if (!allocation) return std::nullopt;
+    const auto bytes =
+        kvscope::allocatedBytes(*allocation, options.workload.context_length, options.workload.batch_size);
+    return bytes ? std::optional<std::uint64_t>(*bytes) : std::nullopt;
+}
+
+JsonFields engineJsonFields(const CliOptions &options) {
+    JsonFields fields;
+    fields.emplace_back("engine", jsonString(kvscope::engineName(options.engine.engine)));
+    fields.emplace_back("engine_version", jsonString(kvscope::engineVersion(options.engine.engine)));
+    fields.emplace_back("engine_kv_bytes", optionalNumber(engineKvBytes(options)));
+    fields.emplace_back("max_model_len",
+                        options.engine.max_model_len != 0 ? std::to_string(options.engine.max_model_len) : "null");
     return fields;
 }

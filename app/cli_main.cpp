@@ -65,16 +65,23 @@ int printEstimate(const CliOptions &options) {
         if (!figures) return failInput(figures.error());
         plan = std::move(figures).value();
     }
-    const JsonFields planKeys = plan ? planJsonFields(options, *plan) : JsonFields{};
+    JsonFields planKeys = engineJsonFields(options);
+    if (plan) {
+        for (auto &field : planJsonFields(options, *plan)) planKeys.push_back(std::move(field));
+    }
     const std::string planText = plan ? planSection(options, *plan) : std::string();
     if (options.model) {
-        const auto estimate = ModelEstimate::compute(options.model->imported, options.workload);
+        const auto estimate = ModelEstimate::compute(options.model->imported, options.workload, options.engine);
         if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
         return writeOut(json ? jsonModelReport(options, *estimate, planKeys)
                              : modelReport(options, *estimate) + planText);
     }
     const auto estimate = kvscope::estimate(options.shape, options.workload);
     if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
+    // The book's shape has no warnings of its own; the engine's go with its keys.
+    std::vector<std::string> warnings;
+    for (const std::string &w : options.engineWarnings()) warnings.push_back(jsonString(w));
+    if (!warnings.empty() || options.engineGiven) planKeys.emplace_back("warnings", jsonArray(warnings));
     return writeOut(json ? jsonReport(options.shape, options.workload, *estimate, planKeys)
                          : kvscope::bookReport(options.shape, options.workload, *estimate) + planText);
 }

@@ -25,26 +25,28 @@ std::uint32_t queryHeads(const kvscope::ModelLayout &layout) {
 
 }  // namespace
 
-kvscope::Result<ModelEstimate> ModelEstimate::compute(const ImportedModel &model, const kvscope::Workload &workload) {
-    auto bytes = kvscope::layoutBytes(model.layout, workload);
+kvscope::Result<ModelEstimate> ModelEstimate::compute(const ImportedModel &model, const kvscope::Workload &workload,
+                                                      const kvscope::EngineSetup &setup) {
+    const kvscope::ModelLayout stored = kvscope::engineLayout(model.layout, setup);
+    auto bytes = kvscope::layoutBytes(stored, workload);
     if (!bytes) return bytes.error();
-    auto perToken = kvscope::layoutBytesPerToken(model.layout, workload);
+    auto perToken = kvscope::layoutBytesPerToken(stored, workload);
     if (!perToken) return perToken.error();
 
     ModelEstimate e;
     e.bytes = std::move(bytes).value();
     e.bytes_per_token = *perToken;
-    e.layers = kvscope::layerCountsByKind(model.layout);
-    if (model.max_position_embeddings) {
+    e.layers = kvscope::layerCountsByKind(stored);
+    if (const auto limit = model.max_model_len ? model.max_model_len : model.max_position_embeddings) {
         kvscope::Workload atMax = workload;
-        atMax.context_length = *model.max_position_embeddings;
-        if (auto b = kvscope::layoutTotalBytes(model.layout, atMax)) e.max_context_bytes = *b;
+        atMax.context_length = *limit;
+        if (auto b = kvscope::layoutTotalBytes(stored, atMax)) e.max_context_bytes = *b;
     }
     if (model.shape_is_exact) {
         if (auto book = kvscope::estimate(model.shape, workload)) e.book = *book;
     }
 
-    for (VariantLayout &v : variantLayouts(model.layout))
+    for (VariantLayout &v : variantLayouts(stored))
         e.variants.push_back({std::move(v.key), std::move(v.label), total(v.layout, workload)});
     return e;
 }
@@ -53,16 +55,17 @@ std::vector<ModelEstimate::VariantLayout> ModelEstimate::variantLayouts(const kv
     const auto layers = kvscope::layerCountsByKind(layout);
     const auto count = [&layers](LayerKind kind) { return layers[static_cast<std::size_t>(kind)]; };
     std::vector<VariantLayout> variants;
-    const bool attention = count(LayerKind::Full) + count(LayerKind::Sliding) + count(LayerKind::Mla) > 0;
+    const bool attention =
+        count(LayerKind::Full) + count(LayerKind::Sliding) + count(LayerKind::Chunked) + count(LayerKind::Mla) > 0;
     if (!attention) return variants;  // what-ifs change attention layers only
 
     const std::uint32_t heads = queryHeads(layout);
     const std::string perLayer = heads ? " (" + std::to_string(heads) + " K/V heads per layer)" : "";
     variants.push_back({"mha", "as MHA" + perLayer, kvscope::asMha(layout)});
     variants.push_back({"mqa", "as MQA (1 K/V head per layer)", kvscope::asMqa(layout)});
-    if (count(LayerKind::Sliding) > 0)
+    if (count(LayerKind::Sliding) + count(LayerKind::Chunked) > 0)
         variants.push_back({"no_sliding_window", "without sliding window", kvscope::withoutSlidingWindow(layout)});
-    if (count(LayerKind::Full) + count(LayerKind::Sliding) > 0) {
+    if (count(LayerKind::Full) + count(LayerKind::Sliding) + count(LayerKind::Chunked) > 0) {
         variants.push_back({"mla",
                             "with MLA (" + std::to_string(kWhatIfLatent) + " + " + std::to_string(kWhatIfRope) +
                                 " latent)",

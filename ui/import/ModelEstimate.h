@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ImportedModel.h"
+#include "kvscope/engine.h"
 #include "kvscope/estimator.h"
 #include "kvscope/layout_bytes.h"
 #include "kvscope/result.h"
@@ -15,7 +16,9 @@
 // Everything kvscope-cli reports about a real model (from --config or
 // --model) at one workload: its exact total, growth per token, bytes per
 // layer kind, the book's MHA/GQA view where it is exact, and what-if
-// variants. The report and --json print the same numbers from here.
+// variants, with linear states in the dtypes the chosen engine keeps them in
+// (kvscope::engineLayout). The report and --json print the same numbers from
+// here.
 struct ModelEstimate {
     // A what-if version of the model; bytes is empty when its total would not
     // fit 64 bits although the model's own does.
@@ -28,7 +31,8 @@ struct ModelEstimate {
     kvscope::LayoutBytes bytes;          // the model's real layout
     std::uint64_t bytes_per_token = 0;   // growth per extra token, one sequence
     std::array<std::uint64_t, kvscope::kLayerKindCount> layers{};  // count per kind
-    // The total at max_position_embeddings, when the config names it.
+    // The total at the model's context limit (max_model_len, else
+    // max_position_embeddings), when the config gives one.
     std::optional<std::uint64_t> max_context_bytes;
     // The book's MHA/GQA numbers, only when its shape gives the model's exact
     // bytes (uniform full-attention layers).
@@ -46,7 +50,8 @@ struct ModelEstimate {
     static std::vector<VariantLayout> variantLayouts(const kvscope::ModelLayout &layout);
 
     // Fails only when the model's own total does not fit 64 bits.
-    static kvscope::Result<ModelEstimate> compute(const ImportedModel &model, const kvscope::Workload &workload);
+    static kvscope::Result<ModelEstimate> compute(const ImportedModel &model, const kvscope::Workload &workload,
+                                                  const kvscope::EngineSetup &setup = {});
 
     // The latent size of the "with MLA" what-if: DeepSeek-V3's.
     static constexpr std::uint32_t kWhatIfLatent = 512;

@@ -212,6 +212,10 @@ void ConfigModel::resetBudget() {
     setOverheadGib(defaults.overheadGib());
     setBlockSize(defaults.blockSize());
     setKvBudgetBytes(0);
+    setEngine(defaults.engine());
+    setVllmOptions(defaults.vllmOptions());
+    setLlamaCppOptions(defaults.llamaCppOptions());
+    setGpuUtilization(defaults.gpuUtilization());
 }
 
 void ConfigModel::shapeEdited() {
@@ -226,14 +230,16 @@ QString ConfigModel::originForPreset(const QString &name) { return u"preset:"_s 
 void ConfigModel::loadModel(const ImportedModel &model, const QString &displayName, const QString &origin) {
     m_applyingModel = true;
     kvscope::Workload workload = m_workload;
-    // The config's own dtype is the natural KV dtype, as in kvscope-cli.
-    if (model.torch_dtype) workload.dtype = *model.torch_dtype;
+    // The KV dtype the engine uses when not told (vLLM: the model dtype, a
+    // float32 checkpoint served in bf16; llama.cpp: f16), as in kvscope-cli.
+    workload.dtype = kvscope::defaultKvDType(m_engine, model.torch_dtype);
     setConfig(model.shape, workload);
     m_applyingModel = false;
     // An entered parameter count was the previous model's; its weights are
     // stored as its config says, as kvscope-cli sizes them.
     setParameterOverride(0);
-    if (model.torch_dtype) setWeightsDtype(QString::fromLatin1(kvscope::dtypeName(*model.torch_dtype)));
+    if (model.torch_dtype)
+        setWeightsDtype(QString::fromLatin1(kvscope::dtypeName(kvscope::vllmModelDType(model.torch_dtype))));
     m_imported = model;
     m_modelName = displayName;
     m_modelOrigin = origin;
@@ -369,11 +375,13 @@ void ConfigModel::recomputeIfStale() const {
     std::vector<std::uint32_t> extra(m_extraGroups.begin(), m_extraGroups.end());
     m_contextPoints = kvscope::contextSweep(m_shape, m_workload, m_chartContextLengths, extra);
     m_groupPoints = kvscope::groupSweep(m_shape, m_workload);
-    m_layoutBytes = kvscope::layoutBytes(layout(), m_workload);
+    const kvscope::EngineSetup setup = engineSetup();
+    m_layoutBytes = kvscope::layoutBytes(kvscope::engineLayout(layout(), setup), m_workload);
     m_pinnedCurves.clear();
     for (qsizetype i = 0; i < m_pins.size(); ++i) {
         const Pin &pin = m_pins.at(i);
-        auto points = kvscope::layoutContextSweep(pin.layout, pin.workload, m_chartContextLengths);
+        auto points = kvscope::layoutContextSweep(kvscope::engineLayout(pin.layout, setup), pin.workload,
+                                                  m_chartContextLengths);
         if (points) m_pinnedCurves.push_back({u"pin%1"_s.arg(i + 1), pin.name, std::move(points).value()});
         if (m_plan) addBudgetCurve(u"pin%1"_s.arg(i + 1), pin.layout, pin.workload, false);
     }
@@ -393,9 +401,10 @@ void ConfigModel::recomputeIfStale() const {
         }
         return;
     }
-    m_modelEstimate = ModelEstimate::compute(*m_imported, m_workload);
-    auto addCurve = [this](const QString &key, const QString &name, const kvscope::ModelLayout &curveLayout) {
-        auto points = kvscope::layoutContextSweep(curveLayout, m_workload, m_chartContextLengths);
+    m_modelEstimate = ModelEstimate::compute(*m_imported, m_workload, setup);
+    auto addCurve = [this, &setup](const QString &key, const QString &name, const kvscope::ModelLayout &curveLayout) {
+        auto points =
+            kvscope::layoutContextSweep(kvscope::engineLayout(curveLayout, setup), m_workload, m_chartContextLengths);
         // A variant past 64 bits has no curve rather than a wrapped one.
         if (!points) return;
         m_modelCurves.push_back({key, name, std::move(points).value()});
@@ -478,6 +487,21 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     settings.setValue(u"overhead_gib"_s, overheadGib());
     settings.setValue(u"block_size"_s, blockSize());
     settings.setValue(u"kv_budget_bytes"_s, kvBudgetBytes());
+    settings.setValue(u"engine"_s, engine());
+    const auto dtypeOrAuto = [](const std::optional<kvscope::DType> &dtype) {
+        return dtype ? QString::fromLatin1(kvscope::dtypeName(*dtype)) : u"auto"_s;
+    };
+    settings.setValue(u"vllm/max_num_batched_tokens"_s, static_cast<int>(m_vllmOptions.max_num_batched_tokens));
+    settings.setValue(u"vllm/async_scheduling"_s, m_vllmOptions.async_scheduling);
+    settings.setValue(u"vllm/prefix_caching"_s, m_vllmOptions.prefix_caching);
+    settings.setValue(u"vllm/disable_hybrid_kv_cache_manager"_s, m_vllmOptions.disable_hybrid_kv_cache_manager);
+    settings.setValue(u"vllm/mamba_cache_dtype"_s, dtypeOrAuto(m_vllmOptions.mamba_cache_dtype));
+    settings.setValue(u"vllm/mamba_ssm_cache_dtype"_s, dtypeOrAuto(m_vllmOptions.mamba_ssm_cache_dtype));
+    settings.setValue(u"llamacpp/ubatch_size"_s, static_cast<int>(m_llamaCppOptions.n_ubatch));
+    settings.setValue(u"llamacpp/batch_size"_s, static_cast<int>(m_llamaCppOptions.n_batch));
+    settings.setValue(u"llamacpp/swa_full"_s, m_llamaCppOptions.swa_full);
+    settings.setValue(u"llamacpp/kv_unified"_s, m_llamaCppOptions.kv_unified);
+    settings.setValue(u"llamacpp/cache_type_v"_s, dtypeOrAuto(m_llamaCppOptions.type_v));
     // Pins keep their exact layout: the model they came from may be gone or
     // changed by the next start.
     settings.remove(u"pins"_s);
@@ -535,6 +559,8 @@ void ConfigModel::loadSettings(const QSettings &settings) {
     setExplicitHeadDim(value(u"head_dim"_s, 0).toInt());
     // The remembered model when it still loads; otherwise, silently, the book
     // shape saved beside it. Before the workload: loading sets the dtype.
+    // The engine before the model: loading one takes the engine's default KV dtype.
+    setEngine(value(u"engine"_s, u"vllm"_s).toString());
     const QString origin = value(u"model_origin"_s, QString()).toString();
     if (!origin.isEmpty()) reloadModel(origin, value(u"model_name"_s, QString()).toString());
     setContextLength(value(u"context_length"_s, static_cast<qint64>(workloadDefaults.context_length)).toLongLong());
@@ -547,6 +573,24 @@ void ConfigModel::loadSettings(const QSettings &settings) {
     setExtraGroups(extra);
     setHiddenVariants(value(u"hidden_variants"_s, QStringList{}).toStringList());
     const ConfigModel budgetDefaults;
+    const auto dtypeOrAuto = [&value](const QString &key) -> std::optional<kvscope::DType> {
+        return kvscope::parseDType(value(key, u"auto"_s).toString().toStdString());
+    };
+    kvscope::VllmOptions vllm;
+    vllm.max_num_batched_tokens = clamped<std::uint32_t>(value(u"vllm/max_num_batched_tokens"_s, 0).toLongLong(), 0, 1 << 24);
+    vllm.async_scheduling = value(u"vllm/async_scheduling"_s, true).toBool();
+    vllm.prefix_caching = value(u"vllm/prefix_caching"_s, true).toBool();
+    vllm.disable_hybrid_kv_cache_manager = value(u"vllm/disable_hybrid_kv_cache_manager"_s, false).toBool();
+    vllm.mamba_cache_dtype = dtypeOrAuto(u"vllm/mamba_cache_dtype"_s);
+    vllm.mamba_ssm_cache_dtype = dtypeOrAuto(u"vllm/mamba_ssm_cache_dtype"_s);
+    setVllmOptions(vllm);
+    kvscope::LlamaCppOptions llamacpp;
+    llamacpp.n_ubatch = clamped<std::uint32_t>(value(u"llamacpp/ubatch_size"_s, 512).toLongLong(), 1, 1 << 20);
+    llamacpp.n_batch = clamped<std::uint32_t>(value(u"llamacpp/batch_size"_s, 2048).toLongLong(), 1, 1 << 20);
+    llamacpp.swa_full = value(u"llamacpp/swa_full"_s, false).toBool();
+    llamacpp.kv_unified = value(u"llamacpp/kv_unified"_s, false).toBool();
+    llamacpp.type_v = dtypeOrAuto(u"llamacpp/cache_type_v"_s);
+    setLlamaCppOptions(llamacpp);
     setGpu(value(u"gpu"_s, budgetDefaults.gpu()).toString());
     setGpuCount(value(u"gpu_count"_s, budgetDefaults.gpuCount()).toInt());
     setCustomGpuMemoryGib(value(u"custom_gpu_memory_gib"_s, budgetDefaults.customGpuMemoryGib()).toDouble());
@@ -653,8 +697,8 @@ void ConfigModel::setOverheadGib(double gib) {
 }
 
 void ConfigModel::setBlockSize(int tokens) {
-    // vLLM's block sizes are powers of two: snap down to one.
-    const auto value = std::bit_floor(clamped<std::uint32_t>(tokens, 1, PlanLimits::max_block_size));
+    // 0 (or less) is the engine's own; vLLM's block sizes are powers of two: snap down to one.
+    const auto value = tokens <= 0 ? 0u : std::bit_floor(clamped<std::uint32_t>(tokens, 1, PlanLimits::max_block_size));
     if (value == m_blockSize) return;
     m_blockSize = value;
     Q_EMIT blockSizeChanged(static_cast<int>(value));
@@ -667,6 +711,61 @@ void ConfigModel::setKvBudgetBytes(qint64 bytes) {
     m_kvBudgetOverride = value;
     Q_EMIT kvBudgetBytesChanged(static_cast<qint64>(value));
     invalidate();
+}
+
+QString ConfigModel::engine() const { return fromStd(std::string(kvscope::engineName(m_engine))); }
+
+void ConfigModel::setEngine(const QString &engine) {
+    const auto parsed = kvscope::parseEngine(engine.toStdString());
+    if (!parsed || *parsed == m_engine) return;  // unknown names leave the choice as it was
+    // A utilization left at the old engine's default follows the new one's.
+    const bool defaultUtilization = m_utilizationPpm == kvscope::defaultUtilizationPpm(m_engine);
+    m_engine = *parsed;
+    Q_EMIT engineChanged(this->engine());
+    if (defaultUtilization) setGpuUtilization(kvscope::defaultUtilizationPpm(m_engine) / 1e6);
+    invalidate();
+}
+
+void ConfigModel::setVllmOptions(const kvscope::VllmOptions &options) {
+    kvscope::VllmOptions value = options;
+    value.max_num_batched_tokens = std::min<std::uint32_t>(value.max_num_batched_tokens, 1u << 24);
+    if (value == m_vllmOptions) return;
+    m_vllmOptions = value;
+    Q_EMIT engineOptionsChanged();
+    invalidate();
+}
+
+void ConfigModel::setLlamaCppOptions(const kvscope::LlamaCppOptions &options) {
+    kvscope::LlamaCppOptions value = options;
+    value.n_ubatch = std::clamp<std::uint32_t>(value.n_ubatch, 1, 1u << 20);
+    value.n_batch = std::clamp<std::uint32_t>(value.n_batch, 1, 1u << 20);
+    if (value == m_llamaCppOptions) return;
+    m_llamaCppOptions = value;
+    Q_EMIT engineOptionsChanged();
+    invalidate();
+}
+
+std::uint64_t ConfigModel::modelContextLimit() const {
+    if (!m_imported) return 0;
+    return m_imported->max_model_len.value_or(m_imported->max_position_embeddings.value_or(0));
+}
+
+kvscope::EngineSetup ConfigModel::engineSetup() const {
+    kvscope::EngineSetup setup;
+    setup.engine = m_engine;
+    setup.vllm = m_vllmOptions;
+    setup.llamacpp = m_llamaCppOptions;
+    setup.model_dtype = kvscope::vllmModelDType(m_imported ? m_imported->torch_dtype : std::nullopt);
+    if (m_budgetEnabled && m_kvBudgetOverride == 0) {
+        const kvscope::Deployment d = deployment();
+        setup.gpu_memory_bytes = d.gpu_memory_bytes;
+        if (const kvscope::GpuPreset *preset = m_gpu == kCustomGpu ? nullptr : kvscope::findGpu(m_gpu.toStdString())) {
+            setup.gpu_arch = preset->arch;
+            setup.gpu_is_a100 = preset->name.starts_with("a100");
+        }
+    }
+    setup.max_model_len = modelContextLimit();
+    return setup;
 }
 
 void ConfigModel::setDeployment(const kvscope::Deployment &deployment, const QString &gpu) {
@@ -751,29 +850,46 @@ void ConfigModel::recomputePlan() const {
                               " does not state its parameter count: enter it to size the weights"};
         return;
     }
-    m_plan = kvscope::plan(layout(), m_workload, deployment());
+    m_plan = kvscope::plan(layout(), m_workload, deployment(), engineSetup());
 }
 
 void ConfigModel::addBudgetCurve(const QString &key, const kvscope::ModelLayout &curveLayout,
                                  const kvscope::Workload &workload, bool marker) const {
-    auto perGpu = kvscope::layoutPerGpu(curveLayout, m_tensorParallel);
-    if (!perGpu) return;  // this curve's heads do not split over these GPUs
+    const kvscope::EngineSetup setup = engineSetup();
+    if (kvscope::validateTensorParallel(curveLayout, m_tensorParallel, m_engine)) return;  // does not split over these GPUs
+    const kvscope::ModelLayout stored = kvscope::engineLayout(curveLayout, setup);
     BudgetCurve curve;
     curve.key = key;
     if (m_tensorParallel > 1) {
-        auto points = kvscope::layoutContextSweep(*perGpu, workload, m_chartContextLengths);
-        if (!points) return;
-        curve.per_gpu = std::move(points).value();
-        const auto atContext = kvscope::layoutTotalBytes(*perGpu, workload);
-        curve.per_gpu_at_context = atContext ? *atContext : 0;
+        if (m_engine == kvscope::Engine::Vllm) {
+            auto perGpu = kvscope::layoutPerGpu(stored, m_tensorParallel);
+            if (!perGpu) return;
+            auto points = kvscope::layoutContextSweep(*perGpu, workload, m_chartContextLengths);
+            if (!points) return;
+            curve.per_gpu = std::move(points).value();
+            const auto atContext = kvscope::layoutTotalBytes(*perGpu, workload);
+            curve.per_gpu_at_context = atContext ? *atContext : 0;
+        } else {
+            // llama.cpp places whole layers on each GPU: an even share of the whole.
+            auto points = kvscope::layoutContextSweep(stored, workload, m_chartContextLengths);
+            if (!points) return;
+            const std::uint64_t n = m_tensorParallel;
+            curve.per_gpu = std::move(points).value();
+            for (kvscope::LayoutPoint &point : curve.per_gpu) point.bytes = point.bytes / n + (point.bytes % n != 0);
+            const auto atContext = kvscope::layoutTotalBytes(stored, workload);
+            curve.per_gpu_at_context = atContext ? *atContext / n + (*atContext % n != 0) : 0;
+        }
     }
     if (marker) {
-        const kvscope::PagedCache cache{std::move(perGpu).value(), workload.dtype, m_blockSize,
-                                        m_plan->kv_budget_bytes};
-        curve.max_context = kvscope::maxContextLength(cache, workload.batch_size);
-        if (curve.max_context->value > 0) {
-            const auto paged = kvscope::pagedBytes(cache, curve.max_context->value, workload.batch_size);
-            curve.paged_bytes = paged ? *paged : 0;
+        const auto allocation = kvscope::kvAllocation(curveLayout, workload.dtype, setup, m_tensorParallel,
+                                                      m_plan->kv_budget_bytes, m_blockSize);
+        if (allocation) {
+            curve.max_context = kvscope::maxContextLength(*allocation, workload.batch_size);
+            if (curve.max_context->value > 0) {
+                const auto held =
+                    kvscope::allocatedBytesPerGpu(*allocation, curve.max_context->value, workload.batch_size);
+                curve.paged_bytes = held ? *held : 0;
+            }
         }
     }
     m_budgetCurves.push_back(std::move(curve));

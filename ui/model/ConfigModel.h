@@ -10,6 +10,7 @@
 #include "ImportedModel.h"
 #include "ModelCurve.h"
 #include "ModelEstimate.h"
+#include "kvscope/engine.h"
 #include "kvscope/estimator.h"
 #include "kvscope/layout_bytes.h"
 #include "kvscope/plan.h"
@@ -52,6 +53,8 @@ class ConfigModel : public QObject {
     Q_PROPERTY(double overheadGib READ overheadGib WRITE setOverheadGib NOTIFY overheadGibChanged)
     Q_PROPERTY(int blockSize READ blockSize WRITE setBlockSize NOTIFY blockSizeChanged)
     Q_PROPERTY(qint64 kvBudgetBytes READ kvBudgetBytes WRITE setKvBudgetBytes NOTIFY kvBudgetBytesChanged)
+    // The engine whose allocation the plan follows: "vllm" or "llama.cpp".
+    Q_PROPERTY(QString engine READ engine WRITE setEngine NOTIFY engineChanged)
 
 public:
     explicit ConfigModel(QObject *parent = nullptr);
@@ -135,8 +138,22 @@ public:
     QString weightsDtype() const;
     qint64 parameterOverride() const { return static_cast<qint64>(m_parameterOverride); }  // 0: automatic
     double overheadGib() const;
-    int blockSize() const { return static_cast<int>(m_blockSize); }
+    int blockSize() const { return static_cast<int>(m_blockSize); }  // 0: the engine's own
     qint64 kvBudgetBytes() const { return static_cast<qint64>(m_kvBudgetOverride); }  // 0: from the GPU
+
+    QString engine() const;
+    kvscope::Engine engineId() const { return m_engine; }
+    // The engine's options (vLLM's and llama.cpp's, both kept whichever is
+    // chosen) and what the engine rules need besides: the model dtype it
+    // runs in, the GPU's generation and memory, the model's context limit.
+    kvscope::VllmOptions vllmOptions() const { return m_vllmOptions; }
+    kvscope::LlamaCppOptions llamaCppOptions() const { return m_llamaCppOptions; }
+    void setVllmOptions(const kvscope::VllmOptions &options);
+    void setLlamaCppOptions(const kvscope::LlamaCppOptions &options);
+    kvscope::EngineSetup engineSetup() const;
+    // The loaded model's context limit (ImportedModel::max_model_len); 0 for
+    // the book's shape, which names none.
+    std::uint64_t modelContextLimit() const;
 
     // Where the parameter count comes from.
     enum class ParameterSource { Entered, Preset, Config, Computed, Unknown };
@@ -168,9 +185,9 @@ public:
         std::vector<kvscope::LayoutPoint> per_gpu;
         std::uint64_t per_gpu_at_context = 0;
         // Where it crosses the KV budget: the largest context that fits at the
-        // batch (kvscope::maxContextLength on its per-GPU layout), and the
-        // per-GPU bytes of that many tokens in whole blocks. None for pinned
-        // curves, whose weights are not the current model's.
+        // batch under the engine's allocation (kvscope::maxContextLength), and
+        // the per-GPU bytes the engine holds for that many tokens. None for
+        // pinned curves, whose weights are not the current model's.
         std::optional<kvscope::Solved> max_context;
         std::uint64_t paged_bytes = 0;
     };
@@ -213,6 +230,7 @@ public Q_SLOTS:
     void setOverheadGib(double gib);
     void setBlockSize(int tokens);
     void setKvBudgetBytes(qint64 bytes);
+    void setEngine(const QString &engine);
 
 Q_SIGNALS:
     void embDimChanged(int embDim);
@@ -241,6 +259,8 @@ Q_SIGNALS:
     void overheadGibChanged(double gib);
     void blockSizeChanged(int tokens);
     void kvBudgetBytesChanged(qint64 bytes);
+    void engineChanged(const QString &engine);
+    void engineOptionsChanged();
     // Once per event-loop turn after any input changed.
     void estimateChanged();
 
@@ -277,12 +297,15 @@ private:
     QString m_gpu = QStringLiteral("h100-80gb");
     std::uint32_t m_tensorParallel = 1;
     std::uint64_t m_customMemoryBytes = std::uint64_t{80} << 30;
-    std::uint32_t m_utilizationPpm = 900'000;
+    std::uint32_t m_utilizationPpm = kvscope::defaultUtilizationPpm(kvscope::Engine::Vllm);
     kvscope::DType m_weightsDtype = kvscope::DType::bf16;
     std::uint64_t m_parameterOverride = 0;
     std::uint64_t m_overheadBytes = 0;
-    std::uint32_t m_blockSize = 16;
+    std::uint32_t m_blockSize = 0;
     std::uint64_t m_kvBudgetOverride = 0;  // loadModel() moving the shape: keep the model
+    kvscope::Engine m_engine = kvscope::Engine::Vllm;
+    kvscope::VllmOptions m_vllmOptions;
+    kvscope::LlamaCppOptions m_llamaCppOptions;
 
     bool m_notifyQueued = false;
     mutable bool m_stale = true;

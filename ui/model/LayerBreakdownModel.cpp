@@ -15,6 +15,7 @@ QString kindLabel(kvscope::LayerKind kind) {
     case kvscope::LayerKind::Mla: return QObject::tr("MLA latent");
     case kvscope::LayerKind::Linear: return QObject::tr("linear (fixed state)");
     case kvscope::LayerKind::Shared: return QObject::tr("shared (no own cache)");
+    case kvscope::LayerKind::Chunked: return QObject::tr("chunked local");
     }
     return {};
 }

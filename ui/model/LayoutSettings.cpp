@@ -58,6 +58,17 @@ public:
     }
 
     QString text(const QString &key) const { return m_settings.value(m_prefix + key).toString(); }
+    bool has(const QString &key) const { return m_settings.contains(m_prefix + key); }
+
+    // true or false (a JSON boolean, or its text); anything else is damage.
+    bool boolean(const QString &key) {
+        const QVariant value = m_settings.value(m_prefix + key);
+        if (value.metaType().id() == QMetaType::Bool) return value.toBool();
+        const QString text = value.toString();
+        if (text == QLatin1StringView("true")) return true;
+        if (text != QLatin1StringView("false")) m_ok = false;
+        return false;
+    }
     bool ok() const { return m_ok; }
 
 private:
@@ -105,7 +116,7 @@ void write(QSettings &settings, const kvscope::ModelLayout &layout) {
             settings.setValue(u"k_head_dim"_s, number(spec.k_head_dim));
             settings.setValue(u"v_head_dim"_s, number(spec.v_head_dim));
         }
-        if (spec.kind == kvscope::LayerKind::Sliding || spec.kind == kvscope::LayerKind::Mla)
+        if (kvscope::isWindowed(spec) || spec.kind == kvscope::LayerKind::Mla)
             settings.setValue(u"window"_s, number(spec.window));
         if (spec.kind == kvscope::LayerKind::Mla) {
             settings.setValue(u"kv_lora_rank"_s, number(spec.kv_lora_rank));
@@ -116,9 +127,20 @@ void write(QSettings &settings, const kvscope::ModelLayout &layout) {
             settings.setValue(u"recurrent_state_dtype"_s, dtypeText(spec.recurrent_state_dtype));
             settings.setValue(u"conv_state_elems"_s, number(spec.conv_state_elems));
             settings.setValue(u"conv_state_dtype"_s, dtypeText(spec.conv_state_dtype));
+            const std::string_view family = kvscope::stateFamilyName(spec.state_family);
+            settings.setValue(u"state_family"_s, QString::fromLatin1(family.data(), static_cast<qsizetype>(family.size())));
+            settings.setValue(u"state_heads"_s, number(spec.state_heads));
+            settings.setValue(u"conv_channels"_s, number(spec.conv_channels));
+            settings.setValue(u"state_groups"_s, number(spec.state_groups));
+            settings.setValue(u"group_channels"_s, number(spec.group_channels));
+            settings.setValue(u"beside_attention"_s, spec.beside_attention);
         }
     }
     settings.endArray();
+    const kvscope::EngineHints &hints = layout.hints;
+    settings.setValue(u"hints/llamacpp_windows"_s, hints.llamacpp_windows);
+    settings.setValue(u"hints/vllm_unsupported"_s, QString::fromStdString(hints.vllm_unsupported));
+    settings.setValue(u"hints/llamacpp_unsupported"_s, QString::fromStdString(hints.llamacpp_unsupported));
 }
 
 std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QString &prefix) {
@@ -138,7 +160,8 @@ std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QStrin
             spec.k_head_dim = entry.number<std::uint32_t>(u"k_head_dim"_s);
             spec.v_head_dim = entry.number<std::uint32_t>(u"v_head_dim"_s);
         }
-        if (*kind == kvscope::LayerKind::Sliding || *kind == kvscope::LayerKind::Mla)
+        if (*kind == kvscope::LayerKind::Sliding || *kind == kvscope::LayerKind::Chunked ||
+            *kind == kvscope::LayerKind::Mla)
             spec.window = entry.number<std::uint64_t>(u"window"_s);
         if (*kind == kvscope::LayerKind::Mla) {
             spec.kv_lora_rank = entry.number<std::uint32_t>(u"kv_lora_rank"_s);
@@ -149,9 +172,32 @@ std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QStrin
             spec.recurrent_state_dtype = entry.dtype(u"recurrent_state_dtype"_s);
             spec.conv_state_elems = entry.number<std::uint64_t>(u"conv_state_elems"_s);
             spec.conv_state_dtype = entry.dtype(u"conv_state_dtype"_s);
+            // Saved since the engines' rules: absent in older files, which
+            // knew only the sizes.
+            if (entry.has(u"state_family"_s)) {
+                const auto family = kvscope::parseStateFamily(entry.text(u"state_family"_s).toStdString());
+                if (!family) return std::nullopt;
+                spec.state_family = *family;
+                spec.state_heads = entry.number<std::uint32_t>(u"state_heads"_s);
+                spec.conv_channels = entry.number<std::uint64_t>(u"conv_channels"_s);
+                spec.state_groups = entry.number<std::uint32_t>(u"state_groups"_s);
+                spec.group_channels = entry.number<std::uint32_t>(u"group_channels"_s);
+                spec.beside_attention = entry.boolean(u"beside_attention"_s);
+            }
         }
         if (!entry.ok() || count == 0) return std::nullopt;
         layout.groups.push_back({spec, count});
+    }
+    const QString hints = prefix + u"hints/"_s;
+    if (settings.contains(hints + u"llamacpp_windows"_s)) {
+        const QVariant windows = settings.value(hints + u"llamacpp_windows"_s);
+        if (windows.metaType().id() != QMetaType::Bool && windows.toString() != u"true"_s &&
+            windows.toString() != u"false"_s)
+            return std::nullopt;
+        layout.hints.llamacpp_windows = windows.toBool();
+        layout.hints.vllm_unsupported = settings.value(hints + u"vllm_unsupported"_s).toString().left(512).toStdString();
+        layout.hints.llamacpp_unsupported =
+            settings.value(hints + u"llamacpp_unsupported"_s).toString().left(512).toStdString();
     }
     if (kvscope::validateLayout(layout)) return std::nullopt;
     return layout;
