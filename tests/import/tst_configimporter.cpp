@@ -146,21 +146,27 @@ private Q_SLOTS:
     void qwen3Next() {
         // 48 layers, full_attention_interval 4: layers 3, 7, ..., 47 full (12), 36 Gated DeltaNet.
         // Full: 2 K/V heads * (256 + 256) * 2 B = 2,048 B per token per layer; 12 layers: 24,576 B.
-        // Linear, per layer and sequence: recurrent 32 * 128 * 128 = 524,288 fp32 = 2,097,152 B;
-        // conv (2 * 16 * 128 + 32 * 128) * (4 - 1) = 24,576 bf16 = 49,152 B; 2,146,304 B,
-        // 36 layers: 77,266,944 B whatever the context.
+        // Gated DeltaNet, per layer and sequence: recurrent 32 * 128 * 128 = 524,288 elements, conv
+        // (2 * 16 * 128 + 32 * 128) * (4 - 1) = 24,576 elements, both in the engine's state dtype
+        // (vLLM: the model dtype; llama.cpp: f32), here the bf16 of the KV cache: 1,097,728 B,
+        // 36 layers: 39,518,208 B whatever the context.
         const ImportedModel m = load(QStringLiteral("qwen3-next-80b-a3b.json"));
         QCOMPARE(layers(m, LayerKind::Full), 12u);
         QCOMPARE(layers(m, LayerKind::Linear), 36u);
         QCOMPARE(m.layout.groups[0].spec.kind, LayerKind::Linear);
         QCOMPARE(m.layout.groups[0].count, 3u);
+        QCOMPARE(m.layout.groups[0].spec.state_family, kvscope::StateFamily::GatedDeltaNet);
+        QVERIFY(!m.layout.groups[0].spec.recurrent_state_dtype.has_value());
+        QVERIFY(!m.layout.groups[0].spec.conv_state_dtype.has_value());
+        QCOMPARE(m.layout.groups[0].spec, kvscope::gatedDeltaNetLayer(16, 32, 128, 128, 4));
         QCOMPARE(m.layout.groups[1].spec.kind, LayerKind::Full);
-        QCOMPARE(bytes(m.layout, 1), 77'266'944u + 24'576u);
-        QCOMPARE(bytes(m.layout, 4096), 177'930'240u);        // 77,266,944 + 4096 * 24,576
-        QCOMPARE(bytes(m.layout, 262144), 6'519'717'888u);    // 77,266,944 + 262144 * 24,576
+        QCOMPARE(bytes(m.layout, 1), 39'518'208u + 24'576u);
+        QCOMPARE(bytes(m.layout, 4096), 140'181'504u);        // 39,518,208 + 4096 * 24,576
+        QCOMPARE(bytes(m.layout, 262144), 6'481'969'152u);    // 39,518,208 + 262144 * 24,576
         QCOMPARE(perToken(m.layout, 262144), 24'576u);
-        QCOMPARE(bytes(m.layout, 4096, DType::bf16, 2), 2 * 177'930'240u);
+        QCOMPARE(bytes(m.layout, 4096, DType::bf16, 2), 2 * 140'181'504u);
         QVERIFY(contains(source(m, "linear_recurrent_state"), "32 * 128 * 128"));
+        QCOMPARE(m.max_model_len.value(), 262'144u);  // max_position_embeddings, no RoPE scaling
     }
 
     void gemma2_9b() {
@@ -480,7 +486,8 @@ private Q_SLOTS:
         const ImportedModel m = load(file);
         QCOMPARE(m.parameters.value_or(0), parameters);
         QVERIFY2(contains(source(m, "parameters"), "computed from"), source(m, "parameters").c_str());
-        QVERIFY(m.warnings.empty());
+        // Falcon 7B names no context length: the one warning is vLLM's 2,048.
+        for (const std::string &w : m.warnings) QVERIFY2(contains(w, "vLLM assumes 2,048"), w.c_str());
     }
 
     void parametersFollowTheFamilysDefaults() {
@@ -539,7 +546,8 @@ private Q_SLOTS:
     void expertsWithoutACountGiveNoParameters() {
         // A Llama-shaped config that names experts is not a dense decoder.
         auto m = ConfigImporter::fromJson(R"({"model_type": "llama", "hidden_size": 1024, "intermediate_size": 4096,
-            "num_attention_heads": 8, "num_hidden_layers": 4, "vocab_size": 1000, "num_local_experts": 8})");
+            "num_attention_heads": 8, "num_hidden_layers": 4, "vocab_size": 1000, "num_local_experts": 8,
+            "max_position_embeddings": 4096})");
         QVERIFY(m.ok());
         QVERIFY(!m->parameters);
         QVERIFY(m->warnings.empty());
