@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "ConfigImporter.h"
+#include "ModelEstimate.h"
 #include "kvscope/layout_bytes.h"
 #include "kvscope/variants.h"
 
@@ -433,6 +434,22 @@ private Q_SLOTS:
         const ImportedModel m2 = ConfigImporter::fromObject(two).value();
         QCOMPARE(m2.layout.groups[0].spec.kind, LayerKind::Full);
         QCOMPARE(m2.layout.groups[1].spec.kind, LayerKind::Chunked);
+    }
+
+    void chunkedLayersHaveTheWhatIfs() {
+        // Llama 4 Scout held whole ("without sliding window"): 48 * 131,072 * 4,096 B at 131,072 tokens.
+        const ImportedModel m = load(QStringLiteral("llama-4-scout-17b-16e-instruct.json"));
+        const auto estimate = ModelEstimate::compute(m, Workload{131072, 1, DType::bf16});
+        QVERIFY(estimate.ok());
+        const auto it = std::find_if(estimate->variants.begin(), estimate->variants.end(),
+                                     [](const ModelEstimate::Variant &v) { return v.key == "no_sliding_window"; });
+        QVERIFY(it != estimate->variants.end());
+        QCOMPARE(it->bytes.value(), 25'769'803'776u);
+        // A pure state-space model has no attention to change: no what-ifs.
+        QVERIFY(ModelEstimate::variantLayouts(load(QStringLiteral("nemotron-h-8b-base-8k.json")).layout).size() > 0);
+        const ImportedModel mamba = ConfigImporter::fromJson(R"({"model_type": "mamba", "hidden_size": 768,
+            "num_hidden_layers": 24, "intermediate_size": 1536, "state_size": 16, "conv_kernel": 4})").value();
+        QVERIFY(ModelEstimate::variantLayouts(mamba.layout).empty());
     }
 
     void qwen35FixesItsSsmDtype() {
