@@ -15,6 +15,7 @@ std::string_view layerKindName(LayerKind kind) {
     case LayerKind::Linear: return "linear";
     case LayerKind::Shared: return "shared";
     case LayerKind::Chunked: return "chunked";
+    case LayerKind::Mlp: return "mlp";
     }
     return "full";  // unreachable: every enumerator is handled
 }
@@ -108,6 +109,12 @@ LayerSpec linearLayer(std::uint64_t recurrent_state_elems, std::optional<DType> 
 LayerSpec sharedLayer() {
     LayerSpec spec;
     spec.kind = LayerKind::Shared;
+    return spec;
+}
+
+LayerSpec mlpLayer() {
+    LayerSpec spec;
+    spec.kind = LayerKind::Mlp;
     return spec;
 }
 
@@ -312,7 +319,8 @@ std::optional<InputError> checkLayer(const LayerSpec &s) {
         if (s.window != 0) return checkRange("window", s.window, 1, Limits::max_context_length);
         return std::nullopt;
     case LayerKind::Linear: return checkLinear(s);
-    case LayerKind::Shared: return std::nullopt;
+    case LayerKind::Shared:
+    case LayerKind::Mlp: return std::nullopt;
     }
     return std::nullopt;
 }
@@ -325,11 +333,12 @@ std::optional<InputError> validateLayout(const ModelLayout &layout) {
     bool has_cache = false;
     for (const LayerGroup &g : layout.groups) {
         if (auto e = atLayer(first, checkLayer(g.spec))) return e;
-        if (g.spec.kind != LayerKind::Shared) has_cache = true;
+        if (g.spec.kind != LayerKind::Shared && g.spec.kind != LayerKind::Mlp) has_cache = true;
         first += g.count;
     }
-    // A shared layer reads an earlier layer's cache, so something must own one.
-    if (!has_cache) return InputError{"n_layers", "every layer shares another layer's cache: none has its own"};
+    // A shared layer reads an earlier layer's cache, so something must own
+    // one; a model of MLP blocks alone is no language model.
+    if (!has_cache) return InputError{"n_layers", "no layer has a cache of its own (every layer is shared or MLP-only)"};
     return std::nullopt;
 }
 

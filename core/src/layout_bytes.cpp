@@ -29,7 +29,8 @@ std::uint64_t elemsPerToken(const LayerSpec &s) {
     case LayerKind::Chunked: return std::uint64_t{s.n_kv_heads} * (std::uint64_t{s.k_head_dim} + s.v_head_dim);
     case LayerKind::Mla: return std::uint64_t{s.kv_lora_rank} + s.qk_rope_head_dim;
     case LayerKind::Linear:
-    case LayerKind::Shared: return 0;
+    case LayerKind::Shared:
+    case LayerKind::Mlp: return 0;
     }
     return 0;
 }
@@ -102,7 +103,7 @@ Result<std::uint64_t> layoutBytesPerToken(const ModelLayout &layout, const Workl
     std::uint64_t total = 0;
     for (const LayerGroup &g : layout.groups) {
         const LayerSpec &s = g.spec;
-        if (s.kind == LayerKind::Linear || s.kind == LayerKind::Shared) continue;
+        if (s.kind == LayerKind::Linear || s.kind == LayerKind::Shared || s.kind == LayerKind::Mlp) continue;
         // A windowed layer already full at this context drops its oldest token
         // for the new one: no growth.
         if (tokensHeld(s, workload.context_length + 1) == tokensHeld(s, workload.context_length)) continue;

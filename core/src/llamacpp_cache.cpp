@@ -105,6 +105,9 @@ Result<LlamaCppCache> llamaCppCache(const ModelLayout &layout, DType type_k, con
         const LayerSpec &s = g.spec;
         switch (s.kind) {
         case LayerKind::Shared: continue;  // reuses another layer's cache: allocates nothing
+        // src/llama-model.cpp create_memory: Nemotron-H's filters keep a layer
+        // with n_ff(il) != 0 out of both the KV and the recurrent cache.
+        case LayerKind::Mlp: continue;
         case LayerKind::Linear: {
             // src/llama-memory-recurrent.cpp: r and s tensors of n_embd_r() and
             // n_embd_s() values per cell, max(1, n_seq_max) cells, both F32.

@@ -117,6 +117,11 @@ Result<VllmCache> vllmCache(const ModelLayout &per_gpu, DType kv_dtype, const En
             // kv_sharing_target_layer_name: such layers get no KV cache spec.
             cache.shared_layers += g.count;
             continue;
+        case LayerKind::Mlp:
+            // vllm/model_executor/models/nemotron_h.py NemotronHMLPDecoderLayer
+            // and NemotronHMoEDecoderLayer have no Attention or Mamba module,
+            // so no KV cache spec either.
+            continue;
         case LayerKind::Mla:
             if (s.window != 0) {
                 return engineError("a windowed MLA layer is DeepSeek-V4's packed cache layout, which KV Scope "

@@ -179,6 +179,31 @@ TEST(Layout, SharedLayersCostNothing) {
     EXPECT_FALSE(layoutTotalBytes(only_shared, at(1)).ok());
 }
 
+// Nemotron-H's MLP-only blocks ('-' and 'E' in hybrid_override_pattern) are
+// layers of the model that hold nothing: 2 attention layers of 8 K/V heads of
+// 128 and 3 MLP layers at 1,000 tokens, bf16: 2 x 1,000 x 8 x 256 x 2 bytes.
+TEST(Layout, MlpLayersCountButHoldNothing) {
+    ModelLayout layout;
+    appendLayers(layout, fullLayer(32, 8, 128, 128), 2);
+    appendLayers(layout, mlpLayer(), 3);
+    EXPECT_EQ(layerCount(layout), 5u);
+    EXPECT_EQ(layerCountsByKind(layout)[static_cast<std::size_t>(LayerKind::Mlp)], 3u);
+    const auto bytes = layoutBytes(layout, at(1000));
+    ASSERT_TRUE(bytes.ok());
+    EXPECT_EQ(bytes->of(LayerKind::Mlp).layers, 3u);
+    EXPECT_EQ(bytes->of(LayerKind::Mlp).bytes, 0u);
+    EXPECT_EQ(bytes->total, 2ull * 1000 * 8 * 256 * 2);
+    EXPECT_EQ(layoutBytesPerToken(layout, at(1000)).value(), 2ull * 8 * 256 * 2);
+    EXPECT_FALSE(isAttention(LayerKind::Mlp));
+
+    // MLP blocks alone are no model: nothing holds a cache.
+    ModelLayout only_mlp;
+    appendLayers(only_mlp, mlpLayer(), 4);
+    const auto error = validateLayout(only_mlp);
+    ASSERT_TRUE(error.has_value());
+    EXPECT_EQ(error->field, "n_layers");
+}
+
 TEST(Layout, OverflowIsAnErrorNeverAWrap) {
     ModelLayout layout;
     appendLayers(layout, fullLayer(1024, 1024, 65536, 65536), 1024);
@@ -246,4 +271,6 @@ TEST(Layout, KindNames) {
     EXPECT_EQ(layerKindName(LayerKind::Mla), "mla");
     EXPECT_EQ(layerKindName(LayerKind::Linear), "linear");
     EXPECT_EQ(layerKindName(LayerKind::Shared), "shared");
+    EXPECT_EQ(layerKindName(LayerKind::Mlp), "mlp");
+    EXPECT_EQ(parseLayerKind("mlp"), LayerKind::Mlp);
 }

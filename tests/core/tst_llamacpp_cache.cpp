@@ -121,6 +121,29 @@ TEST(LlamaCppCache, Jamba) {
     EXPECT_EQ(cacheOf(jambaV01(), 8192, 1).total_bytes, 151'650'304u);
 }
 
+// Nemotron-H: create_memory's filters keep the MLP blocks (n_ff != 0) out
+// of both caches, yet the recurrent log line counts every trunk layer. Two
+// attention layers, two Mamba-2 layers (d_inner 128 x 64 = 8,192, 8 groups of
+// 128, kernel 4: conv 3 x (8,192 + 2 x 8 x 128) = 30,720, SSM 128 x 64 x 128 =
+// 1,048,576 values, f32) and two MLP layers, -c 256, f16, 8 K/V heads of 128:
+// attention 2 x 256 x 4,096 = 2,097,152; states 2 x 4 x 1,079,296 = 8,634,368.
+TEST(LlamaCppCache, MlpLayersAllocateNothing) {
+    ModelLayout layout;
+    appendLayers(layout, mamba2Layer(8192, 8, 128, 64, 128, 4));
+    appendLayers(layout, mlpLayer());
+    appendLayers(layout, fullLayer(32, 8, 128, 128));
+    appendLayers(layout, mamba2Layer(8192, 8, 128, 64, 128, 4));
+    appendLayers(layout, mlpLayer());
+    appendLayers(layout, fullLayer(32, 8, 128, 128));
+    const LlamaCppCache cache = cacheOf(layout, 256, 1);
+    EXPECT_EQ(cache.layers, 2u);
+    EXPECT_EQ(cache.recurrent_layers, 2u);
+    EXPECT_EQ(cache.n_layer, 6u);
+    EXPECT_EQ(cache.k_bytes + cache.v_bytes, 2'097'152u);
+    EXPECT_EQ(cache.r_bytes + cache.s_bytes, 8'634'368u);
+    EXPECT_EQ(cache.total_bytes, 2'097'152u + 8'634'368u);
+}
+
 // Llama 4: chunked layers get the window formula with a chunk of 8,192
 // hard-coded (src/models/llama4.cpp): GGML_PAD(8,192 + 512, 256) = 8,704
 // cells. -c 131072, f16, 8 x 128 values: 12 x 131,072 x 4,096 +

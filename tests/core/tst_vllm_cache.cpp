@@ -298,6 +298,18 @@ TEST(VllmCache, KvSharingLayersHaveNoPage) {
     EXPECT_EQ(cache.block_bytes, 20u * 16 * 2 * 512 * 2);
 }
 
+// Nemotron-H's MLP blocks have no Attention or Mamba module: no spec, no
+// page, and they are not KV-sharing layers either. 4 attention layers of 8
+// K/V heads of 128 in bf16 (16-token blocks: 16 x 8 x 256 x 2 bytes a layer).
+TEST(VllmCache, MlpLayersHaveNoPage) {
+    ModelLayout layout;
+    appendLayers(layout, fullLayer(32, 8, 128, 128), 4);
+    appendLayers(layout, mlpLayer(), 6);
+    const VllmCache cache = cacheOf(layout);
+    EXPECT_EQ(cache.shared_layers, 0u);
+    EXPECT_EQ(cache.block_bytes, 4u * 16 * 8 * 256 * 2);
+}
+
 TEST(VllmCache, UnsupportedArchitecturesAreRefused) {
     ModelLayout minimax;
     appendLayers(minimax, lightningAttentionLayer(64, 128), 7);

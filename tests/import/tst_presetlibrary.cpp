@@ -72,6 +72,10 @@ private Q_SLOTS:
         QTest::newRow("gptoss") << QStringLiteral("gpt-oss-120b") << QStringLiteral("gpt-oss-120b.json");
         QTest::newRow("deepseek") << QStringLiteral("DeepSeek-V3") << QStringLiteral("deepseek-v3.json");
         QTest::newRow("falcon") << QStringLiteral("Falcon 7B") << QStringLiteral("falcon-7b.json");
+        QTest::newRow("jamba") << QStringLiteral("Jamba v0.1") << QStringLiteral("jamba-v0.1.json");
+        QTest::newRow("nemotron-h") << QStringLiteral("Nemotron-H 8B") << QStringLiteral("nemotron-h-8b-base-8k.json");
+        QTest::newRow("falcon-h1") << QStringLiteral("Falcon-H1 7B") << QStringLiteral("falcon-h1-7b-instruct.json");
+        QTest::newRow("granite") << QStringLiteral("Granite 4.0-H Small") << QStringLiteral("granite-4.0-h-small.json");
     }
     void presetsAgreeWithTheirTestConfigs() {
         QFETCH(QString, preset);
@@ -81,6 +85,35 @@ private Q_SLOTS:
         QVERIFY(from_preset.ok());
         QVERIFY(from_file.ok());
         QVERIFY(from_preset->layout == from_file->layout);
+        QCOMPARE(from_preset->max_model_len, from_file->max_model_len);
+    }
+
+    // The hybrids' presets: what each layer holds, and the published total the config cannot give.
+    void hybridPresets() {
+        const PresetLibrary lib = library();
+        // Qwen3-Next: 36 Gated DeltaNet states in the engine's dtype, 12 full layers.
+        const auto qwen = lib.load(QStringLiteral("Qwen3-Next 80B-A3B"));
+        QVERIFY(qwen.ok());
+        QVERIFY(!qwen->layout.groups[0].spec.recurrent_state_dtype.has_value());
+        QCOMPARE(qwen->layout.groups[0].spec, kvscope::gatedDeltaNetLayer(16, 32, 128, 128, 4));
+        const auto layers = [](const ImportedModel &m, kvscope::LayerKind kind) {
+            return kvscope::layerCountsByKind(m.layout)[static_cast<std::size_t>(kind)];
+        };
+        const auto nemotron = lib.load(QStringLiteral("Nemotron-H 8B"));
+        QVERIFY(nemotron.ok());
+        QCOMPARE(layers(*nemotron, kvscope::LayerKind::Mlp), 24u);
+        QCOMPARE(nemotron->parameters.value_or(0), 8'000'000'000u);
+        const auto granite = lib.load(QStringLiteral("Granite 4.0-H Small"));
+        QVERIFY(granite.ok());
+        QCOMPARE(layers(*granite, kvscope::LayerKind::Full), 4u);
+        QCOMPARE(granite->parameters.value_or(0), 32'000'000'000u);
+        const auto falcon = lib.load(QStringLiteral("Falcon-H1 7B"));
+        QVERIFY(falcon.ok());
+        QCOMPARE(kvscope::layerCount(falcon->layout), 44u);
+        const auto jamba = lib.load(QStringLiteral("Jamba v0.1"));
+        QVERIFY(jamba.ok());
+        QCOMPARE(layers(*jamba, kvscope::LayerKind::Linear), 28u);
+        QCOMPARE(jamba->parameters.value_or(0), 51'570'000'000u);
     }
 
     void findAndSearch() {

@@ -1,5 +1,9 @@
 #include "ConfigImporter.h"
 
+#include "ConfigReader.h"
+#include "FamilyLayers.h"
+#include "ModelLength.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -32,301 +36,48 @@ constexpr std::string_view kKnownModelTypes[] = {
     "gpt2",      "llama",       "mistral",     "mixtral",    "qwen2",       "qwen2_moe",   "qwen3",
     "qwen3_moe", "qwen3_next",  "gemma",       "gemma2",     "gemma3",      "gemma3_text", "gpt_oss",
     "deepseek_v2", "deepseek_v3", "glm4",      "glm4_moe",   "falcon",      "RefinedWeb",  "RefinedWebModel",
-    "phi3",
+    "phi3",      "jamba",       "nemotron_h",  "falcon_h1",  "granitemoehybrid", "bamba", "lfm2",
+    "minimax_text_01", "minimax", "mamba",     "mamba2",     "falcon_mamba", "llama4",  "llama4_text",
+    "qwen3_5",   "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text",
 };
-
-// Keys some public configs leave out because transformers' config class
-// supplies them: Gemma 3's configs omit sliding_window_pattern (and the
-// 4B omits its heads and head_dim), relying on Gemma3TextConfig's defaults.
-struct FamilyDefault {
-    std::string_view model_type;
-    std::string_view key;
-    std::uint64_t value;
-};
-constexpr FamilyDefault kFamilyDefaults[] = {
-    {"gemma3_text", "num_attention_heads", 8}, {"gemma3_text", "num_key_value_heads", 4},
-    {"gemma3_text", "head_dim", 256},          {"gemma3_text", "sliding_window", 4096},
-    {"gemma3_text", "sliding_window_pattern", 6},
-    {"gemma3", "num_attention_heads", 8},      {"gemma3", "num_key_value_heads", 4},
-    {"gemma3", "head_dim", 256},               {"gemma3", "sliding_window", 4096},
-    {"gemma3", "sliding_window_pattern", 6},   {"gemma3_text", "max_position_embeddings", 131072},
-    {"gemma3", "max_position_embeddings", 131072},
-    {"gemma2", "head_dim", 256},               {"gemma2", "sliding_window", 4096},
-};
-
-// Largest whole number a JSON double holds exactly.
-constexpr double kMaxExactDouble = 9007199254740992.0;  // 2^53
-
-std::string toStd(QLatin1StringView s) { return std::string(s.data(), static_cast<std::size_t>(s.size())); }
-std::string num(std::uint64_t v) { return std::to_string(v); }
-
-std::string typeName(const QJsonValue &v) {
-    switch (v.type()) {
-    case QJsonValue::Null: return "null";
-    case QJsonValue::Bool: return "true/false";
-    case QJsonValue::Double: return "a number";
-    case QJsonValue::String: return "a string";
-    case QJsonValue::Array: return "a list";
-    case QJsonValue::Object: return "an object";
-    case QJsonValue::Undefined: break;
-    }
-    return "nothing";
-}
-
-enum class Attn { Full, Sliding, Linear };
-
-// Reads keys from the text model's config: `text_config` when the config
-// nests one (multimodal models), falling back to the top level. Collects the
-// first error, provenance and warnings as it goes, so the interpretation below
-// reads as a list of rules.
-class Reader {
-public:
-    explicit Reader(const QJsonObject &root) : m_root(root) {
-        const QJsonValue text = root.value(QLatin1StringView("text_config"));
-        if (text.isObject()) {
-            m_text = text.toObject();
-            m_hasText = true;
-        } else if (!text.isUndefined() && !text.isNull()) {
-            fail("text_config", "text_config must be an object, not " + typeName(text));
-        }
-    }
-
-    bool failed() const { return m_error.has_value(); }
-    const InputError &error() const { return *m_error; }
-    void fail(std::string field, std::string message) {
-        if (!m_error) m_error = InputError{std::move(field), std::move(message)};
-    }
-
-    // The key's value and its spelled-out location, or nothing when absent or null.
-    struct Found {
-        QJsonValue value;
-        std::string key;
-    };
-    std::optional<Found> find(QLatin1StringView key) const {
-        if (m_hasText) {
-            const QJsonValue v = m_text.value(key);
-            if (!v.isUndefined() && !v.isNull()) return Found{v, "text_config." + toStd(key)};
-        }
-        const QJsonValue v = m_root.value(key);
-        if (!v.isUndefined() && !v.isNull()) return Found{v, toStd(key)};
-        return std::nullopt;
-    }
-
-    // The first present key among `keys` (aliases of one field) as a whole
-    // number from min to max. Aliases that are both present must agree.
-    struct Number {
-        std::uint64_t value = 0;
-        std::string key;
-    };
-    std::optional<Number> number(std::initializer_list<QLatin1StringView> keys, std::uint64_t min,
-                                 std::uint64_t max) {
-        std::optional<Number> first;
-        for (QLatin1StringView key : keys) {
-            auto found = find(key);
-            if (!found) continue;
-            auto value = wholeNumber(*found, min, max);
-            if (!value) return std::nullopt;
-            if (!first) {
-                first = Number{*value, found->key};
-            } else if (first->value != *value) {
-                fail(first->key, first->key + " (" + num(first->value) + ") and " + found->key + " (" + num(*value) +
-                                     ") name the same thing but disagree");
-                return std::nullopt;
-            }
-        }
-        if (!first) first = familyDefault(keys);
-        return first;
-    }
-
-    // transformers' default for an absent key of a known family, if it has one.
-    std::optional<Number> familyDefault(std::initializer_list<QLatin1StringView> keys) const {
-        for (QLatin1StringView key : keys) {
-            for (const FamilyDefault &d : kFamilyDefaults) {
-                if (d.model_type == m_modelType && d.key == toStd(key)) {
-                    return Number{d.value, toStd(key) + " (absent: transformers' default for " + m_modelType + ")"};
-                }
-            }
-        }
-        return std::nullopt;
-    }
-
-    std::optional<bool> boolean(QLatin1StringView key) {
-        auto found = find(key);
-        if (!found) return std::nullopt;
-        if (!found->value.isBool()) {
-            fail(found->key, found->key + " must be true or false, not " + typeName(found->value));
-            return std::nullopt;
-        }
-        return found->value.toBool();
-    }
-
-    std::optional<std::string> string(QLatin1StringView key) {
-        auto found = find(key);
-        if (!found) return std::nullopt;
-        if (!found->value.isString()) {
-            fail(found->key, found->key + " must be a string, not " + typeName(found->value));
-            return std::nullopt;
-        }
-        return found->value.toString().toStdString();
-    }
-
-    // A required field: its absence is an error naming the first alias.
-    std::optional<Number> required(std::initializer_list<QLatin1StringView> keys, std::uint64_t min,
-                                   std::uint64_t max, std::string_view why = {}) {
-        auto n = number(keys, min, max);
-        if (!n && !failed()) {
-            const std::string first = (m_hasText ? "text_config." : "") + toStd(*keys.begin());
-            std::string message = first + " is missing";
-            if (keys.size() > 1) {
-                message += " (also looked for";
-                for (auto it = keys.begin() + 1; it != keys.end(); ++it) message += " " + toStd(*it);
-                message += ")";
-            }
-            if (!why.empty()) message += std::string(": ") + std::string(why);
-            fail(toStd(*keys.begin()), message);
-        }
-        return n;
-    }
-
-    std::optional<std::uint64_t> wholeNumber(const Found &found, std::uint64_t min, std::uint64_t max) {
-        if (!found.value.isDouble()) {
-            fail(found.key, found.key + " must be a whole number, not " + typeName(found.value));
-            return std::nullopt;
-        }
-        const double d = found.value.toDouble();
-        if (!std::isfinite(d) || d != std::trunc(d) || d < 0 || d > kMaxExactDouble) {
-            fail(found.key, found.key + " must be a whole number from " + kvscope::formatThousands(min) + " to " +
-                                kvscope::formatThousands(max) + " (got " +
-                                QString::number(d, 'g', 17).toStdString() + ")");
-            return std::nullopt;
-        }
-        const auto value = static_cast<std::uint64_t>(d);
-        if (auto e = kvscope::checkRange(found.key, value, min, max)) {
-            fail(e->field, e->message);
-            return std::nullopt;
-        }
-        return value;
-    }
-
-    void note(std::string field, std::string value, std::string source) {
-        m_provenance.push_back({std::move(field), std::move(value), std::move(source)});
-    }
-    // An assumption: provenance always; a warning too when the architecture is
-    // unknown, since then nothing vouches for it.
-    void assume(std::string field, std::string value, std::string source) {
-        if (!m_knownType) m_warnings.push_back(field + " = " + value + ": " + source);
-        note(std::move(field), std::move(value), std::move(source));
-    }
-    void warn(std::string text) { m_warnings.push_back(std::move(text)); }
-    // Restates a noted value once it is fully known (the layer pattern is
-    // read before MLA or shared layers are applied to it).
-    void restate(std::string_view field, std::string value) {
-        for (Provenance &p : m_provenance) {
-            if (p.field == field) p.value = value;
-        }
-    }
-    void setModelType(const std::string &type, bool known) {
-        m_modelType = type;
-        m_knownType = known;
-    }
-
-    std::vector<Provenance> takeProvenance() { return std::move(m_provenance); }
-    std::vector<std::string> takeWarnings() { return std::move(m_warnings); }
-
-private:
-    QJsonObject m_root;
-    QJsonObject m_text;
-    bool m_hasText = false;
-    bool m_knownType = true;
-    std::string m_modelType;
-    std::optional<InputError> m_error;
-    std::vector<Provenance> m_provenance;
-    std::vector<std::string> m_warnings;
-};
-
-std::optional<kvscope::DType> dtypeFromTorch(const std::string &name) {
-    if (name == "float32") return kvscope::DType::fp32;
-    if (name == "bfloat16") return kvscope::DType::bf16;
-    if (name == "float16") return kvscope::DType::fp16;
-    return std::nullopt;
-}
-
-std::string describeKinds(const std::vector<Attn> &kinds) {
-    const auto count = [&](Attn a) { return static_cast<std::uint64_t>(std::count(kinds.begin(), kinds.end(), a)); };
-    std::string text;
-    const auto add = [&](std::uint64_t n, const char *name) {
-        if (n == 0) return;
-        if (!text.empty()) text += " + ";
-        text += num(n) + " " + name;
-    };
-    add(count(Attn::Sliding), "sliding");
-    add(count(Attn::Linear), "linear");
-    add(count(Attn::Full), "full");
-    return text;
-}
 
 // Layer i is full when (i + 1) is a multiple of `every`, else `other`: the
 // rule transformers uses for sliding_window_pattern and full_attention_interval.
-std::vector<Attn> everyNthFull(std::uint64_t n_layers, std::uint64_t every, Attn other) {
-    std::vector<Attn> kinds(n_layers, other);
+std::vector<Block> everyNthFull(std::uint64_t n_layers, std::uint64_t every, Block other) {
+    std::vector<Block> kinds(n_layers, other);
     for (std::uint64_t i = 0; i < n_layers; ++i) {
-        if ((i + 1) % every == 0) kinds[i] = Attn::Full;
+        if ((i + 1) % every == 0) kinds[i] = Block::Full;
     }
     return kinds;
 }
 
 // The attention kind of every layer, from whichever keys the config uses.
-std::optional<std::vector<Attn>> readLayerKinds(Reader &r, std::uint64_t n_layers, const std::string &model_type) {
+std::optional<std::vector<Block>> readLayerKinds(ConfigReader &r, std::uint64_t n_layers, const std::string &model_type) {
     using L = QLatin1StringView;
-    std::optional<std::vector<Attn>> from_types;
+    std::optional<std::vector<Block>> from_types;
     std::string types_key;
     if (auto found = r.find(L("layer_types"))) {
         types_key = found->key;
-        if (!found->value.isArray()) {
-            r.fail(found->key, found->key + " must be a list of strings, not " + typeName(found->value));
-            return std::nullopt;
-        }
-        const QJsonArray array = found->value.toArray();
-        if (static_cast<std::uint64_t>(array.size()) != n_layers) {
-            r.fail(found->key, found->key + " has " + num(static_cast<std::uint64_t>(array.size())) +
-                                   " entries but the model has " + num(n_layers) + " layers");
-            return std::nullopt;
-        }
-        std::vector<Attn> kinds;
-        kinds.reserve(n_layers);
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QJsonValue v = array.at(i);
-            const std::string where = found->key + "[" + num(static_cast<std::uint64_t>(i)) + "]";
-            if (!v.isString()) {
-                r.fail(found->key, where + " must be a string, not " + typeName(v));
-                return std::nullopt;
-            }
-            const QString name = v.toString();
-            if (name == QLatin1StringView("full_attention")) {
-                kinds.push_back(Attn::Full);
-            } else if (name == QLatin1StringView("sliding_attention")) {
-                kinds.push_back(Attn::Sliding);
-            } else if (name == QLatin1StringView("linear_attention")) {
-                kinds.push_back(Attn::Linear);
-            } else {
-                r.warn(where + " is \"" + name.left(64).toStdString() + "\", a layer type KV Scope does not know: "
-                                                                    "counted as full attention");
-                kinds.push_back(Attn::Full);
-            }
-        }
-        from_types = std::move(kinds);
+        // linear_attention is read here; whether KV Scope knows the state of
+        // the model's linear layers is for readStateLayer to say.
+        static constexpr LayerName kNames[] = {{"full_attention", Block::Full},
+                                               {"sliding_attention", Block::Sliding},
+                                               {"chunked_attention", Block::Chunked},
+                                               {"linear_attention", Block::State}};
+        from_types = namedLayers(r, *found, n_layers, kNames);
+        if (!from_types) return std::nullopt;
     }
 
     // Keys that also describe the pattern; each must agree with layer_types.
-    std::optional<std::vector<Attn>> from_rule;
+    std::optional<std::vector<Block>> from_rule;
     std::string rule_source;
     if (auto interval = r.number({L("full_attention_interval")}, 1, Limits::max_layers)) {
-        from_rule = everyNthFull(n_layers, interval->value, Attn::Linear);
+        from_rule = everyNthFull(n_layers, interval->value, Block::State);
         rule_source = interval->key + " = " + num(interval->value) + ": layers whose number (from 1) is a multiple of " +
                       num(interval->value) + " are full attention, the others linear attention";
     } else if (auto pattern = r.number({L("sliding_window_pattern"), L("_sliding_window_pattern")}, 1,
                                        Limits::max_layers)) {
-        from_rule = everyNthFull(n_layers, pattern->value, Attn::Sliding);
+        from_rule = everyNthFull(n_layers, pattern->value, Block::Sliding);
         rule_source = pattern->key + " = " + num(pattern->value) + ": layers whose number (from 1) is a multiple of " +
                       num(pattern->value) + " are full attention, the others sliding";
     }
@@ -342,11 +93,11 @@ std::optional<std::vector<Attn>> readLayerKinds(Reader &r, std::uint64_t n_layer
         }
     }
     if (from_types) {
-        r.note("layers", describeKinds(*from_types), types_key + ": one entry per layer");
+        r.note("layers", describeBlocks(*from_types), types_key + ": one entry per layer");
         return from_types;
     }
     if (from_rule) {
-        r.note("layers", describeKinds(*from_rule), rule_source);
+        r.note("layers", describeBlocks(*from_rule), rule_source);
         return from_rule;
     }
 
@@ -355,17 +106,17 @@ std::optional<std::vector<Attn>> readLayerKinds(Reader &r, std::uint64_t n_layer
     if (r.failed()) return std::nullopt;
 
     if (model_type == "gemma2") {
-        std::vector<Attn> kinds(n_layers, Attn::Full);
-        for (std::uint64_t i = 0; i < n_layers; i += 2) kinds[i] = Attn::Sliding;
-        r.note("layers", describeKinds(kinds),
+        std::vector<Block> kinds(n_layers, Block::Full);
+        for (std::uint64_t i = 0; i < n_layers; i += 2) kinds[i] = Block::Sliding;
+        r.note("layers", describeBlocks(kinds),
                "model_type gemma2: layers alternate sliding and full, from sliding (as transformers' Gemma2)");
         return kinds;
     }
     if (use_sliding && !*use_sliding) {
-        r.note("layers", describeKinds(std::vector<Attn>(n_layers, Attn::Full)),
+        r.note("layers", describeBlocks(std::vector<Block>(n_layers, Block::Full)),
                window ? "use_sliding_window is false: the config's sliding_window is switched off"
                       : "use_sliding_window is false");
-        return std::vector<Attn>(n_layers, Attn::Full);
+        return std::vector<Block>(n_layers, Block::Full);
     }
     if (use_sliding && *use_sliding) {
         // Qwen2-style: the first max_window_layers layers are full, the rest slide.
@@ -380,20 +131,20 @@ std::optional<std::vector<Attn>> readLayerKinds(Reader &r, std::uint64_t n_layer
         } else {
             source += " and no max_window_layers: every layer slides";
         }
-        std::vector<Attn> kinds(n_layers, Attn::Full);
-        for (std::uint64_t i = first_sliding; i < n_layers; ++i) kinds[i] = Attn::Sliding;
-        r.note("layers", describeKinds(kinds), source);
+        std::vector<Block> kinds(n_layers, Block::Full);
+        for (std::uint64_t i = first_sliding; i < n_layers; ++i) kinds[i] = Block::Sliding;
+        r.note("layers", describeBlocks(kinds), source);
         return kinds;
     }
     if (window) {
         // Mistral 7B v0.1, Phi-3: a window with no pattern applies to every layer.
-        r.assume("layers", describeKinds(std::vector<Attn>(n_layers, Attn::Sliding)),
+        r.assume("layers", describeBlocks(std::vector<Block>(n_layers, Block::Sliding)),
                  window->key + " is set with no pattern: every layer slides");
-        return std::vector<Attn>(n_layers, Attn::Sliding);
+        return std::vector<Block>(n_layers, Block::Sliding);
     }
-    r.note("layers", describeKinds(std::vector<Attn>(n_layers, Attn::Full)),
+    r.note("layers", describeBlocks(std::vector<Block>(n_layers, Block::Full)),
            "no sliding_window, layer_types or pattern: every layer attends to the whole context");
-    return std::vector<Attn>(n_layers, Attn::Full);
+    return std::vector<Block>(n_layers, Block::Full);
 }
 
 // Families whose weights are a mixture of experts even when the config names
@@ -414,7 +165,7 @@ struct ParameterFacts {
     std::uint32_t heads = 0;
     std::uint32_t kv_heads = 0;
     std::uint32_t head_dim = 0;
-    std::optional<Reader::Number> hidden;
+    std::optional<ConfigReader::Number> hidden;
     bool mla = false;
     bool any_linear = false;
 };
@@ -431,7 +182,7 @@ bool isOneOf(const std::string &type, std::span<const std::string_view> list) {
 // attention, a vision tower) is left unknown, without a warning, for the user
 // or a preset to fill in. The keys read here are optional extras, so a
 // malformed one leaves the count unknown rather than failing the import.
-void readParameters(Reader &r, ImportedModel &model, const ParameterFacts &f) {
+void readParameters(ConfigReader &r, ImportedModel &model, const ParameterFacts &f) {
     using L = QLatin1StringView;
     const std::string &type = model.model_type;
     const auto unknown = [&](const std::string &why) {
@@ -455,7 +206,7 @@ void readParameters(Reader &r, ImportedModel &model, const ParameterFacts &f) {
 
     // Lenient readers: nothing when a key is absent or malformed; `bad` names the first malformed one.
     std::string bad;
-    const auto whole = [&](std::initializer_list<L> keys) -> std::optional<Reader::Number> {
+    const auto whole = [&](std::initializer_list<L> keys) -> std::optional<ConfigReader::Number> {
         for (L key : keys) {
             const auto found = r.find(key);
             if (!found) continue;
@@ -464,7 +215,7 @@ void readParameters(Reader &r, ImportedModel &model, const ParameterFacts &f) {
                 if (bad.empty()) bad = found->key;
                 return std::nullopt;
             }
-            return Reader::Number{static_cast<std::uint64_t>(d), found->key};
+            return ConfigReader::Number{static_cast<std::uint64_t>(d), found->key};
         }
         return std::nullopt;
     };
@@ -493,7 +244,7 @@ void readParameters(Reader &r, ImportedModel &model, const ParameterFacts &f) {
     if (inter) {
         inter_text = inter->key + " = " + num(inter->value);
     } else if (gpt2 || falcon) {
-        inter = Reader::Number{4 * f.hidden->value, ""};
+        inter = ConfigReader::Number{4 * f.hidden->value, ""};
         inter_text = "an MLP 4 * " + f.hidden->key + " = " + num(inter->value) + " wide (" + type + "'s default)";
     } else {
         return unknown("intermediate_size is missing");
@@ -578,7 +329,7 @@ void readParameters(Reader &r, ImportedModel &model, const ParameterFacts &f) {
 
 kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
     using L = QLatin1StringView;
-    Reader r(root);
+    ConfigReader r(root);
     if (r.failed()) return r.error();
     ImportedModel model;
 
@@ -599,20 +350,33 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
     if (r.failed()) return r.error();
     r.note("n_layers", num(n_layers->value), n_layers->key);
 
-    const auto n_heads = r.required({L("num_attention_heads"), L("n_head"), L("num_heads")}, 1, Limits::max_heads);
-    if (r.failed()) return r.error();
-    r.note("n_heads", num(n_heads->value), n_heads->key);
-    const auto heads = static_cast<std::uint32_t>(n_heads->value);
-
+    const ModelFamily family = modelFamily(model.model_type);
     const auto hidden = r.number({L("hidden_size"), L("n_embd"), L("d_model")}, 1, Limits::max_emb_dim);
     if (r.failed()) return r.error();
     if (hidden) r.note("hidden_size", num(hidden->value), hidden->key);
 
-    auto kinds = readLayerKinds(r, n_layers->value, model.model_type);
+    const bool own_pattern = family != ModelFamily::Standard && family != ModelFamily::GatedDeltaNet;
+    auto kinds = own_pattern ? readFamilyBlocks(r, family, n_layers->value)
+                             : readLayerKinds(r, n_layers->value, model.model_type);
     if (!kinds) return r.error();
-    const bool any_attention = std::any_of(kinds->begin(), kinds->end(), [](Attn a) { return a != Attn::Linear; });
-    const bool any_sliding = std::find(kinds->begin(), kinds->end(), Attn::Sliding) != kinds->end();
-    const bool any_linear = std::find(kinds->begin(), kinds->end(), Attn::Linear) != kinds->end();
+    const auto has = [&](Block b) { return std::find(kinds->begin(), kinds->end(), b) != kinds->end(); };
+    const bool any_attention = has(Block::Full) || has(Block::Sliding) || has(Block::Chunked) ||
+                               has(Block::AttentionAndState);
+    const bool any_sliding = has(Block::Sliding);
+    const bool any_linear = has(Block::State) || has(Block::AttentionAndState);
+    // MiniMax sizes its lightning states by its attention heads.
+    const bool needs_heads = any_attention || family == ModelFamily::MiniMax;
+
+    // Attention heads: pure state-space models have none (and Mamba-2's
+    // num_heads are its SSM heads).
+    std::optional<ConfigReader::Number> n_heads;
+    std::uint32_t heads = 0;
+    if (needs_heads) {
+        n_heads = r.required({L("num_attention_heads"), L("n_head"), L("num_heads")}, 1, Limits::max_heads);
+        if (r.failed()) return r.error();
+        r.note("n_heads", num(n_heads->value), n_heads->key);
+        heads = static_cast<std::uint32_t>(n_heads->value);
+    }
 
     std::uint64_t window = 0;
     if (any_sliding) {
@@ -621,6 +385,14 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
         if (r.failed()) return r.error();
         window = w->value;
         r.note("sliding_window", num(window), w->key);
+    }
+    std::uint64_t chunk = 0;
+    if (has(Block::Chunked)) {
+        const auto c = r.required({L("attention_chunk_size")}, 1, Limits::max_context_length,
+                                  "the layer pattern has chunked layers");
+        if (r.failed()) return r.error();
+        chunk = c->value;
+        r.note("attention_chunk_size", num(chunk), c->key);
     }
 
     // MLA replaces per-head K/V with a latent; the other keys then describe
@@ -631,7 +403,7 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
     std::uint32_t head_dim = 0;
     std::uint32_t kv_heads = heads;
     kvscope::LayerSpec attention;
-    if (any_attention && kv_lora_rank) {
+    if (needs_heads && kv_lora_rank) {
         const auto rope = r.required({L("qk_rope_head_dim")}, 0, Limits::max_head_dim,
                                      "MLA caches it beside the kv_lora_rank latent");
         if (r.failed()) return r.error();
@@ -663,8 +435,12 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
                                       static_cast<std::uint32_t>(v));
         kv_heads = heads;
         head_dim = static_cast<std::uint32_t>(k_dim);
-    } else if (any_attention) {
-        if (auto explicit_dim = r.number({L("head_dim")}, 1, Limits::max_head_dim)) {
+    } else if (needs_heads) {
+        // vLLM's and llama.cpp's Granite 4.0-H and Bamba ignore head_dim: their
+        // heads are hidden_size / num_attention_heads wide.
+        const bool derived_dim = family == ModelFamily::GraniteHybrid;
+        if (auto explicit_dim = derived_dim ? std::nullopt
+                                            : r.number({L("head_dim"), L("attention_head_dim")}, 1, Limits::max_head_dim)) {
             head_dim = static_cast<std::uint32_t>(explicit_dim->value);
             std::string source = explicit_dim->key;
             if (hidden && hidden->value != std::uint64_t{head_dim} * heads) {
@@ -724,32 +500,9 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
 
     kvscope::LayerSpec linear;
     if (any_linear) {
-        // Gated DeltaNet (Qwen3-Next). Per sequence and layer it keeps
-        //   recurrent state: linear_num_value_heads * linear_key_head_dim * linear_value_head_dim
-        //     (one key-by-value matrix per value head), held in fp32: transformers' reference
-        //     path and the fla kernels return the final state in float32;
-        //   conv state: the last (linear_conv_kernel_dim - 1) inputs of the causal conv1d over
-        //     q, k and v, i.e. (2 * num_key_heads * key_head_dim + num_value_heads * value_head_dim)
-        //     channels, held like the activations, i.e. in the KV dtype (vLLM and causal-conv1d keep
-        //     kernel - 1 columns; transformers' own cache keeps kernel columns, one more).
-        const auto nk = r.required({L("linear_num_key_heads")}, 1, Limits::max_heads, "linear attention layers");
-        const auto nv = r.required({L("linear_num_value_heads")}, 1, Limits::max_heads, "linear attention layers");
-        const auto dk = r.required({L("linear_key_head_dim")}, 1, Limits::max_head_dim, "linear attention layers");
-        const auto dv = r.required({L("linear_value_head_dim")}, 1, Limits::max_head_dim, "linear attention layers");
-        const auto kernel = r.required({L("linear_conv_kernel_dim")}, 1, 1024, "linear attention layers");
-        if (r.failed()) return r.error();
-        const std::uint64_t recurrent = nv->value * dk->value * dv->value;
-        const std::uint64_t channels = 2 * nk->value * dk->value + nv->value * dv->value;
-        const std::uint64_t conv = channels * (kernel->value - 1);
-        r.note("linear_recurrent_state", num(recurrent) + " fp32 elements",
-               "derived as linear_num_value_heads * linear_key_head_dim * linear_value_head_dim = " + num(nv->value) +
-                   " * " + num(dk->value) + " * " + num(dv->value) + ", held in fp32");
-        r.note("linear_conv_state", num(conv) + " elements",
-               "derived as (2 * linear_num_key_heads * linear_key_head_dim + linear_num_value_heads * "
-               "linear_value_head_dim) * (linear_conv_kernel_dim - 1) = (2 * " +
-                   num(nk->value) + " * " + num(dk->value) + " + " + num(nv->value) + " * " + num(dv->value) +
-                   ") * " + num(kernel->value - 1) + ", held in the KV dtype");
-        linear = kvscope::linearLayer(recurrent, kvscope::DType::fp32, conv, std::nullopt);
+        auto state = readStateLayer(r, family, AttentionFacts{hidden, heads, head_dim});
+        if (!state) return r.error();
+        linear = *state;
     }
 
     // Gemma 3n: the last num_kv_shared_layers layers reuse earlier layers' K/V.
@@ -769,36 +522,58 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
             continue;
         }
         switch ((*kinds)[i]) {
-        case Attn::Full: {
+        case Block::Full: {
             kvscope::LayerSpec full = attention;
             full.window = 0;
             kvscope::appendLayers(model.layout, full);
             break;
         }
-        case Attn::Sliding: {
+        case Block::Sliding: {
             kvscope::LayerSpec sliding = attention;
             if (sliding.kind == kvscope::LayerKind::Full) sliding.kind = kvscope::LayerKind::Sliding;
             sliding.window = window;
             kvscope::appendLayers(model.layout, sliding);
             break;
         }
-        case Attn::Linear: kvscope::appendLayers(model.layout, linear); break;
+        case Block::Chunked: {
+            kvscope::LayerSpec chunked = attention;
+            if (chunked.kind == kvscope::LayerKind::Full) chunked.kind = kvscope::LayerKind::Chunked;
+            chunked.window = chunk;
+            kvscope::appendLayers(model.layout, chunked);
+            break;
+        }
+        case Block::State: kvscope::appendLayers(model.layout, linear); break;
+        case Block::Mlp: kvscope::appendLayers(model.layout, kvscope::mlpLayer()); break;
+        case Block::AttentionAndState: {
+            kvscope::LayerSpec full = attention;
+            full.window = 0;
+            kvscope::appendLayers(model.layout, full);
+            kvscope::appendLayers(model.layout, linear);  // beside_attention: in the same block
+            break;
+        }
         }
     }
     if (auto e = kvscope::validateLayout(model.layout)) return *e;
     {
         std::string text;
         const auto counts = kvscope::layerCountsByKind(model.layout);
-        for (kvscope::LayerKind kind : {kvscope::LayerKind::Sliding, kvscope::LayerKind::Linear,
-                                        kvscope::LayerKind::Mla, kvscope::LayerKind::Full,
-                                        kvscope::LayerKind::Shared}) {
-            const std::uint64_t n = counts[static_cast<std::size_t>(kind)];
-            if (n == 0) continue;
+        std::uint64_t beside = 0;
+        for (const kvscope::LayerGroup &g : model.layout.groups) beside += g.spec.beside_attention ? g.count : 0;
+        const auto add = [&](std::uint64_t n, std::string_view name) {
+            if (n == 0) return;
             if (!text.empty()) text += " + ";
-            text += num(n) + " " + std::string(kvscope::layerKindName(kind));
+            text += num(n) + " " + std::string(name);
+        };
+        for (kvscope::LayerKind kind : {kvscope::LayerKind::Sliding, kvscope::LayerKind::Chunked,
+                                        kvscope::LayerKind::Linear, kvscope::LayerKind::Mla, kvscope::LayerKind::Full,
+                                        kvscope::LayerKind::Shared, kvscope::LayerKind::Mlp}) {
+            const std::uint64_t n = counts[static_cast<std::size_t>(kind)];
+            add(kind == kvscope::LayerKind::Linear ? n - beside : n, kvscope::layerKindName(kind));
         }
+        add(beside, "linear beside attention");
         r.restate("layers", text);
     }
+    model.layout.hints = engineHints(family, model.model_type);
 
     // Optional facts: defaults for the workload.
     auto found_dtype = r.find(L("torch_dtype"));
@@ -824,19 +599,22 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
         return r.error();
     }
 
+    readMaxModelLen(r, model);
+    if (r.failed()) return r.error();
+
     readParameters(r, model,
                    ParameterFacts{known, n_layers->value, heads, kv_heads, head_dim, hidden,
                                   any_attention && kv_lora_rank.has_value(), any_linear});
 
     // The book's view, for the sliders.
     model.shape.n_layers = static_cast<std::uint32_t>(n_layers->value);
-    model.shape.n_heads = heads;
-    model.shape.n_kv_groups = kv_heads == 0 ? 1 : heads / kv_heads;
+    model.shape.n_heads = std::max<std::uint32_t>(heads, 1);
+    model.shape.n_kv_groups = kv_heads == 0 ? 1 : model.shape.n_heads / kv_heads;
     const std::uint64_t emb = hidden ? hidden->value : std::uint64_t{heads} * std::max<std::uint32_t>(head_dim, 1);
     model.shape.emb_dim = static_cast<std::uint32_t>(std::min<std::uint64_t>(emb, Limits::max_emb_dim));
     model.shape.head_dim = std::nullopt;
     if (head_dim != 0 && kvscope::headDim(model.shape) != head_dim) model.shape.head_dim = head_dim;
-    model.shape_is_exact = kvscope::layoutFromShape(model.shape) == model.layout;
+    model.shape_is_exact = kvscope::layoutFromShape(model.shape).groups == model.layout.groups;
 
     model.provenance = r.takeProvenance();
     model.warnings = r.takeWarnings();

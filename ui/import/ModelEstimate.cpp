@@ -55,17 +55,18 @@ std::vector<ModelEstimate::VariantLayout> ModelEstimate::variantLayouts(const kv
     const auto layers = kvscope::layerCountsByKind(layout);
     const auto count = [&layers](LayerKind kind) { return layers[static_cast<std::size_t>(kind)]; };
     std::vector<VariantLayout> variants;
-    const bool attention =
-        count(LayerKind::Full) + count(LayerKind::Sliding) + count(LayerKind::Chunked) + count(LayerKind::Mla) > 0;
+    const std::uint64_t windowed = count(LayerKind::Sliding) + count(LayerKind::Chunked);
+    const bool attention = count(LayerKind::Full) + windowed + count(LayerKind::Mla) > 0;
     if (!attention) return variants;  // what-ifs change attention layers only
 
     const std::uint32_t heads = queryHeads(layout);
     const std::string perLayer = heads ? " (" + std::to_string(heads) + " K/V heads per layer)" : "";
     variants.push_back({"mha", "as MHA" + perLayer, kvscope::asMha(layout)});
     variants.push_back({"mqa", "as MQA (1 K/V head per layer)", kvscope::asMqa(layout)});
-    if (count(LayerKind::Sliding) + count(LayerKind::Chunked) > 0)
+    // withoutSlidingWindow() holds chunked layers (Llama 4) whole too.
+    if (windowed > 0)
         variants.push_back({"no_sliding_window", "without sliding window", kvscope::withoutSlidingWindow(layout)});
-    if (count(LayerKind::Full) + count(LayerKind::Sliding) + count(LayerKind::Chunked) > 0) {
+    if (count(LayerKind::Full) + windowed > 0) {
         variants.push_back({"mla",
                             "with MLA (" + std::to_string(kWhatIfLatent) + " + " + std::to_string(kWhatIfRope) +
                                 " latent)",

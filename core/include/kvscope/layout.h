@@ -23,13 +23,14 @@ enum class LayerKind : std::uint8_t {
     Linear,   // a fixed-size state per sequence (Mamba, Gated DeltaNet, short conv): never grows with context
     Shared,   // no cache of its own: reads the K/V of an earlier layer
     Chunked,  // K and V of the tokens in the current chunk of `window` tokens (Llama 4's local attention)
+    Mlp,      // no cache at all: a block of only an MLP or experts (Nemotron-H's '-' and 'E' layers)
 };
-inline constexpr std::size_t kLayerKindCount = 6;
+inline constexpr std::size_t kLayerKindCount = 7;
 inline constexpr std::array<LayerKind, kLayerKindCount> kAllLayerKinds{
-    LayerKind::Full,   LayerKind::Sliding, LayerKind::Mla,
-    LayerKind::Linear, LayerKind::Shared,  LayerKind::Chunked};
+    LayerKind::Full,   LayerKind::Sliding, LayerKind::Mla,     LayerKind::Linear,
+    LayerKind::Shared, LayerKind::Chunked, LayerKind::Mlp};
 
-// "full", "sliding", "mla", "linear", "shared", "chunked": stable names for JSON and tables.
+// "full", "sliding", "mla", "linear", "shared", "chunked", "mlp": stable names for JSON and tables.
 std::string_view layerKindName(LayerKind kind);
 std::optional<LayerKind> parseLayerKind(std::string_view name);
 
@@ -121,6 +122,7 @@ LayerSpec chunkedLayer(std::uint32_t n_heads, std::uint32_t n_kv_heads, std::uin
 LayerSpec linearLayer(std::uint64_t recurrent_state_elems, std::optional<DType> recurrent_state_dtype,
                       std::uint64_t conv_state_elems, std::optional<DType> conv_state_dtype);
 LayerSpec sharedLayer();
+LayerSpec mlpLayer();
 
 // Linear layers of each family, from the config.json quantities that size
 // them (the engines' own formulas, which agree on the element counts; see

@@ -41,6 +41,7 @@ struct LayoutBytes {
 //   mla       batch * context (or min with its window) * (kv_lora_rank + qk_rope_head_dim)
 //   linear    batch * (recurrent_state + conv_state), whatever the context
 //   shared    0
+//   mlp       0
 // elements, stored in workload.dtype unless a linear state names its own.
 // Elements are summed per run before they are turned into bytes, so a single
 // run of full layers gives exactly kvBytes() of the book's shape. A total that
