@@ -77,6 +77,32 @@ QStringList spellings(QStringView name) {
     return names;
 }
 
+// The engines' own flag names are long: --help lists the dash spelling and
+// the parser takes the underscore one as a hidden alias, so the help's option
+// column does not wrap.
+void addLongOption(QCommandLineParser &parser, QStringView name, const QString &description,
+                   const QString &valueName = {}) {
+    parser.addOption(QCommandLineOption(name.toString(), description, valueName));
+    QCommandLineOption alias(spellings(name).constLast(), description, valueName);
+    alias.setFlags(QCommandLineOption::HiddenFromHelp);
+    if (alias.names().constFirst() != name.toString()) parser.addOption(alias);
+}
+
+bool isSetAny(const QCommandLineParser &parser, QStringView name) {
+    for (const QString &spelling : spellings(name)) {
+        if (parser.isSet(spelling)) return true;
+    }
+    return false;
+}
+
+QString lastValueAny(const QCommandLineParser &parser, QStringView name) {
+    QString value;
+    for (const QString &spelling : spellings(name)) {
+        if (parser.isSet(spelling)) value = parser.values(spelling).constLast();
+    }
+    return value;
+}
+
 QString typedValueText(const QString &text) {
     // Shown inside a one-line message: no control characters, bounded length.
     QString shown = text.left(40);
@@ -315,8 +341,8 @@ void addOptions(QCommandLineParser &parser) {
                                         u"Weight format: "_s + dtypeChoices() +
                                             u" (int4 in groups of 128 with an fp16 scale and a 4-bit zero point, "
                                             u"133 bytes per 256 weights; q8_0 34 bytes per 32; q4_0 18 per 32). "
-                                            u"Default: the model's torch_dtype when it is fp32, bf16 or fp16, "
-                                            u"else bf16."_s,
+                                            u"Default: the model's torch_dtype when it is fp32, bf16 or fp16 "
+                                            u"(float32 served in bf16), else bf16."_s,
                                         u"type"_s));
     parser.addOption(QCommandLineOption(spellings(kParameters),
                                         u"The model's parameter count, whole or with a K, M, B or T suffix (as in "
@@ -334,52 +360,52 @@ void addOptions(QCommandLineParser &parser) {
                                         u"to 1,024. Default: its attention backend's, 16 (MLA: 64 on Hopper with "
                                         u"fp8, 32 on Blackwell), grown for Mamba-style state."_s,
                                         u"n"_s));
-    parser.addOption(QCommandLineOption(spellings(kEngine),
+    addLongOption(parser, kEngine,
                                         u"The engine whose allocation rules the numbers follow: vllm or llama.cpp, "
                                         u"each as its own source code sizes the cache (kvscope-cli --version names "
                                         u"the pinned versions). It sets the default KV dtype, the utilization, how "
                                         u"linear states are stored and every deployment figure. Default: vllm."_s,
-                                        u"name"_s));
-    parser.addOption(QCommandLineOption(spellings(kMaxNumBatchedTokens),
+                                        u"name"_s);
+    addLongOption(parser, kMaxNumBatchedTokens,
                                         u"vLLM: tokens scheduled per step, 1 to 16,777,216; sliding-window layers "
                                         u"reserve them. Default: vllm serve's, 8192 on GPUs of 70 GiB or more "
                                         u"(not the A100), else 2048."_s,
-                                        u"n"_s));
-    parser.addOption(QCommandLineOption(spellings(kNoAsyncScheduling),
+                                        u"n"_s);
+    addLongOption(parser, kNoAsyncScheduling,
                                         u"vLLM: one batch in flight instead of two (its async scheduling is on by "
-                                        u"default)."_s));
-    parser.addOption(QCommandLineOption(spellings(kNoPrefixCaching),
+                                        u"default)."_s);
+    addLongOption(parser, kNoPrefixCaching,
                                         u"vLLM: no prefix caching, so a Mamba-style state takes one block per "
-                                        u"request instead of two."_s));
-    parser.addOption(QCommandLineOption(spellings(kDisableHybridManager),
+                                        u"request instead of two."_s);
+    addLongOption(parser, kDisableHybridManager,
                                         u"vLLM: every sliding-window and chunked layer is held as full attention "
-                                        u"(vLLM does this by itself for chunked attention)."_s));
-    parser.addOption(QCommandLineOption(spellings(kMambaCacheDtype),
+                                        u"(vLLM does this by itself for chunked attention)."_s);
+    addLongOption(parser, kMambaCacheDtype,
                                         u"vLLM: the dtype of Mamba-style states (conv and SSM): auto, float32, "
                                         u"bfloat16 or float16. Default: auto, the model dtype."_s,
-                                        u"type"_s));
-    parser.addOption(QCommandLineOption(spellings(kMambaSsmCacheDtype),
+                                        u"type"_s);
+    addLongOption(parser, kMambaSsmCacheDtype,
                                         u"vLLM: the dtype of the SSM state alone: auto, float32, bfloat16 or "
                                         u"float16. Default: auto, the model's own choice (Nemotron-H and Qwen3.5 "
                                         u"name float32) or --mamba-cache-dtype's."_s,
-                                        u"type"_s));
-    parser.addOption(QCommandLineOption(spellings(kUbatchSize),
+                                        u"type"_s);
+    addLongOption(parser, kUbatchSize,
                                         u"llama.cpp's -ub: tokens per micro-batch, 1 to 1,048,576; its sliding-"
                                         u"window cache holds them. Default: 512."_s,
-                                        u"n"_s));
-    parser.addOption(QCommandLineOption(spellings(kNBatch),
+                                        u"n"_s);
+    addLongOption(parser, kNBatch,
                                         u"llama.cpp's -b: tokens per logical batch, 1 to 1,048,576 (the micro-batch "
                                         u"is at most this). Default: 2048."_s,
-                                        u"n"_s));
-    parser.addOption(QCommandLineOption(spellings(kSwaFull),
-                                        u"llama.cpp's --swa-full: sliding-window layers hold the whole context."_s));
-    parser.addOption(QCommandLineOption(spellings(kKvUnified),
+                                        u"n"_s);
+    addLongOption(parser, kSwaFull,
+                                        u"llama.cpp's --swa-full: sliding-window layers hold the whole context."_s);
+    addLongOption(parser, kKvUnified,
                                         u"llama.cpp's --kv-unified: one cache shared by the sequences instead of "
-                                        u"one per sequence (llama-server's default only when -np is not given)."_s));
-    parser.addOption(QCommandLineOption(spellings(kCacheTypeV),
+                                        u"one per sequence (llama-server's default only when -np is not given)."_s);
+    addLongOption(parser, kCacheTypeV,
                                         u"llama.cpp's -ctv: the V cache type, fp32, fp16, bf16, q8_0 or q4_0 "
                                         u"(--dtype is -ctk). Default: the same as --dtype."_s,
-                                        u"type"_s));
+                                        u"type"_s);
     parser.addOption(QCommandLineOption(spellings(kChart),
                                         u"Export a chart: context (KV cache vs context length) or groups (savings "
                                         u"vs n_kv_groups). Needs --out; may be repeated."_s,
@@ -749,8 +775,8 @@ kvscope::Result<std::optional<kvscope::DType>> parseMambaDtype(QStringView flag,
 // --engine and the options of the engine it names; another engine's option
 // is an error, never ignored.
 std::optional<InputError> parseEngine(const QCommandLineParser &parser, kvscope::EngineSetup &setup) {
-    auto given = [&parser](QStringView name) { return parser.isSet(name.toString()); };
-    auto last = [&parser](QStringView name) { return parser.values(name.toString()).constLast(); };
+    auto given = [&parser](QStringView name) { return isSetAny(parser, name); };
+    auto last = [&parser](QStringView name) { return lastValueAny(parser, name); };
     if (given(kEngine)) {
         const QString text = last(kEngine);
         const auto engine = kvscope::parseEngine(text.toStdString());
@@ -1015,7 +1041,7 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     }
 
     if (auto e = parseEngine(parser, options.engine)) return *e;
-    options.engineGiven = given(kEngine);
+    options.engineGiven = isSetAny(parser, kEngine);
 
     // A real model, or the book's shape flags: never both.
     const bool fromConfig = given(kConfig);

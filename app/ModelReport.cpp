@@ -65,6 +65,7 @@ std::string kindDetail(const kvscope::LayerSpec &spec) {
         return state + ", does not grow with context";
     }
     case LayerKind::Shared: return "reuse earlier layers' K/V";
+    case LayerKind::Mlp: return "an MLP block only: no cache";
     }
     return {};
 }

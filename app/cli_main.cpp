@@ -25,6 +25,7 @@
 #include "PlanReport.h"
 #include "PresetLibrary.h"
 #include "kvscope/estimator.h"
+#include "kvscope/engine.h"
 #include "kvscope/format.h"
 #include "kvscope/gpu.h"
 #include "kvscope/units.h"
@@ -46,6 +47,16 @@ int writeOut(const std::string &text) {
         return kExitOutputFailed;
     }
     return kExitOk;
+}
+
+// The engine sources the rules follow, one line each after the version.
+std::string engineVersionsText() {
+    std::string text;
+    for (kvscope::Engine engine : {kvscope::Engine::Vllm, kvscope::Engine::LlamaCpp}) {
+        text += std::string(kvscope::engineLabel(engine)) + " rules: " + std::string(kvscope::engineVersion(engine)) +
+                "\n";
+    }
+    return text;
 }
 
 int failInput(const kvscope::InputError &error) {
@@ -81,7 +92,7 @@ int printEstimate(const CliOptions &options) {
     // The book's shape has no warnings of its own; the engine's go with its keys.
     std::vector<std::string> warnings;
     for (const std::string &w : options.engineWarnings()) warnings.push_back(jsonString(w));
-    if (!warnings.empty() || options.engineGiven) planKeys.emplace_back("warnings", jsonArray(warnings));
+    planKeys.emplace_back("warnings", jsonArray(warnings));
     return writeOut(json ? jsonReport(options.shape, options.workload, *estimate, planKeys)
                          : kvscope::bookReport(options.shape, options.workload, *estimate) + planText);
 }
@@ -156,7 +167,7 @@ int main(int argc, char *argv[]) {
         case CliOptions::Action::Help:
             return writeOut(CliOptions::helpText().toStdString());
         case CliOptions::Action::Version:
-            return writeOut("kvscope-cli " KVSCOPE_VERSION "\n");
+            return writeOut("kvscope-cli " KVSCOPE_VERSION "\n" + engineVersionsText());
         case CliOptions::Action::ListModels:
             return listModels(*options);
         case CliOptions::Action::ListGpus:

@@ -516,8 +516,9 @@ void TestCli::help() {
         const QString flat = text.simplified();
         QVERIFY(flat.contains(u"Default: 1024."_s));
         QVERIFY(flat.contains(u"Default: 1."_s));
-        QVERIFY(flat.contains(u"fp32, bf16, fp16, fp8, int8, int4, q8_0, q4_0. With --config or --model the config's torch_dtype is "
-                              u"used when it is fp32, bf16 or fp16. Default: fp16."_s));
+        QVERIFY(flat.contains(u"fp32, bf16, fp16, fp8, int8, int4, q8_0, q4_0. With --config or --model the engine's own "
+                              u"default: vLLM's is the model dtype"_s));
+        QVERIFY(flat.contains(u"(its -ctk). Default: fp16."_s));
         QVERIFY(flat.contains(u"0.5 to 16. Default: 2."_s));
         // One line: tests/packaging compares it with the man page's EXIT STATUS.
         QVERIFY(text.contains(u"\nExit status: 0 on success, 1 on a failed write, 2 on invalid input.\n"_s));
@@ -532,7 +533,9 @@ void TestCli::help() {
 void TestCli::version() {
     const Run run = runCli({u"--version"_s});
     QCOMPARE(run.exitCode, 0);
-    QCOMPARE(run.out, QByteArray("kvscope-cli " KVSCOPE_VERSION "\n"));
+    QCOMPARE(run.out, QByteArray("kvscope-cli " KVSCOPE_VERSION "\n"
+                                 "vLLM rules: main 5ac2684 (2026-08-07, after v0.26.0)\n"
+                                 "llama.cpp rules: b10470 (34af94cd9, 2026-08-17)\n"));
 }
 
 void TestCli::bookCorpus() {

@@ -45,44 +45,46 @@ private slots:
         QTest::addColumn<QString>("context");
         QTest::addColumn<QByteArray>("kvBytes");
         QTest::addColumn<QByteArray>("perToken");
-        QTest::addColumn<QString>("layers");  // full,sliding,mla,linear,shared
+        QTest::addColumn<QString>("layers");  // full,sliding,mla,linear,shared,chunked,mlp
 
         QTest::newRow("Llama 3.1 8B, 131072") << u"llama-3.1-8b.json"_s << u"131072"_s
                                               << QByteArray("17179869184")  // 131072 * 131,072
-                                              << QByteArray("131072") << u"32,0,0,0,0"_s;
+                                              << QByteArray("131072") << u"32,0,0,0,0,0,0"_s;
         QTest::newRow("Gemma 3 27B, 512") << u"gemma-3-27b.json"_s << u"512"_s
                                           << QByteArray("260046848")  // 62 * 512 * 8192
                                           << QByteArray("507904")     // 62 layers still grow: 62 * 8192
-                                          << u"10,52,0,0,0"_s;
+                                          << u"10,52,0,0,0,0,0"_s;
         QTest::newRow("Gemma 3 27B, 32768") << u"gemma-3-27b.json"_s << u"32768"_s
                                             << QByteArray("3120562176")  // (52 * 1024 + 10 * 32768) * 8192
                                             << QByteArray("81920")       // only the 10 full layers grow
-                                            << u"10,52,0,0,0"_s;
+                                            << u"10,52,0,0,0,0,0"_s;
         QTest::newRow("Gemma 3 27B, 131072") << u"gemma-3-27b.json"_s << u"131072"_s
                                              << QByteArray("11173625856")  // (52 * 1024 + 10 * 131072) * 8192
-                                             << QByteArray("81920") << u"10,52,0,0,0"_s;
+                                             << QByteArray("81920") << u"10,52,0,0,0,0,0"_s;
         QTest::newRow("DeepSeek-V3, 4096") << u"deepseek-v3.json"_s << u"4096"_s
                                            << QByteArray("287834112")  // 4096 * 70,272
-                                           << QByteArray("70272") << u"0,0,61,0,0"_s;
+                                           << QByteArray("70272") << u"0,0,61,0,0,0,0"_s;
         QTest::newRow("DeepSeek-V3, 163840") << u"deepseek-v3.json"_s << u"163840"_s
                                              << QByteArray("11513364480")  // 163840 * 70,272
-                                             << QByteArray("70272") << u"0,0,61,0,0"_s;
+                                             << QByteArray("70272") << u"0,0,61,0,0,0,0"_s;
         QTest::newRow("gpt-oss-120b, 8192") << u"gpt-oss-120b.json"_s << u"8192"_s
                                             << QByteArray("306708480")  // 18 * 2048 * (128 + 8192)
                                             << QByteArray("36864")      // 18 full layers * 2048
-                                            << u"18,18,0,0,0"_s;
+                                            << u"18,18,0,0,0,0,0"_s;
         QTest::newRow("gpt-oss-120b, 131072") << u"gpt-oss-120b.json"_s << u"131072"_s
                                               << QByteArray("4836556800")  // 18 * 2048 * (128 + 131072)
-                                              << QByteArray("36864") << u"18,18,0,0,0"_s;
+                                              << QByteArray("36864") << u"18,18,0,0,0,0,0"_s;
         QTest::newRow("Qwen3-Next, 4096") << u"qwen3-next-80b-a3b.json"_s << u"4096"_s
-                                          << QByteArray("177930240")  // 77,266,944 + 4096 * 24,576
-                                          << QByteArray("24576") << u"12,0,0,36,0"_s;
+                                          // 36 states of 1,097,728 bytes in bf16 (vLLM keeps them in the
+                                          // model dtype) + 4096 * 24,576
+                                          << QByteArray("140181504")
+                                          << QByteArray("24576") << u"12,0,0,36,0,0,0"_s;
         QTest::newRow("Mistral 7B, 32768") << u"mistral-7b-v0.1.json"_s << u"32768"_s
                                            << QByteArray("536870912")  // 4096 * 131,072: the window caps it
-                                           << QByteArray("0") << u"0,32,0,0,0"_s;
+                                           << QByteArray("0") << u"0,32,0,0,0,0,0"_s;
         QTest::newRow("Falcon 7B, 2048") << u"falcon-7b.json"_s << u"2048"_s
                                          << QByteArray("16777216")  // 2048 * 8192
-                                         << QByteArray("8192") << u"32,0,0,0,0"_s;
+                                         << QByteArray("8192") << u"32,0,0,0,0,0,0"_s;
     }
 
     void realConfigsGiveExactBytes() {
@@ -107,7 +109,7 @@ private slots:
         QCOMPARE(o.value(u"model_source"_s).toString(), u"config"_s);
 
         const QJsonObject counts = o.value(u"layers"_s).toObject();
-        const QStringList kinds{u"full"_s, u"sliding"_s, u"mla"_s, u"linear"_s, u"shared"_s};
+        const QStringList kinds{u"full"_s, u"sliding"_s, u"mla"_s, u"linear"_s, u"shared"_s, u"chunked"_s, u"mlp"_s};
         QCOMPARE(counts.keys().size(), kinds.size());
         const QStringList expected = layers.split(u',');
         for (qsizetype i = 0; i < kinds.size(); ++i) {
@@ -188,7 +190,9 @@ private slots:
         const QByteArray &t = gemma.out;
         QVERIFY(t.startsWith("==== Model ====\nmodel            : Gemma 3 27B\n"));
         QVERIFY(t.contains("context_length   : 32768\n"));
-        QVERIFY(t.contains("dtype            : bf16 (2 Bytes/elem), the config's torch_dtype\n"));
+        QVERIFY(t.contains("dtype            : bf16 (2 Bytes/elem), vLLM's default: the model dtype, the config's "
+                           "torch_dtype\n"));
+        QVERIFY(t.contains("engine           : vLLM main 5ac2684"));
         QVERIFY(t.contains("layers           : 10 full + 52 sliding\n"));
         QVERIFY(t.contains("==== Where the numbers come from ====\n"));
         QVERIFY(t.contains("sliding_window          : 1024 (text_config.sliding_window)\n"));
@@ -196,7 +200,7 @@ private slots:
         QVERIFY(t.contains("sliding          : 0.44 GB in 52 layers (16 K/V heads of 128, window 1,024 tokens)\n"));
         QVERIFY(t.contains("Total KV cache      : 3.12 GB (3,120,562,176 bytes)\n"));
         QVERIFY(t.contains("Bytes per token     : 81,920 (one more token of one sequence)\n"));
-        QVERIFY(t.contains("At max context      : 11.17 GB (131,072 tokens)\n"));
+        QVERIFY(t.contains("At max context      : 11.17 GB (131,072 tokens, the model's limit)\n"));
         QVERIFY(t.contains("without sliding window          : 16.64 GB (5.33x the model)\n"));
         QVERIFY(!t.contains("MHA total KV cache"));  // not the book's shape
 
@@ -268,15 +272,21 @@ private slots:
     }
 
     void dtypeDefaultsAndOverrides() {
-        // torch_dtype float32 (Gemma 2 9B's config) is the default KV dtype...
+        // vLLM serves a float32 checkpoint (Gemma 2 9B's config) in bf16, and
+        // its KV cache is the model dtype (vllm/config/model.py _resolve_auto_dtype)...
         const CliRun fp32 = CliRun::run({u"--config"_s, config(u"gemma-2-9b.json"_s), u"--json"_s});
-        QCOMPARE(jsonOf(fp32).value(u"dtype"_s).toString(), u"fp32"_s);
+        QCOMPARE(jsonOf(fp32).value(u"dtype"_s).toString(), u"bf16"_s);
+        // ...llama.cpp's cache is f16 whatever the checkpoint (common.h cache_type_k)...
+        const CliRun llama =
+            CliRun::run({u"--config"_s, config(u"gemma-2-9b.json"_s), u"--engine"_s, u"llama.cpp"_s, u"--json"_s});
+        QCOMPARE(jsonOf(llama).value(u"dtype"_s).toString(), u"fp16"_s);
+        QCOMPARE(jsonOf(llama).value(u"engine"_s).toString(), u"llama.cpp"_s);
         // ...--dtype wins and says so...
         const CliRun given = CliRun::run({u"--config"_s, config(u"gemma-2-9b.json"_s), u"--dtype"_s, u"int8"_s});
         QVERIFY(given.out.contains("dtype            : int8 (1 Bytes/elem), --dtype\n"));
-        // ...and with no torch_dtype (GPT-2's config) it is the book's fp16.
+        // ...and with no torch_dtype (GPT-2's config) vLLM assumes float32, served in bf16.
         const CliRun none = CliRun::run({u"--config"_s, config(u"gpt2.json"_s), u"--json"_s});
-        QCOMPARE(jsonOf(none).value(u"dtype"_s).toString(), u"fp16"_s);
+        QCOMPARE(jsonOf(none).value(u"dtype"_s).toString(), u"bf16"_s);
         QCOMPARE(CliRun::rawJsonNumber(none.out, u"kv_bytes"_s), QByteArray("37748736"));  // 1024 * 36,864
         // The book's context default applies too: 1024.
         QCOMPARE(jsonOf(none).value(u"context_length"_s).toInteger(), 1024);

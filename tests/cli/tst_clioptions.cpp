@@ -171,8 +171,8 @@ void TestCliOptions::planningFlags() {
     QCOMPARE(book->planning->parametersSource, u"book_shape"_s);
     QCOMPARE(book->planning->deployment.weights_dtype, kvscope::DType::bf16);
     QCOMPARE(book->planning->deployment.kv_budget_bytes, std::optional<std::uint64_t>(1'000'000'000));
-    QCOMPARE(book->planning->deployment.utilization_ppm, 900'000u);  // vLLM's default
-    QCOMPARE(book->planning->deployment.block_size, 16u);
+    QCOMPARE(book->planning->deployment.utilization_ppm, 920'000u);  // vLLM's default (vllm/config/cache.py)
+    QCOMPARE(book->planning->deployment.block_size, 0u);  // the attention backend's own
 
     // --tensor-parallel alone: per-GPU figures, no budget.
     const auto split = parse(kRequired + u" --tensor-parallel 4"_s);

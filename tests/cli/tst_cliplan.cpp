@@ -93,15 +93,24 @@ void TestCliPlan::vllmParity() {
     const QJsonObject o = jsonOf(json);
     QCOMPARE(o.value(u"kv_budget_source"_s).toString(), u"kv_budget_bytes"_s);
     QCOMPARE(o.value(u"max_concurrency"_s).toDouble(), 11.115234375);
-    QCOMPARE(o.value(u"max_batch_size"_s).toInteger(), 11);  // 5691 / (8192 / 16) = 11.1
-    QCOMPARE(o.value(u"max_context_length"_s).toInteger(), 5691 * 16);
+    // Whole requests of cdiv(8192, 16) = 512 blocks in the 5,690 the pool hands out
+    // (one is vLLM's null block): 11; one request may take all 5,690.
+    QCOMPARE(o.value(u"max_batch_size"_s).toInteger(), 11);
+    QCOMPARE(o.value(u"max_context_length"_s).toInteger(), 5690 * 16);
+    QCOMPARE(o.value(u"blocks_per_request"_s).toInteger(), 512);
+    QCOMPARE(o.value(u"engine"_s).toString(), u"vllm"_s);
+    QCOMPARE(o.value(u"max_context_length_limited_by"_s).toString(), u"memory"_s);
     QCOMPARE(o.value(u"fits"_s).toBool(), true);
     QVERIFY(o.value(u"gpus_needed"_s).isNull());  // a budget given directly names no GPU
 
     const CliRun text = CliRun::run(args);
     QCOMPARE(text.exitCode, 0);
-    QVERIFY2(text.out.contains("Max concurrency     : 11.12x for 8,192 tokens per request\n"), text.out.constData());
-    QVERIFY(text.out.contains("Blocks per GPU      : 5,691\n"));
+    QVERIFY2(text.out.contains("Max concurrency     : 11.12x for 8,192 tokens per request (num_blocks / blocks per "
+                               "request, as vLLM logs it)\n"),
+             text.out.constData());
+    QVERIFY(text.out.contains("Blocks per GPU      : 5,691 (one is vLLM's null block)\n"));
+    QVERIFY(text.out.contains("Engine log          : GPU KV cache size: 91,056 tokens, Maximum concurrency for 8,192 "
+                              "tokens per request: 11.12x\n"));
     QVERIFY(text.out.contains("Block               : 16 tokens, 2.10 MB (2,097,152 bytes)\n"));
 }
 
@@ -133,22 +142,34 @@ void TestCliPlan::doneScenario() {
     const CliRun run = CliRun::run(kLlama70B + split(u"--gpu h100-80gb --tensor-parallel 2 --dtype fp8"_s));
     QCOMPARE(run.err, QByteArray());
     QCOMPARE(run.exitCode, 0);
+    // 80 GiB x 0.92 (vLLM's default) = 79,027,398,246 usable; 70,553,706,496
+    // of weights on each: 8,473,691,750 for the cache. A block is 16 tokens x
+    // 80 layers x 4 K/V heads x 256 x 1 byte = 1,310,720: 6,464 of them, one
+    // the null block. 1,024 tokens take cdiv(1024, 16) = 64 blocks: 6,464 / 64
+    // = 101.00x, floor(6,463 / 64) = 100 sequences; one sequence up to
+    // 6,463 x 16 = 103,408 tokens. vLLM logs int(101 x 1024) = 103,424 tokens.
     const QByteArray expected =
         "\n==== Deployment ====\n"
+        "Engine              : vLLM main 5ac2684 (2026-08-07, after v0.26.0)\n"
         "GPU                 : NVIDIA H100 80GB (h100-80gb), 80.00 GiB\n"
         "GPUs                : 2, tensor parallel\n"
-        "Utilization         : 0.9 (vLLM's default gpu_memory_utilization), 77.31 GB usable per GPU\n"
+        "Utilization         : 0.92 (vLLM's default gpu_memory_utilization), 79.03 GB usable per GPU\n"
         "Weights             : 70,553,706,496 parameters (the built-in model's count) in bf16: 141.11 GB\n"
         "Weights per GPU     : 70.55 GB\n"
         "K/V heads per GPU   : 4 of 8\n"
-        "KV budget per GPU   : 6.76 GB (6,755,704,832 bytes), usable - weights\n"
+        "KV budget per GPU   : 8.47 GB (8,473,691,750 bytes), usable - weights\n"
+        "Cache layout        : vLLM: 80 layers in one group; blocks of 16 tokens\n"
         "Block               : 16 tokens, 1.31 MB (1,310,720 bytes)\n"
-        "Blocks per GPU      : 5,154\n"
+        "Blocks per GPU      : 6,464 (one is vLLM's null block)\n"
+        "Blocks per request  : 64 at 1,024 tokens\n"
         "Workload KV per GPU : 83.89 MB for 1,024 tokens x 1 sequence: fits\n"
-        "Largest context     : 82,464 tokens at batch 1\n"
-        "Largest batch       : 80 sequences of 1,024 tokens\n"
-        "Max concurrency     : 80.53x for 1,024 tokens per request\n"
-        "GPUs needed         : 2\n";
+        "Largest context     : 103,408 tokens at batch 1\n"
+        "Largest batch       : 100 sequences of 1,024 tokens\n"
+        "Max concurrency     : 101.00x for 1,024 tokens per request (num_blocks / blocks per request, as vLLM logs "
+        "it)\n"
+        "GPUs needed         : 2\n"
+        "Engine log          : GPU KV cache size: 103,424 tokens, Maximum concurrency for 1,024 tokens per request: "
+        "101.00x\n";
     QVERIFY2(run.out.endsWith(expected), run.out.constData());
     // The model's report comes first, unchanged.
     const CliRun plain = CliRun::run(kLlama70B + split(u"--dtype fp8"_s));
@@ -162,20 +183,22 @@ void TestCliPlan::doneScenarioJson() {
     const QJsonObject o = jsonOf(run);
     QCOMPARE(o.value(u"gpu"_s).toString(), u"h100-80gb"_s);
     QCOMPARE(o.value(u"gpu_label"_s).toString(), u"NVIDIA H100 80GB"_s);
-    QCOMPARE(o.value(u"gpu_utilization"_s).toDouble(), 0.9);
+    QCOMPARE(o.value(u"gpu_utilization"_s).toDouble(), 0.92);
     QCOMPARE(o.value(u"tensor_parallel"_s).toInteger(), 2);
     QCOMPARE(o.value(u"weights_dtype"_s).toString(), u"bf16"_s);
     QCOMPARE(CliRun::rawJsonNumber(run.out, u"gpu_memory_bytes"_s), QByteArray("85899345920"));
-    QCOMPARE(CliRun::rawJsonNumber(run.out, u"usable_bytes_per_gpu"_s), QByteArray("77309411328"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"usable_bytes_per_gpu"_s), QByteArray("79027398246"));
     QCOMPARE(CliRun::rawJsonNumber(run.out, u"parameters"_s), QByteArray("70553706496"));
     QCOMPARE(CliRun::rawJsonNumber(run.out, u"weights_bytes"_s), QByteArray("141107412992"));
     QCOMPARE(CliRun::rawJsonNumber(run.out, u"weights_bytes_per_gpu"_s), QByteArray("70553706496"));
-    QCOMPARE(CliRun::rawJsonNumber(run.out, u"kv_budget_bytes"_s), QByteArray("6755704832"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"kv_budget_bytes"_s), QByteArray("8473691750"));
     QCOMPARE(CliRun::rawJsonNumber(run.out, u"block_bytes"_s), QByteArray("1310720"));
-    QCOMPARE(CliRun::rawJsonNumber(run.out, u"num_blocks"_s), QByteArray("5154"));
-    QCOMPARE(CliRun::rawJsonNumber(run.out, u"max_context_length"_s), QByteArray("82464"));
-    QCOMPARE(CliRun::rawJsonNumber(run.out, u"max_batch_size"_s), QByteArray("80"));
-    QCOMPARE(CliRun::rawJsonNumber(run.out, u"max_concurrency"_s), QByteArray("80.53125"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"num_blocks"_s), QByteArray("6464"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"max_context_length"_s), QByteArray("103408"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"max_batch_size"_s), QByteArray("100"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"max_concurrency"_s), QByteArray("101.0"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"kv_cache_tokens"_s), QByteArray("103424"));
+    QCOMPARE(CliRun::rawJsonNumber(run.out, u"engine_kv_bytes"_s), QByteArray("167772160"));  // 2 x 64 blocks
     // 1024 tokens * 81,920 B per GPU, half of the model's kv_bytes.
     QCOMPARE(CliRun::rawJsonNumber(run.out, u"kv_bytes_per_gpu"_s), QByteArray("83886080"));
     QCOMPARE(CliRun::rawJsonNumber(run.out, u"kv_bytes"_s), QByteArray("167772160"));
@@ -221,7 +244,8 @@ void TestCliPlan::tensorParallelAlone() {
 
     const CliRun text = CliRun::run(split(kBook + u" --tensor-parallel 2"_s));
     QCOMPARE(text.exitCode, 0);
-    QVERIFY2(text.out.contains("\n\n==== Deployment ====\nGPUs                : 2, tensor parallel\n"),
+    QVERIFY2(text.out.contains("\n\n==== Deployment ====\nEngine              : vLLM main 5ac2684 (2026-08-07, "
+                               "after v0.26.0)\nGPUs                : 2, tensor parallel\n"),
              text.out.constData());
     QVERIFY(text.out.contains("K/V heads per GPU   : 4 of 8\n"));
     QVERIFY(text.out.contains("KV cache per GPU    : 2.15 GB (2,147,483,648 bytes) of 4.29 GB for 32,768 tokens x "
@@ -327,9 +351,9 @@ void TestCliPlan::bookShapeParameters() {
 }
 
 void TestCliPlan::weightsDtypeDefaultsToTorchDtype() {
-    // Gemma 2 9B's config says float32; Llama 2 7B's float16.
+    // Gemma 2 9B's config says float32, which vLLM serves in bf16; Llama 2 7B's float16.
     const CliRun gemma = CliRun::run(split(u"--model gemma-2-9b --kv-budget-bytes 1000000000 --json"_s));
-    QCOMPARE(jsonOf(gemma).value(u"weights_dtype"_s).toString(), u"fp32"_s);
+    QCOMPARE(jsonOf(gemma).value(u"weights_dtype"_s).toString(), u"bf16"_s);
     const CliRun llama2 = CliRun::run(split(u"--model llama-2-7b --kv-budget-bytes 1000000000 --json"_s));
     QCOMPARE(jsonOf(llama2).value(u"weights_dtype"_s).toString(), u"fp16"_s);
     const CliRun given = CliRun::run(split(u"--model llama-2-7b --kv-budget-bytes 1000000000 --weights-dtype q4_0 "
@@ -345,7 +369,7 @@ void TestCliPlan::binaryUnits() {
                                                      u"--binary-units"_s));
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains("GPU                 : NVIDIA H100 80GB (h100-80gb), 80.00 GiB\n"), run.out.constData());
-    QVERIFY(run.out.contains("KV budget per GPU   : 6.29 GiB (6,755,704,832 bytes), usable - weights\n"));
+    QVERIFY(run.out.contains("KV budget per GPU   : 7.89 GiB (8,473,691,750 bytes), usable - weights\n"));
     QVERIFY(run.out.contains("Block               : 16 tokens, 1.25 MiB (1,310,720 bytes)\n"));
     // The model's own report keeps the book's GB.
     QVERIFY(run.out.contains(" GB ("));
@@ -379,35 +403,43 @@ void TestCliPlan::listGpus() {
 }
 
 void TestCliPlan::slidingWindowModels() {
-    // Mistral 7B v0.1: every layer keeps at most 4096 tokens, so no context
-    // fills the budget; the solver stops at the longest context accepted.
+    // Mistral 7B v0.1: every layer keeps at most 4096 tokens, so memory never
+    // runs out; the model's own limit (max_position_embeddings 32,768) does.
     const CliRun mistral = CliRun::run(split(u"--model mistral-7b-v0.1 --gpu h100 --context_length 32768 --json"_s));
     QCOMPARE(mistral.exitCode, 0);
-    QCOMPARE(CliRun::rawJsonNumber(mistral.out, u"max_context_length"_s), QByteArray("2147483648"));
+    QCOMPARE(CliRun::rawJsonNumber(mistral.out, u"max_context_length"_s), QByteArray("32768"));
     QCOMPARE(jsonOf(mistral).value(u"max_context_length_at_limit"_s).toBool(), true);
+    QCOMPARE(jsonOf(mistral).value(u"max_context_length_limited_by"_s).toString(), u"model"_s);
     const CliRun text = CliRun::run(split(u"--model mistral-7b-v0.1 --gpu h100 --context_length 32768"_s));
-    QVERIFY2(text.out.contains("Largest context     : 2,147,483,648 tokens (the longest accepted; the cache stops "
-                               "growing) at batch 1\n"),
+    QVERIFY2(text.out.contains("Largest context     : 32,768 tokens (the model's context limit) at batch 1\n"),
              text.out.constData());
-    QVERIFY(text.out.contains("tokens per request (by one sequence's exact cache: windows at their size)\n"));
-    // Gemma 3 27B: the concurrency counts windows as the exact largest batch
-    // does: the blocks' bytes over one sequence's, and the batch its floor.
+    // Gemma 3 27B on 2 x H100 at 32,768 tokens. Per GPU 8 K/V heads x 256 x 2
+    // bytes = 4,096 a token per layer, 65,536 a page; 7 groups of 10 slots:
+    // 655,360 a block. Budget: 79,027,398,246 - 54,864,813,280 / 2 =
+    // 51,594,991,606: 78,727 blocks. A request holds cdiv(32768, 16) = 2,048
+    // full blocks and, in each of 6 sliding groups, cdiv(min(1,023 + 2 x
+    // 8,192, 32,768), 16) + 1 = 1,089: 8,582 in all. 78,727 / 8,582 = 9.17x,
+    // floor(78,726 / 8,582) = 9 sequences.
     const CliRun gemma = CliRun::run(split(u"--model gemma-3-27b --gpu h100 --tensor-parallel 2 "
                                            u"--context_length 32768 --json"_s));
     QCOMPARE(gemma.exitCode, 0);
     const QJsonObject g = jsonOf(gemma);
-    const double blocksBytes = static_cast<double>(g.value(u"num_blocks"_s).toInteger()) *
-                               static_cast<double>(g.value(u"block_bytes"_s).toInteger());
-    const double concurrency = g.value(u"max_concurrency"_s).toDouble();
-    QCOMPARE(concurrency, blocksBytes / static_cast<double>(g.value(u"paged_kv_bytes_per_gpu"_s).toInteger()));
-    QCOMPARE(g.value(u"max_batch_size"_s).toInteger(), static_cast<qint64>(concurrency));
-    // Qwen3-Next: no window, but a fixed linear state per sequence.
+    QCOMPARE(g.value(u"block_bytes"_s).toInteger(), 655360);
+    QCOMPARE(g.value(u"num_blocks"_s).toInteger(), 78727);
+    QCOMPARE(g.value(u"blocks_per_request"_s).toInteger(), 8582);
+    QCOMPARE(g.value(u"max_concurrency"_s).toDouble(), 78727.0 / 8582);
+    QCOMPARE(g.value(u"max_batch_size"_s).toInteger(), 9);
+    QCOMPARE(g.value(u"cache_layout"_s).toString(),
+             u"vLLM: 62 layers in 7 groups of 10, 8 padding; blocks of 16 tokens"_s);
+    // Qwen3-Next on 4 GPUs: one replicated K/V head (1,024 bytes a token) and a
+    // quarter of each DeltaNet state, (2,048 x 3 + 8 x 128 x 128) x 2 = 274,432
+    // bytes: blocks grow to 16 x cdiv(274,432, 16,384) = 272 tokens.
     const CliRun qwen = CliRun::run(split(u"--model qwen3-next-80b-a3b --gpu h100 --tensor-parallel 4 "
                                           u"--context_length 32768"_s));
     QCOMPARE(qwen.exitCode, 0);
-    QVERIFY2(qwen.out.contains("tokens per request (by one sequence's exact cache: its linear state included)\n"),
+    QVERIFY2(qwen.out.contains("Cache layout        : vLLM: 48 layers in 4 groups of 12, 0 padding; blocks of 272 "
+                               "tokens (grown so a page holds a 274,432-byte state)\n"),
              qwen.out.constData());
-    QVERIFY(concurrency > static_cast<double>(g.value(u"num_blocks"_s).toInteger()) * 16 / 32768 * 3);
 }
 
 void TestCliPlan::workloadThatDoesNotFit() {
@@ -428,7 +460,7 @@ void TestCliPlan::exportsDrawTheBudget_data() {
     QTest::addColumn<QByteArray>("budget");  // the plan's kv_budget_bytes
 
     QTest::newRow("2 x H100, fp8") << (kLlama70B + split(u"--gpu h100-80gb --tensor-parallel 2 --dtype fp8"_s))
-                                   << QByteArray("6755704832");
+                                   << QByteArray("8473691750");
     // 79.6 GiB (81,510 MiB) * 0.85 - 16,060,522,496 of weights - 0.3 GiB (307 MiB)
     QTest::newRow("custom memory and overhead")
         << (kLlama8B + split(u"--gpu-memory-gib 79.6 --gpu-utilization 0.85 --overhead-gib 0.3"_s))
@@ -437,15 +469,15 @@ void TestCliPlan::exportsDrawTheBudget_data() {
                                      << QByteArray("11934892032");
     QTest::newRow("book shape") << split(kBook + u" --gpu l40s --block-size 32"_s) << QByteArray();
     // Models of mixed layers chart their own curve against the budget, as the window does.
-    // 72 GiB usable - 27,432,406,640 parameters in bf16
+    // 80 GiB x 0.92 = 79,027,398,246 usable - 27,432,406,640 parameters in bf16
     QTest::newRow("sliding window") << (QStringList{u"--model"_s, u"Gemma 3 27B"_s} +
                                         split(u"--gpu h100-80gb --context_length 131072"_s))
-                                    << QByteArray("22444598048");
-    // 141 GiB * 0.9 - 671B fp8 weights over 8 GPUs; the MLA latent is not split.
+                                    << QByteArray("24162584966");
+    // 141 GiB x 0.92 = 139,285,789,409 - 671B fp8 weights over 8 GPUs; the MLA latent is not split.
     QTest::newRow("MLA over 8 GPUs")
         << (QStringList{u"--model"_s, u"DeepSeek-V3"_s} +
             split(u"--gpu h200 --tensor-parallel 8 --parameters 671B --weights-dtype fp8"_s))
-        << QByteArray("52382837465");
+        << QByteArray("55410789409");
 }
 
 void TestCliPlan::exportsDrawTheBudget() {
@@ -528,7 +560,8 @@ void TestCliPlan::badInput_data() {
     QTest::newRow("tensor parallel does not divide the heads")
         << (kLlama8B + split(u"--gpu h100 --tensor-parallel 3"_s))
         << QByteArray("kvscope-cli: --tensor-parallel (3) must split every attention layer's query heads evenly, "
-                      "and its K/V heads evenly or into whole replicas; valid counts: 1, 2, 4, 8, 16, 32")
+                      "its K/V heads evenly or into whole replicas, and every linear state into whole heads; valid "
+                      "counts: 1, 2, 4, 8, 16, 32")
         << QByteArray();
     QTest::newRow("unknown weights dtype")
         << (kLlama8B + split(u"--gpu h100 --weights-dtype fp4"_s))
@@ -547,7 +580,7 @@ void TestCliPlan::badInput_data() {
     QTest::newRow("kv budget below one block")
         << (kLlama8B + split(u"--kv-budget-bytes 1000000"_s))
         << QByteArray("kvscope-cli: --kv-budget-bytes: the KV budget per GPU (976.56 KiB, 1,000,000 bytes) does "
-                      "not hold one block of 16 tokens (2.00 MiB, 2,097,152 bytes)")
+                      "not hold one token's 1 block of 16 tokens and vLLM's null block (4.00 MiB, 4,194,304 bytes)")
         << QByteArray();
     for (const QString &b : {u"12"_s, u"0"_s, u"2048"_s, u"x"_s}) {
         QTest::addRow("block size %s", qPrintable(b))
@@ -569,13 +602,14 @@ void TestCliPlan::badInput_data() {
     QTest::newRow("weights leave no room: GPUs needed")
         << (kLlama70B + split(u"--gpu h100"_s))
         << QByteArray("kvscope-cli: --gpu h100-80gb: the weights need 131.42 GiB per GPU, leaving no room for the KV "
-                      "cache in the 72.00 GiB usable (80.00 GiB x 0.9); needs 2 GPUs (--tensor-parallel 2)")
+                      "cache in the 73.60 GiB usable (80.00 GiB x 0.92); needs 2 GPUs (--tensor-parallel 2)")
         << QByteArray();
     // 16 GiB all usable, 8,589,434,592 bf16 weights: 1,000,000 bytes left, half a block.
     QTest::newRow("budget below one block: GPUs needed")
         << (kLlama8B + split(u"--gpu-memory-gib 16 --gpu-utilization 1 --parameters 8589434592"_s))
         << QByteArray("kvscope-cli: --gpu-memory-gib: the KV budget per GPU (976.56 KiB, 1,000,000 bytes) does not "
-                      "hold one block of 16 tokens (2.00 MiB, 2,097,152 bytes); needs 2 GPUs (--tensor-parallel 2)")
+                      "hold one token's 1 block of 16 tokens and vLLM's null block (4.00 MiB, 4,194,304 bytes); needs 2 "
+                      "GPUs (--tensor-parallel 2)")
         << QByteArray();
     QTest::newRow("weights leave no room: custom memory")
         << (kLlama70B + split(u"--gpu-memory-gib 40"_s)) << QByteArray()

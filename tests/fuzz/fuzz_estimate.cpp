@@ -46,16 +46,38 @@ void checkPlan(const kvscope::ModelShape &shape, const kvscope::Workload &worklo
     d.overhead_bytes = take<std::uint32_t>(data, size);
     d.block_size = take<std::uint16_t>(data, size) % 2100;
     if (take<std::uint8_t>(data, size) & 1u) d.kv_budget_bytes = take<std::uint64_t>(data, size) >> 8;
-    const auto p = plan(layoutFromShape(shape), workload, d);
+    // Either engine, with any of its options.
+    EngineSetup setup;
+    const auto options = take<std::uint16_t>(data, size);
+    setup.engine = options & 1u ? Engine::LlamaCpp : Engine::Vllm;
+    setup.vllm.async_scheduling = (options & 2u) != 0;
+    setup.vllm.prefix_caching = (options & 4u) != 0;
+    setup.vllm.disable_hybrid_kv_cache_manager = (options & 8u) != 0;
+    setup.vllm.max_num_batched_tokens = take<std::uint16_t>(data, size);
+    setup.llamacpp.swa_full = (options & 16u) != 0;
+    setup.llamacpp.kv_unified = (options & 32u) != 0;
+    setup.llamacpp.n_ubatch = 1u + take<std::uint16_t>(data, size);
+    setup.gpu_arch = static_cast<GpuArch>((options >> 8) % 7);
+    setup.max_model_len = take<std::uint32_t>(data, size) % 3 == 0 ? 0 : take<std::uint32_t>(data, size);
+    const auto p = plan(layoutFromShape(shape), workload, d, setup);
     if (!p) {
         check(!p.error().field.empty() && !p.error().message.empty());
         return;
     }
-    check(p->kv_budget_bytes > 0 && p->block_bytes > 0 && p->num_blocks >= 1);
+    check(p->kv_budget_bytes > 0);
+    if (setup.engine == Engine::Vllm) {
+        // One token's blocks and the null block fit, or plan() would have said so.
+        check(p->block_bytes > 0 && p->num_blocks >= 2 && p->block_size >= 1 && p->max_concurrency > 0.0);
+        check(p->engine_kv_bytes_per_gpu == workload.batch_size * p->blocks_per_request * p->block_bytes);
+    } else {
+        check(p->block_bytes == 0 && p->num_blocks == 0);
+    }
     check(p->kv_bytes_per_gpu <= p->kv_bytes);
-    check((p->max_context_length.value >= 1 || workload.batch_size > 1) && p->max_concurrency > 0.0);
+    check(p->max_context_length.value >= 1 || workload.batch_size > 1);
+    if (setup.max_model_len != 0) check(p->max_context_length.value <= setup.max_model_len);
     check(p->fits == (p->max_batch_size.value >= workload.batch_size));
-    check(p->fits == (p->max_context_length.value >= workload.context_length));
+    if (setup.max_model_len == 0 || workload.context_length <= setup.max_model_len)
+        check(p->fits == (p->max_context_length.value >= workload.context_length));
     if (p->gpus_needed) check(!p->fits || *p->gpus_needed <= d.tensor_parallel);
 }
 

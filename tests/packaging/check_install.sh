@@ -56,7 +56,7 @@ for exe in kvscope-cli kvscope; do
     [[ -x "$root/usr/bin/$exe" ]] || fail "usr/bin/$exe is not executable"
 done
 out=$("$root/usr/bin/kvscope-cli" --version 2>&1) || fail "installed kvscope-cli --version failed: $out"
-[[ "$out" == "kvscope-cli $version" ]] || fail "installed kvscope-cli --version printed '$out', expected 'kvscope-cli $version'"
+[[ "${out%%$'\n'*}" == "kvscope-cli $version" ]] || fail "installed kvscope-cli --version printed '$out', expected 'kvscope-cli $version' first"
 report=$("$root/usr/bin/kvscope-cli" --emb_dim 2048 --n_heads 24 --n_layers 48 --n_kv_groups 4 \
          --context_length 131072 --batch_size 1 --dtype bf16 2>&1) || fail "installed kvscope-cli report failed: $report"
 grep -qx 'MHA total KV cache  : 51.94 GB' <<<"$report" || fail "installed kvscope-cli: no 'MHA ... 51.94 GB' line in: $report"

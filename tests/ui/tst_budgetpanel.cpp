@@ -1,5 +1,6 @@
 #include <QAbstractSeries>
 #include <QAction>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -10,6 +11,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -70,16 +72,18 @@ protected:
 };
 
 // Llama 3.1 70B on 2 x H100 80GB with fp8 KV, computed here without the core:
-// per GPU, floor(80 GiB x 0.9) less half the bf16 weights; one token of one
+// per GPU, floor(80 GiB x 0.92) less half the bf16 weights; one token of one
 // sequence is 80 layers x 4 K/V heads x 128 x 2 (K and V) x 1 byte per GPU.
 constexpr std::uint64_t kLlama70BParameters = 70'553'706'496;
-constexpr std::uint64_t kUsable = (std::uint64_t{80} << 30) * 9 / 10;
+// vLLM's default gpu_memory_utilization, 0.92: 79,027,398,246 bytes.
+constexpr std::uint64_t kUsable = (std::uint64_t{80} << 30) * 92 / 100;
 constexpr std::uint64_t kWeights = kLlama70BParameters * 2;
 constexpr std::uint64_t kBudget = kUsable - (kWeights + 1) / 2;
 constexpr std::uint64_t kTokenBytes = 80 * 4 * 128 * 2 * 1;
 constexpr std::uint64_t kBlocks = kBudget / (16 * kTokenBytes);
-constexpr std::uint64_t kMaxContext = kBlocks * 16;
-static_assert(kMaxContext == 82'464);
+// One request may take every block but vLLM's null block.
+constexpr std::uint64_t kMaxContext = (kBlocks - 1) * 16;
+static_assert(kBlocks == 6'464 && kMaxContext == 103'408);
 
 }  // namespace
 
@@ -290,9 +294,9 @@ private Q_SLOTS:
         QCOMPARE(plan->max_context_length.value, kMaxContext);
 
         // The summary.
-        QTRY_COMPARE(summaryLabel(window.get(), "maxContextValue")->text(), u"82,464 tokens at batch 1"_s);
+        QTRY_COMPARE(summaryLabel(window.get(), "maxContextValue")->text(), u"103,408 tokens at batch 1"_s);
         QVERIFY(summaryLabel(window.get(), "maxContextValue")->isVisible());
-        QCOMPARE(summaryLabel(window.get(), "blocksValue")->text().left(16), u"5,154 × 16 token"_s);
+        QCOMPARE(summaryLabel(window.get(), "blocksValue")->text().left(16), u"6,464 × 16 token"_s);
         QCOMPARE(summaryLabel(window.get(), "gpusNeededValue")->text(), u"2 for this workload"_s);
         QVERIFY(window->budgetPanel()->messageText().isEmpty());
 
@@ -303,19 +307,19 @@ private Q_SLOTS:
         QCOMPARE(axes.size(), 1);
         QCOMPARE(axes.constFirst()->titleText(), u"KV cache per GPU (GB)"_s);
         const double budgetY = static_cast<double>(kBudget) / 1e9;
-        QCOMPARE(chart->budgetLineName(), u"KV budget: 6.76 GB per GPU (2 × NVIDIA H100 80GB)"_s);
+        QCOMPARE(chart->budgetLineName(), u"KV budget: 8.47 GB per GPU (2 × NVIDIA H100 80GB)"_s);
         const QList<QPointF> line = chart->seriesPoints(chart->budgetLineName());
         QCOMPARE(line.size(), 2);
         QCOMPARE(line[0].y(), budgetY);
         QCOMPARE(line[1].y(), budgetY);
-        QCOMPARE(chart->budgetMarkersName(), u"largest context that fits: 82,464 tokens at batch 1"_s);
+        QCOMPARE(chart->budgetMarkersName(), u"largest context that fits: 103,408 tokens at batch 1"_s);
         const QList<QPointF> markers = chart->seriesPoints(chart->budgetMarkersName());
         QVERIFY(markers.contains(QPointF(static_cast<double>(kMaxContext), budgetY)));
-        const QString hover = chart->describePoint(chart->budgetMarkersName(), QPointF(82000, budgetY));
-        QVERIFY2(hover.contains(u"Largest context that fits at batch 1: 82,464 tokens"_s), qPrintable(hover));
+        const QString hover = chart->describePoint(chart->budgetMarkersName(), QPointF(103000, budgetY));
+        QVERIFY2(hover.contains(u"Largest context that fits at batch 1: 103,408 tokens"_s), qPrintable(hover));
         const QString lineHover = chart->describePoint(chart->budgetLineName(), QPointF(1000, budgetY));
-        QVERIFY2(lineHover.startsWith(u"KV budget per GPU: 6,755,704,832 bytes (6.76 GB)\n= 77.31 GB usable − 70.55 GB weights\n"
-                                      "5,154 blocks of 16 tokens"_s),
+        QVERIFY2(lineHover.startsWith(u"KV budget per GPU: 8,473,691,750 bytes (8.47 GB)\n= 79.03 GB usable − 70.55 GB weights\n"
+                                      "6,464 blocks of 16 tokens\nvLLM: 80 layers in one group; blocks of 16 tokens"_s),
                  qPrintable(lineHover));
         // The model's curve is one GPU's half of the K/V heads.
         const QList<QPointF> curve = chart->seriesPoints(u"Llama 3.1 70B (real layers)"_s);
@@ -326,21 +330,21 @@ private Q_SLOTS:
         window->summaryPanel()->copyReport();
         const QString copied = QGuiApplication::clipboard()->text();
         QVERIFY(copied.startsWith(model->bookReport()));
-        QVERIFY2(copied.contains(u"max_context      : 82,464 tokens at batch 1\n"_s), qPrintable(copied));
+        QVERIFY2(copied.contains(u"max_context      : 103,408 tokens at batch 1\n"_s), qPrintable(copied));
 
         // Exports draw and list the budget.
         const QString pdf = m_dir.filePath(u"context.pdf"_s);
         QVERIFY(window->exportChartTo(ChartKind::Context, pdf));
         const QString pdfText = run(u"pdftotext"_s, {pdf, u"-"_s});
-        QVERIFY2(pdfText.contains(u"KV budget: 6.76 GB per GPU (2 × NVIDIA H100 80GB)"_s), qPrintable(pdfText));
-        QVERIFY2(pdfText.contains(u"largest context that fits: 82,464 tokens at batch 1"_s), qPrintable(pdfText));
+        QVERIFY2(pdfText.contains(u"KV budget: 8.47 GB per GPU (2 × NVIDIA H100 80GB)"_s), qPrintable(pdfText));
+        QVERIFY2(pdfText.contains(u"largest context that fits: 103,408 tokens at batch 1"_s), qPrintable(pdfText));
         QVERIFY2(pdfText.contains(u"KV cache per GPU (GB)"_s), qPrintable(pdfText));
         QVERIFY(!pdfText.contains(u"..."_s) && !pdfText.contains(QChar(0x2026)));
         const QString report = m_dir.filePath(u"report.pdf"_s);
         QVERIFY(window->exportReportTo(report));
         const QString reportText = run(u"pdftotext"_s, {report, u"-"_s});
         QVERIFY2(reportText.contains(u"What fits"_s), qPrintable(reportText));
-        QVERIFY2(reportText.contains(u"Largest context 82,464 (batch 1)"_s), qPrintable(reportText));
+        QVERIFY2(reportText.contains(u"Largest context 103,408 (batch 1)"_s), qPrintable(reportText));
         QVERIFY2(reportText.contains(u"2 × NVIDIA H100 80GB"_s), qPrintable(reportText));
         const QString csv = m_dir.filePath(u"context.csv"_s);
         QVERIFY(window->exportChartTo(ChartKind::Context, csv));
@@ -349,6 +353,56 @@ private Q_SLOTS:
         const QStringList rows = QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
         QVERIFY(rows.first().endsWith(u",kv_budget_per_gpu_bytes,model_per_gpu_bytes"_s));
         QCOMPARE(rows.at(1).section(u',', -2), u"%1,%2"_s.arg(kBudget).arg(256 * kTokenBytes));
+        QVERIFY(window->messages.isEmpty());
+    }
+
+    // The engine selector and its options, driven as a user drives them.
+    void engineSelectorFollowsTheEngine() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(pickTheDoneScenario(window.get()));
+        BudgetPanel *panel = window->budgetPanel();
+        ConfigModel *model = window->model();
+        QCOMPARE(panel->engineComboBox()->currentData().toString(), u"vllm"_s);
+        QVERIFY(panel->maxNumBatchedTokensSpinBox()->isVisible());
+        QVERIFY(!panel->swaFullCheckBox()->isVisible());
+        QVERIFY(panel->blockSizeComboBox()->isVisible());
+        QCOMPARE(panel->blockSizeComboBox()->currentData().toInt(), 0);  // Auto
+        QTRY_COMPARE(summaryLabel(window.get(), "engineRuleValue")->text(),
+                     u"vLLM: 80 layers in one group; blocks of 16 tokens"_s);
+
+        // llama.cpp: its own options, no blocks, utilization 1; fp8 is not a
+        // cache type it has, so the plan says so and names the field.
+        QSignalSpy engineSpy(model, &ConfigModel::engineChanged);
+        QVERIFY(choose(panel->engineComboBox(), u"llama.cpp"_s));
+        QCOMPARE(engineSpy.count(), 1);
+        QCOMPARE(model->engine(), u"llama.cpp"_s);
+        QTRY_VERIFY(panel->swaFullCheckBox()->isVisible());
+        QVERIFY(!panel->maxNumBatchedTokensSpinBox()->isVisible());
+        QVERIFY(!panel->blockSizeComboBox()->isVisible());
+        QCOMPARE(panel->utilizationSpinBox()->value(), 1.0);
+        QTRY_VERIFY(panel->messageText().contains(u"not a KV cache type llama.cpp has"_s));
+        QVERIFY(choose(window->controlPanel()->dtypeComboBox(), u"fp16"_s));
+        QTRY_VERIFY(panel->messageText().isEmpty());
+        QVERIFY(model->plan().ok());
+        // Llama 3.1 70B at the window's 8,192 tokens, f16: 80 layers x 8,192 cells x 8 x 128 x 2 x 2 bytes =
+        // 2,684,354,560, shared by two GPUs.
+        QCOMPARE(model->plan()->engine_kv_bytes, 2'684'354'560u);
+        QCOMPARE(model->plan()->engine_kv_bytes_per_gpu, 1'342'177'280u);
+        QTRY_VERIFY(summaryLabel(window.get(), "engineRuleValue")->text().startsWith(u"llama.cpp: -c 8,192 -np 1"_s));
+        QVERIFY(!summaryLabel(window.get(), "blocksValue")->isVisible());
+        // An option goes to the model and comes back from it.
+        panel->kvUnifiedCheckBox()->click();
+        QVERIFY(model->llamaCppOptions().kv_unified);
+        kvscope::LlamaCppOptions options = model->llamaCppOptions();
+        options.n_ubatch = 1024;
+        model->setLlamaCppOptions(options);
+        QCOMPARE(panel->ubatchSpinBox()->value(), 1024);
+        // Back to vLLM: its default utilization again.
+        QVERIFY(choose(panel->engineComboBox(), u"vllm"_s));
+        QCOMPARE(model->gpuUtilization(), 0.92);
+        panel->prefixCachingCheckBox()->click();
+        QVERIFY(!model->vllmOptions().prefix_caching);
         QVERIFY(window->messages.isEmpty());
     }
 
@@ -373,7 +427,7 @@ private Q_SLOTS:
         QVERIFY(choose(window->budgetPanel()->gpuComboBox(), ConfigModel::kCustomGpu));
         window->model()->setKvBudgetBytes(1000);
         QTRY_VERIFY(window->budgetPanel()->messageText().startsWith(u"⚠ KV budget:"_s));
-        QVERIFY(window->budgetPanel()->messageText().contains(u"does not hold one block of 16 tokens"_s));
+        QVERIFY(window->budgetPanel()->messageText().contains(u"does not hold one token's 1 block of 16 tokens"_s));
         QVERIFY(chart->budgetLineName().isEmpty());
         // The report says why there is no plan.
         const QString report = m_dir.filePath(u"no-plan.pdf"_s);

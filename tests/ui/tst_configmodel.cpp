@@ -457,8 +457,9 @@ private Q_SLOTS:
         QVERIFY(!model.budgetEnabled());
         QCOMPARE(model.deployment(), fresh.deployment());
         QCOMPARE(model.gpu(), u"h100-80gb"_s);
-        QCOMPARE(model.gpuUtilization(), 0.9);
-        QCOMPARE(model.blockSize(), 16);
+        QCOMPARE(model.gpuUtilization(), 0.92);  // vLLM's default gpu_memory_utilization
+        QCOMPARE(model.blockSize(), 0);          // the attention backend's own
+        QCOMPARE(model.engine(), u"vllm"_s);
         QCOMPARE(model.parameterOverride(), 0);
     }
 
@@ -491,8 +492,60 @@ private Q_SLOTS:
         const auto gemma = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-2-9b.json"));
         QVERIFY(gemma);
         model.loadModel(*gemma, u"gemma-2-9b"_s, u"/configs/gemma-2-9b.json"_s);
-        QCOMPARE(model.weightsDtype(), u"fp32"_s);
-        QCOMPARE(model.dtype(), u"fp32"_s);
+        // vLLM serves a float32 checkpoint in bf16, its KV cache too
+        // (vllm/config/model.py _resolve_auto_dtype).
+        QCOMPARE(model.weightsDtype(), u"bf16"_s);
+        QCOMPARE(model.dtype(), u"bf16"_s);
+        // llama.cpp's KV cache is f16 whatever the checkpoint.
+        model.setEngine(u"llama.cpp"_s);
+        model.loadModel(*gemma, u"gemma-2-9b"_s, u"/configs/gemma-2-9b.json"_s);
+        QCOMPARE(model.dtype(), u"fp16"_s);
+    }
+
+    void engineFollowsThroughThePlan() {
+        // Gemma 3 27B on 2 x H100 at 32,768 tokens: vLLM groups its layers,
+        // llama.cpp allocates -c 32768 -np 1 with a 1,536-cell window cache.
+        const auto gemma = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json"));
+        QVERIFY(gemma);
+        ConfigModel model;
+        model.loadModel(*gemma, u"gemma-3-27b"_s, u"/configs/gemma-3-27b.json"_s);
+        model.setContextLength(32768);
+        model.setBudgetEnabled(true);
+        model.setGpu(u"h100-80gb"_s);
+        model.setGpuCount(2);
+        model.setParameterOverride(27'432'406'640);
+        QSignalSpy engineSpy(&model, &ConfigModel::engineChanged);
+        QVERIFY(model.plan().ok());
+        QCOMPARE(model.plan()->engine, kvscope::Engine::Vllm);
+        QCOMPARE(model.plan()->blocks_per_request, 8582u);  // 2,048 + 6 x 1,089 on an H100
+        QCOMPARE(model.gpuUtilization(), 0.92);
+        model.setEngine(u"llama.cpp"_s);
+        QCOMPARE(engineSpy.count(), 1);
+        QCOMPARE(model.gpuUtilization(), 1.0);  // the default follows the engine
+        model.setDtype(u"fp16"_s);
+        QVERIFY(model.plan().ok());
+        QCOMPARE(model.plan()->engine, kvscope::Engine::LlamaCpp);
+        // 3,338,665,984 bytes over two GPUs.
+        QCOMPARE(model.plan()->engine_kv_bytes, 3'338'665'984u);
+        QCOMPARE(model.plan()->engine_kv_bytes_per_gpu, 1'669'332'992u);
+        QCOMPARE(model.plan()->num_blocks, 0u);
+        // An option of the engine changes the plan: --swa-full holds every window whole.
+        kvscope::LlamaCppOptions full = model.llamaCppOptions();
+        full.swa_full = true;
+        model.setLlamaCppOptions(full);
+        QCOMPARE(model.plan()->engine_kv_bytes, 16'642'998'272u);
+        // Saved and read back.
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(u"engine.ini"_s), QSettings::IniFormat);
+        model.saveSettings(settings);
+        settings.sync();
+        ConfigModel restored;
+        restored.loadSettings(settings);
+        QCOMPARE(restored.engine(), u"llama.cpp"_s);
+        QVERIFY(restored.llamaCppOptions().swa_full);
+        // A name no engine has leaves the choice as it was.
+        restored.setEngine(u"tgi"_s);
+        QCOMPARE(restored.engine(), u"llama.cpp"_s);
     }
 
     void setDeploymentTakesTheCliFlags() {

@@ -4,6 +4,7 @@
 #include <QPushButton>
 #include <QtTest>
 
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "SummaryPanel.h"
 #include "kvscope/format.h"
@@ -66,6 +67,20 @@ private Q_SLOTS:
 
         m_model->setExplicitHeadDim(128);
         QTRY_COMPARE(value("headDimValue"), u"128 (explicit)"_s);
+    }
+
+    // GPT-2 stops at n_positions 1,024 tokens: the window says so beside the
+    // model's numbers, and warns when the context goes past it.
+    void showsTheModelsContextLimit() {
+        const auto gpt2 = ConfigImporter::fromFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gpt2.json"));
+        QVERIFY(gpt2);
+        m_model->loadModel(*gpt2, u"gpt2"_s, u"/configs/gpt2.json"_s);
+        m_model->setContextLength(1024);
+        QTRY_COMPARE(value("modelLimitValue"), u"1,024 tokens"_s);
+        m_model->setContextLength(32768);
+        QTRY_COMPARE(value("modelLimitValue"), u"⚠ 1,024 tokens: the context is past it"_s);
+        m_model->clearModel();
+        QTRY_VERIFY(m_panel->findChild<QLabel *>(u"modelLimitValue"_s)->isHidden());
     }
 
     void followsTheUnitSwitch() {

@@ -327,7 +327,9 @@ QString ContextChart::describe(const QXYSeries *series, const QPointF &point) co
         if (const std::uint64_t overhead = m->deployment().overhead_bytes)
             text += u" − %1 overhead"_s.arg(QString::fromStdString(kvscope::formatBytes(overhead, m->byteUnit())));
         if (plan->usable_bytes_per_gpu == 0) text = u"KV budget per GPU: %1 (given directly)"_s.arg(sized(plan->kv_budget_bytes));
-        text += u"\n%1 blocks of %2 tokens"_s.arg(thousands(plan->num_blocks)).arg(m->blockSize());
+        if (plan->engine == kvscope::Engine::Vllm)
+            text += u"\n%1 blocks of %2 tokens"_s.arg(thousands(plan->num_blocks)).arg(plan->block_size);
+        text += u"\n"_s + QString::fromStdString(plan->layout_rule);
         if (series == m_budgetLine || m_markers.isEmpty()) return text;
         // The marker nearest the pointer, on the log axis.
         const double hoveredExp = std::log2(std::max(point.x(), 1.0));

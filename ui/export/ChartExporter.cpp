@@ -1,5 +1,7 @@
 #include "ChartExporter.h"
 
+#include "kvscope/engine.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
@@ -198,7 +200,8 @@ qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const 
         {u"Weights format"_s, m_model->weightsDtype()},
         {u"KV format"_s, m_model->dtype()},
         {u"Overhead per GPU"_s, bytesText(d.overhead_bytes, kvscope::ByteUnit::Binary)},
-        {u"Block size"_s, u"%1 tokens"_s.arg(m_model->blockSize())},
+        {u"Engine"_s, QString::fromUtf8(kvscope::engineLabel(m_model->engineId())) + u' ' +
+                          QString::fromUtf8(kvscope::engineVersion(m_model->engineId()))},
     };
     const qreal gap = 24;
     const qreal column = (box.width() - gap) / 2;
@@ -219,13 +222,15 @@ qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const 
     const QList<std::pair<QString, QString>> fits{
         {u"Weights per GPU"_s, bytes(p.weights_bytes_per_gpu)},
         {u"KV budget per GPU"_s, bytes(p.kv_budget_bytes)},
-        {u"KV blocks per GPU"_s, u"%1 × %2 tokens"_s.arg(count(p.num_blocks)).arg(m_model->blockSize())},
+        {u"KV blocks per GPU"_s, p.engine == kvscope::Engine::Vllm
+                                     ? u"%1 × %2 tokens"_s.arg(count(p.num_blocks)).arg(p.block_size)
+                                     : u"— (llama.cpp)"_s},
         // Keys short enough for the table's key column at any context.
         {u"Largest context"_s, (p.max_context_length.value == 0 ? u"none"_s : count(p.max_context_length.value)) +
                                    u" (batch %1)"_s.arg(batch)},
         {u"Largest batch"_s, u"%1 (%2 tokens)"_s.arg(count(p.max_batch_size.value), context)},
         {u"Maximum concurrency"_s, QString::fromStdString(kvscope::formatFixed2(p.max_concurrency)) + u"×"_s},
-        {u"This workload per GPU"_s, bytes(p.kv_bytes_per_gpu) + (p.fits ? u" (fits)"_s : u" (does not fit)"_s)},
+        {u"This workload per GPU"_s, bytes(p.engine_kv_bytes_per_gpu) + (p.fits ? u" (fits)"_s : u" (does not fit)"_s)},
         {u"GPUs needed"_s, p.gpus_needed ? QString::number(*p.gpus_needed) : u"—"_s},
     };
     const qreal h2 = drawTable(painter, QRectF(box.left() + column + gap, box.top(), column, 0), u"What fits"_s, fits);

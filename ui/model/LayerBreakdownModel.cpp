@@ -16,6 +16,7 @@ QString kindLabel(kvscope::LayerKind kind) {
     case kvscope::LayerKind::Linear: return QObject::tr("linear (fixed state)");
     case kvscope::LayerKind::Shared: return QObject::tr("shared (no own cache)");
     case kvscope::LayerKind::Chunked: return QObject::tr("chunked local");
+    case kvscope::LayerKind::Mlp: return QObject::tr("MLP only (no cache)");
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #include "BudgetPanel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QEvent>
@@ -13,10 +14,12 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
+#include <span>
 
 #include "ConfigModel.h"
 #include "SpinBoxLocale.h"
 #include "kvscope/dtype.h"
+#include "kvscope/engine.h"
 #include "kvscope/format.h"
 #include "kvscope/gpu.h"
 #include "kvscope/plan.h"
@@ -72,6 +75,22 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_form->setLabelAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_form->setRowWrapPolicy(QFormLayout::DontWrapRows);
 
+    // The engine first: it decides what every number below means.
+    m_engine = new QComboBox(group);
+    m_engine->setObjectName(u"engine"_s);
+    for (kvscope::Engine engine : {kvscope::Engine::Vllm, kvscope::Engine::LlamaCpp}) {
+        m_engine->addItem(tr("%1 (%2)").arg(fromView(kvscope::engineLabel(engine)), fromView(kvscope::engineVersion(engine))),
+                          fromView(kvscope::engineName(engine)));
+    }
+    m_engine->setToolTip(tr("The engine whose own allocation rules the numbers follow, read from its source at the "
+                            "version shown: how it stores linear states, its default KV dtype and utilization, and "
+                            "every deployment figure (--engine)."));
+    auto *engineLabel = new QLabel(tr("E&ngine:"), group);
+    engineLabel->setBuddy(m_engine);
+    engineLabel->setToolTip(m_engine->toolTip());
+    m_form->addRow(engineLabel, m_engine);
+    buildEngineOptions(group);
+
     // GPU × count.
     m_gpu = new QComboBox(group);
     m_gpu->setObjectName(u"gpu"_s);
@@ -117,8 +136,8 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_utilization->setKeyboardTracking(false);
     m_utilization->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_utilization->setLocale(spinBoxLocale(m_utilization->locale()));
-    m_utilization->setToolTip(tr("Fraction of each GPU's memory the engine may use: 0.9 is vLLM's default "
-                                 "gpu_memory_utilization."));
+    m_utilization->setToolTip(tr("Fraction of each GPU's memory the engine may use: 0.92 is vLLM's default "
+                                 "gpu_memory_utilization; llama.cpp takes what it needs (1)."));
     auto *memoryWidget = new QWidget(group);
     auto *memoryRow = new QHBoxLayout(memoryWidget);
     memoryRow->setContentsMargins(0, 0, 0, 0);
@@ -197,18 +216,20 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_overhead->setToolTip(tr("Memory per GPU besides weights and cache: activations, the CUDA context and graphs."));
     m_blockSize = new QComboBox(group);
     m_blockSize->setObjectName(u"blockSize"_s);
+    m_blockSize->addItem(tr("Auto"), 0);
     for (std::uint32_t tokens = 1; tokens <= kvscope::PlanLimits::max_block_size; tokens *= 2)
         m_blockSize->addItem(QString::number(tokens), static_cast<int>(tokens));
-    m_blockSize->setToolTip(tr("Tokens per paged KV block (vLLM's block_size, 16 by default): a sequence takes "
-                               "whole blocks."));
+    m_blockSize->setToolTip(tr("vLLM's --block-size: tokens per paged KV block. Auto: its attention backend's (16; "
+                               "for MLA 64 on Hopper with fp8, 32 on Blackwell), grown so a page holds a Mamba-style "
+                               "state."));
     auto *overheadWidget = new QWidget(group);
     auto *overheadRow = new QHBoxLayout(overheadWidget);
     overheadRow->setContentsMargins(0, 0, 0, 0);
     overheadRow->addWidget(m_overhead, 1);
-    auto *blockLabel = new QLabel(tr("&Block size:"), overheadWidget);
-    blockLabel->setBuddy(m_blockSize);
-    blockLabel->setToolTip(m_blockSize->toolTip());
-    overheadRow->addWidget(blockLabel);
+    m_blockLabel = new QLabel(tr("&Block size:"), overheadWidget);
+    m_blockLabel->setBuddy(m_blockSize);
+    m_blockLabel->setToolTip(m_blockSize->toolTip());
+    overheadRow->addWidget(m_blockLabel);
     overheadRow->addWidget(m_blockSize);
     auto *overheadLabel = new QLabel(tr("&Overhead per GPU:"), group);
     overheadLabel->setBuddy(m_overhead);
@@ -228,6 +249,137 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
 }
 
 BudgetPanel::~BudgetPanel() = default;
+
+void BudgetPanel::buildEngineOptions(QWidget *parent) {
+    const auto dtypeCombo = [parent](const QString &objectName, const QString &autoText, bool cacheTypes) {
+        auto *combo = new QComboBox(parent);
+        combo->setObjectName(objectName);
+        combo->addItem(autoText, QString());
+        // llama.cpp's cache types, or the dtypes vLLM keeps Mamba-style states in.
+        static constexpr kvscope::DType kCacheTypes[] = {kvscope::DType::fp32, kvscope::DType::fp16,
+                                                         kvscope::DType::bf16, kvscope::DType::q8_0,
+                                                         kvscope::DType::q4_0};
+        static constexpr kvscope::DType kStateTypes[] = {kvscope::DType::fp32, kvscope::DType::bf16,
+                                                         kvscope::DType::fp16};
+        const std::span<const kvscope::DType> types = cacheTypes ? std::span<const kvscope::DType>(kCacheTypes)
+                                                                 : std::span<const kvscope::DType>(kStateTypes);
+        for (kvscope::DType dtype : types) combo->addItem(fromView(kvscope::dtypeName(dtype)), fromView(kvscope::dtypeName(dtype)));
+        return combo;
+    };
+    const auto countSpin = [parent](const QString &objectName, int maximum, const QString &special) {
+        auto *spin = new QSpinBox(parent);
+        spin->setObjectName(objectName);
+        spin->setRange(special.isEmpty() ? 1 : 0, maximum);
+        if (!special.isEmpty()) spin->setSpecialValueText(special);
+        spin->setKeyboardTracking(false);
+        spin->setGroupSeparatorShown(true);
+        spin->setLocale(spinBoxLocale(spin->locale()));
+        spin->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        return spin;
+    };
+
+    // vLLM's options, laid out as a small form of their own.
+    m_vllmOptions = new QWidget(parent);
+    auto *vllm = new QFormLayout(m_vllmOptions);
+    vllm->setContentsMargins(0, 0, 0, 0);
+    m_maxNumBatchedTokens = countSpin(u"maxNumBatchedTokens"_s, 1 << 24, tr("Auto (vllm serve's)"));
+    m_maxNumBatchedTokens->setToolTip(tr("--max-num-batched-tokens: tokens scheduled per step; sliding-window layers "
+                                         "reserve the tokens in flight. Auto: 8,192 on GPUs of 70 GiB or more (not the "
+                                         "A100), else 2,048."));
+    vllm->addRow(tr("Tokens per step:"), m_maxNumBatchedTokens);
+    m_asyncScheduling = new QCheckBox(tr("Async scheduling (two batches in flight)"), m_vllmOptions);
+    m_asyncScheduling->setObjectName(u"asyncScheduling"_s);
+    m_prefixCaching = new QCheckBox(tr("Prefix caching (Mamba states: two blocks a request)"), m_vllmOptions);
+    m_prefixCaching->setObjectName(u"prefixCaching"_s);
+    m_hybridManager = new QCheckBox(tr("Hybrid KV cache manager (windows held at their size)"), m_vllmOptions);
+    m_hybridManager->setObjectName(u"hybridManager"_s);
+    m_hybridManager->setToolTip(tr("Off: --disable-hybrid-kv-cache-manager, every sliding and chunked layer held as "
+                                   "full attention. vLLM turns it off by itself for chunked attention (Llama 4)."));
+    vllm->addRow(m_asyncScheduling);
+    vllm->addRow(m_prefixCaching);
+    vllm->addRow(m_hybridManager);
+    m_mambaDtype = dtypeCombo(u"mambaDtype"_s, tr("Auto (the model dtype)"), false);
+    m_mambaDtype->setToolTip(tr("--mamba-cache-dtype: the dtype of Mamba-style states."));
+    m_mambaSsmDtype = dtypeCombo(u"mambaSsmDtype"_s, tr("Auto (the model's, else the state dtype)"), false);
+    m_mambaSsmDtype->setToolTip(tr("--mamba-ssm-cache-dtype: the SSM state's alone (Nemotron-H and Qwen3.5 name "
+                                   "float32)."));
+    vllm->addRow(tr("State dtype:"), m_mambaDtype);
+    vllm->addRow(tr("SSM state dtype:"), m_mambaSsmDtype);
+    m_form->addRow(m_vllmOptions);
+
+    // llama.cpp's.
+    m_llamaCppOptions = new QWidget(parent);
+    auto *llama = new QFormLayout(m_llamaCppOptions);
+    llama->setContentsMargins(0, 0, 0, 0);
+    m_ubatch = countSpin(u"ubatch"_s, 1 << 20, QString());
+    m_ubatch->setToolTip(tr("-ub: tokens per micro-batch; the sliding-window cache holds the window times the "
+                            "sequences plus these, padded to 256 cells."));
+    llama->addRow(tr("Micro-batch (-ub):"), m_ubatch);
+    m_swaFull = new QCheckBox(tr("Full-size SWA cache (--swa-full)"), m_llamaCppOptions);
+    m_swaFull->setObjectName(u"swaFull"_s);
+    m_kvUnified = new QCheckBox(tr("Unified KV cache (--kv-unified)"), m_llamaCppOptions);
+    m_kvUnified->setObjectName(u"kvUnified"_s);
+    m_kvUnified->setToolTip(tr("One cache shared by every sequence instead of one each: llama-server's default only "
+                               "when -np is not given."));
+    llama->addRow(m_swaFull);
+    llama->addRow(m_kvUnified);
+    m_cacheTypeV = dtypeCombo(u"cacheTypeV"_s, tr("Same as K"), true);
+    m_cacheTypeV->setToolTip(tr("-ctv: the V cache type; the K cache type (-ctk) is the KV dtype. An MLA model "
+                                "needs both the same."));
+    llama->addRow(tr("V cache type (-ctv):"), m_cacheTypeV);
+    m_form->addRow(m_llamaCppOptions);
+}
+
+void BudgetPanel::pushEngineOptions() {
+    kvscope::VllmOptions vllm = m_model->vllmOptions();
+    vllm.max_num_batched_tokens = static_cast<std::uint32_t>(m_maxNumBatchedTokens->value());
+    vllm.async_scheduling = m_asyncScheduling->isChecked();
+    vllm.prefix_caching = m_prefixCaching->isChecked();
+    vllm.disable_hybrid_kv_cache_manager = !m_hybridManager->isChecked();
+    vllm.mamba_cache_dtype = kvscope::parseDType(m_mambaDtype->currentData().toString().toStdString());
+    vllm.mamba_ssm_cache_dtype = kvscope::parseDType(m_mambaSsmDtype->currentData().toString().toStdString());
+    m_model->setVllmOptions(vllm);
+    kvscope::LlamaCppOptions llama = m_model->llamaCppOptions();
+    llama.n_ubatch = static_cast<std::uint32_t>(m_ubatch->value());
+    llama.swa_full = m_swaFull->isChecked();
+    llama.kv_unified = m_kvUnified->isChecked();
+    llama.type_v = kvscope::parseDType(m_cacheTypeV->currentData().toString().toStdString());
+    m_model->setLlamaCppOptions(llama);
+}
+
+void BudgetPanel::syncEngine() {
+    const bool vllm = m_model->engineId() == kvscope::Engine::Vllm;
+    {
+        const QSignalBlocker block(m_engine);
+        m_engine->setCurrentIndex(m_engine->findData(m_model->engine()));
+    }
+    m_form->setRowVisible(m_vllmOptions, vllm);
+    m_form->setRowVisible(m_llamaCppOptions, !vllm);
+    m_blockSize->setVisible(vllm);
+    m_blockLabel->setVisible(vllm);
+    const kvscope::VllmOptions v = m_model->vllmOptions();
+    const kvscope::LlamaCppOptions l = m_model->llamaCppOptions();
+    const auto dtypeData = [](const std::optional<kvscope::DType> &dtype) {
+        return dtype ? fromView(kvscope::dtypeName(*dtype)) : QString();
+    };
+    const QSignalBlocker b1(m_maxNumBatchedTokens), b2(m_asyncScheduling), b3(m_prefixCaching), b4(m_hybridManager),
+        b5(m_mambaDtype), b6(m_mambaSsmDtype), b7(m_ubatch), b8(m_swaFull), b9(m_kvUnified), b10(m_cacheTypeV);
+    m_maxNumBatchedTokens->setValue(static_cast<int>(v.max_num_batched_tokens));
+    m_asyncScheduling->setChecked(v.async_scheduling);
+    m_prefixCaching->setChecked(v.prefix_caching);
+    m_hybridManager->setChecked(!v.disable_hybrid_kv_cache_manager);
+    m_mambaDtype->setCurrentIndex(m_mambaDtype->findData(dtypeData(v.mamba_cache_dtype)));
+    m_mambaSsmDtype->setCurrentIndex(m_mambaSsmDtype->findData(dtypeData(v.mamba_ssm_cache_dtype)));
+    m_ubatch->setValue(static_cast<int>(l.n_ubatch));
+    m_swaFull->setChecked(l.swa_full);
+    m_kvUnified->setChecked(l.kv_unified);
+    m_cacheTypeV->setCurrentIndex(m_cacheTypeV->findData(dtypeData(l.type_v)));
+    m_count->setToolTip(vllm ? tr("GPUs the model is split over (tensor parallelism). Only the counts that split every "
+                                  "layer's query heads evenly, its K/V heads evenly or into whole replicas, and its "
+                                  "linear states into whole heads are offered.")
+                             : tr("GPUs the layers are spread over (llama.cpp -sm layer): their budgets pool, the "
+                                  "weights and cache split layer by layer."));
+}
 
 std::optional<std::uint64_t> BudgetPanel::parseParameters(const QString &input) {
     QString text = input.trimmed();
@@ -310,6 +462,18 @@ void BudgetPanel::bindModel() {
         const QSignalBlocker block(m_overhead);
         m_overhead->setValue(model->overheadGib());
     });
+    connect(m_engine, &QComboBox::activated, this, [this, model](int index) {
+        model->setEngine(m_engine->itemData(index).toString());
+        syncEngine();
+    });
+    for (QSpinBox *spin : {m_maxNumBatchedTokens, m_ubatch})
+        connect(spin, &QSpinBox::valueChanged, this, &BudgetPanel::pushEngineOptions);
+    for (QCheckBox *box : {m_asyncScheduling, m_prefixCaching, m_hybridManager, m_swaFull, m_kvUnified})
+        connect(box, &QCheckBox::toggled, this, &BudgetPanel::pushEngineOptions);
+    for (QComboBox *combo : {m_mambaDtype, m_mambaSsmDtype, m_cacheTypeV})
+        connect(combo, &QComboBox::activated, this, &BudgetPanel::pushEngineOptions);
+    connect(model, &ConfigModel::engineChanged, this, &BudgetPanel::syncEngine);
+    connect(model, &ConfigModel::engineOptionsChanged, this, &BudgetPanel::syncEngine);
     connect(m_blockSize, &QComboBox::activated, this, [this, model](int index) {
         model->setBlockSize(m_blockSize->itemData(index).toInt());
         const QSignalBlocker block(m_blockSize);
@@ -348,6 +512,7 @@ void BudgetPanel::bindModel() {
 }
 
 void BudgetPanel::syncAll() {
+    syncEngine();
     syncGpu();
     syncCounts();
     {
@@ -412,7 +577,7 @@ void BudgetPanel::syncCounts() {
         return;
     }
     const kvscope::ModelLayout layout = m_model->layout();
-    QList<std::uint64_t> key;
+    QList<std::uint64_t> key{static_cast<std::uint64_t>(m_model->engineId())};
     for (const kvscope::LayerGroup &g : layout.groups)
         key << static_cast<std::uint64_t>(g.spec.kind) << g.spec.n_heads << g.spec.n_kv_heads;
     const int current = m_model->gpuCount();
@@ -420,7 +585,7 @@ void BudgetPanel::syncCounts() {
     if (key != m_countsKey || m_count->findData(current) < 0) {
         m_countsKey = key;
         m_count->clear();
-        for (const std::uint32_t n : kvscope::validTensorParallelCounts(layout, kMaxOfferedGpus))
+        for (const std::uint32_t n : kvscope::validTensorParallelCounts(layout, kMaxOfferedGpus, m_model->engineId()))
             m_count->addItem(QString::number(n), static_cast<int>(n));
         // A count the model cannot use stays visible, marked, until changed.
         if (m_count->findData(current) < 0) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 class ConfigModel;
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
@@ -15,7 +16,8 @@ class QSpinBox;
 class QToolButton;
 
 // The deployment budget, bound both ways to a ConfigModel like the control
-// panel: the GPU (a preset, a custom size, or none), how many GPUs the model
+// panel: the engine whose allocation rules the numbers follow (vLLM or
+// llama.cpp) with the options that change them, the GPU (a preset, a custom size, or none), how many GPUs the model
 // is split over (only the tensor-parallel counts the model's heads allow),
 // utilization, the weights' format and parameter count (with where the count
 // came from), a fixed overhead and the paged block size; or a KV budget per
@@ -40,6 +42,19 @@ public:
     QToolButton *parametersAutoButton() const { return m_parametersAuto; }
     QDoubleSpinBox *overheadSpinBox() const { return m_overhead; }
     QComboBox *blockSizeComboBox() const { return m_blockSize; }
+    // The engine whose allocation the plan follows, and its options (only the
+    // chosen engine's are shown).
+    QComboBox *engineComboBox() const { return m_engine; }
+    QSpinBox *maxNumBatchedTokensSpinBox() const { return m_maxNumBatchedTokens; }
+    QCheckBox *asyncSchedulingCheckBox() const { return m_asyncScheduling; }
+    QCheckBox *prefixCachingCheckBox() const { return m_prefixCaching; }
+    QCheckBox *hybridManagerCheckBox() const { return m_hybridManager; }
+    QComboBox *mambaDtypeComboBox() const { return m_mambaDtype; }
+    QComboBox *mambaSsmDtypeComboBox() const { return m_mambaSsmDtype; }
+    QSpinBox *ubatchSpinBox() const { return m_ubatch; }
+    QCheckBox *swaFullCheckBox() const { return m_swaFull; }
+    QCheckBox *kvUnifiedCheckBox() const { return m_kvUnified; }
+    QComboBox *cacheTypeVComboBox() const { return m_cacheTypeV; }
     // The plan's error as shown ("" while there is a plan or no GPU).
     QString messageText() const;
 
@@ -57,6 +72,9 @@ private:
     void syncCounts();
     void syncParameters();
     void syncMessage();
+    void syncEngine();
+    void buildEngineOptions(QWidget *parent);
+    void pushEngineOptions();
     void updateErrorColor();
 
     ConfigModel *m_model;
@@ -72,6 +90,20 @@ private:
     QToolButton *m_parametersAuto = nullptr;
     QDoubleSpinBox *m_overhead = nullptr;
     QComboBox *m_blockSize = nullptr;
+    QLabel *m_blockLabel = nullptr;
+    QComboBox *m_engine = nullptr;
+    QWidget *m_vllmOptions = nullptr;
+    QWidget *m_llamaCppOptions = nullptr;
+    QSpinBox *m_maxNumBatchedTokens = nullptr;
+    QCheckBox *m_asyncScheduling = nullptr;
+    QCheckBox *m_prefixCaching = nullptr;
+    QCheckBox *m_hybridManager = nullptr;
+    QComboBox *m_mambaDtype = nullptr;
+    QComboBox *m_mambaSsmDtype = nullptr;
+    QSpinBox *m_ubatch = nullptr;
+    QCheckBox *m_swaFull = nullptr;
+    QCheckBox *m_kvUnified = nullptr;
+    QComboBox *m_cacheTypeV = nullptr;
     QLabel *m_message = nullptr;
     QList<QWidget *> m_detailRows;  // the rows hidden while no GPU is chosen
     QList<std::uint64_t> m_countsKey;  // the heads the offered GPU counts were computed for

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "ConfigModel.h"
+#include "kvscope/engine.h"
 #include "kvscope/format.h"
 #include "kvscope/units.h"
 
@@ -40,6 +41,7 @@ SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
     m_modelLayers = addRow(tr("Layers"), u"modelLayersValue"_s);
     m_modelTotal = addRow(tr("Model total KV cache"), u"modelTotalValue"_s);
     m_modelPerToken = addRow(tr("Model per token"), u"modelPerTokenValue"_s);
+    m_modelLimit = addRow(tr("Context limit"), u"modelLimitValue"_s);
     m_modelLayers->setWordWrap(true);
     m_headDim = addRow(tr("head_dim"), u"headDimValue"_s);
     m_kvHeads = addRow(tr("K/V heads"), u"kvHeadsValue"_s);
@@ -56,6 +58,8 @@ SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
     m_weightsPerGpu = addRow(tr("Weights per GPU"), u"weightsPerGpuValue"_s);
     m_kvBudget = addRow(tr("KV budget per GPU"), u"kvBudgetValue"_s);
     m_gpusNeeded = addRow(tr("GPUs needed"), u"gpusNeededValue"_s);
+    m_engineRule = addRow(tr("Cache layout"), u"engineRuleValue"_s);
+    m_engineRule->setWordWrap(true);
 
     // Totals stand out: they are what the user came for.
     for (QLabel *label : {m_modelTotal, m_mhaTotal, m_gqaTotal, m_savings, m_maxContext}) {
@@ -113,6 +117,16 @@ void SummaryPanel::refreshModelRows() {
     const bool loaded = m_model->hasModel();
     const auto &result = m_model->modelEstimate();
     for (QLabel *label : {m_modelName, m_modelLayers, m_modelTotal, m_modelPerToken}) setRowVisible(label, loaded);
+    const std::uint64_t limit = m_model->modelContextLimit();
+    setRowVisible(m_modelLimit, loaded && limit != 0);
+    if (loaded && limit != 0) {
+        const auto context = static_cast<std::uint64_t>(m_model->contextLength());
+        const QString tokens = fromStd(kvscope::formatThousands(limit));
+        m_modelLimit->setText(context > limit ? tr("⚠ %1 tokens: the context is past it").arg(tokens)
+                                              : tr("%1 tokens").arg(tokens));
+        m_modelLimit->setToolTip(tr("The longest context the model takes (max_model_len, derived from its config as "
+                                    "vLLM derives it): no plan goes past it, and the engines refuse longer requests."));
+    }
     // With a model loaded the book's rows describe its shape, not its cache.
     const int mhaRow = static_cast<int>(m_values.indexOf(m_mhaTotal));
     const int gqaRow = static_cast<int>(m_values.indexOf(m_gqaTotal));
@@ -167,8 +181,8 @@ void SummaryPanel::refresh() {
 
 void SummaryPanel::refreshPlanRows() {
     const auto &plan = m_model->plan();
-    const QList<QLabel *> rows{m_maxContext, m_maxBatch, m_blocks,        m_concurrency,
-                               m_workloadFits, m_weightsPerGpu, m_kvBudget, m_gpusNeeded};
+    const QList<QLabel *> rows{m_maxContext,   m_maxBatch,      m_blocks,   m_concurrency, m_workloadFits,
+                               m_weightsPerGpu, m_kvBudget, m_gpusNeeded, m_engineRule};
     for (QLabel *label : rows) setRowVisible(label, plan.ok());
     if (!plan) return;
     const kvscope::Plan &p = *plan;
@@ -179,31 +193,51 @@ void SummaryPanel::refreshPlanRows() {
     const QString context = count(static_cast<std::uint64_t>(m_model->contextLength()));
     const int gpus = m_model->gpuCount();
 
+    const bool vllm = p.engine == kvscope::Engine::Vllm;
+    const QString engine = QString::fromUtf8(kvscope::engineLabel(p.engine));
     if (p.max_context_length.value == 0)
         m_maxContext->setText(tr("none: %1 sequences do not fit even 1 token").arg(batch));
+    else if (p.max_context_length.limited_by == kvscope::Bound::Model)
+        m_maxContext->setText(tr("%1 tokens at batch %2 (the model's limit)")
+                                  .arg(count(p.max_context_length.value), batch));
     else if (p.max_context_length.at_limit)
         m_maxContext->setText(tr("%1 tokens at batch %2 (all; the cache stops growing)")
                                   .arg(count(p.max_context_length.value), batch));
     else
         m_maxContext->setText(tr("%1 tokens at batch %2").arg(count(p.max_context_length.value), batch));
-    m_maxContext->setToolTip(tr("kvscope::maxContextLength: every sequence rounded up to whole blocks of %1 tokens.")
-                                 .arg(m_model->blockSize()));
+    m_maxContext->setToolTip(
+        vllm ? tr("vLLM: the longest request whose blocks (%1 tokens each, in every group) fit the pool less its null "
+                  "block; never past the model's context limit.")
+                   .arg(p.block_size)
+             : tr("llama.cpp: the longest -c whose whole cache, allocated at start, fits the budget (n_ctx padded to "
+                  "256 cells); never past the model's context limit."));
     m_maxBatch->setText(p.max_batch_size.value == 0
                             ? tr("none at %1 tokens").arg(context)
                             : tr("%1 at %2 tokens").arg(count(p.max_batch_size.value), context));
-    m_blocks->setText(tr("%1 × %2 tokens (%3 each)").arg(count(p.num_blocks)).arg(m_model->blockSize()).arg(bytes(p.block_bytes)));
-    m_blocks->setToolTip(tr("floor(KV budget / block bytes) = floor(%1 / %2): %3 tokens of every layer's K and V")
-                             .arg(count(p.kv_budget_bytes), count(p.block_bytes),
-                                  count(p.num_blocks * static_cast<std::uint64_t>(m_model->blockSize()))));
+    setRowVisible(m_blocks, vllm);
+    if (vllm) {
+        m_blocks->setText(tr("%1 × %2 tokens (%3 each)").arg(count(p.num_blocks)).arg(p.block_size).arg(bytes(p.block_bytes)));
+        m_blocks->setToolTip(tr("%1\nfloor(KV budget / block bytes) = floor(%2 / %3); a request of %4 tokens holds %5 "
+                                "of them.")
+                                 .arg(fromStd(p.layout_rule), count(p.kv_budget_bytes), count(p.block_bytes), context,
+                                      count(p.blocks_per_request)));
+    }
     m_concurrency->setText(tr("%1× at %2 tokens").arg(fromStd(kvscope::formatFixed2(p.max_concurrency)), context));
-    m_concurrency->setToolTip(tr("num_blocks × block_size / context_length, as vLLM logs it. With sliding "
-                                 "windows or linear states: the blocks' bytes over one running sequence's cache, "
-                                 "a window at its size (vLLM's log line also reserves a prefill chunk per "
-                                 "sliding layer, so it says less)."));
-    m_workloadFits->setText(p.fits ? tr("fits: %1 of %2 per GPU").arg(bytes(p.kv_bytes_per_gpu), bytes(p.kv_budget_bytes))
+    m_concurrency->setToolTip(
+        vllm ? tr("As vLLM logs it: num_blocks / the blocks one request holds (%1 at %2 tokens). Sliding layers hold "
+                  "their window plus the tokens in flight; Mamba-style states one or two blocks.\n%3")
+                   .arg(count(p.blocks_per_request), context,
+                        p.engine_log.empty() ? QString() : fromStd(p.engine_log.front()))
+             : tr("llama.cpp allocates every sequence's cache at start: the largest -np that fits.\n%1")
+                   .arg(fromStd(p.layout_rule)));
+    m_engineRule->setText(fromStd(p.layout_rule));
+    m_engineRule->setToolTip(tr("%1 %2: how the engine lays out this model's cache.")
+                                 .arg(engine, QString::fromUtf8(kvscope::engineVersion(p.engine))));
+    m_workloadFits->setText(p.fits ? tr("fits: %1 of %2 per GPU").arg(bytes(p.engine_kv_bytes_per_gpu), bytes(p.kv_budget_bytes))
                                    : tr("does not fit: %1 per GPU, %2 budget")
-                                         .arg(bytes(p.kv_bytes_per_gpu), bytes(p.kv_budget_bytes)));
-    m_workloadFits->setToolTip(exactBytes(p.kv_bytes_per_gpu));
+                                         .arg(bytes(p.engine_kv_bytes_per_gpu), bytes(p.kv_budget_bytes)));
+    m_workloadFits->setToolTip(tr("%1 allocates %2 per GPU for it; its layers hold %3.")
+                                   .arg(engine, exactBytes(p.engine_kv_bytes_per_gpu), exactBytes(p.kv_bytes_per_gpu)));
     m_weightsPerGpu->setText(gpus > 1 ? tr("%1 (%2 in all, %3)").arg(bytes(p.weights_bytes_per_gpu), bytes(p.weights_bytes),
                                                                     m_model->weightsDtype())
                                       : tr("%1 (%2)").arg(bytes(p.weights_bytes_per_gpu), m_model->weightsDtype()));

@@ -65,5 +65,7 @@ private:
     QLabel *m_workloadFits = nullptr;
     QLabel *m_weightsPerGpu = nullptr;
     QLabel *m_kvBudget = nullptr;
+    QLabel *m_engineRule = nullptr;
+    QLabel *m_modelLimit = nullptr;
     QLabel *m_gpusNeeded = nullptr;
 };
