@@ -211,12 +211,13 @@ Result<VllmCache> vllmCache(const ModelLayout &per_gpu, DType kv_dtype, const En
 
     // Buckets of equal specs, in the order vLLM meets them.
     std::vector<Bucket> buckets;
-    for (const auto &[spec, count] : runs) {
+    for (const auto &run : runs) {
+        const Spec &spec = run.first;
         auto it = std::find_if(buckets.begin(), buckets.end(), [&](const Bucket &b) { return b.spec.sameBucket(spec); });
         if (it == buckets.end()) {
-            buckets.push_back({spec, count});
+            buckets.push_back({spec, run.second});
         } else {
-            it->layers += count;
+            it->layers += run.second;
         }
     }
     std::uint32_t all_layers = 0;

@@ -170,8 +170,9 @@ private slots:
         QCOMPARE(run.exitCode, 0);
         const QList<QByteArray> csv = fileBytes(path(u"llama.csv"_s)).split('\n');
         QCOMPARE(csv.at(0), QByteArray("context_length,mha_bytes,gqa_bytes,model_bytes,model_as_mha_bytes,"
-                                       "model_as_mqa_bytes,model_with_mla_bytes"));
-        QVERIFY(csv.contains("131072,68719476736,17179869184,17179869184,68719476736,2147483648,4831838208"));
+                                       "model_as_mqa_bytes,model_with_mla_bytes,engine,engine_version"));
+        QVERIFY(csv.contains("131072,68719476736,17179869184,17179869184,68719476736,2147483648,4831838208,vllm,"
+                             "main 5ac2684 (2026-08-07; after v0.26.0)"));
         checkPdf(path(u"llama.pdf"_s),
                  {u"(n_heads=32, emb_dim=4096, n_layers=32, batch=1, n_kv_groups=4, context=1024, dtype=bf16)"_s,
                   u"(Llama 3.1 8B, batch=1, dtype=bf16)"_s, u"Llama 3.1 8B (real layers)"_s,

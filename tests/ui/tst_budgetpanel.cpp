@@ -351,8 +351,9 @@ private Q_SLOTS:
         QFile file(csv);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList rows = QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
-        QVERIFY(rows.first().endsWith(u",kv_budget_per_gpu_bytes,model_per_gpu_bytes"_s));
-        QCOMPARE(rows.at(1).section(u',', -2), u"%1,%2"_s.arg(kBudget).arg(256 * kTokenBytes));
+        QVERIFY(rows.first().endsWith(u",kv_budget_per_gpu_bytes,model_per_gpu_bytes,engine,engine_version"_s));
+        QCOMPARE(rows.at(1).section(u',', -4),
+                 u"%1,%2,vllm,main 5ac2684 (2026-08-07; after v0.26.0)"_s.arg(kBudget).arg(256 * kTokenBytes));
         QVERIFY(window->messages.isEmpty());
     }
 

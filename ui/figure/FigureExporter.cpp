@@ -8,6 +8,7 @@
 #include "ConfigModel.h"
 #include "ContextFigure.h"
 #include "FigureRenderer.h"
+#include "kvscope/engine.h"
 #include "GroupsFigure.h"
 #include "ModelCurve.h"
 #include "PdfCanvas.h"
@@ -102,7 +103,15 @@ std::optional<QString> FigureExporter::csv(ChartKind kind) const {
         for (const ModelCurve *curve : curves) text += u',' + curveColumn(curve->key);
         if (plan) text += u",kv_budget_per_gpu_bytes"_s;
         if (perGpu) text += m_model->hasModel() ? u",model_per_gpu_bytes"_s : u",gqa_per_gpu_bytes"_s;
+        // The engine whose rules a model's states and the plan follow; the
+        // book's shape alone is the same under every engine.
+        const bool engineMatters = plan.ok() || m_model->hasModel();
+        if (engineMatters) text += u",engine,engine_version"_s;
         text += u'\n';
+        const QString engine =
+            engineMatters ? u',' + m_model->engine() + u',' +
+                                QString::fromUtf8(kvscope::engineVersion(m_model->engineId())).replace(u',', u';')
+                          : QString();
         for (const auto &p : *m_model->contextPoints()) {
             text += number(p.context_length) + u',' + number(p.mha_bytes) + u',' + number(p.gqa_bytes);
             for (std::uint64_t bytes : p.extra_gqa_bytes) text += u',' + number(bytes);
@@ -120,7 +129,7 @@ std::optional<QString> FigureExporter::csv(ChartKind kind) const {
                     if (point.context_length == p.context_length) text += number(point.bytes);
                 }
             }
-            text += u'\n';
+            text += engine + u'\n';
         }
     } else {
         text += u"n_kv_groups,n_kv_heads,gqa_bytes,savings_percent\n"_s;
