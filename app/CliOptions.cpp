@@ -274,9 +274,10 @@ void addOptions(QCommandLineParser &parser) {
         u"its own curve and its what-ifs (as MHA, as MQA, without sliding window, with\n"
         u"MLA), as the window does; the groups chart shows its book-style shape.\n"
         u"--gpu, --gpu-memory-gib or --kv-budget-bytes plan a deployment: after the\n"
-        u"report, a section gives the weights and the KV budget per GPU, the paged\n"
-        u"blocks (vLLM's rule), the largest context and batch that fit, the maximum\n"
-        u"concurrency and the GPUs needed. GiB means 1024^3 bytes.\n"
+        u"report, a section gives the weights and the KV budget per GPU, how the\n"
+        u"--engine (vllm or llama.cpp) lays the cache out, the largest context and\n"
+        u"batch that fit, the maximum concurrency, the GPUs needed and the engine's own\n"
+        u"log line. GiB means 1024^3 bytes.\n"
         u"Exit status: 0 on success, 1 on a failed write, 2 on invalid input."_s);
     for (const NumberFlag &flag : kNumberFlags) {
         parser.addOption(QCommandLineOption(spellings(flag.name), helpDescription(flag), u"n"_s));
@@ -1261,7 +1262,11 @@ std::vector<std::string> CliOptions::engineWarnings() const {
     if (engine.max_model_len != 0 && workload.context_length > engine.max_model_len) {
         warnings.push_back("--context_length " + kvscope::formatThousands(workload.context_length) +
                            " is past the model's context limit of " + kvscope::formatThousands(engine.max_model_len) +
-                           " tokens (max_model_len): the engine refuses longer requests");
+                           " tokens (max_model_len): " +
+                           (engine.engine == kvscope::Engine::Vllm
+                                ? "vLLM refuses a longer --max-model-len"
+                                : "llama.cpp runs it but warns, and its server caps each sequence at the model's "
+                                  "training context"));
     }
     const kvscope::ModelLayout layers = layout();
     const std::string &unsupported = engine.engine == kvscope::Engine::Vllm ? layers.hints.vllm_unsupported

@@ -209,7 +209,7 @@ std::string planSection(const CliOptions &options, const PlanFigures &f) {
                           (!vllm && tp > 1 ? ", pooled: llama.cpp puts whole layers on each GPU" : ""));
     rows.emplace_back("Cache layout", plan.layout_rule);
     if (vllm) {
-        rows.emplace_back("Block", std::to_string(plan.block_size) + " tokens, " + exact(plan.block_bytes));
+        rows.emplace_back("Block", thousands(plan.block_size) + " tokens, " + exact(plan.block_bytes));
         rows.emplace_back("Blocks per GPU", thousands(plan.num_blocks) + " (one is vLLM's null block)");
         rows.emplace_back("Blocks per request",
                           thousands(plan.blocks_per_request) + " at " + thousands(w.context_length) + " tokens");

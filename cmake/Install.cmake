@@ -11,7 +11,7 @@
 #   share/man/man1/kvscope-cli.1(.gz)
 #   share/kvscope/presets/*.json
 #   share/doc/kvscope/copyright                      (the LICENSE, as Debian names it)
-#   share/doc/kvscope/guide.md, guide-*.png          (the user guide; Help > About links it)
+#   share/doc/kvscope/guide.md, guide-*.png, screenshot.png  (the user guide and the images it shows)
 
 if(KVSCOPE_CORE_ONLY)
     return()
@@ -70,7 +70,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/LICENSE
         RENAME copyright)
 
 # The user guide and its screenshots.
-file(GLOB _guide_images CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/guide-*.png)
+file(GLOB _guide_images CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/guide-*.png
+     ${PROJECT_SOURCE_DIR}/docs/screenshot.png)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/guide.md ${_guide_images}
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

@@ -19,6 +19,8 @@ namespace kvscope {
 namespace {
 
 constexpr std::uint64_t kMillion = 1'000'000;
+// src/llama-cparams.h LLAMA_MAX_SEQ: llama.cpp runs at most 256 sequences.
+constexpr std::uint64_t kLlamaCppMaxSequences = 256;
 
 std::uint64_t ceilDiv(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
@@ -303,7 +305,7 @@ Solved maxBatchSize(const KvAllocation &a, std::uint64_t context) {
         if (batch >= Limits::max_batch_size) return {Limits::max_batch_size, true, Bound::Range};
         return {batch, false, Bound::Memory};
     }
-    return searchLargest(Limits::max_batch_size, [&](std::uint64_t b) { return fits(a, context, b); });
+    return searchLargest(kLlamaCppMaxSequences, [&](std::uint64_t b) { return fits(a, context, b); });
 }
 
 double maxConcurrency(const KvAllocation &a, std::uint64_t context) {

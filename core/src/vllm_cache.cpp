@@ -172,7 +172,10 @@ Result<VllmCache> vllmCache(const ModelLayout &per_gpu, DType kv_dtype, const En
         if (uses_mla) alignment = std::max<std::uint64_t>(alignment, 128);
         const std::uint64_t attn_block = alignment * ceilDiv(*state_bytes, alignment * *attention_token_bytes);
         if (attn_block > 0xffffffffu) return engineError("a Mamba state this large needs a block over 2^32 tokens");
-        if (cache.block_size < attn_block) cache.block_size = static_cast<std::uint32_t>(attn_block);
+        if (cache.block_size < attn_block) {
+            cache.block_size = static_cast<std::uint32_t>(attn_block);
+            cache.block_grown = true;
+        }
         mamba_page = std::max(mamba_page, cache.block_size * *attention_token_bytes);
     }
 
@@ -347,7 +350,7 @@ std::string vllmGroupingText(const VllmCache &cache) {
         break;
     }
     text += "; blocks of " + plural(cache.block_size, "token", "tokens");
-    if (cache.mamba_state_bytes != 0 && cache.grouping == VllmCache::Grouping::Hybrid) {
+    if (cache.block_grown) {
         text += " (grown so a page holds a " + formatThousands(cache.mamba_state_bytes) + "-byte state)";
     }
     if (cache.local_attention_as_full) text += "; sliding and chunked layers held as full attention";

@@ -466,4 +466,10 @@ TEST(Plan, LlamaCppPoolsTheGpus) {
     ASSERT_EQ(p->engine_log.size(), 1u);
     EXPECT_EQ(p->engine_log[0], "llama_kv_cache: size = 8192.00 MiB ( 65536 cells,  32 layers,  1/1 seqs), K (f16): "
                                 "4096.00 MiB, V (f16): 4096.00 MiB");
+    // However much room is left, llama.cpp runs at most 256 sequences (LLAMA_MAX_SEQ).
+    const auto many = plan(llama31_8b(), Workload{256, 1, DType::fp16}, directBudget(1024 * kGiB), llamaCpp());
+    ASSERT_TRUE(many.ok()) << many.error().message;
+    EXPECT_EQ(many->max_batch_size.value, 256u);
+    EXPECT_TRUE(many->max_batch_size.at_limit);
+    EXPECT_EQ(many->max_batch_size.limited_by, Bound::Range);
 }

@@ -327,3 +327,18 @@ TEST(VllmCache, CapacityLogLine) {
     EXPECT_EQ(vllmCapacityLogLine(32768, 2666.0 / 2048),
               "GPU KV cache size: 42,656 tokens, Maximum concurrency for 32,768 tokens per request: 1.30x");
 }
+
+// A state that fits an attention page of the backend's block leaves the block
+// as it was: LFM2-like, 2,048 conv channels x 2 kept values in bf16 = 8,192
+// bytes under a 16-token page of 8 x 128 x 2 bytes = 32,768.
+TEST(VllmCache, ABlockIsOnlyGrownWhenAStateNeedsIt) {
+    ModelLayout layout;
+    appendLayers(layout, fullLayer(8, 8, 64, 64), 2);
+    appendLayers(layout, shortConvLayer(2048, 3), 4);
+    const VllmCache cache = cacheOf(layout);
+    EXPECT_FALSE(cache.block_grown);
+    EXPECT_EQ(cache.block_size, 16u);
+    EXPECT_EQ(cache.mamba_state_bytes, 8192u);
+    EXPECT_EQ(cache.groups.back().page_bytes, 16u * 2048);  // the state's page padded to the attention page
+    EXPECT_EQ(vllmGroupingText(cache), "vLLM: 6 layers in 3 groups of 2, 0 padding; blocks of 16 tokens");
+}

@@ -38,7 +38,7 @@ fi
 expected+=(usr/share/doc/kvscope/guide.md)
 while IFS= read -r f; do
     expected+=("usr/share/doc/kvscope/${f##*/}")
-done < <(find "$src/docs" -maxdepth 1 -type f -name 'guide-*.png')
+done < <(find "$src/docs" -maxdepth 1 -type f \( -name 'guide-*.png' -o -name screenshot.png \))
 if [[ -d "$src/resources/presets" ]]; then
     while IFS= read -r f; do
         expected+=("usr/share/kvscope/presets/${f#"$src/resources/presets/"}")

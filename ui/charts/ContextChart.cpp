@@ -340,9 +340,10 @@ QString ContextChart::describe(const QXYSeries *series, const QPointF &point) co
         }
         const ConfigModel::BudgetCurve *curve = m->budgetCurve(nearest->key);
         if (!curve || !curve->max_context) return text;
-        return u"%1\nLargest context that fits at batch %2: %3 tokens\nIn blocks: %4 of the %5 budget per GPU"_s.arg(
+        return u"%1\nLargest context that fits at batch %2: %3 tokens\n%4 holds %5 of the %6 budget per GPU"_s.arg(
             nearest->curveName, QString::number(m->batchSize()), thousands(curve->max_context->value),
-            thousands(curve->paged_bytes), thousands(plan->kv_budget_bytes));
+            QString::fromUtf8(kvscope::engineLabel(plan->engine)), thousands(curve->paged_bytes),
+            thousands(plan->kv_budget_bytes));
     }
     for (const ModelCurve &c : m_modelCurves) {
         if (m_modelLines.value(c.key) != series || c.points.empty()) continue;

@@ -46,6 +46,7 @@ struct VllmCache {
     // the attention block grows until one page holds a state, and the state's
     // page is padded to the attention page.
     std::uint64_t mamba_state_bytes = 0;  // one layer's states, unpadded; 0 when none
+    bool block_grown = false;             // the block size grew to hold a state
     bool mamba_align_mode = false;        // prefix caching: two state blocks per request
     bool local_attention_as_full = false;  // the hybrid manager is off: sliding/chunked layers held whole
     std::uint64_t in_flight_tokens = 0;    // max_in_flight_tokens, for sliding and chunked layers
