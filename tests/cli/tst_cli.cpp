@@ -161,6 +161,7 @@ private slots:
     void json();
     void jsonKeepsIntegersAbove2To53();
     void jsonWithExplicitHeadDim();
+    void blockFormatTotalPast2To64Elements();
     void badInput_data();
     void badInput();
     void help();
@@ -366,6 +367,27 @@ void TestCli::jsonKeepsIntegersAbove2To53() {
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains("MHA total KV cache  : 262,876,443.98 GB\n"));
     QVERIFY(text.out.contains("GQA total KV cache  : 37,553,777.71 GB\n"));
+}
+
+void TestCli::blockFormatTotalPast2To64Elements() {
+    // 2^20 sequences x 2^23 tokens x head_dim 2^20 x 1 K/V head x 2 (K and V)
+    // x 1 layer = 2^64 elements, too many for 64 bits; in int4 (256 elements
+    // in 133 bytes) they are 2^56 x 133 = 9,583,660,007,044,415,488 bytes,
+    // which fit.
+    const QString flags = u"--emb_dim 1048576 --n_heads 1 --n_layers 1 --n_kv_groups 1 --context_length 8388608 "
+                          u"--batch_size 1048576 --dtype int4"_s;
+    const Run json = runCli(split(flags + u" --json"_s));
+    QCOMPARE(json.err, QByteArray());
+    QCOMPARE(json.exitCode, 0);
+    QCOMPARE(rawJsonNumber(json.out, "mha_bytes"), QByteArray("9583660007044415488"));
+    QCOMPARE(rawJsonNumber(json.out, "gqa_bytes"), QByteArray("9583660007044415488"));
+    const Run text = runCli(split(flags));
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains("MHA total KV cache  : 9,583,660,007.04 GB\n"));
+    // Twice the tokens: 2^57 x 133 bytes is past 2^64 - 1.
+    const Run twice = runCli(split(QString(flags).replace(u"8388608"_s, u"16777216"_s)));
+    QCOMPARE(twice.exitCode, 2);
+    QVERIFY(twice.err.contains("does not fit in 64 bits"));
 }
 
 void TestCli::jsonWithExplicitHeadDim() {
