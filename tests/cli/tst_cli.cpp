@@ -269,8 +269,6 @@ void TestCli::spellingsGiveIdenticalOutput_data() {
                                          u"--n_layers=32 --n-heads 32 --emb_dim 4096"_s;
     QTest::newRow("leading zeros and plus") << u"--emb_dim 04096 --n_heads +32 --n_layers 32 --context_length 32768 "
                                                u"--n_kv_groups 4 --batch_size 1 --dtype bf16"_s;
-    QTest::newRow("repeated flag, last wins") << u"--emb_dim 1 --emb_dim 4096 --n_heads 32 --n_layers 32 "
-                                                 u"--context_length 32768 --n_kv_groups 4 --dtype bf16"_s;
 }
 
 void TestCli::spellingsGiveIdenticalOutput() {
@@ -502,6 +500,18 @@ void TestCli::badInput_data() {
         << QByteArray(
                "kvscope-cli: the KV cache total does not fit in 64 bits (over 18.4 EB); lower --context_length, "
                "--batch_size or --n_layers");
+    // A flag that takes one value, given again: never the last one silently.
+    QTest::newRow("repeated, bad value first")
+        << u"--emb_dim abc --emb_dim 2048 --n_heads 32 --n_layers 32 --n_kv_groups 4"_s
+        << QByteArray(R"(kvscope-cli: --emb_dim is given twice ("abc" and "2048"); give it once)");
+    QTest::newRow("repeated, the same value")
+        << full + u"--context_length 8 --context_length 8"_s
+        << QByteArray(R"(kvscope-cli: --context_length is given twice ("8" and "8"); give it once)");
+    QTest::newRow("repeated in both spellings")
+        << full + u"--batch_size 2 --batch-size=3 --batch_size 4"_s
+        << QByteArray(R"(kvscope-cli: --batch_size is given 3 times ("2", "3" and "4"); give it once)");
+    QTest::newRow("repeated dtype") << full + u"--dtype bf16 --dtype fp64"_s
+                                    << QByteArray(R"(kvscope-cli: --dtype is given twice ("bf16" and "fp64"); give it once)");
     QTest::newRow("newline in value")
         << base + u"--n_heads 3\n2"_s
         << QByteArray(R"(kvscope-cli: --n_heads must be a whole number from 1 to 1,024 (got "3?2"))");
