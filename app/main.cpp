@@ -11,6 +11,7 @@
 #include <QEvent>
 #include <QIcon>
 #include <QTimer>
+#include <csignal>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -131,6 +132,9 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    // Past a file size limit (ulimit -f) a save or an export fails with EFBIG
+    // and says so; the signal would end the window and lose the session.
+    std::signal(SIGXFSZ, SIG_IGN);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(u"KVScope"_s);
     QApplication::setApplicationName(u"kvscope"_s);

@@ -468,10 +468,12 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{target});
     }
 
-    // A write that stops partway, as on a full disk: the child may write no
-    // file past 2 KiB (RLIMIT_FSIZE, with SIGXFSZ ignored so write() fails
-    // with EFBIG). Every export is larger, so it fails midway; the old file
-    // stays as it was, no temporary file is left and the user is told why.
+    // A write that stops partway, as under `ulimit -f 2`: the child may
+    // write no file past 2 KiB (RLIMIT_FSIZE) and keeps the signal's default
+    // action, which would end it (SIGXFSZ, exit 153, no message); kvscope-cli
+    // ignores the signal, so write() fails with EFBIG. Every export is
+    // larger, so it fails midway; the old file stays as it was, no temporary
+    // file is left and the user is told why.
     void writeFailingMidwayKeepsTheOldFile_data() {
         QTest::addColumn<QStringList>("arguments");  // %1 = the temporary folder
         QTest::addColumn<QString>("target");
@@ -497,7 +499,7 @@ private slots:
         QStringList args = kSeed;
         for (const QString &a : arguments) args << QString(a).replace(u"%1"_s, dir.path());
         const CliRun run = CliRun::run(args, headless(), [] {
-            ::signal(SIGXFSZ, SIG_IGN);
+            ::signal(SIGXFSZ, SIG_DFL);
             const rlimit limit{2048, 2048};
             ::setrlimit(RLIMIT_FSIZE, &limit);
         });
@@ -550,6 +552,23 @@ private slots:
         for (const QString &name : {u"out.pdf"_s, u"f.svg"_s, u"report.pdf"_s}) QCOMPARE(fileBytes(dir.filePath(name)), old);
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
                  (QStringList{u"f.svg"_s, u"filler"_s, u"out.pdf"_s, u"report.pdf"_s}));
+    }
+
+    // A new file under the same limit: nothing is left behind.
+    void fileSizeLimitLeavesNoNewFile() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString file = dir.filePath(u"new.svg"_s);
+        const CliRun run =
+            CliRun::run(kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, file}, headless(), [] {
+                ::signal(SIGXFSZ, SIG_DFL);
+                const rlimit limit{2048, 2048};
+                ::setrlimit(RLIMIT_FSIZE, &limit);
+            });
+        QCOMPARE(QString::fromUtf8(run.err), u"kvscope-cli: Cannot write \"%1\": File too large.\n"_s.arg(file));
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{});
     }
 
     void unwritableFolderKeepsTheOldFile() {
