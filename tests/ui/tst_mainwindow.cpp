@@ -678,6 +678,65 @@ private Q_SLOTS:
         QTRY_VERIFY(chart->modelCurvesShown().isEmpty());
     }
 
+    // A Falcon-180B-shaped config: 232 heads, 8 K/V heads, 80 layers, a
+    // width of 14,848. Every input shows what the charts compute with.
+    void aLoadedModelShowsInEveryInput() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/falcon-180b.json")));
+        const ConfigModel *model = window->model();
+        QCOMPARE(model->nHeads(), 232);
+        const ControlPanel *panel = window->controlPanel();
+        QCOMPARE(panel->headsControl()->value(), 232);
+        QCOMPARE(panel->headsControl()->spinBox()->text(), u"232"_s);
+        QCOMPARE(panel->headsControl()->slider()->value(), 232);
+        QCOMPARE(panel->groupSelector()->groups(), 29);  // 232 heads over 8 K/V heads
+        QCOMPARE(panel->groupSelector()->comboBox()->currentData().toInt(), 29);
+        QCOMPARE(panel->layersControl()->value(), 80);
+        QCOMPARE(panel->layersControl()->slider()->value(), 80);
+        QCOMPARE(panel->embDimControl()->value(), 14848);
+        QVERIFY(!panel->headDimCheckBox()->isChecked());
+        QCOMPARE(panel->headDimSpinBox()->value(), 64);  // 14,848 / 232
+        QCOMPARE(panel->contextSpinBox()->contextLength(), model->contextLength());
+        QCOMPARE(panel->batchControl()->value(), model->batchSize());
+        QCOMPARE(panel->dtypeComboBox()->currentData().toString(), model->dtype());
+        // What the charts use: 8 K/V heads x 64 x 2 (K and V) x 80 layers x
+        // 2 bytes (bf16) = 163,840 bytes per token.
+        QCOMPARE(model->dtype(), u"bf16"_s);
+        QCOMPARE(model->estimate()->gqa_bytes_per_token, 163'840u);
+    }
+
+    // Settings at the core's limits come back into the window as they are.
+    void settingsAtTheCoreLimitsShowInEveryInput() {
+        {
+            QSettings settings;
+            settings.setValue(u"config/n_heads"_s, 1024);
+            settings.setValue(u"config/n_kv_groups"_s, 512);
+            settings.setValue(u"config/n_layers"_s, 1024);
+            settings.setValue(u"config/emb_dim"_s, 1'048'576);
+            settings.setValue(u"config/head_dim"_s, 65536);
+            settings.setValue(u"config/context_length"_s, qlonglong{1} << 31);
+            settings.setValue(u"config/batch_size"_s, 1'048'576);
+            settings.setValue(u"config/dtype"_s, u"q4_0"_s);
+            QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        }
+        for (int run = 0; run < 2; ++run) {  // as loaded, and again after the window saved them
+            auto window = showWindow();
+            QVERIFY(window);
+            const ControlPanel *panel = window->controlPanel();
+            QCOMPARE(panel->headsControl()->value(), 1024);
+            QCOMPARE(panel->groupSelector()->groups(), 512);
+            QCOMPARE(panel->layersControl()->value(), 1024);
+            QCOMPARE(panel->embDimControl()->value(), 1'048'576);
+            QVERIFY(panel->headDimCheckBox()->isChecked());
+            QCOMPARE(panel->headDimSpinBox()->value(), 65536);
+            QCOMPARE(panel->contextSpinBox()->contextLength(), qint64{1} << 31);
+            QCOMPARE(panel->batchControl()->value(), 1'048'576);
+            QCOMPARE(panel->dtypeComboBox()->currentData().toString(), u"q4_0"_s);
+            window->close();  // saves
+        }
+    }
+
     void menusAndAbout() {
         auto window = showWindow();
         QVERIFY(window);
