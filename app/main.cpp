@@ -146,6 +146,7 @@ int main(int argc, char **argv) {
     if (const auto notice = SettingsFormat::startupNotice()) std::fprintf(stderr, "kvscope: %s\n", qUtf8Printable(*notice));
 
     MainWindow window;
+    if (const auto notice = window.settingsNotice()) std::fprintf(stderr, "kvscope: %s\n", qUtf8Printable(*notice));
     if (QCoreApplication::arguments().contains(u"--exit-after-first-frame"_s)) {
         window.installEventFilter(new FirstFrameQuitter(&window));
     }

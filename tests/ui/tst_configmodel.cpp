@@ -293,10 +293,23 @@ private Q_SLOTS:
         }
         ConfigModel loaded;
         const QSettings settings(path, QSettings::IniFormat);
-        loaded.loadSettings(settings);
+        const QStringList leftOut = loaded.loadSettings(settings);
         QCOMPARE(loaded.pinNames(), QStringList{model.pinNames().back()});
         QCOMPARE(loaded.pinnedCurves().size(), 1u);
         QVERIFY(loaded.estimate().ok());
+        // Each one left out is named: the pin, the key and what is wrong.
+        const QString pin = u"pin %1 \"n_heads=24, n_kv_groups=4, n_layers=%2 (bf16, batch 1)\" left out: "_s;
+        QCOMPARE(
+            leftOut,
+            QStringList({u"pins past the 6th left out: config/pins/size is 2,147,483,647, and at most 6 are kept"_s,
+                         pin.arg(1).arg(10) + u"config/pins/1/layers/1/kind \"banana\" is not a layer kind"_s,
+                         pin.arg(2).arg(20) + u"config/pins/2/layers: layer 0: n_kv_heads must be a whole "
+                                              u"number from 1 to 24 (got 4,096)"_s,
+                         pin.arg(3).arg(30) + u"config/pins/3/batch_size 0 is not a whole number from 1 to "
+                                              u"1,048,576"_s,
+                         pin.arg(4).arg(40) + u"config/pins/4/layers/1/k_head_dim is missing"_s,
+                         pin.arg(5).arg(50) + u"config/pins/5/layers/1/count \"49.6\" is not a whole number "
+                                              u"from 0 to 4,294,967,295"_s}));
         // Numbers as the settings file may hold them.
         QCOMPARE(LayoutSettings::unsignedValue(QVariant(7)), 7u);
         QCOMPARE(LayoutSettings::unsignedValue(QVariant(qlonglong{1} << 40)), std::uint64_t{1} << 40);

@@ -189,7 +189,11 @@ public:
     int recomputeCount() const { return m_recomputeCount; }
 
     void saveSettings(QSettings &settings) const;
-    void loadSettings(const QSettings &settings);
+    // Reads what saveSettings() wrote; values go through the setters. A pin
+    // that cannot be used is left out, and named in the returned lines
+    // ("pin 2 "<name>" left out: config/pins/2/dtype "fp64" is not one of
+    // ..."); empty when every pin loaded.
+    QStringList loadSettings(const QSettings &settings);
 
 public Q_SLOTS:
     void setEmbDim(int embDim);
@@ -270,7 +274,7 @@ private:
         kvscope::Workload workload;
     };
     QList<Pin> m_pins;
-    static QList<Pin> readPins(const QSettings &settings);
+    static QList<Pin> readPins(const QSettings &settings, QStringList *leftOut);
     bool m_applyingModel = false;
 
     bool m_budgetEnabled = false;

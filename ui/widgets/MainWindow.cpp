@@ -73,10 +73,14 @@ QString displayNameForFile(const QString &path) {
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new ConfigModel(this)) {
     setWindowTitle(tr("KV Scope"));
     setObjectName(u"MainWindow"_s);
-    // The saved configuration first, so the views start on it.
+    // The saved configuration first, so the views start on it. Whatever it
+    // holds that cannot be used is named, and the file kept aside whole
+    // before the next save can drop it.
     {
         const QSettings settings;
-        m_model->loadSettings(settings);
+        QStringList dropped = SettingsFormat::repeatedKeys(settings.fileName());
+        dropped += m_model->loadSettings(settings);
+        if (!dropped.isEmpty()) m_settingsNotice = SettingsFormat::keepAside(settings.fileName(), dropped);
     }
     setAcceptDrops(true);
     buildCentralWidget();
@@ -89,6 +93,15 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new Confi
     syncModel();
     statusBar()->showMessage(tr("Drag a slider: the charts and the numbers follow."), 5000);
     if (const auto notice = SettingsFormat::startupNotice()) statusBar()->showMessage(*notice, 20000);
+    if (m_settingsNotice) {
+        statusBar()->showMessage(*m_settingsNotice, 60000);
+        // The line may be wider than the status bar: the whole of it in a
+        // message box too, once the window (and any subclass) is complete.
+        QTimer::singleShot(0, this, [this] {
+            presentMessage(MessageKind::Notice, tr("Saved settings left out"),
+                           tr("Part of the saved settings could not be used and was left out."), *m_settingsNotice);
+        });
+    }
 
     m_saveTimer = new QTimer(this);
     m_saveTimer->setSingleShot(true);

@@ -66,6 +66,11 @@ public Q_SLOTS:
     // Pins the current curve; the seventh is refused with a message.
     bool pinCurrentCurve();
 
+    // What loading the saved settings left out and where the file was kept
+    // ("Settings file <file>: pin 2 ... left out: ...; the file as it was is
+    // kept as <file>.damaged"); nothing when everything loaded.
+    std::optional<QString> settingsNotice() const { return m_settingsNotice; }
+
 public Q_SLOTS:
     // Writes the configuration and the window's layout. When that fails, the
     // previous file stays, the status bar says why, and so does the result:
@@ -123,4 +128,5 @@ private:
     ModelDetailsPanel *m_details = nullptr;
     QString m_exportDir;
     QString m_openDir;
+    std::optional<QString> m_settingsNotice;
 };
