@@ -321,6 +321,65 @@ private Q_SLOTS:
         QCOMPARE(LayoutSettings::unsignedValue(QVariant()), std::nullopt);
     }
 
+    // Two windows share one settings file: each one's save keeps what the
+    // other saved, its own unpins still count, and nothing is lost silently.
+    void twoModelsSavingToOneFileKeepEachOthersPins() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"kvscope.ini"_s);
+        const auto save = [&path](const ConfigModel &model) {
+            QSettings settings(path, QSettings::IniFormat);
+            return model.saveSettings(settings);
+        };
+        const auto load = [&path](ConfigModel &model) {
+            const QSettings settings(path, QSettings::IniFormat);
+            return model.loadSettings(settings);
+        };
+        const auto pinsOnDisk = [&path] {
+            ConfigModel reader;
+            const QSettings settings(path, QSettings::IniFormat);
+            reader.loadSettings(settings);
+            return reader.pinNames();
+        };
+        const QString name = u"n_heads=24, n_kv_groups=4, n_layers=%1 (bf16, batch 1)"_s;
+        ConfigModel a;
+        ConfigModel b;
+        QVERIFY(load(a).isEmpty());
+        QVERIFY(load(b).isEmpty());
+        a.setNLayers(10);
+        QVERIFY(a.pinCurrent());
+        QVERIFY(save(a).isEmpty());
+        b.setNLayers(20);
+        QVERIFY(b.pinCurrent());
+        QVERIFY(save(b).isEmpty());  // b never saw a's pin: it stays all the same
+        QCOMPARE(pinsOnDisk(), QStringList({name.arg(10), name.arg(20)}));
+        QCOMPARE(b.pinNames(), QStringList{name.arg(20)});  // each window shows its own
+        // An unpin counts, though the other window still shows the pin.
+        a.unpinAll();
+        QVERIFY(save(a).isEmpty());
+        QVERIFY(save(b).isEmpty());
+        QCOMPARE(pinsOnDisk(), QStringList{name.arg(20)});
+        // The same curve pinned in both windows is saved once.
+        a.setNLayers(20);
+        QVERIFY(a.pinCurrent());
+        QVERIFY(save(a).isEmpty());
+        QCOMPARE(pinsOnDisk(), QStringList{name.arg(20)});
+        // Past six, a pin is not saved, and says so once.
+        for (int layers : {21, 22}) {
+            b.setNLayers(layers);
+            QVERIFY(b.pinCurrent());
+        }
+        QVERIFY(save(b).isEmpty());
+        for (int layers : {31, 32, 33, 34, 35}) {
+            a.setNLayers(layers);
+            QVERIFY(a.pinCurrent());
+        }
+        const QString notSaved = u"pin \"%1\" not saved: 6 pins are saved already (another window's among them)"_s;
+        QCOMPARE(save(a), QStringList({notSaved.arg(name.arg(34)), notSaved.arg(name.arg(35))}));
+        QVERIFY(save(a).isEmpty());
+        QCOMPARE(pinsOnDisk(), QStringList({name.arg(20), name.arg(21), name.arg(22), name.arg(31), name.arg(32),
+                                            name.arg(33)}));
+    }
+
     void resetToDefaults() {
         ConfigModel model;
         model.setNHeads(64);

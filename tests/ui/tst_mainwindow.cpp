@@ -883,6 +883,32 @@ private Q_SLOTS:
         removeBackups(file);
     }
 
+    // Two windows at once: each one's pin is still there after both quit,
+    // whichever quits last; an unpin in one is not undone by the other.
+    void twoWindowsAtOnceKeepEachOthersPins() {
+        auto a = showWindow();
+        auto b = showWindow();
+        QVERIFY(a && b);
+        a->model()->setNLayers(10);
+        QVERIFY(a->pinCurrentCurve());
+        b->model()->setNLayers(20);
+        QVERIFY(b->pinCurrentCurve());
+        a->close();
+        b->close();
+        QCOMPARE(pinsOnDisk(QSettings().fileName()), pinNames({10, 20}));
+        b.reset();
+        a.reset();
+        auto c = showWindow();
+        auto d = showWindow();
+        QVERIFY(c && d);
+        QCOMPARE(c->model()->pinNames(), pinNames({10, 20}));
+        c->model()->unpin(0);
+        c->close();
+        d->close();  // still shows the pin c took away: it stays away
+        QCOMPARE(pinsOnDisk(QSettings().fileName()), pinNames({20}));
+        QVERIFY(c->messages.isEmpty() && d->messages.isEmpty());
+    }
+
     void menusAndAbout() {
         auto window = showWindow();
         QVERIFY(window);

@@ -451,7 +451,19 @@ QString ConfigModel::bookReport() const {
     return QString::fromStdString(kvscope::bookReport(m_shape, m_workload, *result));
 }
 
-void ConfigModel::saveSettings(QSettings &settings) const {
+QStringList ConfigModel::saveSettings(QSettings &settings) const {
+    // Pins keep their exact layout: the model they came from may be gone or
+    // changed by the next start. Another window may have saved its own since
+    // this one loaded: they are merged, not replaced.
+    QStringList lost;
+    const QList<Pin> pins = mergedPins(readPins(settings, &lost), m_savedPins, m_pins, &lost);
+    m_savedPins = m_pins;
+    QStringList unnamed;
+    for (const QString &loss : lost) {
+        if (!m_namedLosses.contains(loss)) unnamed.append(loss);
+    }
+    m_namedLosses = lost;
+
     settings.beginGroup(u"config"_s);
     settings.setValue(u"emb_dim"_s, embDim());
     settings.setValue(u"n_heads"_s, nHeads());
@@ -478,12 +490,10 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     settings.setValue(u"overhead_gib"_s, overheadGib());
     settings.setValue(u"block_size"_s, blockSize());
     settings.setValue(u"kv_budget_bytes"_s, kvBudgetBytes());
-    // Pins keep their exact layout: the model they came from may be gone or
-    // changed by the next start.
     settings.remove(u"pins"_s);
-    settings.beginWriteArray(u"pins"_s, static_cast<int>(m_pins.size()));
-    for (qsizetype i = 0; i < m_pins.size(); ++i) {
-        const Pin &pin = m_pins.at(i);
+    settings.beginWriteArray(u"pins"_s, static_cast<int>(pins.size()));
+    for (qsizetype i = 0; i < pins.size(); ++i) {
+        const Pin &pin = pins.at(i);
         settings.setArrayIndex(static_cast<int>(i));
         settings.setValue(u"name"_s, pin.name);
         settings.setValue(u"dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.workload.dtype)));
@@ -493,6 +503,32 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     }
     settings.endArray();
     settings.endGroup();
+    return unnamed;
+}
+
+QList<ConfigModel::Pin> ConfigModel::mergedPins(QList<Pin> stored, const QList<Pin> &saved, const QList<Pin> &current,
+                                                QStringList *notSaved) {
+    // Unpinned here since the last load or save: gone from the file too.
+    for (const Pin &pin : saved) {
+        if (!current.contains(pin)) stored.removeOne(pin);
+    }
+    // Pinned here since then: after the file's own, once, under a name no
+    // other pin there has.
+    for (const Pin &pin : current) {
+        if (saved.contains(pin) || stored.contains(pin)) continue;
+        if (stored.size() >= kMaxPins) {
+            notSaved->append(tr("pin \"%1\" not saved: %2 pins are saved already (another window's among them)")
+                                 .arg(pin.name, QString::number(kMaxPins)));
+            continue;
+        }
+        Pin added = pin;
+        const auto taken = [&stored](const QString &name) {
+            return std::any_of(stored.cbegin(), stored.cend(), [&name](const Pin &p) { return p.name == name; });
+        };
+        for (int n = 2; taken(added.name); ++n) added.name = u"%1 #%2"_s.arg(pin.name).arg(n);
+        stored.append(added);
+    }
+    return stored;
 }
 
 QList<ConfigModel::Pin> ConfigModel::readPins(const QSettings &settings, QStringList *leftOut) {
@@ -597,6 +633,8 @@ QStringList ConfigModel::loadSettings(const QSettings &settings) {
     setBudgetEnabled(value(u"budget_enabled"_s, false).toBool());
     QStringList leftOut;
     QList<Pin> pins = readPins(settings, &leftOut);
+    m_savedPins = pins;
+    m_namedLosses = leftOut;
     if (!pins.isEmpty() || !m_pins.isEmpty()) {
         m_pins = std::move(pins);
         Q_EMIT pinsChanged();

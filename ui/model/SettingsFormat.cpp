@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QLockFile>
 #include <QMap>
 #include <QStringList>
 #include <cmath>
@@ -288,6 +289,14 @@ QString SettingsFormat::keepAside(const QString &file, const QStringList &droppe
     }
     return QCoreApplication::translate("SettingsFormat", "Settings file %1: %2; the file as it was is kept as %3")
         .arg(shown, what, QDir::toNativeSeparators(kept));
+}
+
+std::unique_ptr<QLockFile> SettingsFormat::lockForSaving(const QString &file) {
+    auto lock = std::make_unique<QLockFile>(file + u".saving"_s);
+    // A save takes milliseconds; a lock left by a process that ended is
+    // taken over at once (QLockFile checks its process).
+    lock->tryLock(5000);
+    return lock;
 }
 
 QSettings::Format SettingsFormat::format() {

@@ -4,7 +4,10 @@
 #include <QSettings>
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <optional>
+
+class QLockFile;
 
 // The window's settings file, ~/.config/KVScope/kvscope.json: a QSettings
 // custom format that never leaves a cut file behind.
@@ -57,6 +60,11 @@ public:
     // line for the status bar and stderr: "Settings file <file>: <dropped>;
     // the file as it was is kept as <copy>".
     static QString keepAside(const QString &file, const QStringList &dropped);
+
+    // Held while a window reads, merges and writes the file, so two windows
+    // saving at once do not drop each other's pins (QSettings' own lock only
+    // covers its write). Unlocked when destroyed.
+    static std::unique_ptr<QLockFile> lockForSaving(const QString &file);
 
     // Writes `settings` to disk now. nullopt when it was saved; otherwise
     // "<file>: <reason>" ("... kvscope.json: No space left on device"), and

@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QLockFile>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -368,8 +369,14 @@ void MainWindow::loadSettings() {
 }
 
 std::optional<QString> MainWindow::saveSettings() const {
+    // Another window may save to the same file: one read, merge and write at
+    // a time, so neither drops the other's pins.
+    const auto lock = SettingsFormat::lockForSaving(QSettings().fileName());
     QSettings settings;
-    m_model->saveSettings(settings);
+    const QStringList lost = m_model->saveSettings(settings);
+    // What the file holds now, before this save drops anything from it.
+    const std::optional<QString> lossNotice =
+        lost.isEmpty() ? std::nullopt : std::optional(SettingsFormat::keepAside(settings.fileName(), lost));
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
@@ -377,7 +384,10 @@ std::optional<QString> MainWindow::saveSettings() const {
     if (!m_exportDir.isEmpty()) settings.setValue(kExportDirKey, m_exportDir);
     if (!m_openDir.isEmpty()) settings.setValue(kOpenDirKey, m_openDir);
     const auto error = SettingsFormat::sync(settings);
-    if (!error) return std::nullopt;
+    if (!error) {
+        if (lossNotice) statusBar()->showMessage(*lossNotice, 20000);
+        return lossNotice;
+    }
     const QString message = tr("Settings not saved: %1").arg(*error);
     statusBar()->showMessage(message, 10000);
     return message;

@@ -72,9 +72,11 @@ public Q_SLOTS:
     std::optional<QString> settingsNotice() const { return m_settingsNotice; }
 
 public Q_SLOTS:
-    // Writes the configuration and the window's layout. When that fails, the
+    // Writes the configuration and the window's layout, merging pins with
+    // another window's (ConfigModel::saveSettings()). When that fails, the
     // previous file stays, the status bar says why, and so does the result:
-    // "Settings not saved: <file>: <reason>".
+    // "Settings not saved: <file>: <reason>". When a pin could not be kept,
+    // the file as it was is kept aside and the result names the pin.
     std::optional<QString> saveSettings() const;
     void exportContextChart();
     void exportGroupsChart();
