@@ -212,6 +212,9 @@ constexpr QStringView kNBatch = u"n-batch";
 constexpr QStringView kSwaFull = u"swa-full";
 constexpr QStringView kKvUnified = u"kv-unified";
 constexpr QStringView kCacheTypeV = u"cache-type-v";
+// Registered by addLongOption: the underscore spelling is an option of its own.
+constexpr std::array kSplitSpellingFlags{kMaxNumBatchedTokens, kMambaCacheDtype, kMambaSsmCacheDtype,
+                                         kUbatchSize,          kNBatch,          kCacheTypeV};
 constexpr std::array<QStringView, 6> kVllmFlags{kMaxNumBatchedTokens, kNoAsyncScheduling, kNoPrefixCaching,
                                                 kDisableHybridManager, kMambaCacheDtype, kMambaSsmCacheDtype};
 constexpr std::array<QStringView, 5> kLlamaCppFlags{kUbatchSize, kNBatch, kSwaFull, kKvUnified, kCacheTypeV};
@@ -264,7 +267,7 @@ void addOptions(QCommandLineParser &parser) {
         u"and with grouped-query attention (GQA), and prints the report of the book's\n"
         u"memory_estimator.py. GB means 1000^3 bytes. Flags may also be spelled with\n"
         u"dashes (--emb-dim) or underscores (--list_models) and take their value as\n"
-        u"--flag 5 or --flag=5.\n"
+        u"--flag 5 or --flag=5, once: only --chart and --out repeat.\n"
         u"A real model comes from --config (a Hugging Face config.json) or --model (a\n"
         u"built-in preset): its own layers (sliding-window, MLA, linear) give the total,\n"
         u"and the shape flags cannot be combined with it; --context_length, --batch_size\n"
@@ -468,6 +471,29 @@ QString canonicalName(const QString &spelled) {
     return spelled == u"h"_s ? u"help"_s : spelled;
 }
 
+// A flag that takes one value, given more than once: an error naming it, so
+// a mistyped first value is never skipped for a later one. --chart and --out
+// pair up and repeat.
+std::optional<InputError> repeatedFlagError(const QCommandLineParser &parser) {
+    QSet<QString> seen;
+    for (const QString &spelled : parser.optionNames()) {
+        const QString flag = canonicalName(spelled);
+        if (flag == kChart || flag == kOut || seen.contains(flag)) continue;
+        seen.insert(flag);
+        QStringList given = parser.values(flag);
+        if (std::find(kSplitSpellingFlags.begin(), kSplitSpellingFlags.end(), flag) != kSplitSpellingFlags.end())
+            given += parser.values(spellings(flag).constLast());
+        if (given.size() < 2) continue;
+        QStringList shown;
+        for (const QString &value : given) shown << u'"' + typedValueText(value) + u'"';
+        const QString last = shown.takeLast();
+        return error(flag, u"--"_s + flag + u" is given "_s +
+                               (given.size() == 2 ? u"twice"_s : QString::number(given.size()) + u" times"_s) +
+                               u" ("_s + shown.join(u", "_s) + u" and "_s + last + u"); give it once"_s);
+    }
+    return std::nullopt;
+}
+
 // QCommandLineParser's own errors: unknown options and values that are missing
 // or not expected. Its wording is kept where no better one exists.
 InputError parserError(const QCommandLineParser &parser, const QStringList &arguments) {
@@ -652,12 +678,14 @@ kvscope::Result<double> parsePngScale(const QString &text) {
 
 // A decimal number as typed ("79.6", "+2", ".5"): its whole part and up to
 // `maxFraction` digits of its fraction, exactly, as integers. Digits past
-// maxFraction are dropped (the value is rounded down). Nothing else is
-// accepted: no sign but '+', no exponent, no comma.
+// maxFraction are dropped; `cut` says one of them was not 0, so a caller
+// whose value that would change refuses it. Nothing else is accepted: no
+// sign but '+', no exponent, no comma.
 struct Decimal {
     std::uint64_t whole = 0;
     std::uint64_t fraction = 0;  // the digits after the point, padded to maxFraction
     int fractionDigits = 0;      // digits the user typed after the point
+    bool cut = false;            // a digit other than 0 lies past maxFraction
 };
 
 std::optional<Decimal> parseDecimal(const QString &text, int maxFraction, int maxWhole) {
@@ -672,6 +700,7 @@ std::optional<Decimal> parseDecimal(const QString &text, int maxFraction, int ma
     Decimal d;
     d.whole = whole.isEmpty() ? 0 : whole.toULongLong();
     d.fractionDigits = static_cast<int>(fraction.size());
+    d.cut = fraction.mid(maxFraction).contains(QRegularExpression(u"[1-9]"_s));
     QString padded = fraction.left(maxFraction);
     while (padded.size() < maxFraction) padded += u'0';
     d.fraction = padded.isEmpty() ? 0 : padded.toULongLong();
@@ -682,6 +711,13 @@ std::uint64_t pow10(int n) {
     std::uint64_t p = 1;
     for (int i = 0; i < n; ++i) p *= 10;
     return p;
+}
+
+// A value with more decimals than the flag keeps: refused, never rounded away.
+InputError tooPreciseError(QStringView flag, const QString &text, int decimals, QStringView kept) {
+    return error(flag, u"--"_s + flag + u" keeps "_s + QString::number(decimals) + u" decimals"_s +
+                           (kept.isEmpty() ? QString() : u" ("_s + kept + u')') + u": \""_s +
+                           typedValueText(text) + u"\" has more; give at most "_s + QString::number(decimals));
 }
 
 // GiB as typed -> bytes, rounded to the nearest whole MiB as the window's
@@ -697,6 +733,9 @@ kvscope::Result<std::uint64_t> parseGib(QStringView flag, const QString &text, b
     // no value lies exactly halfway between two MiB.
     const auto d = parseDecimal(text, 9, 8);
     if (!d || d->whole > kMaxGib) return fail();
+    // A cut digit lies past the nine kept: a value finer than they hold, or
+    // just above the largest.
+    if (d->cut) return d->whole == kMaxGib ? fail() : tooPreciseError(flag, text, 9, u"billionths of a GiB");
     const bool zero = d->whole == 0 && d->fraction == 0;
     if (zero && !zeroAllowed) return fail();
     std::uint64_t mib = d->whole * 1024 + (d->fraction * 1024 + pow10(9) / 2) / pow10(9);
@@ -706,11 +745,15 @@ kvscope::Result<std::uint64_t> parseGib(QStringView flag, const QString &text, b
     return bytes;
 }
 
-// 0.9 -> 900,000 millionths; finer digits are dropped.
+// 0.9 -> 900,000 millionths; finer digits are refused.
 kvscope::Result<std::uint32_t> parseUtilization(const QString &text) {
     const auto d = parseDecimal(text, 6, 8);
     const std::uint64_t ppm = d ? d->whole * 1'000'000 + d->fraction : 0;
-    if (!d || ppm < kvscope::PlanLimits::min_utilization_ppm || ppm > kvscope::PlanLimits::max_utilization_ppm) {
+    // A cut digit puts the value just above `ppm`: 1.0000001 is more than 1.
+    const bool aboveMax = d && d->cut && ppm >= kvscope::PlanLimits::max_utilization_ppm;
+    if (d && d->cut && !aboveMax) return tooPreciseError(kGpuUtilization, text, 6, u"millionths");
+    if (!d || aboveMax || ppm < kvscope::PlanLimits::min_utilization_ppm ||
+        ppm > kvscope::PlanLimits::max_utilization_ppm) {
         return error(kGpuUtilization, u"--gpu-utilization must be a number above 0 and at most 1, as in 0.9 "
                                       u"(vLLM's gpu_memory_utilization; got \""_s +
                                           typedValueText(text) + u"\")"_s);
@@ -740,6 +783,8 @@ kvscope::Result<std::uint64_t> parseParameters(const QString &text) {
         if (exponent != 0) number.chop(1);
     }
     // 17 whole digits and 12 of fraction: every product below stays under 2^64.
+    // Rounding half up the first 12 digits rounds the whole number the same
+    // way: digits past them cannot change a whole parameter.
     const auto d = parseDecimal(number, 12, 17);
     if (!d || d->whole > max) return fail();
     if (exponent == 0 && d->fractionDigits != 0) return fail();  // a count without a suffix is whole
@@ -992,13 +1037,14 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         options.action = Action::Version;
         return options;
     }
+    if (auto e = repeatedFlagError(parser)) return *e;
     const bool json = parser.isSet(u"json"_s);
     if (json) options.action = Action::Json;
     auto given = [&parser](QStringView name) { return parser.isSet(name.toString()); };
     auto last = [&parser](QStringView name) { return parser.values(name.toString()).constLast(); };
 
     // Each given value against its own range first, so the message names the
-    // flag the user typed; a repeated flag counts with its last value.
+    // flag the user typed.
     std::array<std::optional<std::uint64_t>, kNumberFlags.size()> values;
     QStringList missing;
     for (std::size_t i = 0; i < kNumberFlags.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -43,7 +44,7 @@ using CliConsole::printError;
 // never leave a partial report on stdout.
 int writeOut(const std::string &text) {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-        std::fputs("kvscope-cli: cannot write to standard output\n", stderr);
+        std::fprintf(stderr, "kvscope-cli: cannot write to standard output: %s\n", std::strerror(errno));
         return kExitOutputFailed;
     }
     return kExitOk;
@@ -151,6 +152,9 @@ int exportFiles(char *argv[], const CliOptions &options) {
 }  // namespace
 
 int main(int argc, char *argv[]) {
+    // Past a file size limit (ulimit -f) a write then fails with EFBIG and is
+    // reported, naming the file, instead of the signal ending the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     // Parsed before any application object exists, so the kind of output
     // decides which one to start. Arguments are UTF-8, as Qt reads them.
     QStringList arguments;

@@ -11,6 +11,7 @@
 #include <QEvent>
 #include <QIcon>
 #include <QTimer>
+#include <csignal>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -131,6 +132,9 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    // Past a file size limit (ulimit -f) a save or an export fails with EFBIG
+    // and says so; the signal would end the window and lose the session.
+    std::signal(SIGXFSZ, SIG_IGN);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(u"KVScope"_s);
     QApplication::setApplicationName(u"kvscope"_s);
@@ -142,6 +146,7 @@ int main(int argc, char **argv) {
     if (const auto notice = SettingsFormat::startupNotice()) std::fprintf(stderr, "kvscope: %s\n", qUtf8Printable(*notice));
 
     MainWindow window;
+    if (const auto notice = window.settingsNotice()) std::fprintf(stderr, "kvscope: %s\n", qUtf8Printable(*notice));
     if (QCoreApplication::arguments().contains(u"--exit-after-first-frame"_s)) {
         window.installEventFilter(new FirstFrameQuitter(&window));
     }

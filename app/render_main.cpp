@@ -7,6 +7,7 @@
 
 #include <QGuiApplication>
 #include <QStringList>
+#include <csignal>
 
 #include "ChartExporter.h"
 #include "CliConsole.h"
@@ -17,6 +18,8 @@
 using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[]) {
+    // A write past a file size limit fails with EFBIG and is reported (see kvscope-cli).
+    std::signal(SIGXFSZ, SIG_IGN);
     QStringList arguments;
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
     const auto options = CliOptions::parse(arguments);

@@ -10,7 +10,9 @@
 namespace kvscope {
 
 using detail::checkedProduct;
+using detail::checkedWideProduct;
 using detail::elemsToBytes;
+using detail::WideCount;
 
 namespace {
 
@@ -34,8 +36,8 @@ std::uint32_t gqaKvHeads(const ModelShape &shape) {
 
 Result<std::uint64_t> kvBytes(const ModelShape &shape, const Workload &workload, std::uint32_t n_kv_heads) {
     // Elements first, then bytes per storage block, so block formats stay exact.
-    auto elems = checkedProduct({workload.batch_size, workload.context_length, headDim(shape), n_kv_heads, 2,
-                                 shape.n_layers});
+    auto elems = checkedWideProduct({workload.batch_size, workload.context_length, headDim(shape), n_kv_heads, 2,
+                                     shape.n_layers});
     if (!elems) return tooLarge();
     auto bytes = elemsToBytes(*elems, workload.dtype);
     if (!bytes) return tooLarge();
@@ -60,7 +62,7 @@ Result<KvEstimate> estimate(const ModelShape &shape, const Workload &workload) {
     // After validate() every factor is at least 1, so a product overflows 64
     // bits in any order exactly when it does in kvBytes()'s order, and the
     // GQA cache (n_heads / n_kv_groups heads) never exceeds the MHA one.
-    const auto toBytes = [dtype = workload.dtype](std::uint64_t elems) { return elemsToBytes(elems, dtype); };
+    const auto toBytes = [dtype = workload.dtype](WideCount elems) { return elemsToBytes(elems, dtype); };
     // Elements of one token of one sequence per K/V head, across every layer.
     const auto per_head = checkedProduct({e.head_dim, 2, shape.n_layers});
     const auto tokens = checkedProduct({workload.batch_size, workload.context_length});
@@ -68,13 +70,13 @@ Result<KvEstimate> estimate(const ModelShape &shape, const Workload &workload) {
     const auto mha_token_elems = checkedProduct({*per_head, e.n_kv_heads_mha});
     const auto gqa_token_elems = checkedProduct({*per_head, e.n_kv_heads_gqa});
     if (!mha_token_elems || !gqa_token_elems) return tooLarge();
-    const auto mha_elems = checkedProduct({*tokens, *mha_token_elems});
-    if (!mha_elems) return tooLarge();
-    const auto mha = toBytes(*mha_elems);
+    // The whole cache's elements may pass 2^64 where its bytes do not (a
+    // block format); two 64-bit factors always fit 128 bits.
+    const auto mha = toBytes(WideCount{*tokens} * *mha_token_elems);
     if (!mha) return tooLarge();
     // Each of these is at most the MHA total, which fits.
     e.mha_bytes = *mha;
-    e.gqa_bytes = *toBytes(*tokens * *gqa_token_elems);
+    e.gqa_bytes = *toBytes(WideCount{*tokens} * *gqa_token_elems);
     e.mha_bytes_per_token = *toBytes(*mha_token_elems);
     e.gqa_bytes_per_token = *toBytes(*gqa_token_elems);
 

@@ -9,8 +9,8 @@
 
 namespace kvscope {
 
-using detail::checkedProduct;
 using detail::checkedSum;
+using detail::checkedWideProduct;
 using detail::elemsToBytes;
 
 namespace {
@@ -43,8 +43,8 @@ std::uint64_t tokensHeld(const LayerSpec &s, std::uint64_t context) {
 std::optional<std::uint64_t> runBytes(const LayerSpec &s, std::uint64_t layers, std::uint64_t batch,
                                       std::uint64_t context, DType kv_dtype) {
     if (s.kind == LayerKind::Linear) {
-        auto recurrent = checkedProduct({layers, batch, s.recurrent_state_elems});
-        auto conv = checkedProduct({layers, batch, s.conv_state_elems});
+        auto recurrent = checkedWideProduct({layers, batch, s.recurrent_state_elems});
+        auto conv = checkedWideProduct({layers, batch, s.conv_state_elems});
         if (!recurrent || !conv) return std::nullopt;
         auto recurrent_bytes = elemsToBytes(*recurrent, s.recurrent_state_dtype.value_or(kv_dtype));
         auto conv_bytes = elemsToBytes(*conv, s.conv_state_dtype.value_or(kv_dtype));
@@ -53,7 +53,7 @@ std::optional<std::uint64_t> runBytes(const LayerSpec &s, std::uint64_t layers, 
     }
     // Same factor order as kvBytes(): the product is the same either way, but
     // keeping it makes the equivalence easy to see.
-    auto elems = checkedProduct({batch, tokensHeld(s, context), elemsPerToken(s), layers});
+    auto elems = checkedWideProduct({batch, tokensHeld(s, context), elemsPerToken(s), layers});
     if (!elems) return std::nullopt;
     return elemsToBytes(*elems, kv_dtype);
 }

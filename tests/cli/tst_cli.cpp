@@ -161,6 +161,7 @@ private slots:
     void json();
     void jsonKeepsIntegersAbove2To53();
     void jsonWithExplicitHeadDim();
+    void blockFormatTotalPast2To64Elements();
     void badInput_data();
     void badInput();
     void help();
@@ -268,8 +269,6 @@ void TestCli::spellingsGiveIdenticalOutput_data() {
                                          u"--n_layers=32 --n-heads 32 --emb_dim 4096"_s;
     QTest::newRow("leading zeros and plus") << u"--emb_dim 04096 --n_heads +32 --n_layers 32 --context_length 32768 "
                                                u"--n_kv_groups 4 --batch_size 1 --dtype bf16"_s;
-    QTest::newRow("repeated flag, last wins") << u"--emb_dim 1 --emb_dim 4096 --n_heads 32 --n_layers 32 "
-                                                 u"--context_length 32768 --n_kv_groups 4 --dtype bf16"_s;
 }
 
 void TestCli::spellingsGiveIdenticalOutput() {
@@ -366,6 +365,27 @@ void TestCli::jsonKeepsIntegersAbove2To53() {
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains("MHA total KV cache  : 262,876,443.98 GB\n"));
     QVERIFY(text.out.contains("GQA total KV cache  : 37,553,777.71 GB\n"));
+}
+
+void TestCli::blockFormatTotalPast2To64Elements() {
+    // 2^20 sequences x 2^23 tokens x head_dim 2^20 x 1 K/V head x 2 (K and V)
+    // x 1 layer = 2^64 elements, too many for 64 bits; in int4 (256 elements
+    // in 133 bytes) they are 2^56 x 133 = 9,583,660,007,044,415,488 bytes,
+    // which fit.
+    const QString flags = u"--emb_dim 1048576 --n_heads 1 --n_layers 1 --n_kv_groups 1 --context_length 8388608 "
+                          u"--batch_size 1048576 --dtype int4"_s;
+    const Run json = runCli(split(flags + u" --json"_s));
+    QCOMPARE(json.err, QByteArray());
+    QCOMPARE(json.exitCode, 0);
+    QCOMPARE(rawJsonNumber(json.out, "mha_bytes"), QByteArray("9583660007044415488"));
+    QCOMPARE(rawJsonNumber(json.out, "gqa_bytes"), QByteArray("9583660007044415488"));
+    const Run text = runCli(split(flags));
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY(text.out.contains("MHA total KV cache  : 9,583,660,007.04 GB\n"));
+    // Twice the tokens: 2^57 x 133 bytes is past 2^64 - 1.
+    const Run twice = runCli(split(QString(flags).replace(u"8388608"_s, u"16777216"_s)));
+    QCOMPARE(twice.exitCode, 2);
+    QVERIFY(twice.err.contains("does not fit in 64 bits"));
 }
 
 void TestCli::jsonWithExplicitHeadDim() {
@@ -480,6 +500,18 @@ void TestCli::badInput_data() {
         << QByteArray(
                "kvscope-cli: the KV cache total does not fit in 64 bits (over 18.4 EB); lower --context_length, "
                "--batch_size or --n_layers");
+    // A flag that takes one value, given again: never the last one silently.
+    QTest::newRow("repeated, bad value first")
+        << u"--emb_dim abc --emb_dim 2048 --n_heads 32 --n_layers 32 --n_kv_groups 4"_s
+        << QByteArray(R"(kvscope-cli: --emb_dim is given twice ("abc" and "2048"); give it once)");
+    QTest::newRow("repeated, the same value")
+        << full + u"--context_length 8 --context_length 8"_s
+        << QByteArray(R"(kvscope-cli: --context_length is given twice ("8" and "8"); give it once)");
+    QTest::newRow("repeated in both spellings")
+        << full + u"--batch_size 2 --batch-size=3 --batch_size 4"_s
+        << QByteArray(R"(kvscope-cli: --batch_size is given 3 times ("2", "3" and "4"); give it once)");
+    QTest::newRow("repeated dtype") << full + u"--dtype bf16 --dtype fp64"_s
+                                    << QByteArray(R"(kvscope-cli: --dtype is given twice ("bf16" and "fp64"); give it once)");
     QTest::newRow("newline in value")
         << base + u"--n_heads 3\n2"_s
         << QByteArray(R"(kvscope-cli: --n_heads must be a whole number from 1 to 1,024 (got "3?2"))");

@@ -5,6 +5,7 @@
 // (poppler-utils) are test dependencies: a missing one fails the test.
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QLocale>
@@ -14,10 +15,15 @@
 #include <QTest>
 #include <QScopeGuard>
 #include <QXmlStreamReader>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstring>
 
 #include "CliRun.h"
 
@@ -469,10 +475,12 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{target});
     }
 
-    // A write that stops partway, as on a full disk: the child may write no
-    // file past 2 KiB (RLIMIT_FSIZE, with SIGXFSZ ignored so write() fails
-    // with EFBIG). Every export is larger, so it fails midway; the old file
-    // stays as it was, no temporary file is left and the user is told why.
+    // A write that stops partway, as under `ulimit -f 2`: the child may
+    // write no file past 2 KiB (RLIMIT_FSIZE) and keeps the signal's default
+    // action, which would end it (SIGXFSZ, exit 153, no message); kvscope-cli
+    // ignores the signal, so write() fails with EFBIG. Every export is
+    // larger, so it fails midway; the old file stays as it was, no temporary
+    // file is left and the user is told why.
     void writeFailingMidwayKeepsTheOldFile_data() {
         QTest::addColumn<QStringList>("arguments");  // %1 = the temporary folder
         QTest::addColumn<QString>("target");
@@ -498,7 +506,7 @@ private slots:
         QStringList args = kSeed;
         for (const QString &a : arguments) args << QString(a).replace(u"%1"_s, dir.path());
         const CliRun run = CliRun::run(args, headless(), [] {
-            ::signal(SIGXFSZ, SIG_IGN);
+            ::signal(SIGXFSZ, SIG_DFL);
             const rlimit limit{2048, 2048};
             ::setrlimit(RLIMIT_FSIZE, &limit);
         });
@@ -551,6 +559,106 @@ private slots:
         for (const QString &name : {u"out.pdf"_s, u"f.svg"_s, u"report.pdf"_s}) QCOMPARE(fileBytes(dir.filePath(name)), old);
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
                  (QStringList{u"f.svg"_s, u"filler"_s, u"out.pdf"_s, u"report.pdf"_s}));
+    }
+
+    // A new file under the same limit: nothing is left behind.
+    void fileSizeLimitLeavesNoNewFile() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString file = dir.filePath(u"new.svg"_s);
+        const CliRun run =
+            CliRun::run(kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, file}, headless(), [] {
+                ::signal(SIGXFSZ, SIG_DFL);
+                const rlimit limit{2048, 2048};
+                ::setrlimit(RLIMIT_FSIZE, &limit);
+            });
+        QCOMPARE(QString::fromUtf8(run.err), u"kvscope-cli: Cannot write \"%1\": File too large.\n"_s.arg(file));
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{});
+    }
+
+    // A FIFO, directly or behind a symlink, is written into as a shell's
+    // redirection would: the reader at its other end gets the whole file and
+    // the FIFO stays a FIFO. PNG goes through kvscope-render, the rest
+    // through kvscope-cli itself.
+    void fifoIsWrittenIntoNotReplaced_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("throughSymlink");
+        QTest::addColumn<QByteArray>("start");  // how the file begins
+        QTest::newRow("csv") << u"pipe.csv"_s << false << QByteArray("context_length,mha_bytes,gqa_bytes\n");
+        QTest::newRow("svg via symlink") << u"pipe.svg"_s << true << QByteArray("<?xml");
+        QTest::newRow("pdf") << u"pipe.pdf"_s << false << QByteArray("%PDF-");
+        QTest::newRow("png") << u"pipe.png"_s << false << QByteArray("\x89PNG\r\n\x1a\n");
+    }
+
+    void fifoIsWrittenIntoNotReplaced() {
+        QFETCH(QString, name);
+        QFETCH(bool, throughSymlink);
+        QFETCH(QByteArray, start);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString fifo = dir.filePath(u"fifo"_s);
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const QString out = dir.filePath(name);
+        if (throughSymlink) QVERIFY(QFile::link(fifo, out));
+        else QVERIFY(QFile::rename(fifo, out));
+        const QString target = throughSymlink ? fifo : out;
+
+        // The reader end is open before kvscope-cli starts, so its open()
+        // does not wait; what comes through is read while it runs.
+        const int reader = ::open(QFile::encodeName(target).constData(), O_RDONLY | O_NONBLOCK);
+        QVERIFY(reader >= 0);
+        const auto closeReader = qScopeGuard([reader] { ::close(reader); });
+        QProcess process;
+        process.setProcessEnvironment(headless());
+        process.start(QStringLiteral(KVSCOPE_CLI_PATH),
+                      kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, out});
+        QByteArray received;
+        QElapsedTimer timer;
+        timer.start();
+        for (bool finished = false; !finished && timer.elapsed() < 60000;) {
+            finished = process.waitForFinished(20) || process.state() == QProcess::NotRunning;
+            char buffer[65536];
+            for (qint64 n; (n = ::read(reader, buffer, sizeof buffer)) > 0;) received.append(buffer, n);
+        }
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.readAllStandardError(), QByteArray());
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(received.startsWith(start), received.left(64).toHex().constData());
+        QVERIFY(received.size() > 100);
+        if (name.endsWith(u".csv"_s)) QVERIFY(received.endsWith("\n"));
+        if (name.endsWith(u".pdf"_s)) QVERIFY(received.trimmed().endsWith("%%EOF"));
+        struct stat st {};
+        QCOMPARE(::lstat(QFile::encodeName(target).constData(), &st), 0);
+        QVERIFY(S_ISFIFO(st.st_mode));
+        if (throughSymlink) QCOMPARE(QFileInfo(out).symLinkTarget(), fifo);
+        const QDir::Filters everything = QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot;
+        QCOMPARE(QDir(dir.path()).entryList(everything).size(), throughSymlink ? 2 : 1);
+    }
+
+    // A socket cannot be opened as a file: refused (exit 1), and kept.
+    void socketIsRefusedNotReplaced() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString socket = dir.filePath(u"socket.csv"_s);
+        const QByteArray socketPath = QFile::encodeName(socket);
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        const auto closeSocket = qScopeGuard([fd] { ::close(fd); });
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        QVERIFY(static_cast<std::size_t>(socketPath.size()) < sizeof address.sun_path);
+        std::memcpy(address.sun_path, socketPath.constData(), static_cast<std::size_t>(socketPath.size()));
+        QCOMPARE(::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address), 0);
+        const CliRun run = CliRun::run(kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, socket}, headless());
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(run.err.count('\n'), 1);
+        QVERIFY2(run.err.startsWith(QByteArray("kvscope-cli: Cannot write \"" + socketPath + "\": ")),
+                 run.err.constData());
+        struct stat st {};
+        QCOMPARE(::lstat(socketPath.constData(), &st), 0);
+        QVERIFY(S_ISSOCK(st.st_mode));
     }
 
     void unwritableFolderKeepsTheOldFile() {

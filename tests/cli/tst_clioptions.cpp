@@ -2,6 +2,7 @@
 // argument list, however odd, crashes it or yields a multi-line error.
 
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "CliOptions.h"
@@ -35,6 +36,10 @@ private slots:
     void planningFlags();
     void planningFlagsAbsent();
     void garbageNeverCrashes();
+    void repeatedFlagsAreErrors_data();
+    void repeatedFlagsAreErrors();
+    void chartAndOutRepeatInPairs();
+    void decimalsPastWhatIsKeptAreRefused();
 };
 
 void TestCliOptions::requiredFlagsAndDefaults() {
@@ -262,6 +267,83 @@ void TestCliOptions::garbageNeverCrashes() {
             QVERIFY2(!message.empty() && message.find('\n') == std::string::npos, qPrintable(arguments.join(u' ')));
         }
     }
+}
+
+// Every flag that takes one value, repeated: an error naming that flag,
+// found before any value is read (so no file is opened for a second
+// --config), whatever the values and spellings.
+void TestCliOptions::repeatedFlagsAreErrors_data() {
+    QTest::addColumn<QString>("flags");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("message");
+    const QStringList single{u"emb_dim"_s, u"n_heads"_s, u"n_layers"_s, u"n_kv_groups"_s, u"context_length"_s,
+                             u"batch_size"_s, u"head_dim"_s, u"dtype"_s, u"config"_s, u"model"_s, u"gpu"_s,
+                             u"gpu-memory-gib"_s, u"gpu-utilization"_s, u"overhead-gib"_s, u"tensor-parallel"_s,
+                             u"weights-dtype"_s, u"parameters"_s, u"kv-budget-bytes"_s, u"block-size"_s,
+                             u"report"_s, u"extra-groups"_s, u"png-scale"_s, u"engine"_s,
+                             u"max-num-batched-tokens"_s, u"mamba-cache-dtype"_s, u"mamba-ssm-cache-dtype"_s,
+                             u"ubatch-size"_s, u"n-batch"_s, u"cache-type-v"_s};
+    for (const QString &flag : single) {
+        QTest::addRow("%s", qPrintable(flag))
+            << u"--"_s + flag + u" a --"_s + flag + u"=b"_s << flag
+            << u"--"_s + flag + u" is given twice (\"a\" and \"b\"); give it once"_s;
+    }
+    QTest::newRow("other spelling") << kRequired + u" --emb-dim 4096"_s << u"emb_dim"_s
+                                    << u"--emb_dim is given twice (\"4096\" and \"4096\"); give it once"_s;
+    // The engines' flags take their underscore spelling as an option of its own.
+    QTest::newRow("engine flag, other spelling")
+        << kRequired + u" --max-num-batched-tokens 1024 --max_num_batched_tokens 2048"_s
+        << u"max-num-batched-tokens"_s
+        << u"--max-num-batched-tokens is given twice (\"1024\" and \"2048\"); give it once"_s;
+    QTest::newRow("single dash") << kRequired + u" -n_layers 7"_s << u"n_layers"_s
+                                 << u"--n_layers is given twice (\"32\" and \"7\"); give it once"_s;
+    QTest::newRow("first repeated flag named")
+        << kRequired + u" --model x --dtype a --model y --dtype b"_s << u"model"_s
+        << u"--model is given twice (\"x\" and \"y\"); give it once"_s;
+}
+
+void TestCliOptions::repeatedFlagsAreErrors() {
+    QFETCH(QString, flags);
+    QFETCH(QString, field);
+    QFETCH(QString, message);
+    const auto options = parse(flags);
+    QVERIFY(!options.ok());
+    QCOMPARE(QString::fromStdString(options.error().field), field);
+    QCOMPARE(QString::fromStdString(options.error().message), message);
+}
+
+void TestCliOptions::chartAndOutRepeatInPairs() {
+    const QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto options = parse(kRequired + u" --chart context --out "_s + dir.filePath(u"a.csv"_s) +
+                               u" --chart groups --out "_s + dir.filePath(u"b.svg"_s));
+    QVERIFY2(options.ok(), options.ok() ? "" : options.error().message.c_str());
+    QCOMPARE(options->charts.size(), 2);
+    QCOMPARE(options->charts.at(1).chart, CliOptions::Chart::Groups);
+    QCOMPARE(options->charts.at(1).path, dir.filePath(u"b.svg"_s));
+}
+
+void TestCliOptions::decimalsPastWhatIsKeptAreRefused() {
+    const auto utilization = [](const QString &text) {
+        return parse(kRequired + u" --gpu h100 --parameters 8B --gpu-utilization "_s + text);
+    };
+    // Zeros past the sixth decimal change nothing: accepted.
+    QCOMPARE(utilization(u"0.9000000000"_s)->planning->deployment.utilization_ppm, 900'000u);
+    QCOMPARE(utilization(u"0.923456"_s)->planning->deployment.utilization_ppm, 923'456u);
+    QCOMPARE(utilization(u"1.0000000"_s)->planning->deployment.utilization_ppm, 1'000'000u);
+    for (const QString &text : {u"1.0000001"_s, u"0.1234567"_s, u"0.0000001"_s}) {
+        const auto refused = utilization(text);
+        QVERIFY2(!refused.ok(), qPrintable(text));
+        QCOMPARE(refused.error().field, "gpu-utilization");
+    }
+    // Nine decimals of a GiB are kept (then rounded to the MiB); a tenth
+    // could change that rounding: 1.00048828126 GiB is 1,024.50000001 MiB.
+    const auto gib = parse(kRequired + u" --kv-budget-bytes 1000000000 --gpu-memory-gib 1.00048828126"_s);
+    QVERIFY(!gib.ok());
+    QCOMPARE(gib.error().field, "gpu-memory-gib");
+    const auto nine = parse(kRequired + u" --kv-budget-bytes 1000000000 --gpu-memory-gib 1.000488282"_s);
+    QVERIFY(nine.ok());
+    QCOMPARE(nine->planning->deployment.gpu_memory_bytes, std::uint64_t{1025} << 20);
 }
 
 QTEST_MAIN(TestCliOptions)

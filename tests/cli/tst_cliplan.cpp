@@ -529,7 +529,9 @@ void TestCliPlan::badInput_data() {
                                        << QByteArray("kvscope-cli: --gpu needs a value: a GPU's name (kvscope-cli "
                                                      "--list-gpus lists them)")
                                        << QByteArray();
-    for (const QString &u : {u"0"_s, u"1.5"_s, u"-0.5"_s, u"0.0000001"_s, u"abc"_s, u"90%"_s}) {
+    // 1.0000001 is more than 1, however many digits are kept.
+    for (const QString &u : {u"0"_s, u"1.5"_s, u"-0.5"_s, u"1.0000001"_s, u"1.00000000000000000001"_s, u"abc"_s,
+                             u"90%"_s}) {
         QTest::addRow("utilization %s", qPrintable(u))
             << (kLlama8B + split(u"--gpu h100 --gpu-utilization "_s + u))
             << "kvscope-cli: --gpu-utilization must be a number above 0 and at most 1, as in 0.9 (vLLM's "
@@ -537,6 +539,32 @@ void TestCliPlan::badInput_data() {
                    u.toUtf8() + "\")"
             << QByteArray();
     }
+    // Millionths are kept: a finer digit would be dropped, so it is refused.
+    for (const QString &u : {u"0.9000001"_s, u"0.0000001"_s, u"0.99999999"_s}) {
+        QTest::addRow("utilization %s", qPrintable(u))
+            << (kLlama8B + split(u"--gpu h100 --gpu-utilization "_s + u))
+            << "kvscope-cli: --gpu-utilization keeps 6 decimals (millionths): \"" + u.toUtf8() +
+                   "\" has more; give at most 6"
+            << QByteArray();
+    }
+    QTest::newRow("gpu memory finer than 9 decimals")
+        << (kLlama8B + split(u"--gpu-memory-gib 1.00048828126"_s))
+        << QByteArray("kvscope-cli: --gpu-memory-gib keeps 9 decimals (billionths of a GiB): \"1.00048828126\" has "
+                      "more; give at most 9")
+        << QByteArray();
+    QTest::newRow("gpu memory just above the largest")
+        << (kLlama8B + split(u"--gpu-memory-gib 1048576.0000000001"_s))
+        << QByteArray("kvscope-cli: --gpu-memory-gib must be a number of GiB above 0 and at most 1,048,576, as in "
+                      "79.6 (got \"1048576.0000000001\")")
+        << QByteArray();
+    // Every flag that takes one value, given twice: an error naming it.
+    QTest::newRow("second --gpu") << (kLlama8B + split(u"--gpu h100 --gpu h200"_s))
+                                  << QByteArray(R"(kvscope-cli: --gpu is given twice ("h100" and "h200"); give it once)")
+                                  << QByteArray();
+    QTest::newRow("second --gpu-utilization, first bad")
+        << (kLlama8B + split(u"--gpu h100 --gpu-utilization 9 --gpu_utilization 0.9"_s))
+        << QByteArray(R"(kvscope-cli: --gpu-utilization is given twice ("9" and "0.9"); give it once)")
+        << QByteArray();
     for (const QString &g : {u"0"_s, u"-1"_s, u"x"_s, u"1048577"_s, u"1e3"_s}) {
         QTest::addRow("gpu memory %s", qPrintable(g))
             << (kLlama8B + split(u"--gpu-memory-gib "_s + g))

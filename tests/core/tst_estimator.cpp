@@ -89,6 +89,45 @@ TEST(Estimator, OverflowIsAnErrorNotAWrappedNumber) {
     EXPECT_NE(e.error().message.find("64 bits"), std::string::npos);
 }
 
+TEST(Estimator, BlockFormatTotalsPast2To64ElementsAreExact) {
+    // 1,048,576 sequences x 8,388,608 tokens x head_dim 1,048,576 (emb_dim /
+    // 1 head) x 1 K/V head x 2 (K and V) x 1 layer = 2^20 x 2^23 x 2^20 x 2
+    // = 2^64 elements: one more than 64 bits hold. int4 keeps 256 elements in
+    // 133 bytes: 2^64 / 2^8 = 2^56 blocks x 133 = 9,583,660,007,044,415,488 B.
+    const ModelShape shape{1u << 20, 1, 1, 1, std::nullopt};
+    const Workload w{std::uint64_t{1} << 23, 1u << 20, DType::int4};
+    const std::uint64_t expected = 9'583'660'007'044'415'488u;
+    EXPECT_EQ(expected, (std::uint64_t{1} << 56) * 133);
+    auto e = estimate(shape, w);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    EXPECT_EQ(e->mha_bytes, expected);
+    EXPECT_EQ(e->gqa_bytes, expected);
+    EXPECT_EQ(kvBytes(shape, w, 1).value(), expected);
+    // q4_0, 18 bytes per 32: 2^64 / 2^5 = 2^59 blocks x 18 = 10,376,293,541,461,622,784 B.
+    EXPECT_EQ(estimate(shape, Workload{w.context_length, w.batch_size, DType::q4_0})->mha_bytes,
+              10'376'293'541'461'622'784u);
+    // Twice the tokens: 2^57 int4 blocks x 133 = 1.9 x 10^19 B, past 2^64 - 1.
+    auto twice = estimate(shape, Workload{std::uint64_t{1} << 24, 1u << 20, DType::int4});
+    ASSERT_FALSE(twice.ok());
+    EXPECT_NE(twice.error().message.find("64 bits"), std::string::npos);
+    // 8.5 bits per element (q8_0) never fits past 2^64 elements.
+    EXPECT_FALSE(estimate(shape, Workload{w.context_length, w.batch_size, DType::q8_0}).ok());
+}
+
+TEST(Estimator, BlockFormatRoundsUpThePartialBlockPast2To64Elements) {
+    // 2 x 1,048,575 sequences x 2,147,483,647 tokens x head_dim 4,097 x 1
+    // head x 1 layer = 18,451,230,068,263,886,850 elements (2^64 is
+    // 18,446,744,073,709,551,616): 72,075,117,454,155,808 whole blocks of 256
+    // and 2 elements more, so 72,075,117,454,155,809 blocks x 133 bytes
+    // = 9,585,990,621,402,722,597 bytes.
+    const ModelShape shape{4097, 1, 1, 1, 4097};
+    const Workload w{2'147'483'647, 1'048'575, DType::int4};
+    auto e = estimate(shape, w);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    EXPECT_EQ(e->mha_bytes, 9'585'990'621'402'722'597u);
+    EXPECT_EQ(e->mha_bytes, 72'075'117'454'155'809u * 133);
+}
+
 TEST(Estimator, LargestTotalThatFitsIsExact) {
     // 2^31 tokens * 2^20 batch * head_dim 1 * 1 head * 2 * 1 byte * 1024 layers = 2^62.
     ModelShape shape{1, 1, 1, 1024, std::nullopt};

@@ -28,6 +28,22 @@ ModelLayout gptOss20b() {
 
 }  // namespace
 
+TEST(Layout, BlockFormatTotalsPast2To64ElementsAreExact) {
+    // One full layer, 1 K/V head of 1,048,576 (K and V: 2^21 elements per
+    // token), 2^20 sequences of 2^23 tokens: 2^64 elements, 2^56 int4 blocks
+    // of 133 bytes = 9,583,660,007,044,415,488 bytes.
+    ModelLayout layout;
+    appendLayers(layout, fullLayer(1, 1, 1u << 20, 1u << 20));
+    const Workload w = at(std::uint64_t{1} << 23, 1u << 20, DType::int4);
+    EXPECT_EQ(layoutTotalBytes(layout, w).value(), 9'583'660'007'044'415'488u);
+    // A linear layer's state counts the same way: 16 layers x 2^20 sequences
+    // x 2^40 state elements = 2^64, in q4_0 (18 bytes per 32) = 2^59 x 18
+    // = 10,376,293,541,461,622,784 bytes.
+    ModelLayout linear;
+    appendLayers(linear, linearLayer(std::uint64_t{1} << 40, DType::q4_0, 0, std::nullopt), 16);
+    EXPECT_EQ(layoutTotalBytes(linear, at(1, 1u << 20)).value(), 10'376'293'541'461'622'784u);
+}
+
 TEST(Layout, ShapeLayoutMatchesBookEstimatorForManyShapes) {
     const std::uint32_t emb_dims[] = {1, 64, 768, 2048, 4096, 4544, 8192, 1u << 20};
     const std::uint32_t heads[] = {1, 7, 12, 24, 32, 71, 128, 1024};

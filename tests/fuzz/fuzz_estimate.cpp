@@ -15,6 +15,10 @@
 
 namespace {
 
+// A block format's total may hold more than 2^64 elements, and a token's
+// share rounded up to whole blocks times every token may pass 2^64 bytes.
+__extension__ using Wide = unsigned __int128;
+
 template <class T>
 T take(const std::uint8_t *&data, std::size_t &size) {
     T value{};
@@ -111,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         check(e.mha_bytes == e.mha_bytes_per_token * workload.context_length * workload.batch_size);
         check(e.mha_bytes % e.gqa_bytes == 0 && e.mha_bytes / e.gqa_bytes == shape.n_kv_groups);
     } else {
-        check(e.mha_bytes <= e.mha_bytes_per_token * workload.context_length * workload.batch_size);
+        check(e.mha_bytes <= Wide{e.mha_bytes_per_token} * workload.context_length * workload.batch_size);
     }
     check(e.savings_percent >= 0.0 && e.savings_percent < 100.0);
     check(!bookReport(shape, workload, e).empty());

@@ -217,11 +217,13 @@ private Q_SLOTS:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         // The item below Custom: it starts from the budget the GPU above it gave
-        // (80 GiB custom), and memory no longer counts.
+        // (80 GiB custom) in the whole MiB the box shows, and memory no longer counts.
         QVERIFY(choose(panel.gpuComboBox(), ConfigModel::kCustomGpu));
         const std::uint64_t fromGpu = model.plan()->kv_budget_bytes;
         QVERIFY(choose(panel.gpuComboBox(), u"kv-budget"_s));
-        QCOMPARE(static_cast<std::uint64_t>(model.kvBudgetBytes()), fromGpu);
+        QCOMPARE(static_cast<std::uint64_t>(model.kvBudgetBytes()), fromGpu >> 20 << 20);
+        QCOMPARE(panel.kvBudgetSpinBox()->value(), static_cast<int>(fromGpu >> 20));
+        QCOMPARE(panel.kvBudgetSpinBox()->suffix(), u" MiB"_s);
         QVERIFY(panel.kvBudgetSpinBox()->isVisible());
         QVERIFY(!panel.memorySpinBox()->isVisible());
         QSpinBox *budget = panel.kvBudgetSpinBox();
@@ -239,6 +241,38 @@ private Q_SLOTS:
         QVERIFY(choose(panel.gpuComboBox(), u"l40s"_s));
         QCOMPARE(model.kvBudgetBytes(), 0);
         QVERIFY(!panel.kvBudgetSpinBox()->isVisible());
+    }
+
+    // What the plan uses shows as it is, however it came in (a settings file,
+    // setDeployment()): a finer utilization gets six decimals, a budget that
+    // is not whole MiB names its remaining bytes.
+    void valuesInUseShowAsTheyAre() {
+        ConfigModel model;
+        BudgetPanel panel(&model);
+        QDoubleSpinBox *utilization = panel.utilizationSpinBox();
+        QSpinBox *budget = panel.kvBudgetSpinBox();
+        model.setGpuUtilization(0.9005);
+        QCOMPARE(model.deployment().utilization_ppm, 900'500u);
+        QCOMPARE(utilization->decimals(), 6);
+        QCOMPARE(utilization->value(), 0.9005);
+        model.setGpuUtilization(0.0005);
+        QCOMPARE(utilization->value(), 0.0005);
+        model.setGpuUtilization(0.95);
+        QCOMPARE(utilization->decimals(), 3);
+        QCOMPARE(utilization->value(), 0.95);
+        // 5,000,000,000 bytes = 4,768 MiB (4,999,610,368 bytes) + 389,632 bytes.
+        model.setKvBudgetBytes(5'000'000'000);
+        QCOMPARE(budget->value(), 4768);
+        QCOMPARE(budget->suffix(), u" MiB + 389,632 bytes"_s);
+        // Less than one MiB: 0 MiB and the bytes.
+        model.setKvBudgetBytes(1330);
+        QCOMPARE(budget->value(), 0);
+        QCOMPARE(budget->suffix(), u" MiB + 1,330 bytes"_s);
+        // A typed value is whole MiB again.
+        budget->setValue(2);
+        QCOMPARE(model.kvBudgetBytes(), qint64{2} << 20);
+        QCOMPARE(budget->suffix(), u" MiB"_s);
+        QCOMPARE(budget->minimum(), 1);
     }
 
     void oneGpuKeepsTheCurvesAndMoreSplitThem() {

@@ -293,10 +293,23 @@ private Q_SLOTS:
         }
         ConfigModel loaded;
         const QSettings settings(path, QSettings::IniFormat);
-        loaded.loadSettings(settings);
+        const QStringList leftOut = loaded.loadSettings(settings);
         QCOMPARE(loaded.pinNames(), QStringList{model.pinNames().back()});
         QCOMPARE(loaded.pinnedCurves().size(), 1u);
         QVERIFY(loaded.estimate().ok());
+        // Each one left out is named: the pin, the key and what is wrong.
+        const QString pin = u"pin %1 \"n_heads=24, n_kv_groups=4, n_layers=%2 (bf16, batch 1)\" left out: "_s;
+        QCOMPARE(
+            leftOut,
+            QStringList({u"pins past the 6th left out: config/pins/size is 2,147,483,647, and at most 6 are kept"_s,
+                         pin.arg(1).arg(10) + u"config/pins/1/layers/1/kind \"banana\" is not a layer kind"_s,
+                         pin.arg(2).arg(20) + u"config/pins/2/layers: layer 0: n_kv_heads must be a whole "
+                                              u"number from 1 to 24 (got 4,096)"_s,
+                         pin.arg(3).arg(30) + u"config/pins/3/batch_size 0 is not a whole number from 1 to "
+                                              u"1,048,576"_s,
+                         pin.arg(4).arg(40) + u"config/pins/4/layers/1/k_head_dim is missing"_s,
+                         pin.arg(5).arg(50) + u"config/pins/5/layers/1/count \"49.6\" is not a whole number "
+                                              u"from 0 to 4,294,967,295"_s}));
         // Numbers as the settings file may hold them.
         QCOMPARE(LayoutSettings::unsignedValue(QVariant(7)), 7u);
         QCOMPARE(LayoutSettings::unsignedValue(QVariant(qlonglong{1} << 40)), std::uint64_t{1} << 40);
@@ -306,6 +319,65 @@ private Q_SLOTS:
         QCOMPARE(LayoutSettings::unsignedValue(QVariant(127.6)), std::nullopt);
         QCOMPARE(LayoutSettings::unsignedValue(QVariant(true)), std::nullopt);
         QCOMPARE(LayoutSettings::unsignedValue(QVariant()), std::nullopt);
+    }
+
+    // Two windows share one settings file: each one's save keeps what the
+    // other saved, its own unpins still count, and nothing is lost silently.
+    void twoModelsSavingToOneFileKeepEachOthersPins() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"kvscope.ini"_s);
+        const auto save = [&path](const ConfigModel &model) {
+            QSettings settings(path, QSettings::IniFormat);
+            return model.saveSettings(settings);
+        };
+        const auto load = [&path](ConfigModel &model) {
+            const QSettings settings(path, QSettings::IniFormat);
+            return model.loadSettings(settings);
+        };
+        const auto pinsOnDisk = [&path] {
+            ConfigModel reader;
+            const QSettings settings(path, QSettings::IniFormat);
+            reader.loadSettings(settings);
+            return reader.pinNames();
+        };
+        const QString name = u"n_heads=24, n_kv_groups=4, n_layers=%1 (bf16, batch 1)"_s;
+        ConfigModel a;
+        ConfigModel b;
+        QVERIFY(load(a).isEmpty());
+        QVERIFY(load(b).isEmpty());
+        a.setNLayers(10);
+        QVERIFY(a.pinCurrent());
+        QVERIFY(save(a).isEmpty());
+        b.setNLayers(20);
+        QVERIFY(b.pinCurrent());
+        QVERIFY(save(b).isEmpty());  // b never saw a's pin: it stays all the same
+        QCOMPARE(pinsOnDisk(), QStringList({name.arg(10), name.arg(20)}));
+        QCOMPARE(b.pinNames(), QStringList{name.arg(20)});  // each window shows its own
+        // An unpin counts, though the other window still shows the pin.
+        a.unpinAll();
+        QVERIFY(save(a).isEmpty());
+        QVERIFY(save(b).isEmpty());
+        QCOMPARE(pinsOnDisk(), QStringList{name.arg(20)});
+        // The same curve pinned in both windows is saved once.
+        a.setNLayers(20);
+        QVERIFY(a.pinCurrent());
+        QVERIFY(save(a).isEmpty());
+        QCOMPARE(pinsOnDisk(), QStringList{name.arg(20)});
+        // Past six, a pin is not saved, and says so once.
+        for (int layers : {21, 22}) {
+            b.setNLayers(layers);
+            QVERIFY(b.pinCurrent());
+        }
+        QVERIFY(save(b).isEmpty());
+        for (int layers : {31, 32, 33, 34, 35}) {
+            a.setNLayers(layers);
+            QVERIFY(a.pinCurrent());
+        }
+        const QString notSaved = u"pin \"%1\" not saved: 6 pins are saved already (another window's among them)"_s;
+        QCOMPARE(save(a), QStringList({notSaved.arg(name.arg(34)), notSaved.arg(name.arg(35))}));
+        QVERIFY(save(a).isEmpty());
+        QCOMPARE(pinsOnDisk(), QStringList({name.arg(20), name.arg(21), name.arg(22), name.arg(31), name.arg(32),
+                                            name.arg(33)}));
     }
 
     void resetToDefaults() {

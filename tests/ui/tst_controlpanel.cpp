@@ -15,6 +15,7 @@
 #include "GroupSelector.h"
 #include "LogContextSlider.h"
 #include "SliderSpinBox.h"
+#include "kvscope/shape.h"
 
 using namespace Qt::StringLiterals;
 
@@ -183,6 +184,50 @@ private Q_SLOTS:
         m_panel->batchControl()->slider()->setValue(1024);
         QCOMPARE(m_model->batchSize(), 1024);
         QCOMPARE(batch->value(), 1024);
+    }
+
+    // Every value the core accepts shows as it is: the boxes span the core's
+    // limits, and a slider stretches to a value past its usual end.
+    void controlsShowValuesUpToTheCoreLimits() {
+        using kvscope::Limits;
+        m_model->setNHeads(static_cast<int>(Limits::max_heads));
+        m_model->setNKvGroups(static_cast<int>(Limits::max_heads));
+        m_model->setNLayers(static_cast<int>(Limits::max_layers));
+        m_model->setEmbDim(static_cast<int>(Limits::max_emb_dim));
+        m_model->setBatchSize(static_cast<int>(Limits::max_batch_size));
+        m_model->setContextLength(static_cast<qint64>(Limits::max_context_length));
+        m_model->setExplicitHeadDim(static_cast<int>(Limits::max_head_dim));
+        QCOMPARE(m_panel->headsControl()->value(), 1024);
+        QCOMPARE(m_panel->headsControl()->slider()->value(), 1024);
+        QCOMPARE(m_panel->groupSelector()->groups(), 1024);
+        QCOMPARE(m_panel->layersControl()->value(), 1024);
+        QCOMPARE(m_panel->layersControl()->slider()->value(), 1024);
+        QCOMPARE(m_panel->embDimControl()->value(), 1'048'576);
+        QCOMPARE(m_panel->embDimControl()->slider()->value() * 64, 1'048'576);
+        QCOMPARE(m_panel->batchControl()->value(), 1'048'576);
+        QCOMPARE(m_panel->batchControl()->slider()->value(), 1'048'576);
+        QCOMPARE(m_panel->contextSpinBox()->contextLength(), qint64{1} << 31);
+        QCOMPARE(m_panel->headDimSpinBox()->value(), 65536);
+        // And the lower ends: emb_dim 1 is a valid width.
+        m_model->setEmbDim(1);
+        m_model->setExplicitHeadDim(0);
+        QCOMPARE(m_panel->embDimControl()->value(), 1);
+        QCOMPARE(m_panel->headDimSpinBox()->value(), 1);  // ceil(1 / 1024)
+
+        // Typed by a user as well, past the sliders' usual ends.
+        typeInto(m_panel->headsControl()->spinBox(), u"232"_s);
+        QCOMPARE(m_model->nHeads(), 232);
+        QCOMPARE(m_panel->headsControl()->slider()->value(), 232);
+        typeInto(m_panel->batchControl()->spinBox(), u"4096"_s);
+        QCOMPARE(m_model->batchSize(), 4096);
+        typeInto(m_panel->layersControl()->spinBox(), u"1000"_s);
+        QCOMPARE(m_model->nLayers(), 1000);
+        // The slider, stretched, still moves by its steps from there.
+        QSlider *heads = m_panel->headsControl()->slider();
+        heads->setFocus();
+        QTest::keyClick(heads, Qt::Key_Left);
+        QCOMPARE(m_model->nHeads(), 231);
+        QCOMPARE(m_panel->headsControl()->value(), 231);
     }
 
     void contextSliderSnapsToPowersOfTwo() {

@@ -163,6 +163,54 @@ private Q_SLOTS:
         QCOMPARE(fileBytes(old), oldBytes);
     }
 
+    // A saved pin that cannot be used: stderr names it and where the whole
+    // file was kept; the next start's damage goes to the next backup number.
+    void aBadPinIsNamedOnStderrAndTheFileKeptAside() {
+        QTemporaryDir home;
+        const QString file = home.filePath(u"KVScope/kvscope.json"_s);
+        QVERIFY(QDir().mkpath(home.filePath(u"KVScope"_s)));
+        const auto settingsWithPins = [](const QString &secondDtype) {
+            QJsonObject json;
+            json.insert(u"config/pins/size"_s, 2);
+            for (int i = 1; i <= 2; ++i) {
+                const QString pin = u"config/pins/%1/"_s.arg(i);
+                json.insert(pin + u"name"_s, u"pin %1"_s.arg(i));
+                json.insert(pin + u"dtype"_s, i == 1 ? u"bf16"_s : secondDtype);
+                json.insert(pin + u"batch_size"_s, 1);
+                json.insert(pin + u"context_length"_s, 8192);
+                json.insert(pin + u"layers/size"_s, 1);
+                json.insert(pin + u"layers/1/kind"_s, u"full"_s);
+                json.insert(pin + u"layers/1/count"_s, 32);
+                json.insert(pin + u"layers/1/n_heads"_s, 32);
+                json.insert(pin + u"layers/1/n_kv_heads"_s, 8);
+                json.insert(pin + u"layers/1/k_head_dim"_s, 128);
+                json.insert(pin + u"layers/1/v_head_dim"_s, 128);
+            }
+            return QJsonDocument(json).toJson();
+        };
+        const QString dtypes = u"fp32, bf16, fp16, fp8, int8, int4, q8_0, q4_0"_s;
+        int run = 0;
+        for (const QString &bad : {u"fp64"_s, u"int2"_s}) {
+            const QByteArray damaged = settingsWithPins(bad);
+            QFile out(file);
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(damaged);
+            out.close();
+            const QString backup = file + (run++ == 0 ? u".damaged"_s : u".damaged.1"_s);
+            const Run result = runWindow(home);
+            QCOMPARE(result.exitCode, 0);
+            const QString line = u"kvscope: Settings file %1: pin 2 \"pin 2\" left out: config/pins/2/dtype \"%2\" is "
+                                 u"not one of %3; the file as it was is kept as %4\n"_s.arg(file, bad, dtypes, backup);
+            QVERIFY2(result.err.contains(line), qPrintable(result.err));
+            QCOMPARE(result.err.count(u"left out"_s), 1);
+            QCOMPARE(fileBytes(backup), damaged);
+            const QJsonObject saved = savedSettings(home);
+            QCOMPARE(saved.value(u"config/pins/size"_s).toInt(), 1);
+            QCOMPARE(saved.value(u"config/pins/1/name"_s).toString(), u"pin 1"_s);
+        }
+        QCOMPARE(fileBytes(file + u".damaged"_s), settingsWithPins(u"fp64"_s));
+    }
+
     void versionAndHelpNeedNoDisplay() {
         const Run version = run({u"--version"_s}, false);
         QCOMPARE(version.exitCode, 0);

@@ -6,6 +6,8 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QAbstractItemModelTester>
 #include <QMimeData>
@@ -85,6 +87,52 @@ private:
     static QString summaryValue(MainWindow *window, const char *name) {
         const auto *label = window->summaryPanel()->findChild<QLabel *>(QString::fromLatin1(name));
         return label ? label->text() : QString();
+    }
+
+    static QByteArray fileBytes(const QString &path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    static void writeFile(const QString &path, const QByteArray &bytes) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(file.write(bytes), bytes.size());
+    }
+
+    static void removeBackups(const QString &file) {
+        const QDir dir = QFileInfo(file).dir();
+        for (const QString &name : dir.entryList({QFileInfo(file).fileName() + u".damaged*"_s})) {
+            QVERIFY(QFile::remove(dir.filePath(name)));
+        }
+    }
+
+    // The book-shape pins a window shows for these layer counts.
+    static QStringList pinNames(const QList<int> &layers) {
+        QStringList names;
+        for (int n : layers) names << u"n_heads=24, n_kv_groups=4, n_layers=%1 (bf16, batch 1)"_s.arg(n);
+        return names;
+    }
+
+    // The pins' names as the settings file holds them, read as JSON.
+    static QStringList pinsOnDisk(const QString &file) {
+        const QJsonObject json = QJsonDocument::fromJson(fileBytes(file)).object();
+        QStringList names;
+        for (int i = 1; i <= json.value(u"config/pins/size"_s).toInt(); ++i)
+            names << json.value(u"config/pins/%1/name"_s.arg(i)).toString();
+        return names;
+    }
+
+    // Three book-shape pins (10, 20 and 30 layers), saved by a window.
+    void saveThreePins() {
+        QSettings().clear();
+        auto window = showWindow();
+        QVERIFY(window);
+        for (int layers : {10, 20, 30}) {
+            window->model()->setNLayers(layers);
+            QVERIFY(window->pinCurrentCurve());
+        }
+        window->close();
     }
 
     static QAction *menuAction(MainWindow *window, const QString &text) {
@@ -676,6 +724,189 @@ private Q_SLOTS:
         window->unpinAllAction()->trigger();
         QVERIFY(window->model()->pinNames().isEmpty());
         QTRY_VERIFY(chart->modelCurvesShown().isEmpty());
+    }
+
+    // A Falcon-180B-shaped config: 232 heads, 8 K/V heads, 80 layers, a
+    // width of 14,848. Every input shows what the charts compute with.
+    void aLoadedModelShowsInEveryInput() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(window->openConfigFile(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/falcon-180b.json")));
+        const ConfigModel *model = window->model();
+        QCOMPARE(model->nHeads(), 232);
+        const ControlPanel *panel = window->controlPanel();
+        QCOMPARE(panel->headsControl()->value(), 232);
+        QCOMPARE(panel->headsControl()->spinBox()->text(), u"232"_s);
+        QCOMPARE(panel->headsControl()->slider()->value(), 232);
+        QCOMPARE(panel->groupSelector()->groups(), 29);  // 232 heads over 8 K/V heads
+        QCOMPARE(panel->groupSelector()->comboBox()->currentData().toInt(), 29);
+        QCOMPARE(panel->layersControl()->value(), 80);
+        QCOMPARE(panel->layersControl()->slider()->value(), 80);
+        QCOMPARE(panel->embDimControl()->value(), 14848);
+        QVERIFY(!panel->headDimCheckBox()->isChecked());
+        QCOMPARE(panel->headDimSpinBox()->value(), 64);  // 14,848 / 232
+        QCOMPARE(panel->contextSpinBox()->contextLength(), model->contextLength());
+        QCOMPARE(panel->batchControl()->value(), model->batchSize());
+        QCOMPARE(panel->dtypeComboBox()->currentData().toString(), model->dtype());
+        // What the charts use: 8 K/V heads x 64 x 2 (K and V) x 80 layers x
+        // 2 bytes (bf16) = 163,840 bytes per token.
+        QCOMPARE(model->dtype(), u"bf16"_s);
+        QCOMPARE(model->estimate()->gqa_bytes_per_token, 163'840u);
+    }
+
+    // Settings at the core's limits come back into the window as they are.
+    void settingsAtTheCoreLimitsShowInEveryInput() {
+        {
+            QSettings settings;
+            settings.setValue(u"config/n_heads"_s, 1024);
+            settings.setValue(u"config/n_kv_groups"_s, 512);
+            settings.setValue(u"config/n_layers"_s, 1024);
+            settings.setValue(u"config/emb_dim"_s, 1'048'576);
+            settings.setValue(u"config/head_dim"_s, 65536);
+            settings.setValue(u"config/context_length"_s, qlonglong{1} << 31);
+            settings.setValue(u"config/batch_size"_s, 1'048'576);
+            settings.setValue(u"config/dtype"_s, u"q4_0"_s);
+            QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        }
+        for (int run = 0; run < 2; ++run) {  // as loaded, and again after the window saved them
+            auto window = showWindow();
+            QVERIFY(window);
+            const ControlPanel *panel = window->controlPanel();
+            QCOMPARE(panel->headsControl()->value(), 1024);
+            QCOMPARE(panel->groupSelector()->groups(), 512);
+            QCOMPARE(panel->layersControl()->value(), 1024);
+            QCOMPARE(panel->embDimControl()->value(), 1'048'576);
+            QVERIFY(panel->headDimCheckBox()->isChecked());
+            QCOMPARE(panel->headDimSpinBox()->value(), 65536);
+            QCOMPARE(panel->contextSpinBox()->contextLength(), qint64{1} << 31);
+            QCOMPARE(panel->batchControl()->value(), 1'048'576);
+            QCOMPARE(panel->dtypeComboBox()->currentData().toString(), u"q4_0"_s);
+            window->close();  // saves
+        }
+    }
+
+    // A valid settings file with one bad pin: whatever is left out is named
+    // in the status bar (and a message box), the whole file is kept aside
+    // byte for byte, and the next save keeps the other pins.
+    void aBadPinIsNamedAndTheFileKeptAside_data() {
+        QTest::addColumn<QString>("key");        // set in the file; empty: see `raw`
+        QTest::addColumn<QJsonValue>("value");   // undefined: the key is removed
+        QTest::addColumn<QByteArray>("raw");     // a line added to the file as text
+        QTest::addColumn<QString>("named");      // in the notice
+        QTest::addColumn<QList<int>>("kept");    // the pins' n_layers that load
+        const QString pin2 = u"pin 2 \"n_heads=24, n_kv_groups=4, n_layers=20 (bf16, batch 1)\" left out: "_s;
+        QTest::newRow("dtype fp64") << u"config/pins/2/dtype"_s << QJsonValue(u"fp64"_s) << QByteArray()
+                                    << pin2 + u"config/pins/2/dtype \"fp64\" is not one of fp32, bf16, fp16, fp8, "
+                                              u"int8, int4, q8_0, q4_0"_s
+                                    << QList<int>{10, 30};
+        QTest::newRow("size -1") << u"config/pins/size"_s << QJsonValue(-1) << QByteArray()
+                                 << u"every pin left out: config/pins/size -1 is not a count of pins"_s << QList<int>{};
+        QTest::newRow("size abc") << u"config/pins/size"_s << QJsonValue(u"abc"_s) << QByteArray()
+                                  << u"every pin left out: config/pins/size \"abc\" is not a count of pins"_s
+                                  << QList<int>{};
+        QTest::newRow("size twice") << QString() << QJsonValue() << QByteArray("\"config/pins/size\": 1,")
+                                    << u"config/pins/size is given 2 times; only the last value is read"_s
+                                    << QList<int>{10, 20, 30};
+        QTest::newRow("missing field") << u"config/pins/2/batch_size"_s << QJsonValue(QJsonValue::Undefined)
+                                       << QByteArray() << pin2 + u"config/pins/2/batch_size is missing"_s
+                                       << QList<int>{10, 30};
+        QTest::newRow("zero context") << u"config/pins/2/context_length"_s << QJsonValue(0) << QByteArray()
+                                      << pin2 + u"config/pins/2/context_length 0 is not a whole number from 1 to "
+                                                u"2,147,483,648"_s
+                                      << QList<int>{10, 30};
+        QTest::newRow("2^32 layers") << u"config/pins/2/layers/1/count"_s << QJsonValue(4294967296.0) << QByteArray()
+                                     << pin2 + u"config/pins/2/layers/1/count 4294967296 is not a whole number from 0 "
+                                               u"to 4,294,967,295"_s
+                                     << QList<int>{10, 30};
+    }
+
+    void aBadPinIsNamedAndTheFileKeptAside() {
+        QFETCH(QString, key);
+        QFETCH(QJsonValue, value);
+        QFETCH(QByteArray, raw);
+        QFETCH(QString, named);
+        QFETCH(QList<int>, kept);
+        const QString file = QSettings().fileName();
+        removeBackups(file);
+        saveThreePins();
+        QCOMPARE(pinsOnDisk(file), pinNames({10, 20, 30}));
+        QJsonObject json = QJsonDocument::fromJson(fileBytes(file)).object();
+        if (!key.isEmpty()) {
+            if (value.isUndefined()) json.remove(key);
+            else json.insert(key, value);
+        }
+        QByteArray damaged = QJsonDocument(json).toJson();
+        if (!raw.isEmpty()) damaged.insert(damaged.indexOf('{') + 1, "\n    " + raw);
+        writeFile(file, damaged);
+
+        const QString backup = file + u".damaged"_s;
+        {
+            auto window = showWindow();
+            QVERIFY(window);
+            const QString notice = u"Settings file %1: %2; the file as it was is kept as %3"_s.arg(
+                QDir::toNativeSeparators(file), named, QDir::toNativeSeparators(backup));
+            QCOMPARE(window->settingsNotice(), std::optional<QString>(notice));
+            QCOMPARE(window->statusBar()->currentMessage(), notice);
+            QTRY_COMPARE(window->messages.size(), 1);
+            QCOMPARE(window->messages.front().informativeText, notice);
+            QCOMPARE(fileBytes(backup), damaged);
+            QCOMPARE(window->model()->pinNames(), pinNames(kept));
+            window->close();  // saves
+            QCOMPARE(window->statusBar()->currentMessage(), notice);  // not named a second time
+        }
+        QCOMPARE(pinsOnDisk(file), pinNames(kept));
+        QCOMPARE(fileBytes(backup), damaged);
+        QCOMPARE(QDir(QFileInfo(file).path()).entryList({QFileInfo(file).fileName() + u".damaged*"_s}),
+                 QStringList{QFileInfo(backup).fileName()});
+        removeBackups(file);
+    }
+
+    // A second damaged file is kept beside the first backup, never over it.
+    void backupsAreNumberedNeverReplaced() {
+        const QString file = QSettings().fileName();
+        removeBackups(file);
+        QList<QByteArray> damaged;
+        for (const QString &dtype : {u"fp64"_s, u"fp128"_s, u"int2"_s}) {
+            saveThreePins();
+            QJsonObject json = QJsonDocument::fromJson(fileBytes(file)).object();
+            json.insert(u"config/pins/1/dtype"_s, dtype);
+            damaged.append(QJsonDocument(json).toJson());
+            writeFile(file, damaged.back());
+            auto window = showWindow();
+            QVERIFY(window);
+            QTRY_COMPARE(window->messages.size(), 1);
+            window->close();
+        }
+        QCOMPARE(fileBytes(file + u".damaged"_s), damaged.at(0));
+        QCOMPARE(fileBytes(file + u".damaged.1"_s), damaged.at(1));
+        QCOMPARE(fileBytes(file + u".damaged.2"_s), damaged.at(2));
+        removeBackups(file);
+    }
+
+    // Two windows at once: each one's pin is still there after both quit,
+    // whichever quits last; an unpin in one is not undone by the other.
+    void twoWindowsAtOnceKeepEachOthersPins() {
+        auto a = showWindow();
+        auto b = showWindow();
+        QVERIFY(a && b);
+        a->model()->setNLayers(10);
+        QVERIFY(a->pinCurrentCurve());
+        b->model()->setNLayers(20);
+        QVERIFY(b->pinCurrentCurve());
+        a->close();
+        b->close();
+        QCOMPARE(pinsOnDisk(QSettings().fileName()), pinNames({10, 20}));
+        b.reset();
+        a.reset();
+        auto c = showWindow();
+        auto d = showWindow();
+        QVERIFY(c && d);
+        QCOMPARE(c->model()->pinNames(), pinNames({10, 20}));
+        c->model()->unpin(0);
+        c->close();
+        d->close();  // still shows the pin c took away: it stays away
+        QCOMPARE(pinsOnDisk(QSettings().fileName()), pinNames({20}));
+        QVERIFY(c->messages.isEmpty() && d->messages.isEmpty());
     }
 
     void menusAndAbout() {

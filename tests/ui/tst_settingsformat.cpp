@@ -236,6 +236,63 @@ private Q_SLOTS:
         QFile::remove(jsonPath() + u".damaged"_s);
         QSettings::setDefaultFormat(QSettings::NativeFormat);
     }
+
+    // A second unreadable file is kept beside the first one's backup, under
+    // the next free number: no backup is ever replaced.
+    void backupsAreNumbered() {
+        const QByteArray first("{\"config/n_layers\": 4");
+        const QByteArray second("not json at all");
+        for (const QByteArray &damaged : {first, second}) {
+            QFile file(jsonPath());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(damaged);
+            file.close();
+            SettingsFormat::install();
+        }
+        QVERIFY2(SettingsFormat::startupNotice()->contains(jsonPath() + u".damaged.1"_s),
+                 qPrintable(*SettingsFormat::startupNotice()));
+        QCOMPARE(fileBytes(jsonPath() + u".damaged"_s), first);
+        QCOMPARE(fileBytes(jsonPath() + u".damaged.1"_s), second);
+        QCOMPARE(SettingsFormat::keptAsidePath(jsonPath()), jsonPath() + u".damaged.2"_s);
+        // keepAside() copies: the file stays for the window to load and save.
+        {
+            QFile file(jsonPath());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{}");
+        }
+        QCOMPARE(SettingsFormat::keepAside(jsonPath(), {u"pin 1 left out"_s}),
+                 u"Settings file %1: pin 1 left out; the file as it was is kept as %1.damaged.2"_s.arg(
+                     QDir::toNativeSeparators(jsonPath())));
+        QCOMPARE(fileBytes(jsonPath()), QByteArray("{}"));
+        QCOMPARE(fileBytes(jsonPath() + u".damaged.2"_s), QByteArray("{}"));
+        for (const QString &suffix : {u".damaged"_s, u".damaged.1"_s, u".damaged.2"_s})
+            QFile::remove(jsonPath() + suffix);
+        QSettings::setDefaultFormat(QSettings::NativeFormat);
+    }
+
+    // JSON lets a key stand twice; reading keeps one value, so the others
+    // are named (however the key is escaped), not dropped in silence.
+    void repeatedKeysAreNamed() {
+        {
+            QFile file(jsonPath());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{\"config/pins/size\": 2, \"a\": {\"list\": [{\"uint\": 1}]}, \"b\": \"config/pins/size\",\n"
+                       " \"config\\/pins/size\": 1, \"a\": \"x\", \"a\": \"y\"}");
+        }
+        QCOMPARE(SettingsFormat::repeatedKeys(jsonPath()),
+                 QStringList({u"config/pins/size is given 2 times; only the last value is read"_s,
+                              u"a is given 3 times; only the last value is read"_s}));
+        QCOMPARE(SettingsFormat::parse(fileBytes(jsonPath()))->value(u"config/pins/size"_s), QVariant(1));
+        QCOMPARE(SettingsFormat::parse(fileBytes(jsonPath()))->value(u"a"_s), QVariant(u"y"_s));
+        // A file written here never repeats a key.
+        QCOMPARE(SettingsFormat::repeatedKeys(jsonPath() + u".missing"_s), QStringList{});
+        {
+            QSettings settings(jsonPath(), SettingsFormat::format());
+            settings.setValue(u"a"_s, 1);
+            QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        }
+        QCOMPARE(SettingsFormat::repeatedKeys(jsonPath()), QStringList{});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSettingsFormat)

@@ -2,6 +2,7 @@
 
 #include <QBuffer>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 
@@ -29,6 +30,17 @@ QString curveColumn(const QString &key) {
     if (key == u"mha" || key == u"mqa") return u"model_as_"_s + key + u"_bytes"_s;
     if (key == u"mla") return u"model_with_mla_bytes"_s;
     return u"model_"_s + key + u"_bytes"_s;
+}
+
+// Writes all of `bytes`, or says why not: after a short write the next one
+// fails and sets the reason (errno: no space left, file too large).
+std::optional<QString> writeAll(QFileDevice &file, const QByteArray &bytes) {
+    for (qint64 done = 0; done < bytes.size();) {
+        const qint64 written = file.write(bytes.constData() + done, bytes.size() - done);
+        if (written <= 0) return file.errorString();
+        done += written;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -186,30 +198,32 @@ std::optional<QString> FigureExporter::writeAtomically(const QString &path, cons
     if (info.isDir()) return u"Cannot write %1: it is a folder."_s.arg(quoted(path));
     if (!info.absoluteDir().exists())
         return u"Cannot write %1: the folder %2 does not exist."_s.arg(quoted(path), quoted(info.absolutePath()));
-    // QSaveFile writes a temporary file beside the target and renames it on
-    // commit, so a failure anywhere leaves the old file as it was.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
-        return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
     // The file is made in memory, then written unbuffered: QSaveFile misses
     // a write that fails when commit() flushes its buffer (a full disk, a
     // file size limit) and renames the cut-short file over the old one.
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
-    if (const auto error = write(&buffer)) {
-        file.cancelWriting();
-        return u"Cannot write %1: %2."_s.arg(quoted(path), *error);
-    }
+    if (const auto error = write(&buffer)) return u"Cannot write %1: %2."_s.arg(quoted(path), *error);
     const QByteArray &bytes = buffer.data();
-    for (qint64 done = 0; done < bytes.size();) {
-        // After a short write the next one fails and sets the reason (errno).
-        const qint64 written = file.write(bytes.constData() + done, bytes.size() - done);
-        if (written <= 0) {
-            const QString reason = file.errorString();
-            file.cancelWriting();  // the temporary file goes with `file`
-            return u"Cannot write %1: %2."_s.arg(quoted(path), reason);
-        }
-        done += written;
+
+    // A FIFO or a device node, also behind a symlink (QFileInfo follows it),
+    // is written into as a shell's redirection would: a file renamed over it
+    // would replace the pipe or the device itself.
+    if (info.exists() && !info.isFile()) {
+        QFile target(path);
+        if (!target.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
+            return u"Cannot write %1: %2."_s.arg(quoted(path), target.errorString());
+        if (const auto reason = writeAll(target, bytes)) return u"Cannot write %1: %2."_s.arg(quoted(path), *reason);
+        return std::nullopt;
+    }
+    // QSaveFile writes a temporary file beside the target and renames it on
+    // commit, so a failure anywhere leaves the old file as it was.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
+        return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
+    if (const auto reason = writeAll(file, bytes)) {
+        file.cancelWriting();  // the temporary file goes with `file`
+        return u"Cannot write %1: %2."_s.arg(quoted(path), *reason);
     }
     if (!file.commit()) return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
     return std::nullopt;

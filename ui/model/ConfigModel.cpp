@@ -460,7 +460,19 @@ QString ConfigModel::bookReport() const {
     return QString::fromStdString(kvscope::bookReport(m_shape, m_workload, *result));
 }
 
-void ConfigModel::saveSettings(QSettings &settings) const {
+QStringList ConfigModel::saveSettings(QSettings &settings) const {
+    // Pins keep their exact layout: the model they came from may be gone or
+    // changed by the next start. Another window may have saved its own since
+    // this one loaded: they are merged, not replaced.
+    QStringList lost;
+    const QList<Pin> pins = mergedPins(readPins(settings, &lost), m_savedPins, m_pins, &lost);
+    m_savedPins = m_pins;
+    QStringList unnamed;
+    for (const QString &loss : lost) {
+        if (!m_namedLosses.contains(loss)) unnamed.append(loss);
+    }
+    m_namedLosses = lost;
+
     settings.beginGroup(u"config"_s);
     settings.setValue(u"emb_dim"_s, embDim());
     settings.setValue(u"n_heads"_s, nHeads());
@@ -502,12 +514,10 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     settings.setValue(u"llamacpp/swa_full"_s, m_llamaCppOptions.swa_full);
     settings.setValue(u"llamacpp/kv_unified"_s, m_llamaCppOptions.kv_unified);
     settings.setValue(u"llamacpp/cache_type_v"_s, dtypeOrAuto(m_llamaCppOptions.type_v));
-    // Pins keep their exact layout: the model they came from may be gone or
-    // changed by the next start.
     settings.remove(u"pins"_s);
-    settings.beginWriteArray(u"pins"_s, static_cast<int>(m_pins.size()));
-    for (qsizetype i = 0; i < m_pins.size(); ++i) {
-        const Pin &pin = m_pins.at(i);
+    settings.beginWriteArray(u"pins"_s, static_cast<int>(pins.size()));
+    for (qsizetype i = 0; i < pins.size(); ++i) {
+        const Pin &pin = pins.at(i);
         settings.setArrayIndex(static_cast<int>(i));
         settings.setValue(u"name"_s, pin.name);
         settings.setValue(u"dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.workload.dtype)));
@@ -517,33 +527,96 @@ void ConfigModel::saveSettings(QSettings &settings) const {
     }
     settings.endArray();
     settings.endGroup();
+    return unnamed;
 }
 
-QList<ConfigModel::Pin> ConfigModel::readPins(const QSettings &settings) {
-    // A damaged pin is left out; the others and the rest of the settings load.
-    // saveSettings() writes at most kMaxPins: a larger count is damage, and
-    // is not walked.
+QList<ConfigModel::Pin> ConfigModel::mergedPins(QList<Pin> stored, const QList<Pin> &saved, const QList<Pin> &current,
+                                                QStringList *notSaved) {
+    // Unpinned here since the last load or save: gone from the file too.
+    for (const Pin &pin : saved) {
+        if (!current.contains(pin)) stored.removeOne(pin);
+    }
+    // Pinned here since then: after the file's own, once, under a name no
+    // other pin there has.
+    for (const Pin &pin : current) {
+        if (saved.contains(pin) || stored.contains(pin)) continue;
+        if (stored.size() >= kMaxPins) {
+            notSaved->append(tr("pin \"%1\" not saved: %2 pins are saved already (another window's among them)")
+                                 .arg(pin.name, QString::number(kMaxPins)));
+            continue;
+        }
+        Pin added = pin;
+        const auto taken = [&stored](const QString &name) {
+            return std::any_of(stored.cbegin(), stored.cend(), [&name](const Pin &p) { return p.name == name; });
+        };
+        for (int n = 2; taken(added.name); ++n) added.name = u"%1 #%2"_s.arg(pin.name).arg(n);
+        stored.append(added);
+    }
+    return stored;
+}
+
+QList<ConfigModel::Pin> ConfigModel::readPins(const QSettings &settings, QStringList *leftOut) {
+    // A damaged pin is left out and named; the others and the rest of the
+    // settings load. saveSettings() writes at most kMaxPins: a larger count
+    // is damage, and only that many entries are read.
     QList<Pin> pins;
-    const std::uint64_t size =
-        std::min<std::uint64_t>(LayoutSettings::unsignedValue(settings.value(u"config/pins/size"_s)).value_or(0), kMaxPins);
-    for (int i = 1; i <= static_cast<int>(size); ++i) {
+    const QVariant storedSize = settings.value(u"config/pins/size"_s);
+    if (!storedSize.isValid()) return pins;
+    const std::optional<std::uint64_t> size = LayoutSettings::unsignedValue(storedSize);
+    if (!size) {
+        leftOut->append(tr("every pin left out: config/pins/size %1 is not a count of pins")
+                            .arg(LayoutSettings::shownValue(storedSize)));
+        return pins;
+    }
+    if (*size > kMaxPins) {
+        leftOut->append(tr("pins past the %1th left out: config/pins/size is %2, and at most %1 are kept")
+                            .arg(kMaxPins)
+                            .arg(fromStd(kvscope::formatThousands(*size))));
+    }
+    for (int i = 1; i <= static_cast<int>(std::min<std::uint64_t>(*size, kMaxPins)); ++i) {
         const QString prefix = u"config/pins/%1/"_s.arg(i);
         const QString name = settings.value(prefix + u"name"_s).toString().trimmed();
-        const auto dtype = kvscope::parseDType(settings.value(prefix + u"dtype"_s).toString().toStdString());
-        const auto batch = LayoutSettings::unsignedValue(settings.value(prefix + u"batch_size"_s));
-        const auto context = LayoutSettings::unsignedValue(settings.value(prefix + u"context_length"_s));
-        if (name.isEmpty() || !dtype || !batch || !context ||
-            kvscope::checkRange("batch_size", *batch, 1, kvscope::Limits::max_batch_size) ||
-            kvscope::checkRange("context_length", *context, 1, kvscope::Limits::max_context_length))
+        const auto problem = [&](const QString &why) {
+            const QString which = name.isEmpty() ? tr("pin %1").arg(i) : tr("pin %1 \"%2\"").arg(i).arg(name);
+            leftOut->append(tr("%1 left out: %2").arg(which, why));
+        };
+        const auto whole = [&](const QString &key, std::uint64_t max) -> std::optional<std::uint64_t> {
+            const QVariant stored = settings.value(prefix + key);
+            const auto number = LayoutSettings::unsignedValue(stored);
+            if (number && *number >= 1 && *number <= max) return number;
+            problem(stored.isValid() ? tr("%1 %2 is not a whole number from 1 to %3")
+                                           .arg(prefix + key, LayoutSettings::shownValue(stored),
+                                                fromStd(kvscope::formatThousands(max)))
+                                     : tr("%1 is missing").arg(prefix + key));
+            return std::nullopt;
+        };
+        if (name.isEmpty()) {
+            problem(tr("%1name is missing or empty").arg(prefix));
             continue;
-        std::optional<kvscope::ModelLayout> layout = LayoutSettings::read(settings, prefix);
-        if (!layout) continue;
-        pins.append({name, std::move(*layout), kvscope::Workload{*context, static_cast<std::uint32_t>(*batch), *dtype}});
+        }
+        const QVariant storedDtype = settings.value(prefix + u"dtype"_s);
+        const auto dtype = kvscope::parseDType(storedDtype.toString().toStdString());
+        if (!dtype) {
+            problem(tr("%1dtype %2 is not one of %3")
+                        .arg(prefix, LayoutSettings::shownValue(storedDtype), fromStd(kvscope::dtypeNameList())));
+            continue;
+        }
+        const auto batch = whole(u"batch_size"_s, Limits::max_batch_size);
+        if (!batch) continue;
+        const auto context = whole(u"context_length"_s, Limits::max_context_length);
+        if (!context) continue;
+        auto layout = LayoutSettings::read(settings, prefix);
+        if (!layout) {
+            problem(fromStd(layout.error().message));
+            continue;
+        }
+        pins.append({name, std::move(layout).value(),
+                     kvscope::Workload{*context, static_cast<std::uint32_t>(*batch), *dtype}});
     }
     return pins;
 }
 
-void ConfigModel::loadSettings(const QSettings &settings) {
+QStringList ConfigModel::loadSettings(const QSettings &settings) {
     // Values from disk go through the setters, so a damaged file can only
     // produce a clamped, valid configuration.
     auto value = [&settings](const QString &key, const QVariant &fallback) {
@@ -602,12 +675,16 @@ void ConfigModel::loadSettings(const QSettings &settings) {
     setBlockSize(value(u"block_size"_s, budgetDefaults.blockSize()).toInt());
     setKvBudgetBytes(value(u"kv_budget_bytes"_s, 0).toLongLong());
     setBudgetEnabled(value(u"budget_enabled"_s, false).toBool());
-    QList<Pin> pins = readPins(settings);
+    QStringList leftOut;
+    QList<Pin> pins = readPins(settings, &leftOut);
+    m_savedPins = pins;
+    m_namedLosses = leftOut;
     if (!pins.isEmpty() || !m_pins.isEmpty()) {
         m_pins = std::move(pins);
         Q_EMIT pinsChanged();
         invalidate();
     }
+    return leftOut;
 }
 
 // ---- Deployment planning ----------------------------------------------------

@@ -205,8 +205,18 @@ public:
     // so the benchmarks and tests count them.
     int recomputeCount() const { return m_recomputeCount; }
 
-    void saveSettings(QSettings &settings) const;
-    void loadSettings(const QSettings &settings);
+    // Writes the configuration under "config/". Pins are merged with the ones
+    // `settings` holds, so windows sharing one file keep each other's: those
+    // saved there stay, less the ones this model unpinned and plus the ones
+    // it pinned since it last loaded or saved. Returns a line for each pin
+    // that could not be kept (damaged in the file, or past kMaxPins) and was
+    // not named by the last load or save already; empty when none was lost.
+    QStringList saveSettings(QSettings &settings) const;
+    // Reads what saveSettings() wrote; values go through the setters. A pin
+    // that cannot be used is left out, and named in the returned lines
+    // ("pin 2 "<name>" left out: config/pins/2/dtype "fp64" is not one of
+    // ..."); empty when every pin loaded.
+    QStringList loadSettings(const QSettings &settings);
 
 public Q_SLOTS:
     void setEmbDim(int embDim);
@@ -288,9 +298,17 @@ private:
         QString name;
         kvscope::ModelLayout layout;
         kvscope::Workload workload;
+
+        friend bool operator==(const Pin &, const Pin &) = default;
     };
     QList<Pin> m_pins;
-    static QList<Pin> readPins(const QSettings &settings);
+    // The pins as last loaded or saved: what saveSettings() merges against.
+    mutable QList<Pin> m_savedPins;
+    // What the last load or save could not keep: each loss is named once.
+    mutable QStringList m_namedLosses;
+    static QList<Pin> readPins(const QSettings &settings, QStringList *leftOut);
+    static QList<Pin> mergedPins(QList<Pin> stored, const QList<Pin> &saved, const QList<Pin> &current,
+                                 QStringList *notSaved);
     bool m_applyingModel = false;
 
     bool m_budgetEnabled = false;

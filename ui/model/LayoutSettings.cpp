@@ -3,6 +3,8 @@
 #include <QSettings>
 #include <limits>
 
+#include "kvscope/format.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -28,17 +30,22 @@ std::optional<kvscope::LayerKind> parseKind(const QString &text) {
     return std::nullopt;
 }
 
-// Reads the values of one array entry, remembering whether any was missing or
-// not a number in range.
+// Reads the values of one array entry, remembering the first one that was
+// missing or not a number in range.
 class EntryReader {
 public:
-    EntryReader(const QSettings &settings, QString prefix) : m_settings(settings), m_prefix(std::move(prefix)) {}
+    EntryReader(const QSettings &settings, QString prefix, QString entry)
+        : m_settings(settings), m_prefix(std::move(prefix)), m_entry(std::move(entry)) {}
 
     template <typename Int>
     Int number(const QString &key) {
-        const std::optional<std::uint64_t> number = LayoutSettings::unsignedValue(m_settings.value(m_prefix + key));
+        const QVariant stored = m_settings.value(m_prefix + m_entry + key);
+        const std::optional<std::uint64_t> number = LayoutSettings::unsignedValue(stored);
         if (!number || *number > std::numeric_limits<Int>::max()) {
-            m_ok = false;
+            const std::string max = kvscope::formatThousands(std::numeric_limits<Int>::max());
+            fail(key, stored.isValid() ? LayoutSettings::shownValue(stored) + u" is not a whole number from 0 to "_s +
+                                             QString::fromStdString(max)
+                                       : u"is missing"_s);
             return 0;
         }
         return static_cast<Int>(*number);
@@ -46,35 +53,43 @@ public:
 
     // Empty text stores the state in the KV dtype; a missing key is damage.
     std::optional<kvscope::DType> dtype(const QString &key) {
-        if (!m_settings.contains(m_prefix + key)) {
-            m_ok = false;
+        if (!m_settings.contains(m_prefix + m_entry + key)) {
+            fail(key, u"is missing"_s);
             return std::nullopt;
         }
-        const QString text = m_settings.value(m_prefix + key).toString();
+        const QString text = m_settings.value(m_prefix + m_entry + key).toString();
         if (text.isEmpty()) return std::nullopt;
         const auto dtype = kvscope::parseDType(text.toStdString());
-        if (!dtype) m_ok = false;
+        if (!dtype) fail(key, u"\""_s + text + u"\" is not a dtype"_s);
         return dtype;
     }
 
-    QString text(const QString &key) const { return m_settings.value(m_prefix + key).toString(); }
-    bool has(const QString &key) const { return m_settings.contains(m_prefix + key); }
+    QString text(const QString &key) const { return m_settings.value(m_prefix + m_entry + key).toString(); }
+    bool has(const QString &key) const { return m_settings.contains(m_prefix + m_entry + key); }
 
     // true or false (a JSON boolean, or its text); anything else is damage.
     bool boolean(const QString &key) {
-        const QVariant value = m_settings.value(m_prefix + key);
+        const QVariant value = m_settings.value(m_prefix + m_entry + key);
         if (value.metaType().id() == QMetaType::Bool) return value.toBool();
         const QString text = value.toString();
         if (text == QLatin1StringView("true")) return true;
-        if (text != QLatin1StringView("false")) m_ok = false;
+        if (text != QLatin1StringView("false")) fail(key, LayoutSettings::shownValue(value) + u" is not true or false"_s);
         return false;
     }
-    bool ok() const { return m_ok; }
+
+    void fail(const QString &key, const QString &problem) {
+        if (!m_error) {
+            m_error = kvscope::InputError{QString(m_entry + key).toStdString(),
+                                          QString(m_prefix + m_entry + key + u' ' + problem).toStdString()};
+        }
+    }
+    const std::optional<kvscope::InputError> &error() const { return m_error; }
 
 private:
     const QSettings &m_settings;
     QString m_prefix;
-    bool m_ok = true;
+    QString m_entry;  // "layers/2/"
+    std::optional<kvscope::InputError> m_error;
 };
 
 }  // namespace
@@ -143,14 +158,30 @@ void write(QSettings &settings, const kvscope::ModelLayout &layout) {
     settings.setValue(u"hints/llamacpp_unsupported"_s, QString::fromStdString(hints.llamacpp_unsupported));
 }
 
-std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QString &prefix) {
-    const std::optional<std::uint64_t> size = unsignedValue(settings.value(prefix + u"layers/size"_s));
-    if (!size || *size < 1 || *size > kvscope::Limits::max_layers) return std::nullopt;
+QString shownValue(const QVariant &value) {
+    if (!value.isValid()) return u"missing"_s;
+    if (value.metaType().id() == QMetaType::QString) return u'"' + value.toString() + u'"';
+    return value.toString();
+}
+
+kvscope::Result<kvscope::ModelLayout> read(const QSettings &settings, const QString &prefix) {
+    const QVariant storedSize = settings.value(prefix + u"layers/size"_s);
+    const std::optional<std::uint64_t> size = unsignedValue(storedSize);
+    if (!size || *size < 1 || *size > kvscope::Limits::max_layers) {
+        const QString message = prefix + u"layers/size "_s + shownValue(storedSize) +
+                                u" is not a count of layer runs from 1 to "_s +
+                                QString::number(kvscope::Limits::max_layers);
+        return kvscope::InputError{"layers/size", message.toStdString()};
+    }
     kvscope::ModelLayout layout;
     for (int i = 1; i <= static_cast<int>(*size); ++i) {  // QSettings numbers array entries from 1
-        EntryReader entry(settings, u"%1layers/%2/"_s.arg(prefix).arg(i));
+        EntryReader entry(settings, prefix, u"layers/%1/"_s.arg(i));
         const auto kind = parseKind(entry.text(u"kind"_s));
-        if (!kind) return std::nullopt;
+        if (!kind) {
+            entry.fail(u"kind"_s, shownValue(settings.value(u"%1layers/%2/kind"_s.arg(prefix).arg(i))) +
+                                      u" is not a layer kind"_s);
+            return *entry.error();
+        }
         kvscope::LayerSpec spec;
         spec.kind = *kind;
         const auto count = entry.number<std::uint32_t>(u"count"_s);
@@ -176,8 +207,8 @@ std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QStrin
             // knew only the sizes.
             if (entry.has(u"state_family"_s)) {
                 const auto family = kvscope::parseStateFamily(entry.text(u"state_family"_s).toStdString());
-                if (!family) return std::nullopt;
-                spec.state_family = *family;
+                if (family) spec.state_family = *family;
+                else entry.fail(u"state_family"_s, u"\""_s + entry.text(u"state_family"_s) + u"\" is not a state family"_s);
                 spec.state_heads = entry.number<std::uint32_t>(u"state_heads"_s);
                 spec.conv_channels = entry.number<std::uint64_t>(u"conv_channels"_s);
                 spec.state_groups = entry.number<std::uint32_t>(u"state_groups"_s);
@@ -185,21 +216,27 @@ std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QStrin
                 spec.beside_attention = entry.boolean(u"beside_attention"_s);
             }
         }
-        if (!entry.ok() || count == 0) return std::nullopt;
+        if (count == 0) entry.fail(u"count"_s, u"0 is not a count of layers"_s);
+        if (entry.error()) return *entry.error();
         layout.groups.push_back({spec, count});
     }
     const QString hints = prefix + u"hints/"_s;
     if (settings.contains(hints + u"llamacpp_windows"_s)) {
         const QVariant windows = settings.value(hints + u"llamacpp_windows"_s);
         if (windows.metaType().id() != QMetaType::Bool && windows.toString() != u"true"_s &&
-            windows.toString() != u"false"_s)
-            return std::nullopt;
+            windows.toString() != u"false"_s) {
+            const QString message = hints + u"llamacpp_windows "_s + shownValue(windows) + u" is not true or false"_s;
+            return kvscope::InputError{"hints/llamacpp_windows", message.toStdString()};
+        }
         layout.hints.llamacpp_windows = windows.toBool();
         layout.hints.vllm_unsupported = settings.value(hints + u"vllm_unsupported"_s).toString().left(512).toStdString();
         layout.hints.llamacpp_unsupported =
             settings.value(hints + u"llamacpp_unsupported"_s).toString().left(512).toStdString();
     }
-    if (kvscope::validateLayout(layout)) return std::nullopt;
+    if (auto error = kvscope::validateLayout(layout)) {
+        error->message = QString(prefix + u"layers: "_s).toStdString() + error->message;
+        return *error;
+    }
     return layout;
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "kvscope/layout.h"
+#include "kvscope/result.h"
 
 class QSettings;
 
@@ -25,9 +26,16 @@ std::optional<std::uint64_t> unsignedValue(const QVariant &value);
 // Writes `layout` under the settings' current group.
 void write(QSettings &settings, const kvscope::ModelLayout &layout);
 
-// The layout stored under `prefix` ("config/pins/1/"); nullopt when it is
-// missing, damaged or fails the core's validation, so a hand-edited file can
-// never bring in a layout the core would not accept.
-std::optional<kvscope::ModelLayout> read(const QSettings &settings, const QString &prefix);
+// How a stored value reads in a message: text quoted, numbers as they are,
+// "missing" for no value.
+QString shownValue(const QVariant &value);
+
+// The layout stored under `prefix` ("config/pins/1/"), or why it cannot be
+// used: the error's field is the key under `prefix` ("layers/2/count") and
+// its message names the whole key and what is wrong with it ("config/pins/
+// 1/layers/2/count "abc" is not a whole number ..."). A missing, damaged or invalid
+// layout is never brought in, so a hand-edited file cannot give the core a
+// layout it would not accept.
+kvscope::Result<kvscope::ModelLayout> read(const QSettings &settings, const QString &prefix);
 
 }  // namespace LayoutSettings

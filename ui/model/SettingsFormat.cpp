@@ -11,6 +11,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QLockFile>
+#include <QMap>
 #include <QStringList>
 #include <cmath>
 #include <limits>
@@ -214,8 +216,7 @@ std::optional<QString> keepDamagedFile(QSettings::Format format) {
     if (!file.exists() || !file.open(QIODevice::ReadOnly)) return std::nullopt;
     if (SettingsFormat::parse(file.readAll())) return std::nullopt;
     file.close();
-    const QString kept = file.fileName() + u".damaged"_s;
-    QFile::remove(kept);
+    const QString kept = SettingsFormat::keptAsidePath(file.fileName());
     if (!QFile::rename(file.fileName(), kept)) return std::nullopt;
     return u"Settings file %1 could not be read; kept as %2, starting from the defaults"_s.arg(
         QDir::toNativeSeparators(file.fileName()), QDir::toNativeSeparators(kept));
@@ -223,7 +224,80 @@ std::optional<QString> keepDamagedFile(QSettings::Format format) {
 
 std::optional<QString> t_startupNotice;
 
+// Each top-level key of a JSON object, as written (escapes and all), in
+// order. `json` is a valid document: only strings and nesting are tracked.
+QList<QByteArray> topLevelKeys(const QByteArray &json) {
+    QList<QByteArray> keys;
+    int depth = 0;
+    bool expectKey = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json.at(i);
+        if (c == '"') {
+            qsizetype end = i + 1;
+            while (end < json.size() && json.at(end) != '"') end += json.at(end) == '\\' ? 2 : 1;
+            if (depth == 1 && expectKey) keys.append(json.mid(i, end - i + 1));
+            expectKey = false;
+            i = end;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            expectKey = depth == 1;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == ',' && depth == 1) {
+            expectKey = true;
+        }
+    }
+    return keys;
+}
+
 }  // namespace
+
+QString SettingsFormat::keptAsidePath(const QString &file) {
+    QString kept = file + u".damaged"_s;
+    for (int n = 1; QFileInfo::exists(kept) || QFileInfo(kept).isSymLink(); ++n)
+        kept = u"%1.damaged.%2"_s.arg(file).arg(n);
+    return kept;
+}
+
+QStringList SettingsFormat::repeatedKeys(const QString &file) {
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly)) return {};
+    const QByteArray json = in.readAll();
+    if (!parse(json)) return {};
+    QMap<QString, int> seen;
+    QStringList order;
+    for (const QByteArray &raw : topLevelKeys(json)) {
+        // The key as JSON reads it: "a\u002fb" and "a/b" are one key.
+        const QString key = QJsonDocument::fromJson("[" + raw + "]").array().at(0).toString();
+        if (seen[key]++ == 1) order.append(key);
+    }
+    QStringList lines;
+    for (const QString &key : order) {
+        lines.append(QCoreApplication::translate("SettingsFormat", "%1 is given %2 times; only the last value is read")
+                         .arg(key, QString::number(seen.value(key))));
+    }
+    return lines;
+}
+
+QString SettingsFormat::keepAside(const QString &file, const QStringList &dropped) {
+    const QString shown = QDir::toNativeSeparators(file);
+    const QString what = dropped.join(u"; "_s);
+    const QString kept = keptAsidePath(file);
+    if (!QFile::copy(file, kept)) {
+        return QCoreApplication::translate("SettingsFormat", "Settings file %1: %2; it could not be copied aside")
+            .arg(shown, what);
+    }
+    return QCoreApplication::translate("SettingsFormat", "Settings file %1: %2; the file as it was is kept as %3")
+        .arg(shown, what, QDir::toNativeSeparators(kept));
+}
+
+std::unique_ptr<QLockFile> SettingsFormat::lockForSaving(const QString &file) {
+    auto lock = std::make_unique<QLockFile>(file + u".saving"_s);
+    // A save takes milliseconds; a lock left by a process that ended is
+    // taken over at once (QLockFile checks its process).
+    lock->tryLock(5000);
+    return lock;
+}
 
 QSettings::Format SettingsFormat::format() {
     static const QSettings::Format registered = QSettings::registerFormat(u"json"_s, readSettings, writeSettings);

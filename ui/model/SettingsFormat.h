@@ -3,7 +3,11 @@
 #include <QByteArray>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
+#include <memory>
 #include <optional>
+
+class QLockFile;
 
 // The window's settings file, ~/.config/KVScope/kvscope.json: a QSettings
 // custom format that never leaves a cut file behind.
@@ -26,8 +30,7 @@ public:
     // Registers the format (once per process) and makes it the default, so
     // `QSettings settings;` uses it. When no settings file exists yet but an
     // INI kvscope.conf from an older version does, copies its keys over once.
-    // A settings file that cannot be read is moved aside to
-    // "kvscope.json.damaged" (never overwritten by the next save).
+    // A settings file that cannot be read is moved aside (keptAsidePath()).
     static QSettings::Format install();
 
     // What the last install() has to tell the user: a damaged file kept aside.
@@ -40,6 +43,28 @@ public:
     // settings file.
     static QByteArray serialize(const QSettings::SettingsMap &map);
     static std::optional<QSettings::SettingsMap> parse(const QByteArray &json);
+
+    // Where a damaged or partly dropped `file` is kept: "<file>.damaged", or
+    // when that exists "<file>.damaged.1", ".2", ... so no earlier backup is
+    // ever replaced.
+    static QString keptAsidePath(const QString &file);
+
+    // Keys a settings file gives more than once ("config/pins/size is given
+    // 2 times; only the last value is read"), one line each: reading it keeps
+    // only the last value of each.
+    static QStringList repeatedKeys(const QString &file);
+
+    // `dropped` names what was left out of `file` while reading it (see
+    // ConfigModel::loadSettings()). The whole file, as it is, is copied to
+    // keptAsidePath() before the next save can drop it for good; returns the
+    // line for the status bar and stderr: "Settings file <file>: <dropped>;
+    // the file as it was is kept as <copy>".
+    static QString keepAside(const QString &file, const QStringList &dropped);
+
+    // Held while a window reads, merges and writes the file, so two windows
+    // saving at once do not drop each other's pins (QSettings' own lock only
+    // covers its write). Unlocked when destroyed.
+    static std::unique_ptr<QLockFile> lockForSaving(const QString &file);
 
     // Writes `settings` to disk now. nullopt when it was saved; otherwise
     // "<file>: <reason>" ("... kvscope.json: No space left on device"), and

@@ -36,6 +36,7 @@ constexpr std::uint32_t kMaxOfferedGpus = 64;
 const QString kDirectBudget = QStringLiteral("kv-budget");
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr qint64 kMiB = qint64{1} << 20;
 
 QString fromView(std::string_view text) {
     return QString::fromLatin1(text.data(), static_cast<qsizetype>(text.size()));
@@ -406,10 +407,12 @@ void BudgetPanel::bindModel() {
     connect(m_gpu, &QComboBox::activated, this, [this, model](int index) {
         const QString gpu = m_gpu->itemData(index).toString();
         if (gpu == kDirectBudget) {
-            // Start from the budget the GPU gave, when there was one.
+            // Start from the budget the GPU gave, when there was one, in the
+            // whole MiB the box shows.
             if (model->kvBudgetBytes() == 0) {
                 const auto &plan = model->plan();
-                model->setKvBudgetBytes(plan ? static_cast<qint64>(plan->kv_budget_bytes) : qint64{16} << 30);
+                const qint64 fromGpu = plan ? static_cast<qint64>(plan->kv_budget_bytes) / kMiB * kMiB : 0;
+                model->setKvBudgetBytes(plan ? std::max(fromGpu, kMiB) : qint64{16} << 30);
             }
         } else {
             model->setKvBudgetBytes(0);
@@ -420,7 +423,8 @@ void BudgetPanel::bindModel() {
     });
     connect(m_kvBudget, &QSpinBox::valueChanged, this, [this, model](int mib) {
         if (model->kvBudgetBytes() == 0) return;
-        model->setKvBudgetBytes(static_cast<qint64>(mib) << 20);
+        // 0 MiB only shows a budget below one MiB; typed, it is the least one.
+        model->setKvBudgetBytes(std::max(static_cast<qint64>(mib) * kMiB, kMiB));
         syncGpu();
     });
     connect(m_count, &QComboBox::activated, this, [this, model](int index) {
@@ -434,8 +438,7 @@ void BudgetPanel::bindModel() {
     });
     connect(m_utilization, &QDoubleSpinBox::valueChanged, this, [this, model](double fraction) {
         model->setGpuUtilization(fraction);
-        const QSignalBlocker block(m_utilization);
-        m_utilization->setValue(model->gpuUtilization());
+        syncUtilization();
     });
     connect(m_weights, &QComboBox::activated, this, [this, model](int index) {
         model->setWeightsDtype(m_weights->itemData(index).toString());
@@ -486,10 +489,7 @@ void BudgetPanel::bindModel() {
     connect(model, &ConfigModel::customGpuMemoryGibChanged, this, &BudgetPanel::syncGpu);
     connect(model, &ConfigModel::kvBudgetBytesChanged, this, &BudgetPanel::syncGpu);
     connect(model, &ConfigModel::gpuCountChanged, this, &BudgetPanel::syncCounts);
-    connect(model, &ConfigModel::gpuUtilizationChanged, this, [this](double fraction) {
-        const QSignalBlocker block(m_utilization);
-        m_utilization->setValue(fraction);
-    });
+    connect(model, &ConfigModel::gpuUtilizationChanged, this, &BudgetPanel::syncUtilization);
     connect(model, &ConfigModel::weightsDtypeChanged, this, [this](const QString &dtype) {
         const QSignalBlocker block(m_weights);
         m_weights->setCurrentIndex(m_weights->findData(dtype));
@@ -515,10 +515,7 @@ void BudgetPanel::syncAll() {
     syncEngine();
     syncGpu();
     syncCounts();
-    {
-        const QSignalBlocker block(m_utilization);
-        m_utilization->setValue(m_model->gpuUtilization());
-    }
+    syncUtilization();
     {
         const QSignalBlocker block(m_weights);
         m_weights->setCurrentIndex(m_weights->findData(m_model->weightsDtype()));
@@ -544,8 +541,16 @@ void BudgetPanel::syncGpu() {
         m_gpu->setCurrentIndex(!enabled ? 0 : m_gpu->findData(direct ? kDirectBudget : m_model->gpu()));
     }
     {
+        // Whole MiB as typed; a budget in bytes (a hand-edited setting) shows
+        // the bytes past its last MiB too, never a rounded value.
         const QSignalBlocker block(m_kvBudget);
-        m_kvBudget->setValue(static_cast<int>(std::max<qint64>(m_model->kvBudgetBytes() >> 20, 1)));
+        const qint64 bytes = m_model->kvBudgetBytes();
+        const qint64 rest = bytes % kMiB;
+        m_kvBudget->setSuffix(rest == 0 ? u" MiB"_s
+                                        : tr(" MiB + %1 bytes").arg(QString::fromStdString(kvscope::formatThousands(
+                                              static_cast<std::uint64_t>(rest)))));
+        m_kvBudget->setMinimum(bytes > 0 && bytes < kMiB ? 0 : 1);
+        m_kvBudget->setValue(static_cast<int>(bytes / kMiB));
     }
     {
         const QSignalBlocker block(m_memory);
@@ -561,6 +566,16 @@ void BudgetPanel::syncGpu() {
     m_form->setRowVisible(m_memory->parentWidget(), enabled && !direct);
     m_overhead->setEnabled(!direct);
     syncMessage();
+}
+
+// Three decimals, or six (a millionth, as the plan keeps it) when the value in
+// use has finer digits: the box never shows a rounded utilization.
+void BudgetPanel::syncUtilization() {
+    const bool fine = m_model->deployment().utilization_ppm % 1000 != 0;
+    const QSignalBlocker block(m_utilization);
+    m_utilization->setDecimals(fine ? 6 : 3);
+    m_utilization->setMinimum(fine ? 0.000001 : 0.001);
+    m_utilization->setValue(m_model->gpuUtilization());
 }
 
 void BudgetPanel::syncCounts() {

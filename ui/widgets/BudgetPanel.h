@@ -69,6 +69,7 @@ private:
     void bindModel();
     void syncAll();
     void syncGpu();
+    void syncUtilization();
     void syncCounts();
     void syncParameters();
     void syncMessage();

@@ -64,11 +64,13 @@ QWidget *ControlPanel::buildShapeGroup() {
     auto *group = new QGroupBox(tr("Model shape"), this);
     auto *form = newFormLayout(group);
 
-    m_heads = new SliderSpinBox(1, 128, 1, group);
+    // Each box takes the core's whole range, so a loaded model's value shows
+    // as it is; the slider covers the common range and stretches past it.
+    m_heads = new SliderSpinBox(1, static_cast<int>(kvscope::Limits::max_heads), 128, 1, group);
     m_heads->setObjectName(u"nHeads"_s);
     m_heads->setToolTip(
-        tr("Query heads per attention layer (n_heads); head_dim is ceil(emb_dim / n_heads) "
-           "unless set explicitly."));
+        tr("Query heads per attention layer (n_heads), 1 to 1,024 (the slider reaches 128); head_dim is "
+           "ceil(emb_dim / n_heads) unless set explicitly."));
     form->addRow(buddyLabel(tr("&Query heads (n_heads):"), m_heads, group), m_heads);
 
     m_groups = new GroupSelector(group);
@@ -78,14 +80,17 @@ QWidget *ControlPanel::buildShapeGroup() {
            "exist, from MHA (1) to MQA (n_heads)."));
     form->addRow(buddyLabel(tr("&K/V groups (n_kv_groups):"), m_groups, group), m_groups);
 
-    m_layers = new SliderSpinBox(1, 256, 1, group);
+    m_layers = new SliderSpinBox(1, static_cast<int>(kvscope::Limits::max_layers), 256, 1, group);
     m_layers->setObjectName(u"nLayers"_s);
-    m_layers->setToolTip(tr("Transformer blocks (n_layers), each keeping its own K and V cache."));
+    m_layers->setToolTip(tr("Transformer blocks (n_layers), 1 to 1,024 (the slider reaches 256), each keeping its "
+                            "own K and V cache."));
     form->addRow(buddyLabel(tr("&Layers (n_layers):"), m_layers, group), m_layers);
 
-    m_embDim = new SliderSpinBox(64, 65536, 64, group);
+    m_embDim = new SliderSpinBox(static_cast<int>(kvscope::Limits::min_emb_dim),
+                                 static_cast<int>(kvscope::Limits::max_emb_dim), 65536, 64, group);
     m_embDim->setObjectName(u"embDim"_s);
-    m_embDim->setToolTip(tr("Model width (emb_dim): the slider moves in steps of 64, the box takes any value."));
+    m_embDim->setToolTip(tr("Model width (emb_dim): the slider moves in steps of 64 up to 65,536, the box takes "
+                            "any value from 1 to 1,048,576."));
     form->addRow(buddyLabel(tr("E&mbedding width (emb_dim):"), m_embDim, group), m_embDim);
 
     m_headDimCheck = new QCheckBox(tr("Explicit head_&dim:"), group);
@@ -129,9 +134,10 @@ QWidget *ControlPanel::buildWorkloadGroup() {
     contextRow->setFocusProxy(m_contextSpin);
     form->addRow(buddyLabel(tr("&Context length (tokens):"), m_contextSpin, group), contextRow);
 
-    m_batch = new SliderSpinBox(1, 1024, 1, group);
+    m_batch = new SliderSpinBox(1, static_cast<int>(kvscope::Limits::max_batch_size), 1024, 1, group);
     m_batch->setObjectName(u"batchSize"_s);
-    m_batch->setToolTip(tr("Sequences cached at the same time (batch_size)."));
+    m_batch->setToolTip(tr("Sequences cached at the same time (batch_size), 1 to 1,048,576 (the slider reaches "
+                           "1,024)."));
     form->addRow(buddyLabel(tr("&Batch size:"), m_batch, group), m_batch);
 
     m_dtype = new QComboBox(group);

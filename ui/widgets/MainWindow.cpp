@@ -17,6 +17,7 @@
 #include <QMessageBox>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QLockFile>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -73,10 +74,14 @@ QString displayNameForFile(const QString &path) {
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new ConfigModel(this)) {
     setWindowTitle(tr("KV Scope"));
     setObjectName(u"MainWindow"_s);
-    // The saved configuration first, so the views start on it.
+    // The saved configuration first, so the views start on it. Whatever it
+    // holds that cannot be used is named, and the file kept aside whole
+    // before the next save can drop it.
     {
         const QSettings settings;
-        m_model->loadSettings(settings);
+        QStringList dropped = SettingsFormat::repeatedKeys(settings.fileName());
+        dropped += m_model->loadSettings(settings);
+        if (!dropped.isEmpty()) m_settingsNotice = SettingsFormat::keepAside(settings.fileName(), dropped);
     }
     setAcceptDrops(true);
     buildCentralWidget();
@@ -89,6 +94,15 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new Confi
     syncModel();
     statusBar()->showMessage(tr("Drag a slider: the charts and the numbers follow."), 5000);
     if (const auto notice = SettingsFormat::startupNotice()) statusBar()->showMessage(*notice, 20000);
+    if (m_settingsNotice) {
+        statusBar()->showMessage(*m_settingsNotice, 60000);
+        // The line may be wider than the status bar: the whole of it in a
+        // message box too, once the window (and any subclass) is complete.
+        QTimer::singleShot(0, this, [this] {
+            presentMessage(MessageKind::Notice, tr("Saved settings left out"),
+                           tr("Part of the saved settings could not be used and was left out."), *m_settingsNotice);
+        });
+    }
 
     m_saveTimer = new QTimer(this);
     m_saveTimer->setSingleShot(true);
@@ -355,8 +369,14 @@ void MainWindow::loadSettings() {
 }
 
 std::optional<QString> MainWindow::saveSettings() const {
+    // Another window may save to the same file: one read, merge and write at
+    // a time, so neither drops the other's pins.
+    const auto lock = SettingsFormat::lockForSaving(QSettings().fileName());
     QSettings settings;
-    m_model->saveSettings(settings);
+    const QStringList lost = m_model->saveSettings(settings);
+    // What the file holds now, before this save drops anything from it.
+    const std::optional<QString> lossNotice =
+        lost.isEmpty() ? std::nullopt : std::optional(SettingsFormat::keepAside(settings.fileName(), lost));
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
@@ -364,7 +384,10 @@ std::optional<QString> MainWindow::saveSettings() const {
     if (!m_exportDir.isEmpty()) settings.setValue(kExportDirKey, m_exportDir);
     if (!m_openDir.isEmpty()) settings.setValue(kOpenDirKey, m_openDir);
     const auto error = SettingsFormat::sync(settings);
-    if (!error) return std::nullopt;
+    if (!error) {
+        if (lossNotice) statusBar()->showMessage(*lossNotice, 20000);
+        return lossNotice;
+    }
     const QString message = tr("Settings not saved: %1").arg(*error);
     statusBar()->showMessage(message, 10000);
     return message;

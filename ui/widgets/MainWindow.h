@@ -66,10 +66,17 @@ public Q_SLOTS:
     // Pins the current curve; the seventh is refused with a message.
     bool pinCurrentCurve();
 
+    // What loading the saved settings left out and where the file was kept
+    // ("Settings file <file>: pin 2 ... left out: ...; the file as it was is
+    // kept as <file>.damaged"); nothing when everything loaded.
+    std::optional<QString> settingsNotice() const { return m_settingsNotice; }
+
 public Q_SLOTS:
-    // Writes the configuration and the window's layout. When that fails, the
+    // Writes the configuration and the window's layout, merging pins with
+    // another window's (ConfigModel::saveSettings()). When that fails, the
     // previous file stays, the status bar says why, and so does the result:
-    // "Settings not saved: <file>: <reason>".
+    // "Settings not saved: <file>: <reason>". When a pin could not be kept,
+    // the file as it was is kept aside and the result names the pin.
     std::optional<QString> saveSettings() const;
     void exportContextChart();
     void exportGroupsChart();
@@ -123,4 +130,5 @@ private:
     ModelDetailsPanel *m_details = nullptr;
     QString m_exportDir;
     QString m_openDir;
+    std::optional<QString> m_settingsNotice;
 };

@@ -8,12 +8,13 @@
 
 #include "SpinBoxLocale.h"
 
-SliderSpinBox::SliderSpinBox(int minimum, int maximum, int sliderStep, QWidget *parent)
+SliderSpinBox::SliderSpinBox(int minimum, int maximum, int sliderMaximum, int sliderStep, QWidget *parent)
     : QWidget(parent),
       m_slider(new QSlider(Qt::Horizontal, this)),
       m_spinBox(new QSpinBox(this)),
       m_sliderStep(std::max(1, sliderStep)) {
-    m_slider->setRange(sliderPositionFor(minimum), maximum / m_sliderStep);
+    // The slider's first position is one step at least: emb_dim's starts at 64.
+    m_slider->setRange(std::max(1, sliderPositionFor(minimum)), std::min(sliderMaximum, maximum) / m_sliderStep);
     m_slider->setSingleStep(1);
     m_slider->setPageStep(std::max(1, (m_slider->maximum() - m_slider->minimum()) / 16));
 
@@ -46,7 +47,7 @@ void SliderSpinBox::setValue(int value) {
     const QSignalBlocker blockSpin(m_spinBox);
     const QSignalBlocker blockSlider(m_slider);
     m_spinBox->setValue(value);
-    m_slider->setValue(sliderPositionFor(m_spinBox->value()));
+    showOnSlider(m_spinBox->value());
 }
 
 void SliderSpinBox::setToolTip(const QString &text) {
@@ -56,6 +57,18 @@ void SliderSpinBox::setToolTip(const QString &text) {
 }
 
 int SliderSpinBox::sliderPositionFor(int value) const { return (value + m_sliderStep / 2) / m_sliderStep; }
+
+// Moves the slider (silently) to `value`, past its end when it must: the
+// range grows and stays grown, so a later drag does not move under the mouse.
+void SliderSpinBox::showOnSlider(int value) {
+    const QSignalBlocker block(m_slider);
+    const int position = sliderPositionFor(value);
+    if (position > m_slider->maximum()) {
+        m_slider->setMaximum(position);
+        m_slider->setPageStep(std::max(1, (m_slider->maximum() - m_slider->minimum()) / 16));
+    }
+    m_slider->setValue(position);
+}
 
 void SliderSpinBox::onSliderMoved(int position) {
     const int value = std::clamp(position * m_sliderStep, m_spinBox->minimum(), m_spinBox->maximum());
@@ -67,9 +80,6 @@ void SliderSpinBox::onSliderMoved(int position) {
 }
 
 void SliderSpinBox::onSpinBoxChanged(int value) {
-    {
-        const QSignalBlocker block(m_slider);
-        m_slider->setValue(sliderPositionFor(value));
-    }
+    showOnSlider(value);
     Q_EMIT valueChanged(value);
 }
