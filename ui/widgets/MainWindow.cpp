@@ -407,8 +407,8 @@ void MainWindow::exportChart(ChartKind kind) {
         bool ok = false;
         options.pngScale = QInputDialog::getDouble(this, tr("PNG scale"),
                                                    tr("Pixels per point (the figure is %1 × %2 points):")
-                                                       .arg(options.chartSize.width())
-                                                       .arg(options.chartSize.height()),
+                                                       .arg(options.chartSize().width())
+                                                       .arg(options.chartSize().height()),
                                                    options.pngScale, 0.5, 8.0, 1, &ok);
         if (!ok) return;
     }
