@@ -149,7 +149,8 @@ void setLegendScale(Layout &layout, const Canvas &canvas, double scale) {
     layout.legendScale = scale;
     layout.legend.font = layout.fonts.legend;
     layout.legend.font.size *= scale;
-    layout.legendRow = lineHeight(canvas, layout.legend.font) + 5 * scale;
+    // Rows as matplotlib spaces them: a line and a third of an em between.
+    layout.legendRow = lineHeight(canvas, layout.legend.font) + 0.35 * layout.legend.font.size;
 }
 
 // The legend's box at `columns` columns, entries filled row by row.
@@ -259,7 +260,7 @@ Layout layOut(const Figure &figure, const std::vector<Series> &series, const Can
         columns = static_cast<int>(layout.entries.size());
         size = legendSize(layout, canvas, columns);
         while (columns > 1 && size.width() > available) size = legendSize(layout, canvas, --columns);
-        if (size.height() <= box.height() * 0.25 && size.width() <= available) break;
+        if (size.height() <= box.height() * 0.3 && size.width() <= available) break;
     }
     layout.plot = plotRect(right - halfLabel, bottom - size.height() - kLegendGap / 2 - belowPlot);
     const double legendTop = layout.plot.bottom() + belowPlot + kLegendGap / 2;

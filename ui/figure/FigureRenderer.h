@@ -29,7 +29,7 @@ public:
 
     // Where the legend went and the box it takes (empty with none).
     // A legend below a small plot is set smaller (down to half its size),
-    // so that it takes at most about a quarter of the figure's height.
+    // so that it takes at most about 30 % of the figure's height.
     struct LegendBox {
         QRectF rect;
         bool inside = true;
