@@ -609,6 +609,15 @@ void checkLayout(const figure::Figure &f, const QRectF &box, const figure::Figur
     clash = overlapping(d.yTicks);
     QVERIFY2(clash.isEmpty(), qPrintable(clash));
 
+    // Point labels ("MHA", "MQA") stay over the plot, off the tick labels.
+    for (const figure::Series &series : f.series) {
+        if (series.pointLabel.isEmpty()) continue;
+        for (const RecordedText &t : std::as_const(d.canvas.texts)) {
+            if (t.text != series.pointLabel) continue;
+            QVERIFY2(t.box.left() >= d.plot.left() - kEps && t.box.right() <= d.plot.right() + kEps,
+                     qPrintable(u"'%1' %2 beside the plot %3"_s.arg(t.text, describe(t.box), describe(d.plot))));
+        }
+    }
     if (style.legend == figure::LegendPlacement::None) {
         QVERIFY(d.legend.isEmpty());
         return;

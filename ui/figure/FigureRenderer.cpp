@@ -98,8 +98,15 @@ bool segmentHits(QPointF a, QPointF b, const QRectF &rect) {
            clip(dy, rect.bottom() - a.y());
 }
 
-double pointLabelBaseline(const Canvas &canvas, const Series &s, double y, const Font &font) {
-    return y - s.markerSize / 2 - 3 - canvas.descent(font);
+// Where a point label ("MHA") is drawn: centred above its point, moved
+// sideways to stay over the plot (a point at the plot's edge on a small
+// figure would put it on the tick labels). Returns its box; the baseline is
+// box.top() + ascent.
+QRectF pointLabelBox(const Canvas &canvas, const Series &s, QPointF at, const QRectF &plot, const Font &font) {
+    const double width = canvas.textWidth(s.pointLabel, font);
+    const double left = std::clamp(at.x() - width / 2, plot.left(), std::max(plot.left(), plot.right() - width));
+    const double baseline = at.y() - s.markerSize / 2 - 3 - canvas.descent(font);
+    return {left, baseline - canvas.ascent(font), width, lineHeight(canvas, font)};
 }
 
 // How many lines, markers and point labels of the drawn series a legend at `rect` would cover.
@@ -118,13 +125,7 @@ int covered(const Figure &figure, const std::vector<Series> &series, const QRect
         const double r = s.markerSize / 2 + 1;
         for (const QPointF &p : points) {
             if (s.marker != Marker::None && area.intersects(QRectF(p - QPointF(r, r), p + QPointF(r, r)))) ++count;
-            if (!s.pointLabel.isEmpty()) {
-                const double width = canvas.textWidth(s.pointLabel, fonts.label);
-                const double baseline = pointLabelBaseline(canvas, s, p.y(), fonts.label);
-                const QRectF label(p.x() - width / 2, baseline - canvas.ascent(fonts.label), width,
-                                   lineHeight(canvas, fonts.label));
-                if (area.intersects(label)) ++count;
-            }
+            if (!s.pointLabel.isEmpty() && area.intersects(pointLabelBox(canvas, s, p, plot, fonts.label))) ++count;
         }
     }
     return count;
@@ -444,8 +445,9 @@ void FigureRenderer::draw(const Figure &figure, Canvas &canvas, const QRectF &bo
     for (const Series &s : series) {
         if (s.pointLabel.isEmpty()) continue;
         for (const QPointF &p : s.points) {
-            drawCentered(canvas, toX(p.x()), pointLabelBaseline(canvas, s, toY(p.y()), fonts.label), s.pointLabel,
-                         fonts.label, theme.text);
+            const QRectF label = pointLabelBox(canvas, s, QPointF(toX(p.x()), toY(p.y())), plot, fonts.label);
+            canvas.drawText(QPointF(label.left(), label.top() + canvas.ascent(fonts.label)), s.pointLabel, fonts.label,
+                            theme.text);
         }
     }
     drawLegend(layout, canvas, theme);
