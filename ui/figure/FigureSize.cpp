@@ -9,10 +9,6 @@ QSizeF FigureSize::points(double pixelsPerPoint) const {
     return QSizeF(width, height) * pointsPerUnit(unit);
 }
 
-QString FigureSize::text() const {
-    return QString::number(width, 'g', 6) + u'x' + QString::number(height, 'g', 6) + name(unit);
-}
-
 const QList<FigureSizePreset> &FigureSize::presets() {
     // Column widths as IEEE and ACM templates set them; slides at 16:9.
     static const QList<FigureSizePreset> list{

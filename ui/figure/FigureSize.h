@@ -24,8 +24,6 @@ struct FigureSize {
 
     // The size in points; `pixelsPerPoint` converts px.
     QSizeF points(double pixelsPerPoint = 2.0) const;
-    // "3.5x2.625in": what --figure-size takes back.
-    QString text() const;
 
     // default (560 x 400 pt), single (3.5 in wide), double (7.16 in), slide (16:9).
     static const QList<FigureSizePreset> &presets();
