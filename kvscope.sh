@@ -17,17 +17,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # Qt6Charts' CMake files need Qt6OpenGL, which is only a recommendation of
 # qt6-base-dev, so libqt6opengl6-dev is named here.
 BUILD_DEPS=(
-    g++ cmake ninja-build
+    g++ cmake ninja-build pkg-config
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev
-    fonts-dejavu-core
+    libcairo2-dev fonts-dejavu-core
     libgtest-dev
 )
-# libgtest-dev is above because a default configure builds the tests too.
-# poppler-utils reads exported PDFs back; locales-all gives the tests a German
+# libcairo2-dev draws every figure (PDF, SVG, PNG, EPS; it brings the
+# fontconfig, FreeType and libpng headers). libgtest-dev is above because a
+# default configure builds the tests too.
+# poppler-utils reads exported PDFs back, ghostscript renders the EPS
+# figures; locales-all gives the tests a German
 # locale, to prove number formats ignore it; the rest check the installed
 # tree, the .deb (dpkg-shlibdeps, file), the desktop entry and the metainfo.
 TEST_DEPS=(
-    poppler-utils
+    poppler-utils ghostscript
     locales-all
     dpkg-dev file
     desktop-file-utils appstream

@@ -3,8 +3,8 @@
 #include <QString>
 #include <QtGlobal>
 
-// What kvscope-cli and kvscope-render share on the console: exit codes, the
-// one-line error format, and quiet Qt messages while writing files.
+// kvscope-cli on the console: exit codes, the one-line error format, and
+// quiet Qt messages while writing files.
 namespace CliConsole {
 
 constexpr int kExitOk = 0;
@@ -15,8 +15,7 @@ constexpr int kExitBadInput = 2;
 // file names or values never break it.
 void printError(QString message);
 
-// Qt's own chatter while exporting (QStandardPaths' note about an unset
-// XDG_RUNTIME_DIR, font fallbacks) is not the user's concern: an export
+// Qt's own chatter while exporting is not the user's concern: an export
 // prints nothing on success and one line on failure. Critical and fatal
 // messages still reach stderr.
 void quietQtMessages(QtMsgType type, const QMessageLogContext &context, const QString &message);

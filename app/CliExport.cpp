@@ -5,7 +5,7 @@
 #include "CliOptions.h"
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
-#include "FigureExporter.h"
+#include "ChartExporter.h"
 #include "PlanReport.h"
 
 using namespace Qt::StringLiterals;
@@ -56,19 +56,13 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
     return std::nullopt;
 }
 
-bool CliExport::needsGui(const CliOptions &options, const ConfigModel &model) {
-    if (!options.reportPath.isEmpty()) return true;
-    const FigureExporter exporter(&model);
-    for (const CliOptions::ChartOutput &output : options.charts) {
-        if (exporter.needsGui(kindOf(output), output.path)) return true;
-    }
-    return false;
-}
-
 std::optional<QString> CliExport::writeFigures(const CliOptions &options, const ConfigModel &model) {
-    const FigureExporter exporter(&model);
+    const ChartExporter exporter(&model);
     for (const CliOptions::ChartOutput &output : options.charts) {
-        if (auto error = exporter.exportChart(kindOf(output), output.path)) return error;
+        if (auto error = exporter.exportChart(kindOf(output), output.path, options.figure)) return error;
+    }
+    if (!options.reportPath.isEmpty()) {
+        if (auto error = exporter.exportReport(options.reportPath, options.figure.style)) return error;
     }
     return std::nullopt;
 }

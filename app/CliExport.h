@@ -9,18 +9,15 @@ struct CliOptions;
 // kvscope-cli's --chart/--out and --report: a ConfigModel built from the
 // parsed options (a --config or --model loaded into it as the window loads
 // one, whatever its layers), written by the code that serves the window's
-// File > Export, so the files are the window's figures. PDF, SVG and CSV
-// need only QtCore (FigureExporter); PNG, the report and PDF text beyond the
-// core fonts are written by kvscope-render through ChartExporter.
+// File > Export (ChartExporter), so the files are the window's figures, in
+// the figure options of the command line.
 class CliExport {
 public:
     // Sets `model` to the command line's configuration; an error means the
     // charts would show something else.
     static std::optional<QString> configure(const CliOptions &options, ConfigModel &model);
-    // True when some file needs Qt's GUI (kvscope-render).
-    static bool needsGui(const CliOptions &options, const ConfigModel &model);
-    // Writes every chart through FigureExporter, stopping at the first
-    // failure; returns it as one line naming the file. Files written before
-    // it stay complete, and the failed one keeps its previous content.
+    // Writes every chart, then the report, stopping at the first failure;
+    // returns it as one line naming the file. Files written before it stay
+    // complete, and the failed one keeps its previous content.
     static std::optional<QString> writeFigures(const CliOptions &options, const ConfigModel &model);
 };

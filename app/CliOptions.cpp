@@ -188,6 +188,12 @@ constexpr QStringView kReport = u"report";
 constexpr QStringView kExtraGroups = u"extra-groups";
 constexpr QStringView kBinaryUnits = u"binary-units";
 constexpr QStringView kPngScale = u"png-scale";
+constexpr QStringView kFigureSize = u"figure-size";
+constexpr QStringView kFontSize = u"font-size";
+constexpr QStringView kNoTitle = u"no-title";
+constexpr QStringView kLegend = u"legend";
+constexpr QStringView kTheme = u"theme";
+constexpr QStringView kDpi = u"dpi";
 // Deployment planning.
 constexpr QStringView kGpu = u"gpu";
 constexpr QStringView kListGpus = u"list-gpus";
@@ -224,8 +230,11 @@ constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 constexpr std::uint64_t kMaxGib = kvscope::PlanLimits::max_gpu_memory_bytes / kGiB;  // 1,048,576
 
-constexpr double kMinPngScale = 0.5;
-constexpr double kMaxPngScale = 16.0;
+constexpr double kMinPngScale = ExportOptions::kMinPngScale;
+constexpr double kMaxPngScale = ExportOptions::kMaxPngScale;
+// --dpi is --png-scale in dots per inch: 72 dots per point.
+constexpr double kMinDpi = kMinPngScale * 72;  // 36
+constexpr double kMaxDpi = kMaxPngScale * 72;  // 1152
 
 // The book's shape flags: a model from --config or --model sets them.
 constexpr std::array<QStringView, 5> kShapeFlags{u"emb_dim", u"n_heads", u"n_layers", u"n_kv_groups", u"head_dim"};
@@ -235,7 +244,7 @@ struct ValueFlag {
     QStringView name;
     QStringView needs;
 };
-constexpr std::array<ValueFlag, 23> kValueFlags{{
+constexpr std::array<ValueFlag, 28> kValueFlags{{
     {kEngine, u"vllm or llama.cpp"},
     {kMaxNumBatchedTokens, u"tokens per step, 1 to 16,777,216"},
     {kMambaCacheDtype, u"auto, float32, bfloat16 or float16"},
@@ -246,10 +255,15 @@ constexpr std::array<ValueFlag, 23> kValueFlags{{
     {kConfig, u"a Hugging Face config.json file"},
     {kModel, u"a built-in model's name (kvscope-cli --list-models lists them)"},
     {kChart, u"context or groups"},
-    {kOut, u"a file name ending in .pdf, .svg, .png or .csv"},
+    {kOut, u"a file name ending in .pdf, .svg, .png, .eps or .csv"},
     {kReport, u"a file name ending in .pdf"},
     {kExtraGroups, u"group counts separated by commas, as in 8,12,24"},
     {kPngScale, u"a number from 0.5 to 16"},
+    {kFigureSize, u"WxH with a unit (in, cm, mm, pt, px), as in 3.5x2.5in, or single, double or slide"},
+    {kFontSize, u"a size in points from 5 to 30"},
+    {kLegend, u"auto, inside, outside or none"},
+    {kTheme, u"light, dark or print"},
+    {kDpi, u"dots per inch from 36 to 1152"},
     {kGpu, u"a GPU's name (kvscope-cli --list-gpus lists them)"},
     {kGpuMemoryGib, u"one GPU's memory in GiB, above 0 and at most 1,048,576"},
     {kGpuUtilization, u"a fraction above 0 and at most 1, as in 0.9"},
@@ -415,8 +429,8 @@ void addOptions(QCommandLineParser &parser) {
                                         u"vs n_kv_groups). Needs --out; may be repeated."_s,
                                         u"kind"_s));
     parser.addOption(QCommandLineOption(spellings(kOut),
-                                        u"The file --chart writes; its extension picks the format: .pdf, .svg, .png "
-                                        u"or .csv."_s,
+                                        u"The file --chart writes; its extension picks the format: .pdf, .svg, .png, "
+                                        u".eps or .csv."_s,
                                         u"file"_s));
     parser.addOption(QCommandLineOption(spellings(kReport),
                                         u"Write a PDF report: both charts and the configuration's numbers."_s,
@@ -430,6 +444,31 @@ void addOptions(QCommandLineParser &parser) {
                                         u"instead of GB."_s));
     parser.addOption(QCommandLineOption(spellings(kPngScale),
                                         u"Pixels per point of a .png --out, 0.5 to 16. Default: 2."_s, u"factor"_s));
+    parser.addOption(QCommandLineOption(spellings(kDpi),
+                                        u"Dots per inch of a .png --out, 36 to 1152 (--png-scale times 72). "
+                                        u"Default: 144."_s,
+                                        u"n"_s));
+    parser.addOption(QCommandLineOption(spellings(kFigureSize),
+                                        u"The charts' size: WxH with a unit, in, cm, mm or pt (px for .png), each "
+                                        u"side 1.5 to 50 in, as in 3.5x2.5in; or a preset: single (one column, "
+                                        u"3.5x2.625in), double (two columns, 7.16x3.58in), slide (16:9, "
+                                        u"10x5.625in). Default: 560x400pt."_s,
+                                        u"size"_s));
+    parser.addOption(QCommandLineOption(spellings(kFontSize),
+                                        u"The charts' font size in points, 5 to 30 (axis titles; the title is a "
+                                        u"little larger, ticks and legend a little smaller). Default: 10."_s,
+                                        u"pt"_s));
+    parser.addOption(QCommandLineOption(spellings(kNoTitle),
+                                        u"Charts without their two title lines (a caption says it in a paper)."_s));
+    parser.addOption(QCommandLineOption(spellings(kLegend),
+                                        u"Where the legend goes: auto (inside where it covers no curve or marker, "
+                                        u"else outside), inside, outside (right or below) or none. Default: auto."_s,
+                                        u"where"_s));
+    parser.addOption(QCommandLineOption(spellings(kTheme),
+                                        u"The charts' look: light, dark (for slides; the report stays light) or "
+                                        u"print (grayscale, curves told apart by line style and marker). "
+                                        u"Default: light."_s,
+                                        u"name"_s));
     parser.addOption(QCommandLineOption({u"h"_s, u"help"_s}, u"Show this help and exit."_s));
     parser.addOption(QCommandLineOption(u"version"_s, u"Show the version and exit."_s));
 }
@@ -461,11 +500,11 @@ const ValueFlag *valueFlag(QStringView spelledName) {
 QString canonicalName(const QString &spelled) {
     if (const NumberFlag *flag = numberFlag(spelled)) return flag->name.toString();
     for (QStringView name : {kConfig, kModel, kListModels, kChart, kOut, kReport, kExtraGroups, kBinaryUnits,
-                             kPngScale, kGpu, kListGpus, kGpuMemoryGib, kGpuUtilization, kOverheadGib,
-                             kTensorParallel, kWeightsDtype, kParameters, kKvBudgetBytes, kBlockSize, kEngine,
-                             kMaxNumBatchedTokens, kNoAsyncScheduling, kNoPrefixCaching, kDisableHybridManager,
-                             kMambaCacheDtype, kMambaSsmCacheDtype, kUbatchSize, kNBatch, kSwaFull, kKvUnified,
-                             kCacheTypeV}) {
+                             kPngScale, kDpi, kFigureSize, kFontSize, kNoTitle, kLegend, kTheme, kGpu, kListGpus,
+                             kGpuMemoryGib, kGpuUtilization, kOverheadGib, kTensorParallel, kWeightsDtype, kParameters,
+                             kKvBudgetBytes, kBlockSize, kEngine, kMaxNumBatchedTokens, kNoAsyncScheduling,
+                             kNoPrefixCaching, kDisableHybridManager, kMambaCacheDtype, kMambaSsmCacheDtype,
+                             kUbatchSize, kNBatch, kSwaFull, kKvUnified, kCacheTypeV}) {
         if (spellings(name).contains(spelled)) return name.toString();
     }
     return spelled == u"h"_s ? u"help"_s : spelled;
@@ -663,6 +702,38 @@ kvscope::Result<QList<int>> parseExtraGroups(const QString &text, std::uint32_t 
     return groups;
 }
 
+// A number as typed: digits with at most one point, nothing else (no sign,
+// no exponent, no comma), so "1e3" or "-2" never pass as a size.
+std::optional<double> plainNumber(QStringView text) {
+    static const QRegularExpression number(u"^(\\d+\\.?\\d*|\\.\\d+)$"_s);
+    if (!number.match(text).hasMatch()) return std::nullopt;
+    bool ok = false;
+    const double value = text.toDouble(&ok);
+    return ok ? std::optional<double>(value) : std::nullopt;
+}
+
+// --figure-size: a preset's name, or WxH and a unit ("3.5x2.5in", "1200x800 px").
+kvscope::Result<figure::FigureSize> parseFigureSize(const QString &text) {
+    const QString spaced = text.trimmed().toLower();
+    if (const auto preset = figure::FigureSize::preset(spaced)) return *preset;
+    static const QRegularExpression form(u"^([0-9.]+)\\s*[x×]\\s*([0-9.]+)\\s*([a-z]*)$"_s);
+    const auto m = form.match(spaced);
+    const QString got = u" (got \""_s + typedValueText(text) + u"\")"_s;
+    const QString allowed = u"--figure-size must be WxH with a unit, in, cm, mm, pt or px (as in 3.5x2.5in), or "
+                            u"single, double or slide"_s;
+    if (!m.hasMatch()) return error(kFigureSize, allowed + got);
+    const auto width = plainNumber(m.capturedView(1)), height = plainNumber(m.capturedView(2));
+    if (!width || !height) return error(kFigureSize, allowed + got);
+    if (m.capturedView(3).isEmpty())
+        return error(kFigureSize, u"--figure-size needs a unit after WxH: in, cm, mm, pt or px"_s + got);
+    const auto unit = figure::FigureSize::unitFromName(m.capturedView(3));
+    if (!unit) {
+        return error(kFigureSize, u"--figure-size: unknown unit \""_s + typedValueText(m.captured(3)) +
+                                      u"\"; use in, cm, mm, pt or px"_s + got);
+    }
+    return figure::FigureSize{*width, *height, *unit};
+}
+
 kvscope::Result<double> parsePngScale(const QString &text) {
     bool ok = false;
     const double scale = text.toDouble(&ok);  // the C locale: a dot, never a comma
@@ -673,6 +744,72 @@ kvscope::Result<double> parsePngScale(const QString &text) {
     return scale;
 }
 
+// --figure-size, --font-size, --no-title, --legend, --theme and --dpi: each
+// checked against what is exported, its range named when it is out of it.
+std::optional<InputError> parseFigureOptions(const QCommandLineParser &parser, CliOptions &options, bool pngOut) {
+    auto given = [&parser](QStringView flag) { return parser.isSet(flag.toString()); };
+    auto last = [&parser](QStringView flag) { return parser.values(flag.toString()).constLast(); };
+    const bool charts = !options.charts.isEmpty();
+    const bool exporting = charts || !options.reportPath.isEmpty();
+    for (QStringView flag : {kFontSize, kNoTitle, kLegend, kTheme}) {
+        if (given(flag) && !exporting)
+            return error(flag, u"--"_s + flag + u" only applies to --chart and --report"_s);
+    }
+    ExportOptions &figure = options.figure;
+    if (given(kDpi)) {
+        if (!pngOut) return error(kDpi, u"--dpi only applies to a --chart written as .png"_s);
+        if (given(kPngScale)) return error(kDpi, u"--dpi and --png-scale both set a PNG's pixels; give one"_s);
+        const auto dpi = plainNumber(last(kDpi));
+        if (!dpi || *dpi < kMinDpi || *dpi > kMaxDpi)
+            return error(kDpi, u"--dpi must be a number from 36 to 1152 (got \""_s + typedValueText(last(kDpi)) + u"\")"_s);
+        figure.pngScale = *dpi / 72.0;
+    }
+    if (given(kFontSize)) {
+        const auto size = plainNumber(last(kFontSize));
+        if (!size || *size < figure::FigureStyle::kMinFontSize || *size > figure::FigureStyle::kMaxFontSize) {
+            return error(kFontSize, u"--font-size must be a number of points from 5 to 30 (got \""_s +
+                                        typedValueText(last(kFontSize)) + u"\")"_s);
+        }
+        figure.style.fontSize = *size;
+    }
+    figure.style.title = !given(kNoTitle);
+    if (given(kLegend)) {
+        const auto legend = figure::FigureStyle::legendFromName(last(kLegend));
+        if (!legend) {
+            return error(kLegend, u"--legend must be auto, inside, outside or none (got \""_s +
+                                      typedValueText(last(kLegend)) + u"\")"_s);
+        }
+        figure.style.legend = *legend;
+    }
+    if (given(kTheme)) {
+        const auto theme = figure::FigureStyle::themeFromName(last(kTheme));
+        if (!theme) {
+            return error(kTheme, u"--theme must be light, dark or print (got \""_s + typedValueText(last(kTheme)) +
+                                     u"\")"_s);
+        }
+        figure.style.theme = *theme;
+    }
+    if (given(kFigureSize)) {
+        if (!charts) return error(kFigureSize, u"--figure-size only applies to --chart (the report is A4)"_s);
+        auto size = parseFigureSize(last(kFigureSize));
+        if (!size) return size.error();
+        figure.size = *size;
+        const QString got = u" (got \""_s + typedValueText(last(kFigureSize)) + u"\")"_s;
+        // Every chart is checked in its own format: px is for PNG only, a
+        // PNG at most 16384 pixels a side.
+        for (const CliOptions::ChartOutput &output : options.charts) {
+            const auto format = FigureExporter::formatForPath(output.path);
+            if (format == ExportFormat::Csv) continue;
+            if (figure.size.unit == figure::FigureSize::Unit::Px && format != ExportFormat::Png) {
+                return error(kFigureSize, u"--figure-size in px only applies to .png charts; for "_s +
+                                              typedValueText(output.path) + u" use in, cm, mm or pt"_s + got);
+            }
+            if (const auto problem = FigureExporter::checkOptions(figure, *format))
+                return error(kFigureSize, u"--figure-size: "_s + *problem + got);
+        }
+    }
+    return std::nullopt;
+}
 
 // ---- deployment flags -----------------------------------------------------
 
@@ -1250,8 +1387,9 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         if (!pngOut) return error(kPngScale, u"--png-scale only applies to a --chart written as .png"_s);
         auto scale = parsePngScale(last(kPngScale));
         if (!scale) return scale.error();
-        options.pngScale = *scale;
+        options.figure.pngScale = *scale;
     }
+    if (auto e = parseFigureOptions(parser, options, pngOut)) return *e;
     if (exporting) {
         if (json) {
             return error(u"json", u"--json cannot be combined with --chart or --report: an export writes files "

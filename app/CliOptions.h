@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <optional>
 
+#include "FigureExporter.h"
 #include "ImportedModel.h"
 #include "kvscope/engine.h"
 #include "kvscope/layout.h"
@@ -79,7 +80,9 @@ struct CliOptions {
     QString reportPath;
     QList<int> extraGroups;  // each divides shape.n_heads
     bool binaryUnits = false;  // charts, the report and the deployment section in GiB
-    double pngScale = 2.0;
+    // --figure-size, --font-size, --no-title, --legend, --theme, --dpi and
+    // --png-scale: how the charts are drawn (the report takes the style).
+    ExportOptions figure;
 
     // Parses the full argument list (program name first, as QCoreApplication
     // gives it). On success the shape and workload are valid and their totals

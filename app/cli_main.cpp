@@ -1,8 +1,7 @@
 // kvscope-cli: the book's estimator and real models on the command line.
-// It links QtCore only, so it starts fast: text, JSON and the PDF, SVG and
-// CSV charts never load Qt's GUI libraries. PNG charts, the report and PDF
-// text beyond the core fonts are written by kvscope-render, which this
-// process becomes (exec) with the same arguments.
+// It links QtCore only, so it starts fast: text, JSON, every chart format
+// and the report are written in this process, the figures through cairo,
+// without Qt's GUI libraries or a display.
 
 #include <QCoreApplication>
 #include <QDir>
@@ -10,11 +9,8 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <string>
-#include <unistd.h>
-#include <vector>
 
 #include "CliConsole.h"
 #include "CliExport.h"
@@ -121,25 +117,11 @@ int listModels(const CliOptions &options) {
     return writeOut(text);
 }
 
-// Where kvscope-render is, beside this binary in the build tree and the
-// installed tree alike: <prefix>/bin/kvscope-cli, <prefix>/libexec/kvscope/kvscope-render.
-QString renderPath() {
-    return QDir::cleanPath(QCoreApplication::applicationDirPath() + u"/../libexec/kvscope/kvscope-render"_s);
-}
-
-int exportFiles(char *argv[], const CliOptions &options) {
+int exportFiles(const CliOptions &options) {
     qInstallMessageHandler(CliConsole::quietQtMessages);
     ConfigModel model;
     if (const auto error = CliExport::configure(options, model)) {
         printError(*error);
-        return kExitOutputFailed;
-    }
-    if (CliExport::needsGui(options, model)) {
-        // Nothing is written yet: kvscope-render writes every file, in order.
-        const QByteArray render = QFile::encodeName(renderPath());
-        ::execv(render.constData(), argv);
-        printError(u"cannot start %1 (%2), which writes PNG charts, the report and PDF text beyond the core fonts"_s
-                       .arg(QDir::toNativeSeparators(renderPath()), QString::fromLocal8Bit(std::strerror(errno))));
         return kExitOutputFailed;
     }
     if (const auto error = CliExport::writeFigures(options, model)) {
@@ -162,8 +144,6 @@ int main(int argc, char *argv[]) {
     const auto options = CliOptions::parse(arguments);
     if (!options) return failInput(options.error());
 
-    // argv as given, for kvscope-render: the application object may edit its copy.
-    std::vector<char *> originalArgv(argv, argv + argc + 1);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"kvscope-cli"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(KVSCOPE_VERSION));
@@ -180,7 +160,7 @@ int main(int argc, char *argv[]) {
         case CliOptions::Action::Json:
             return printEstimate(*options);
         case CliOptions::Action::Export:
-            return exportFiles(originalArgv.data(), *options);
+            return exportFiles(*options);
     }
     return kExitOk;
 }

@@ -3,7 +3,6 @@
 # CMakeLists.txt, after every target is defined.
 #
 #   bin/kvscope, bin/kvscope-cli                      (whichever are built)
-#   libexec/kvscope/kvscope-render                   (kvscope-cli's PNG and report writer)
 #   share/applications/org.kvscope.KVScope.desktop
 #   share/metainfo/org.kvscope.KVScope.metainfo.xml
 #   share/icons/hicolor/scalable/apps/org.kvscope.KVScope.svg
@@ -29,8 +28,6 @@ foreach(_exe IN ITEMS kvscope kvscope-cli)
         install(TARGETS ${_exe} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
     endif()
 endforeach()
-# kvscope-cli finds it at ../libexec/kvscope/ from its own folder.
-install(TARGETS kvscope-render RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/kvscope)
 
 install(FILES ${_res}/${KVSCOPE_APP_ID}.desktop
         DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)

@@ -29,12 +29,13 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 "KV Scope shows how much memory a large language model's key-value cache \
 takes, and how much grouped-query attention saves over multi-head \
 attention, while you drag sliders for the model shape and the workload. \
-The kvscope window draws live charts and exports them as PDF, SVG, PNG \
-and CSV; kvscope-cli prints the same numbers on the command line.")
+The kvscope window draws live charts and exports them as PDF, SVG, PNG, \
+EPS and CSV; kvscope-cli prints the same numbers and writes the same \
+figures on the command line.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # What dpkg-shlibdeps cannot see because nothing links it:
-#  - fonts-dejavu-core: text in the window and in exported PDF/SVG/PNG charts
-#    (fontconfig alone ships no font);
+#  - fonts-dejavu-core: text in the window and the one font of every exported
+#    figure (fontconfig alone ships no font);
 #  - libqt6svg6: its iconengines/imageformats plugins draw the SVG icon.
 # The xcb and offscreen platform plugins are part of libqt6gui6 on Debian 12,
 # which shlibdeps adds through the Qt libraries the binaries link.

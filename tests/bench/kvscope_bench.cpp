@@ -2,6 +2,7 @@
 // "name: value" lines (medians of repeated runs). Targets are checked by
 // reading these figures, never by timed assertions in tests: shared machines
 // are too noisy for that.
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <spawn.h>
@@ -13,6 +14,7 @@
 #include <QImage>
 #include <QPainter>
 #include <QSlider>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <algorithm>
 #include <chrono>
@@ -152,14 +154,20 @@ struct ChildRun {
 };
 
 // Runs a program and reports its wall time to exit and peak resident memory.
+// Its standard output goes nowhere: only the figures are printed here.
 ChildRun runChild(const std::vector<std::string> &args) {
     std::vector<char *> argv;
     for (const std::string &arg : args) argv.push_back(const_cast<char *>(arg.c_str()));
     argv.push_back(nullptr);
     ChildRun run;
+    posix_spawn_file_actions_t quiet;
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     const auto start = std::chrono::steady_clock::now();
     pid_t pid = 0;
-    if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return run;
+    const int spawned = posix_spawn(&pid, argv[0], &quiet, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&quiet);
+    if (spawned != 0) return run;
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
@@ -187,6 +195,43 @@ void benchCliSeedFigures(const QString &binDir) {
         ms.push_back(child.ms);
     }
     print("cli_seed_figures_ms", percentile(ms, 0.5));
+}
+
+// The seed's figures (both PDFs and the report, from the book's flags)
+// beside the book's matplotlib script writing its two PDFs, in turns, when
+// python3 with matplotlib (Debian: python3-matplotlib) is there.
+void benchAgainstMatplotlib(const QString &binDir) {
+    const QString python = QStandardPaths::findExecutable(u"python3"_s, {u"/usr/bin"_s});
+    if (python.isEmpty() || runChild({python.toStdString(), "-c", "import matplotlib"}).status != 0) {
+        std::printf("matplotlib_seed_figures_ms: not measured (no python3-matplotlib)\n");
+        return;
+    }
+    QTemporaryDir dir;
+    const std::string cli = QDir(binDir).filePath(u"kvscope-cli"_s).toStdString();
+    const std::string script = KVSCOPE_BENCH_DIR "/book_plot_memory_estimates.py";
+    std::vector<double> ours, book;
+    // The script writes its PDFs into the current folder.
+    const QString previous = QDir::currentPath();
+    QDir::setCurrent(dir.path());
+    for (int run = 0; run < 5; ++run) {
+        const ChildRun figures = runChild({cli, "--emb_dim", "2048", "--n_heads", "24", "--n_layers", "48",
+                                           "--n_kv_groups", "4", "--context_length", "8192", "--batch_size", "1",
+                                           "--dtype", "bf16", "--chart", "context", "--out", "context.pdf", "--chart",
+                                           "groups", "--out", "groups.pdf", "--report", "report.pdf"});
+        const ChildRun matplotlib = runChild({python.toStdString(), script});
+        if (figures.status != 0 || matplotlib.status != 0) {
+            std::fprintf(stderr, "kvscope-bench: a seed figure run failed (status %d, %d)\n", figures.status,
+                         matplotlib.status);
+            QDir::setCurrent(previous);
+            return;
+        }
+        ours.push_back(figures.ms);
+        book.push_back(matplotlib.ms);
+    }
+    QDir::setCurrent(previous);
+    print("seed_figures_with_report_ms", percentile(ours, 0.5));
+    print("matplotlib_seed_figures_ms", percentile(book, 0.5));
+    print("seed_figures_speedup", percentile(book, 0.5) / percentile(ours, 0.5));
 }
 
 void benchStartup(const QString &binDir) {
@@ -251,6 +296,7 @@ int main(int argc, char **argv) {
         if (wanted("chart_paint")) benchChartPaint(window);
     }
     if (wanted("cli_seed_figures")) benchCliSeedFigures(binDir);
+    if (wanted("seed_figures_with_report") || wanted("matplotlib")) benchAgainstMatplotlib(binDir);
     if (wanted("startup_to_first_frame") || wanted("peak_rss")) benchStartup(binDir);
     return 0;
 }

@@ -541,7 +541,9 @@ void TestCli::help() {
               u"--version"_s, u"--config <file>"_s, u"--model <name>"_s,
               u"--list-models, --list_models"_s, u"--chart <kind>"_s, u"--out <file>"_s, u"--report <file>"_s,
               u"--extra-groups, --extra_groups <list>"_s, u"--binary-units, --binary_units"_s,
-              u"--png-scale, --png_scale <factor>"_s}) {
+              u"--png-scale, --png_scale <factor>"_s, u"--dpi <n>"_s, u"--figure-size, --figure_size <size>"_s,
+              u"--font-size, --font_size <pt>"_s, u"--no-title, --no_title"_s, u"--legend <where>"_s,
+              u"--theme <name>"_s}) {
             QVERIFY2(text.contains(option), qPrintable(option));
         }
         // Defaults, with Qt's line wrapping folded away.

@@ -1,8 +1,9 @@
 // kvscope-cli --chart/--out and --report, run as a user runs them with no
-// display: every format written and read back (pdftotext and pdfimages for
-// PDF, XML for SVG, the image size for PNG, exact numbers for CSV), and every
-// failure leaving existing files as they were. pdftotext and pdfimages
-// (poppler-utils) are test dependencies: a missing one fails the test.
+// display: every format written and read back (pdftotext, pdffonts, pdfinfo
+// and pdfimages for PDF, Ghostscript for EPS, XML for SVG, the pixels for
+// PNG, exact numbers for CSV), the figure options, and every failure leaving
+// existing files as they were. poppler-utils and ghostscript are test
+// dependencies: a missing tool fails the test.
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -74,7 +75,19 @@ private:
     QTemporaryDir m_dir;
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
-    // Every text in full (no elision), and no raster image.
+    // Every font embedded, and every one DejaVu Sans: the one family of
+    // every figure and report.
+    void checkFonts(const QString &file) {
+        QString fonts;
+        QVERIFY2(popplerTool(u"pdffonts"_s, {file}, &fonts), qPrintable(fonts));
+        const QStringList lines = fonts.split(u'\n', Qt::SkipEmptyParts).mid(2);
+        QVERIFY2(!lines.isEmpty(), qPrintable(fonts));
+        static const QRegularExpression embedded(
+            u"^[A-Z]{6}\\+DejaVuSans(-Bold)?\\s+(CID )?TrueType\\s+\\S+\\s+yes\\s+yes\\s+yes\\s"_s);
+        for (const QString &line : lines) QVERIFY2(embedded.match(line).hasMatch(), qPrintable(file + u":\n"_s + fonts));
+    }
+
+    // Every text in full (no elision), no raster image, every font embedded.
     void checkPdf(const QString &file, const QStringList &texts) {
         QString raw;
         QVERIFY2(popplerTool(u"pdftotext"_s, {file, u"-"_s}, &raw), qPrintable(raw));
@@ -85,6 +98,7 @@ private:
         QString images;
         QVERIFY2(popplerTool(u"pdfimages"_s, {u"-list"_s, file}, &images), qPrintable(images));
         QCOMPARE(images.split(u'\n', Qt::SkipEmptyParts).size(), 2);  // the header lines only
+        checkFonts(file);
     }
 
 private slots:
@@ -130,7 +144,7 @@ private slots:
         }
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
         QCOMPARE(root, u"svg"_s);
-        QVERIFY(svg.contains("KV-cache vs Context Length"));
+        QVERIFY(svg.contains("<title>KV-cache vs Context Length (n_heads=24"));
 
         // PNG: 560 x 400 points at the default 2 pixels per point.
         const QImage png(path(u"context.png"_s));
@@ -246,7 +260,7 @@ private slots:
         QXmlStreamReader xml(svg);
         while (!xml.atEnd()) xml.readNext();
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
-        QVERIFY(svg.contains(model.toUtf8()));
+        QVERIFY(svg.contains(QByteArray("<title>KV-cache vs Context Length (" + model.toUtf8())));
 
         // The model's column is --json's kv_bytes at each context, its what-ifs --json's what_if at 32,768.
         const QList<QByteArray> csv = fileBytes(stem + u".csv"_s).trimmed().split('\n');
@@ -288,79 +302,191 @@ private slots:
     void configFileCharts() {
         // A config.json charts as the window's File > Open shows it, named after the file.
         const QString config = QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json");
-        const CliRun run = CliRun::run(
-            {u"--config"_s, config, u"--chart"_s, u"context"_s, u"--out"_s, path(u"config.svg"_s)}, headless());
+        const CliRun run = CliRun::run({u"--config"_s, config, u"--chart"_s, u"context"_s, u"--out"_s,
+                                        path(u"config.svg"_s), u"--chart"_s, u"context"_s, u"--out"_s,
+                                        path(u"config.pdf"_s)},
+                                       headless());
         QCOMPARE(run.err, QByteArray());
         QCOMPARE(run.exitCode, 0);
-        const QByteArray svg = fileBytes(path(u"config.svg"_s));
-        QVERIFY(svg.contains("gemma-3-27b (real layers)"));
-        QVERIFY(svg.contains("what-if: without sliding window"));
+        QVERIFY(fileBytes(path(u"config.svg"_s)).contains("<title>KV-cache vs Context Length (gemma-3-27b, "));
+        checkPdf(path(u"config.pdf"_s), {u"gemma-3-27b (real layers)"_s, u"what-if: without sliding window"_s});
     }
 
-    // PDF, SVG and CSV come from kvscope-cli alone, a process that loads no
-    // Qt GUI library (that is what makes it start fast); only PNG and the
-    // report need kvscope-render, and without it the user is told so.
-    void figuresNeedOnlyQtCore() {
+    // Every file comes from kvscope-cli alone, in one process that loads no
+    // Qt GUI library (that is what makes it start fast) and needs nothing
+    // installed beside it: a copy on its own writes every format.
+    void everyFormatFromOneProcess() {
         QProcess ldd;
         ldd.start(u"ldd"_s, {QStringLiteral(KVSCOPE_CLI_PATH)});
         QVERIFY(ldd.waitForFinished(30000));
         const QString libraries = QString::fromLocal8Bit(ldd.readAllStandardOutput());
-        QVERIFY2(libraries.contains(u"libQt6Core"_s), qPrintable(libraries));
+        QVERIFY2(libraries.contains(u"libQt6Core"_s) && libraries.contains(u"libcairo"_s), qPrintable(libraries));
         for (const QString &gui : {u"libQt6Gui"_s, u"libQt6Widgets"_s, u"libQt6Charts"_s, u"libGL"_s})
             QVERIFY2(!libraries.contains(gui), qPrintable(libraries));
 
-        // A copy with no kvscope-render beside it.
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        QVERIFY(QDir(dir.path()).mkpath(u"bin"_s));
-        const QString cli = dir.filePath(u"bin/kvscope-cli"_s);
+        const QString cli = dir.filePath(u"kvscope-cli"_s);
         QVERIFY(QFile::copy(QStringLiteral(KVSCOPE_CLI_PATH), cli));
-        auto runCopy = [&cli](const QStringList &arguments) {
-            QProcess process;
-            process.setProcessEnvironment(headless());
-            process.start(cli, kSeed + arguments);
-            process.waitForFinished(60000);
-            return std::pair{process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
-        };
-        const auto [okCode, okErr] = runCopy({u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"c.pdf"_s),
-                                              u"--chart"_s, u"groups"_s, u"--out"_s, dir.filePath(u"g.svg"_s),
-                                              u"--chart"_s, u"groups"_s, u"--out"_s, dir.filePath(u"g.csv"_s)});
-        QCOMPARE(okErr, QString());
-        QCOMPARE(okCode, 0);
+        QProcess process;
+        process.setProcessEnvironment(headless());
+        QStringList arguments = kSeed;
+        for (const QString &file : {u"c.pdf"_s, u"c.svg"_s, u"c.png"_s, u"c.eps"_s, u"c.csv"_s})
+            arguments << u"--chart"_s << u"context"_s << u"--out"_s << dir.filePath(file);
+        arguments << u"--report"_s << dir.filePath(u"r.pdf"_s);
+        process.start(cli, arguments);
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(QString::fromUtf8(process.readAllStandardError()), QString());
+        QCOMPARE(process.exitCode(), 0);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 7);  // the copy and six files
         checkPdf(dir.filePath(u"c.pdf"_s), {u"KV-cache vs Context Length"_s, u"MHA (KV total)"_s});
-        QVERIFY(fileBytes(dir.filePath(u"g.svg"_s)).contains("current: n_kv_groups=4 (75.00%)"));
-        QVERIFY(fileBytes(dir.filePath(u"g.csv"_s)).contains("4,6,811597824,75"));
-        // The PDF core fonts: nothing embedded, text extractable.
-        QString fonts;
-        QVERIFY2(popplerTool(u"pdffonts"_s, {dir.filePath(u"c.pdf"_s)}, &fonts), qPrintable(fonts));
-        QVERIFY2(fonts.contains(QRegularExpression(u"\\nHelvetica +Type 1 +WinAnsi +no"_s)), qPrintable(fonts));
-        QVERIFY2(fonts.contains(QRegularExpression(u"\\nHelvetica-Bold +Type 1 +WinAnsi +no"_s)), qPrintable(fonts));
-
-        const auto [pngCode, pngErr] = runCopy({u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"c.png"_s)});
-        QCOMPARE(pngCode, 1);
-        const QString render = QDir::toNativeSeparators(dir.filePath(u"libexec/kvscope/kvscope-render"_s));
-        QVERIFY2(pngErr.startsWith(u"kvscope-cli: cannot start %1 (No such file or directory)"_s.arg(render)),
-                 qPrintable(pngErr));
-        QVERIFY(pngErr.endsWith(u"\n"_s) && pngErr.count(u'\n') == 1);
-        QVERIFY(!QFile::exists(dir.filePath(u"c.png"_s)));
+        checkPdf(dir.filePath(u"r.pdf"_s), {u"KV-cache report"_s, u"MHA (KV total)"_s});
+        QVERIFY(fileBytes(dir.filePath(u"c.eps"_s)).startsWith("%!PS-Adobe-3.0 EPSF-3.0"));
+        QVERIFY(!QImage(dir.filePath(u"c.png"_s)).isNull());
     }
 
-    // A name the core fonts cannot show (here Russian and Greek, from the
-    // file name) goes to Qt's PDF writer, which embeds fonts: the text
-    // survives. DejaVu Sans, which the package depends on, has these glyphs.
-    void pdfTextBeyondTheCoreFonts() {
+    // A name in Russian and Greek (from the file name) keeps its text: the
+    // PDF embeds the DejaVu Sans glyphs it needs, searchable, as for any
+    // other name. No CJK font is installed on a bare machine, so none is
+    // tried here.
+    void textBeyondLatinIsEmbedded() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString config = dir.filePath(u"Модель λ ✓.json"_s);
         QVERIFY(QFile::copy(QStringLiteral(KVSCOPE_TEST_DATA_DIR "/configs/gemma-3-27b.json"), config));
-        const CliRun run = CliRun::run(
-            {u"--config"_s, config, u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"m.pdf"_s)}, headless());
+        const CliRun run = CliRun::run({u"--config"_s, config, u"--chart"_s, u"context"_s, u"--out"_s,
+                                        dir.filePath(u"m.pdf"_s), u"--report"_s, dir.filePath(u"r.pdf"_s)},
+                                       headless());
         QCOMPARE(run.err, QByteArray());
         QCOMPARE(run.exitCode, 0);
         checkPdf(dir.filePath(u"m.pdf"_s), {u"(Модель λ ✓, batch=1, dtype=bf16)"_s, u"Модель λ ✓ (real layers)"_s});
-        QString fonts;
-        QVERIFY2(popplerTool(u"pdffonts"_s, {dir.filePath(u"m.pdf"_s)}, &fonts), qPrintable(fonts));
-        QVERIFY2(fonts.contains(u" yes "_s) && !fonts.contains(u"WinAnsi"_s), qPrintable(fonts));
+        checkPdf(dir.filePath(u"r.pdf"_s), {u"KV cache by context length (Модель λ ✓; batch 1, bf16)"_s});
+    }
+
+    // --figure-size with each unit and preset gives that page or image.
+    void figureSize_data() {
+        QTest::addColumn<QString>("size");
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QSizeF>("expected");  // points; pixels for a .png
+        QTest::newRow("inches") << u"3.5x2.5in"_s << u"s.pdf"_s << QSizeF(252, 180);
+        QTest::newRow("centimetres") << u"9x6cm"_s << u"s.pdf"_s << QSizeF(255.118, 170.079);
+        QTest::newRow("millimetres") << u"180 x 100 mm"_s << u"s.pdf"_s << QSizeF(510.236, 283.465);
+        QTest::newRow("points") << u"400x300pt"_s << u"s.pdf"_s << QSizeF(400, 300);
+        QTest::newRow("single") << u"single"_s << u"s.pdf"_s << QSizeF(252, 189);
+        QTest::newRow("double") << u"double"_s << u"s.pdf"_s << QSizeF(515.52, 257.76);
+        QTest::newRow("slide") << u"slide"_s << u"s.pdf"_s << QSizeF(720, 405);
+        QTest::newRow("pixels") << u"1200x800px"_s << u"s.png"_s << QSizeF(1200, 800);
+        QTest::newRow("single as png") << u"single"_s << u"s.png"_s << QSizeF(504, 378);  // 2 px per point
+        QTest::newRow("slide as eps") << u"slide"_s << u"s.eps"_s << QSizeF(720, 405);
+    }
+
+    void figureSize() {
+        QFETCH(QString, size);
+        QFETCH(QString, file);
+        QFETCH(QSizeF, expected);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(file);
+        const CliRun run = CliRun::run(
+            kSeed + QStringList{u"--figure-size"_s, size, u"--chart"_s, u"context"_s, u"--out"_s, out}, headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        if (file.endsWith(u".png"_s)) {
+            QCOMPARE(QImage(out).size(), expected.toSize());
+        } else if (file.endsWith(u".eps"_s)) {
+            QVERIFY(fileBytes(out).contains(u"%%BoundingBox: 0 0 %1 %2"_s.arg(expected.width()).arg(expected.height()).toLatin1()));
+        } else {
+            QString info;
+            QVERIFY2(popplerTool(u"pdfinfo"_s, {out}, &info), qPrintable(info));
+            static const QRegularExpression pageSize(u"Page size:\\s+([0-9.]+) x ([0-9.]+) pts"_s);
+            const auto m = pageSize.match(info);
+            QVERIFY2(m.hasMatch(), qPrintable(info));
+            QVERIFY2(std::abs(m.captured(1).toDouble() - expected.width()) < 0.01 &&
+                         std::abs(m.captured(2).toDouble() - expected.height()) < 0.01,
+                     qPrintable(info));
+            checkPdf(out, {u"KV-cache vs Context Length"_s, u"MHA (KV total)"_s, u"context_length (log scale)"_s});
+        }
+    }
+
+    void noTitleLegendNoneAndFontSize() {
+        QTemporaryDir dir;
+        const CliRun run = CliRun::run(
+            kSeed + QStringList{u"--no-title"_s, u"--legend"_s, u"none"_s, u"--font-size"_s, u"14"_s, u"--chart"_s,
+                                u"context"_s, u"--out"_s, dir.filePath(u"a.pdf"_s), u"--chart"_s, u"groups"_s,
+                                u"--out"_s, dir.filePath(u"b.pdf"_s), u"--report"_s, dir.filePath(u"r.pdf"_s)},
+            headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        checkPdf(dir.filePath(u"a.pdf"_s), {u"context_length (log scale)"_s, u"Total KV cache (GB)"_s, u"1K"_s});
+        checkPdf(dir.filePath(u"b.pdf"_s), {u"n_kv_groups"_s, u"Savings vs MHA (%)"_s, u"MQA"_s});
+        for (const QString &file : {u"a.pdf"_s, u"b.pdf"_s, u"r.pdf"_s}) {
+            QString text;
+            QVERIFY(popplerTool(u"pdftotext"_s, {dir.filePath(file), u"-"_s}, &text));
+            QVERIFY2(!text.contains(u"KV-cache vs Context Length"_s) && !text.contains(u"KV-cache Savings"_s),
+                     qPrintable(text));
+            QVERIFY2(!text.contains(u"MHA (KV total)"_s) && !text.contains(u"current: n_kv_groups"_s), qPrintable(text));
+        }
+        // 14 pt axis titles: pdftotext's box around "n_kv_groups" is as tall as 14 pt type.
+        QString bbox;
+        QVERIFY(popplerTool(u"pdftotext"_s, {u"-bbox"_s, dir.filePath(u"b.pdf"_s), u"-"_s}, &bbox));
+        static const QRegularExpression word(
+            u"<word xMin=\"[0-9.]+\" yMin=\"([0-9.]+)\" xMax=\"[0-9.]+\" yMax=\"([0-9.]+)\">n_kv_groups</word>"_s);
+        const auto m = word.match(bbox);
+        QVERIFY2(m.hasMatch(), qPrintable(bbox));
+        const double height = m.captured(2).toDouble() - m.captured(1).toDouble();
+        QVERIFY2(height > 14 && height < 18, qPrintable(QString::number(height)));
+    }
+
+    void themes() {
+        QTemporaryDir dir;
+        const CliRun run = CliRun::run(
+            kSeed + QStringList{u"--extra-groups"_s, u"8,24"_s, u"--theme"_s, u"dark"_s, u"--dpi"_s, u"72"_s,
+                                u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"dark.png"_s)},
+            headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        const CliRun print = CliRun::run(
+            kSeed + QStringList{u"--extra-groups"_s, u"8,24"_s, u"--theme"_s, u"print"_s, u"--chart"_s, u"context"_s,
+                                u"--out"_s, dir.filePath(u"print.png"_s), u"--chart"_s, u"context"_s, u"--out"_s,
+                                dir.filePath(u"print.eps"_s), u"--chart"_s, u"context"_s, u"--out"_s,
+                                dir.filePath(u"light.png"_s)},
+            headless());
+        QCOMPARE(print.exitCode, 0);
+        auto meanLuminance = [](const QImage &image) {
+            double sum = 0;
+            for (int y = 0; y < image.height(); ++y) {
+                for (int x = 0; x < image.width(); ++x) sum += qGray(image.pixel(x, y));
+            }
+            return sum / (255.0 * image.width() * image.height());
+        };
+        const QImage dark(dir.filePath(u"dark.png"_s));
+        QCOMPARE(dark.size(), QSize(560, 400));  // 72 dpi: a pixel per point
+        QVERIFY2(meanLuminance(dark) < 0.25, qPrintable(QString::number(meanLuminance(dark))));
+        // Print: gray only, every pixel (anti-aliasing mixes grays into grays).
+        const QImage gray(dir.filePath(u"print.png"_s));
+        QVERIFY(!gray.isNull());
+        int colored = 0;
+        for (int y = 0; y < gray.height(); ++y) {
+            for (int x = 0; x < gray.width(); ++x) {
+                const QRgb c = gray.pixel(x, y);
+                if (std::abs(qRed(c) - qGreen(c)) > 2 || std::abs(qGreen(c) - qBlue(c)) > 2) ++colored;
+            }
+        }
+        QCOMPARE(colored, 0);
+        QVERIFY(meanLuminance(gray) > 0.8);
+        // Ghostscript renders the EPS as it would be placed: a gray figure on white.
+        const QString rendered = dir.filePath(u"print-eps.png"_s);
+        QProcess gs;
+        gs.start(u"gs"_s, {u"-q"_s, u"-dSAFER"_s, u"-dBATCH"_s, u"-dNOPAUSE"_s, u"-dEPSCrop"_s, u"-sDEVICE=png16m"_s,
+                          u"-r72"_s, u"-sOutputFile="_s + rendered, dir.filePath(u"print.eps"_s)});
+        QVERIFY2(gs.waitForFinished(30000), "gs is missing or hung: install ghostscript");
+        QCOMPARE(gs.exitCode(), 0);
+        const QImage eps(rendered);
+        QCOMPARE(eps.size(), QSize(560, 400));
+        int ink = 0;
+        for (int y = 0; y < eps.height(); ++y) {
+            for (int x = 0; x < eps.width(); ++x) ink += qGray(eps.pixel(x, y)) < 128;
+        }
+        QVERIFY2(ink > 2000, qPrintable(QString::number(ink)));
     }
 
     void failuresLeaveFilesUntouched_data() {
@@ -372,10 +498,10 @@ private slots:
         const QString dir = u"%1"_s;
         QTest::newRow("unknown extension")
             << (kSeed + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.jpg"_s}) << u"old.jpg"_s
-            << u"kvscope-cli: --out %1/old.jpg: unknown extension \".jpg\"; use .pdf, .svg, .png or .csv"_s << 2;
+            << u"kvscope-cli: --out %1/old.jpg: unknown extension \".jpg\"; use .pdf, .svg, .png, .eps or .csv"_s << 2;
         QTest::newRow("no extension")
             << (kSeed + QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, dir + u"/old"_s}) << u"old"_s
-            << u"kvscope-cli: --out %1/old: the file name has no extension; use .pdf, .svg, .png or .csv"_s << 2;
+            << u"kvscope-cli: --out %1/old: the file name has no extension; use .pdf, .svg, .png, .eps or .csv"_s << 2;
         QTest::newRow("report not a PDF")
             << (kSeed + QStringList{u"--report"_s, dir + u"/old.svg"_s}) << u"old.svg"_s
             << u"kvscope-cli: --report %1/old.svg: the report is a PDF; use a file name ending in .pdf"_s << 2;
@@ -424,6 +550,58 @@ private slots:
             << (kSeed + QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, dir + u"/old.png"_s, u"--png-scale"_s,
                                     u"40"_s})
             << u"old.png"_s << u"kvscope-cli: --png-scale must be a number from 0.5 to 16 (got \"40\")"_s << 2;
+        const QStringList chart{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.pdf"_s};
+        const QStringList png{u"--chart"_s, u"context"_s, u"--out"_s, dir + u"/old.png"_s};
+        QTest::newRow("figure size without a unit")
+            << (kSeed + chart + QStringList{u"--figure-size"_s, u"3.5x2.5"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --figure-size needs a unit after WxH: in, cm, mm, pt or px (got \"3.5x2.5\")"_s << 2;
+        QTest::newRow("figure size unknown unit")
+            << (kSeed + chart + QStringList{u"--figure-size"_s, u"3x2ft"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --figure-size: unknown unit \"ft\"; use in, cm, mm, pt or px (got \"3x2ft\")"_s << 2;
+        QTest::newRow("figure size not a size")
+            << (kSeed + chart + QStringList{u"--figure-size"_s, u"large"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --figure-size must be WxH with a unit, in, cm, mm, pt or px (as in 3.5x2.5in), or "
+               u"single, double or slide (got \"large\")"_s
+            << 2;
+        QTest::newRow("figure size too small")
+            << (kSeed + chart + QStringList{u"--figure-size"_s, u"1x1in"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --figure-size: the figure must be from 1.5 to 50 in (108 to 3600 pt) on each side (got "
+               u"72.0 × 72.0 pt) (got \"1x1in\")"_s
+            << 2;
+        QTest::newRow("figure size in px for a pdf")
+            << (kSeed + chart + QStringList{u"--figure-size"_s, u"800x600px"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --figure-size in px only applies to .png charts; for %1/old.pdf use in, cm, mm or pt "
+               u"(got \"800x600px\")"_s
+            << 2;
+        QTest::newRow("png too large")
+            << (kSeed + png + QStringList{u"--figure-size"_s, u"40x30in"_s, u"--dpi"_s, u"600"_s}) << u"old.png"_s
+            << u"kvscope-cli: --figure-size: the PNG would be 24000 × 18000 pixels; each side must be at most 16384 "
+               u"(a smaller size or dpi) (got \"40x30in\")"_s
+            << 2;
+        QTest::newRow("figure size for the report only")
+            << (kSeed + QStringList{u"--report"_s, dir + u"/old.pdf"_s, u"--figure-size"_s, u"single"_s})
+            << u"old.pdf"_s << u"kvscope-cli: --figure-size only applies to --chart (the report is A4)"_s << 2;
+        QTest::newRow("font size out of range")
+            << (kSeed + chart + QStringList{u"--font-size"_s, u"40"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --font-size must be a number of points from 5 to 30 (got \"40\")"_s << 2;
+        QTest::newRow("legend unknown")
+            << (kSeed + chart + QStringList{u"--legend"_s, u"best"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --legend must be auto, inside, outside or none (got \"best\")"_s << 2;
+        QTest::newRow("theme unknown")
+            << (kSeed + chart + QStringList{u"--theme"_s, u"solarized"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --theme must be light, dark or print (got \"solarized\")"_s << 2;
+        QTest::newRow("theme without export")
+            << (kSeed + QStringList{u"--theme"_s, u"dark"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --theme only applies to --chart and --report"_s << 2;
+        QTest::newRow("dpi out of range")
+            << (kSeed + png + QStringList{u"--dpi"_s, u"2000"_s}) << u"old.png"_s
+            << u"kvscope-cli: --dpi must be a number from 36 to 1152 (got \"2000\")"_s << 2;
+        QTest::newRow("dpi without png")
+            << (kSeed + chart + QStringList{u"--dpi"_s, u"300"_s}) << u"old.pdf"_s
+            << u"kvscope-cli: --dpi only applies to a --chart written as .png"_s << 2;
+        QTest::newRow("dpi and png scale")
+            << (kSeed + png + QStringList{u"--dpi"_s, u"300"_s, u"--png-scale"_s, u"2"_s}) << u"old.png"_s
+            << u"kvscope-cli: --dpi and --png-scale both set a PNG's pixels; give one"_s << 2;
         QTest::newRow("binary units without export")
             << (kSeed + QStringList{u"--binary-units"_s}) << u"old.pdf"_s
             << u"kvscope-cli: --binary-units only applies to --chart, --report and the deployment section (--gpu, "
@@ -488,6 +666,7 @@ private slots:
                                    << u"out.pdf"_s;
         QTest::newRow("svg chart") << QStringList{u"--chart"_s, u"context"_s, u"--out"_s, u"%1/f.svg"_s} << u"f.svg"_s;
         QTest::newRow("png chart") << QStringList{u"--chart"_s, u"groups"_s, u"--out"_s, u"%1/g.png"_s} << u"g.png"_s;
+        QTest::newRow("eps chart") << QStringList{u"--chart"_s, u"context"_s, u"--out"_s, u"%1/f.eps"_s} << u"f.eps"_s;
         QTest::newRow("report") << QStringList{u"--report"_s, u"%1/out.pdf"_s} << u"out.pdf"_s;
     }
 
@@ -545,7 +724,7 @@ private slots:
             }
             QVERIFY(filler.resize(std::max<qint64>(0, filler.size() - 4096)));
         }
-        // A core-font PDF is small: six more curves make it 7.7 KB.
+        // Six more curves make the PDF larger than the page left free.
         const QList<QStringList> runs{{u"--extra-groups"_s, u"2,3,6,8,12,24"_s, u"--chart"_s, u"context"_s, u"--out"_s,
                                        dir.filePath(u"out.pdf"_s)},
                                       {u"--chart"_s, u"context"_s, u"--out"_s, dir.filePath(u"f.svg"_s)},

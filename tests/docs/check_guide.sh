@@ -8,7 +8,7 @@
 #     (a line ending in "\" continues on the next); the lines up to the next
 #     "$ " line or the end of the block are its exact expected stdout;
 #   - a command that prints nothing must write files (--out, --report), which
-#     must exist and be valid for their extension (PDF, SVG, PNG, CSV);
+#     must exist and be valid for their extension (PDF, SVG, PNG, EPS, CSV);
 #   - a block opened as ```<lang> <file> (```json config.json) is written to
 #     <file> in the working directory before any command runs;
 #   - every docs/guide-*.png the guide references must exist beside it.
@@ -59,6 +59,7 @@ check_file() {  # $1 file, $2 the command that wrote it
         *.pdf) [[ $(head -c 5 "$f") == '%PDF-' ]] && tail -c 64 "$f" | grep -q '%%EOF' \
                    || fail "$1 is not a PDF" ;;
         *.svg) grep -q '<svg' "$f" && grep -q '</svg>' "$f" || fail "$1 is not an SVG" ;;
+        *.eps) [[ $(head -c 23 "$f") == '%!PS-Adobe-3.0 EPSF-3.0' ]] || fail "$1 is not an EPS" ;;
         *.png) [[ $(head -c 8 "$f" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] \
                    || fail "$1 is not a PNG" ;;
         *.csv) local cols; cols=$(head -1 "$f" | awk -F, '{print NF}')

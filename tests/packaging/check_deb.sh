@@ -52,7 +52,6 @@ echo "Depends: $depends"
 dpkg-deb -c "$deb" | awk '{ print $NF }' | sed 's|^\./||' >"$tmp/files"
 want=(
     usr/bin/kvscope-cli
-    usr/libexec/kvscope/kvscope-render
     "usr/share/applications/$id.desktop"
     "usr/share/metainfo/$id.metainfo.xml"
     "usr/share/icons/hicolor/scalable/apps/$id.svg"
@@ -67,11 +66,12 @@ for f in "${want[@]}"; do
     grep -qx "$f" "$tmp/files" || fail "the package lacks /$f"
 done
 grep -E '(^|/)(include|lib)/|\.a$|tst_' "$tmp/files" && fail "the package ships build leftovers (listed above)"
+grep -q '^usr/libexec/' "$tmp/files" && fail "the package ships a helper in /usr/libexec: kvscope-cli writes every file itself"
 
 # Depends: one package name per entry, without versions.
 dep_names=$(tr ',' '\n' <<<"$depends" | sed 's/[(|].*//; s/ //g' | sort -u)
 has_dep() { grep -qx "$1" <<<"$dep_names"; }
-for d in libc6 libstdc++6 libqt6core6 fonts-dejavu-core libqt6svg6; do
+for d in libc6 libstdc++6 libqt6core6 fonts-dejavu-core libqt6svg6 libcairo2 libfontconfig1 libfreetype6 libpng16-16; do
     has_dep "$d" || fail "Depends lacks $d"
 done
 ((window)) && { has_dep libqt6widgets6 || fail "Depends lacks libqt6widgets6 (the window)"; }
@@ -79,7 +79,7 @@ grep -q -- '-dev$' <<<"$dep_names" && fail "Depends names a -dev package"
 
 # Every linked Qt library's package is a dependency: libQt6Charts.so.6 -> libqt6charts6.
 dpkg-deb -x "$deb" "$tmp/root"
-for exe in "$tmp/root/usr/bin/"* "$tmp/root/usr/libexec/kvscope/"*; do
+for exe in "$tmp/root/usr/bin/"*; do
     name=${exe#"$tmp/root/"}
     file -b "$exe" | grep -q 'ELF' || { fail "$exe is not ELF"; continue; }
     file -b "$exe" | grep -q ', stripped' || fail "$name is not stripped"

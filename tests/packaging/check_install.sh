@@ -19,7 +19,6 @@ root=$tmp/root
 
 expected=(
     usr/bin/kvscope-cli
-    usr/libexec/kvscope/kvscope-render
     "usr/share/applications/$id.desktop"
     "usr/share/metainfo/$id.metainfo.xml"
     "usr/share/icons/hicolor/scalable/apps/$id.svg"
@@ -60,14 +59,15 @@ out=$("$root/usr/bin/kvscope-cli" --version 2>&1) || fail "installed kvscope-cli
 report=$("$root/usr/bin/kvscope-cli" --emb_dim 2048 --n_heads 24 --n_layers 48 --n_kv_groups 4 \
          --context_length 131072 --batch_size 1 --dtype bf16 2>&1) || fail "installed kvscope-cli report failed: $report"
 grep -qx 'MHA total KV cache  : 51.94 GB' <<<"$report" || fail "installed kvscope-cli: no 'MHA ... 51.94 GB' line in: $report"
-# PDF and SVG from kvscope-cli itself, PNG and the report through the
-# installed kvscope-render (found relative to kvscope-cli).
+# Every format and the report from the installed kvscope-cli alone, with no
+# display; nothing is installed beside it.
 seed=(--emb_dim 2048 --n_heads 24 --n_layers 48 --n_kv_groups 4)
-for f in c.pdf c.svg c.png; do
+[[ -e "$root/usr/libexec/kvscope" ]] && fail "usr/libexec/kvscope is installed: kvscope-cli writes every file itself"
+for f in c.pdf c.svg c.png c.eps; do
     out=$("$root/usr/bin/kvscope-cli" "${seed[@]}" --chart context --out "$tmp/$f" 2>&1) || fail "installed kvscope-cli --out $f failed: $out"
     [[ -s "$tmp/$f" ]] || fail "installed kvscope-cli wrote no $f"
 done
-out=$(QT_QPA_PLATFORM=offscreen "$root/usr/bin/kvscope-cli" "${seed[@]}" --report "$tmp/r.pdf" 2>&1) || fail "installed kvscope-cli --report failed: $out"
+out=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$root/usr/bin/kvscope-cli" "${seed[@]}" --report "$tmp/r.pdf" 2>&1) || fail "installed kvscope-cli --report failed: $out"
 [[ "$(head -c 5 "$tmp/r.pdf" 2>/dev/null)" == "%PDF-" ]] || fail "installed kvscope-cli --report wrote no PDF"
 
 # PNG sizes match their folders (width and height from the IHDR chunk).

@@ -28,6 +28,9 @@
 
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
+#include "FigureExportDialog.h"
+#include <QProcess>
+#include <QXmlStreamReader>
 #include "kvscope/format.h"
 #include "kvscope/units.h"
 #include "ContextChartView.h"
@@ -59,8 +62,19 @@ public:
         QString informativeText;
     };
     QList<Message> messages;
+    // What the file and figure dialogs answer.
+    QString savePath;
+    std::optional<ExportOptions> figureOptions;
+    QList<ExportFormat> askedFormats;
 
 protected:
+    QString askSavePath(const QString &, const QString &, const QStringList &) override { return savePath; }
+    bool askFigureOptions(ChartKind, ExportFormat format, ExportOptions *options) override {
+        askedFormats.append(format);
+        if (!figureOptions) return false;
+        *options = *figureOptions;
+        return true;
+    }
     void presentMessage(MessageKind, const QString &title, const QString &text,
                         const QString &informativeText) override {
         messages.append({title, text, informativeText});
@@ -258,6 +272,83 @@ private Q_SLOTS:
         QCOMPARE(QApplication::clipboard()->text(), window->model()->bookReport());
         QVERIFY(QApplication::clipboard()->text().startsWith(u"==== Config ====\ncontext_length   : 32768\n"_s));
         QVERIFY(QApplication::clipboard()->text().contains(u"MHA total KV cache  : 12.99 GB\n"_s));
+    }
+
+    void copyChartPutsAnImageAndSvgOnTheClipboard() {
+        auto window = showWindow();
+        QVERIFY(window);
+        for (const auto &[action, title] :
+             {std::pair{window->copyContextChartAction(), u"KV-cache vs Context Length"_s},
+              std::pair{window->copyGroupsChartAction(), u"KV-cache Savings vs n_kv_groups"_s}}) {
+            QApplication::clipboard()->clear();
+            QVERIFY(action);
+            action->trigger();
+            const QMimeData *mime = QApplication::clipboard()->mimeData();
+            QVERIFY(mime);
+            QVERIFY(mime->hasImage());
+            const QImage image = qvariant_cast<QImage>(mime->imageData());
+            QCOMPARE(image.size(), QSize(1120, 800));  // 560 x 400 pt at 144 dpi
+            QVERIFY(mime->formats().contains(u"image/svg+xml"_s));
+            QXmlStreamReader svg(mime->data(u"image/svg+xml"_s));
+            QString svgTitle;
+            while (!svg.atEnd()) {
+                if (svg.readNext() == QXmlStreamReader::StartElement && svg.name() == u"title")
+                    svgTitle = svg.readElementText();
+            }
+            QVERIFY2(!svg.hasError(), qPrintable(svg.errorString()));
+            QVERIFY2(svgTitle.startsWith(title), qPrintable(svgTitle));
+        }
+        // Each chart's context menu copies and exports it.
+        for (QWidget *view : {static_cast<QWidget *>(window->contextChartView()),
+                              static_cast<QWidget *>(window->groupsChartView())}) {
+            QCOMPARE(view->contextMenuPolicy(), Qt::ActionsContextMenu);
+            QStringList texts;
+            for (const QAction *a : view->actions()) texts << a->text();
+            QCOMPARE(texts, (QStringList{u"Copy chart"_s, u"Export chart…"_s}));
+        }
+        QApplication::clipboard()->clear();
+        window->groupsChartView()->actions().constFirst()->trigger();
+        QVERIFY(QApplication::clipboard()->mimeData()->formats().contains(u"image/svg+xml"_s));
+    }
+
+    void exportAsksForFigureOptionsAndRemembersThem() {
+        auto window = showWindow();
+        QVERIFY(window);
+        ExportOptions chosen;
+        chosen.size = figure::FigureSize::preset(u"single").value();
+        chosen.style.theme = figure::Theme::Print;
+        chosen.style.title = false;
+        window->figureOptions = chosen;
+        window->savePath = m_exportDir.filePath(u"single.pdf"_s);
+        window->exportChart(ChartKind::Context);
+        QCOMPARE(window->askedFormats, QList<ExportFormat>{ExportFormat::Pdf});
+        QProcess info;
+        info.start(u"pdfinfo"_s, {window->savePath});
+        QVERIFY(info.waitForFinished(30000));
+        const QString pageInfo = QString::fromUtf8(info.readAllStandardOutput());
+        QVERIFY2(pageInfo.contains(QRegularExpression(u"Page size:\\s+252 x 189 pts"_s)), qPrintable(pageInfo));
+        // Remembered: the next dialog, a copied chart and the report's charts start from them.
+        const ExportOptions saved = FigureExportDialog::savedOptions();
+        QCOMPARE(saved.size, chosen.size);
+        QCOMPARE(saved.style, chosen.style);
+        QVERIFY(window->copyChart(ChartKind::Context));
+        QCOMPARE(qvariant_cast<QImage>(QApplication::clipboard()->mimeData()->imageData()).size(), QSize(504, 378));
+        QVERIFY(window->exportReportTo(m_exportDir.filePath(u"report-no-title.pdf"_s)));
+        QProcess text;
+        text.start(u"pdftotext"_s, {m_exportDir.filePath(u"report-no-title.pdf"_s), u"-"_s});
+        QVERIFY(text.waitForFinished(30000));
+        const QByteArray reportText = text.readAllStandardOutput();
+        QVERIFY(reportText.contains("KV-cache report") && !reportText.contains("KV-cache vs Context Length"));
+        // CSV needs no figure options; a cancelled dialog writes nothing.
+        window->savePath = m_exportDir.filePath(u"data.csv"_s);
+        window->exportChart(ChartKind::Groups);
+        QCOMPARE(window->askedFormats.size(), 1);
+        QVERIFY(QFile::exists(window->savePath));
+        window->figureOptions.reset();
+        window->savePath = m_exportDir.filePath(u"cancelled.png"_s);
+        window->exportChart(ChartKind::Groups);
+        QCOMPARE(window->askedFormats.constLast(), ExportFormat::Png);
+        QVERIFY(!QFile::exists(window->savePath));
     }
 
     void resetRestoresTheSeed() {

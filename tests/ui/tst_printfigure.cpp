@@ -23,7 +23,10 @@
 #include "FigureRenderer.h"
 #include "GroupsChart.h"
 #include "GroupsFigure.h"
-#include "HelveticaMetrics.h"
+#include "CairoCanvas.h"
+#include "CairoDocument.h"
+#include "FigureSize.h"
+#include "FigureTheme.h"
 
 using namespace Qt::StringLiterals;
 using figure::FigureRenderer;
@@ -421,29 +424,46 @@ void compareGroups(const GroupsChart *chart, const ConfigModel &model) {
 }
 
 // ---------------------------------------------------------------------------
-// A canvas that records what the renderer draws, with Helvetica's metrics
-// (the PDF and SVG canvases' own).
+// A canvas that records what the renderer draws, measuring text as the
+// exports do (cairo and DejaVu Sans).
 
 struct RecordedText {
     QString text;
     figure::Font font;
     bool vertical = false;
     QRectF box;  // what the text covers, ascent to descent
+    friend bool operator==(const RecordedText &a, const RecordedText &b) { return a.text == b.text && a.box == b.box; }
+};
+
+struct RecordedLine {
+    QList<QPointF> points;
+    figure::Pen pen;
 };
 
 class RecordingCanvas : public figure::Canvas {
 public:
     QList<RecordedText> texts;
     QList<QList<QPointF>> polylines;
-    QList<QList<QPointF>> polygons;
+    QList<QList<QPointF>> polygons;  // the first is the figure's background
     QList<QPointF> circles;
+    // Drawn inside the plot's clip: the data.
+    QList<RecordedLine> dataLines;
+    QList<QRectF> dataMarkers;
+    QList<std::optional<figure::Rgb>> fills;  // of every polygon and circle, in order
 
-    void drawPolyline(const QList<QPointF> &points, const figure::Pen &) override { polylines.append(points); }
-    void drawPolygon(const QList<QPointF> &points, std::optional<figure::Rgb>, std::optional<figure::Pen>) override {
-        polygons.append(points);
+    void drawPolyline(const QList<QPointF> &points, const figure::Pen &pen) override {
+        polylines.append(points);
+        if (m_clipped) dataLines.append({points, pen});
     }
-    void drawCircle(QPointF center, double, std::optional<figure::Rgb>, std::optional<figure::Pen>) override {
+    void drawPolygon(const QList<QPointF> &points, std::optional<figure::Rgb> fill, std::optional<figure::Pen>) override {
+        polygons.append(points);
+        fills.append(fill);
+        if (m_clipped) dataMarkers.append(QPolygonF(points).boundingRect());
+    }
+    void drawCircle(QPointF center, double radius, std::optional<figure::Rgb> fill, std::optional<figure::Pen>) override {
         circles.append(center);
+        fills.append(fill);
+        if (m_clipped) dataMarkers.append(QRectF(center - QPointF(radius, radius), center + QPointF(radius, radius)));
     }
     void drawText(QPointF baseline, const QString &text, const figure::Font &font, figure::Rgb,
                   bool vertical) override {
@@ -454,13 +474,18 @@ public:
                                     : QRectF(baseline.x(), baseline.y() - a, w, a + d);
         texts.append({text, font, vertical, box});
     }
-    void setClip(const QRectF &) override {}
-    void clearClip() override {}
+    void setClip(const QRectF &) override { m_clipped = true; }
+    void clearClip() override { m_clipped = false; }
     double textWidth(const QString &text, const figure::Font &font) const override {
-        return figure::helveticaWidth(text, font.bold, font.size);
+        return m_measure.textWidth(text, font);
     }
-    double ascent(const figure::Font &font) const override { return figure::kHelveticaAscent * font.size; }
-    double descent(const figure::Font &font) const override { return figure::kHelveticaDescent * font.size; }
+    double ascent(const figure::Font &font) const override { return m_measure.ascent(font); }
+    double descent(const figure::Font &font) const override { return m_measure.descent(font); }
+
+private:
+    bool m_clipped = false;
+    figure::CairoDocument m_document{figure::CairoDocument::Kind::Pdf, QSizeF(100, 100), {}};
+    figure::CairoCanvas m_measure{m_document.context()};
 };
 
 constexpr double kEps = 1e-6;
@@ -496,35 +521,70 @@ QString overlapping(const QList<RecordedText> &texts) {
 struct Drawn {
     RecordingCanvas canvas;
     QRectF plot;
+    FigureRenderer::LegendBox legendBox;
     QList<RecordedText> xTicks, yTicks, legend;
 };
 
 // Draws `f` into `box` and sorts the texts by role: tick labels by font and
 // place (below or left of the plot), legend texts by name.
-void draw(const figure::Figure &f, const QRectF &box, Drawn &out) {
-    FigureRenderer::draw(f, out.canvas, box);
-    out.plot = FigureRenderer::plotArea(f, out.canvas, box);
+void draw(const figure::Figure &f, const QRectF &box, Drawn &out, const figure::FigureStyle &style = {}) {
+    FigureRenderer::draw(f, out.canvas, box, style);
+    out.plot = FigureRenderer::plotArea(f, out.canvas, box, style);
+    out.legendBox = FigureRenderer::legendBox(f, out.canvas, box, style);
+    const FigureRenderer::Fonts fonts = FigureRenderer::fonts(style);
     const QStringList names = legendOf(f);
     for (const RecordedText &t : std::as_const(out.canvas.texts)) {
         if (t.vertical) continue;
-        if (sameFont(t.font, FigureRenderer::kLegendFont) && names.contains(t.text)) {
+        if (sameFont(t.font, out.legendBox.font) && names.contains(t.text) && out.legendBox.rect.contains(t.box.center())) {
             out.legend.append(t);
-        } else if (sameFont(t.font, FigureRenderer::kTickFont) && t.box.top() >= out.plot.bottom()) {
+        } else if (sameFont(t.font, fonts.tick) && t.box.top() >= out.plot.bottom() &&
+                   t.box.top() < out.plot.bottom() + 20 + fonts.tick.size) {
             out.xTicks.append(t);
-        } else if (sameFont(t.font, FigureRenderer::kTickFont) && t.box.right() <= out.plot.left()) {
+        } else if (sameFont(t.font, fonts.tick) && t.box.right() <= out.plot.left()) {
             out.yTicks.append(t);
         }
     }
 }
 
-// Every layout rule a print figure keeps at any size.
-void checkLayout(const figure::Figure &f, const QRectF &box) {
+// Does the segment a-b pass through `rect`? Sampled finely: a test's own
+// way, not the renderer's.
+bool crosses(QPointF a, QPointF b, const QRectF &rect) {
+    const int steps = std::max(2, static_cast<int>(QLineF(a, b).length() * 4));
+    for (int i = 0; i <= steps; ++i) {
+        if (rect.contains(a + (b - a) * (static_cast<double>(i) / steps))) return true;
+    }
+    return false;
+}
+
+// What of the data the legend covers, described; empty when nothing.
+QString legendCovers(const Drawn &d) {
+    const QRectF legend = d.legendBox.rect;
+    for (const RecordedLine &line : d.canvas.dataLines) {
+        for (qsizetype i = 1; i < line.points.size(); ++i) {
+            if (crosses(line.points[i - 1], line.points[i], legend))
+                return u"a line through %1 and %2"_s.arg(describe(QRectF(line.points[i - 1], QSizeF(0, 0))),
+                                                          describe(QRectF(line.points[i], QSizeF(0, 0))));
+        }
+    }
+    for (const QRectF &marker : d.canvas.dataMarkers) {
+        if (legend.intersects(marker)) return u"a marker at "_s + describe(marker);
+    }
+    return {};
+}
+
+// Every layout rule a print figure keeps at any size and style.
+void checkLayout(const figure::Figure &f, const QRectF &box, const figure::FigureStyle &style = {}) {
     Drawn d;
-    draw(f, box, d);
+    draw(f, box, d, style);
     QVERIFY(!d.canvas.texts.isEmpty());
     for (const RecordedText &t : std::as_const(d.canvas.texts)) {
         QVERIFY2(inside(t.box, box), qPrintable(u"'%1' %2 outside the figure %3"_s.arg(t.text, describe(t.box), describe(box))));
     }
+    if (!style.title) {
+        for (const RecordedText &t : std::as_const(d.canvas.texts)) {
+            QVERIFY2(t.text != f.headline && t.text != f.configLine, qPrintable(t.text));
+        }
+    } else {
     // The two title lines, centred on the figure.
     QVERIFY(d.canvas.texts.size() >= 2);
     const RecordedText &headline = d.canvas.texts[0];
@@ -533,25 +593,60 @@ void checkLayout(const figure::Figure &f, const QRectF &box) {
     QCOMPARE(configLine.text, f.configLine);
     QVERIFY2(std::abs(headline.box.center().x() - box.center().x()) <= 1.0, qPrintable(describe(headline.box)));
     QVERIFY2(std::abs(configLine.box.center().x() - box.center().x()) <= 1.0, qPrintable(describe(configLine.box)));
+    }
 
     // Every tick label drawn, none on another.
-    const qsizetype xCount = f.x.log2 ? FigureRenderer::log2TickExponents(f.x, d.canvas, d.plot.width()).size()
-                                      : f.x.ticks.size();
+    // Labels thin out where the axis is short; at least two stay.
+    const qsizetype xCount = FigureRenderer::labelledTicks(f.x, true, d.canvas, d.plot.width(), style).size();
+    const qsizetype yCount = FigureRenderer::labelledTicks(f.y, false, d.canvas, d.plot.height(), style).size();
     QVERIFY(xCount >= 2);
+    QVERIFY(yCount >= 2);
     QCOMPARE(d.xTicks.size(), xCount);
-    QCOMPARE(d.yTicks.size(), f.y.ticks.size());
+    QCOMPARE(d.yTicks.size(), yCount);
+    if (f.x.log2) QCOMPARE(xCount, FigureRenderer::log2TickExponents(f.x, d.canvas, d.plot.width(), style).size());
     QString clash = overlapping(d.xTicks);
     QVERIFY2(clash.isEmpty(), qPrintable(clash));
     clash = overlapping(d.yTicks);
     QVERIFY2(clash.isEmpty(), qPrintable(clash));
 
-    // The legend: one text per named series, inside the plot, none on another.
+    // Point labels ("MHA", "MQA") stay over the plot, off the tick labels.
+    for (const figure::Series &series : f.series) {
+        if (series.pointLabel.isEmpty()) continue;
+        for (const RecordedText &t : std::as_const(d.canvas.texts)) {
+            if (t.text != series.pointLabel) continue;
+            QVERIFY2(t.box.left() >= d.plot.left() - kEps && t.box.right() <= d.plot.right() + kEps,
+                     qPrintable(u"'%1' %2 beside the plot %3"_s.arg(t.text, describe(t.box), describe(d.plot))));
+        }
+    }
+    if (style.legend == figure::LegendPlacement::None) {
+        QVERIFY(d.legend.isEmpty());
+        return;
+    }
+    // The legend: one text per named series, each inside its box, none on
+    // another. Inside the plot it covers no data (unless asked to be
+    // inside); outside it, it stays clear of the plot and every other text.
     QCOMPARE(d.legend.size(), legendOf(f).size());
+    const QRectF legend = d.legendBox.rect;
     for (const RecordedText &t : std::as_const(d.legend)) {
-        QVERIFY2(inside(t.box, d.plot), qPrintable(u"legend '%1' %2 outside the plot %3"_s.arg(t.text, describe(t.box), describe(d.plot))));
+        QVERIFY2(inside(t.box, legend), qPrintable(u"legend '%1' %2 outside its box %3"_s.arg(t.text, describe(t.box), describe(legend))));
     }
     clash = overlapping(d.legend);
     QVERIFY2(clash.isEmpty(), qPrintable(clash));
+    // (Inside goes outside only when the plot is too small to hold it.)
+    if (style.legend == figure::LegendPlacement::Outside) QVERIFY(!d.legendBox.inside);
+    if (d.legendBox.inside) {
+        QVERIFY2(inside(legend, d.plot), qPrintable(describe(legend) + u" not in the plot "_s + describe(d.plot)));
+        if (style.legend == figure::LegendPlacement::Auto) {
+            const QString covered = legendCovers(d);
+            QVERIFY2(covered.isEmpty(), qPrintable(u"the legend %1 covers %2"_s.arg(describe(legend), covered)));
+        }
+    } else {
+        QVERIFY2(!overlap(legend, d.plot), qPrintable(describe(legend) + u" on the plot "_s + describe(d.plot)));
+        for (const RecordedText &t : std::as_const(d.canvas.texts)) {
+            if (d.legend.contains(t)) continue;
+            QVERIFY2(!overlap(t.box, legend), qPrintable(u"'%1' %2 under the legend %3"_s.arg(t.text, describe(t.box), describe(legend))));
+        }
+    }
 }
 
 const QList<QRectF> kBoxes{QRectF(0, 0, 560, 400), QRectF(0, 0, 1100, 400), QRectF(0, 0, 320, 240),
@@ -779,10 +874,151 @@ private Q_SLOTS:
                 if (d.canvas.textWidth(f.error, FigureRenderer::kLabelFont) > d.plot.width() * 0.8 || box.width() < 400)
                     QVERIFY2(lines.size() >= 2, qPrintable(lines.join(u'|')));
                 QVERIFY(d.canvas.polylines.isEmpty());
-                QVERIFY(d.canvas.polygons.isEmpty());
+                QCOMPARE(d.canvas.polygons.size(), 1);  // the background alone
                 QVERIFY(d.canvas.circles.isEmpty());
             }
         }
+    }
+
+    // --- figure options ---------------------------------------------------
+
+    void layoutAtEveryPresetFontSizeAndLegend() {
+        // The figures a paper, a design doc or a slide asks for: every size
+        // preset, small to large type, each legend placement, with and
+        // without the title, on configurations with few and many curves.
+        const QList<QPair<QString, Setup>> configs{
+            {u"seed"_s, [](ConfigModel &) { return true; }},
+            {u"extras, context 1000000"_s,
+             [](ConfigModel &m) {
+                 m.setContextLength(1'000'000);
+                 m.setExtraGroups({2, 8, 12, 24});
+                 return m.extraGroups().size() == 4;
+             }},
+            {u"gemma, pinned, h100 tp2"_s,
+             [](ConfigModel &m) {
+                 if (!loadGemma(m) || !m.pinCurrent()) return false;
+                 enableH100(m, 2);
+                 return m.hasPlan();
+             }},
+        };
+        using figure::FigureStyle;
+        using figure::LegendPlacement;
+        int checked = 0;
+        for (const auto &[name, setup] : configs) {
+            ConfigModel model;
+            QVERIFY2(setup(model), qPrintable(name));
+            for (const figure::Figure &f : {ContextFigure::build(model), GroupsFigure::build(model)}) {
+                for (const figure::FigureSizePreset &preset : figure::FigureSize::presets()) {
+                    const QRectF box(QPointF(0, 0), preset.size.points());
+                    for (double fontSize : {8.0, 10.0, 12.0}) {
+                        for (LegendPlacement legend : {LegendPlacement::Auto, LegendPlacement::Inside,
+                                                       LegendPlacement::Outside, LegendPlacement::None}) {
+                            for (bool title : {true, false}) {
+                                FigureStyle style;
+                                style.fontSize = fontSize;
+                                style.legend = legend;
+                                style.title = title;
+                                checkLayout(f, box, style);
+                                if (QTest::currentTestFailed()) {
+                                    qInfo("%s", qPrintable(u"%1, %2, %3 at %4 pt, legend %5%6"_s.arg(
+                                                    name, f.headline, preset.name)
+                                                    .arg(fontSize)
+                                                    .arg(FigureStyle::name(legend), title ? QString() : u", no title"_s)));
+                                    return;
+                                }
+                                ++checked;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        QCOMPARE(checked, 3 * 2 * 4 * 3 * 4 * 2);
+    }
+
+    void autoLegendGoesOutsideWhenInsideWouldCover() {
+        // A slide-sized chart with four extra curves across the whole plot
+        // and an H100 budget line from edge to edge: no corner is free.
+        ConfigModel model;
+        model.setExtraGroups({2, 3, 8, 24});
+        enableH100(model, 1);
+        QVERIFY(model.hasPlan());
+        const figure::Figure f = ContextFigure::build(model);
+        const QRectF box(QPointF(0, 0), figure::FigureSize::preset(u"single").value().points());
+        const QRectF slide(QPointF(0, 0), figure::FigureSize::preset(u"slide").value().points());
+        Drawn forced;
+        figure::FigureStyle style;
+        style.legend = figure::LegendPlacement::Inside;
+        draw(f, slide, forced, style);
+        QVERIFY(forced.legendBox.inside);
+        QVERIFY2(!legendCovers(forced).isEmpty(), "the test needs a figure whose every corner holds data");
+        Drawn automatic;
+        draw(f, box, automatic);
+        QVERIFY(!automatic.legendBox.inside);
+        QCOMPARE(legendCovers(automatic), QString());
+        // Narrow: below the plot, in columns, inside the figure.
+        QVERIFY(automatic.legendBox.rect.top() > automatic.plot.bottom());
+        QVERIFY(automatic.legendBox.columns >= 1);
+        QVERIFY(inside(automatic.legendBox.rect, box));
+        // Wide (a slide) with short entries: to the right of the plot.
+        Drawn wide;
+        style.legend = figure::LegendPlacement::Outside;
+        draw(ContextFigure::build(ConfigModel()), slide, wide, style);
+        QVERIFY(!wide.legendBox.inside);
+        QVERIFY2(wide.legendBox.rect.left() > wide.plot.right(),
+                 qPrintable(describe(wide.legendBox.rect) + u" plot "_s + describe(wide.plot)));
+        QCOMPARE(wide.legendBox.rect.top(), wide.plot.top());
+    }
+
+    void fontSizeScalesEveryText() {
+        ConfigModel model;
+        const figure::Figure f = ContextFigure::build(model);
+        figure::FigureStyle style;
+        style.fontSize = 14;
+        Drawn d;
+        draw(f, QRectF(0, 0, 720, 405), d, style);
+        QVERIFY(!d.xTicks.isEmpty() && !d.yTicks.isEmpty() && !d.legend.isEmpty());
+        QCOMPARE(d.xTicks.constFirst().font.size, 14 * 0.9);
+        QCOMPARE(d.legend.constFirst().font.size, 14 * 0.9);
+        const RecordedText &headline = d.canvas.texts.constFirst();
+        QCOMPARE(headline.text, f.headline);
+        QCOMPARE(headline.font.size, 14 * 1.1);
+        QVERIFY(headline.font.bold);
+    }
+
+    void printThemeTellsCurvesApartWithoutColour() {
+        ConfigModel model;
+        QVERIFY(loadGemma(model));
+        QVERIFY(model.pinCurrent());
+        model.setExtraGroups({8});
+        const figure::Figure f = ContextFigure::build(model);
+        const figure::FigureTheme print = figure::FigureTheme::of(figure::Theme::Print);
+        QSet<QPair<int, int>> looks;  // (dash, marker) of each curve
+        int curves = 0;
+        for (const figure::Series &s : f.series) {
+            const figure::Series styled = print.styled(s, s.curve ? curves : 0);
+            auto isGray = [](figure::Rgb c) { return ((c >> 16) & 0xFF) == ((c >> 8) & 0xFF) && ((c >> 8) & 0xFF) == (c & 0xFF); };
+            if (styled.line) QVERIFY2(isGray(styled.line->color), qPrintable(s.name));
+            if (styled.markerFill) QVERIFY2(isGray(*styled.markerFill), qPrintable(s.name));
+            if (!s.curve) continue;
+            ++curves;
+            QVERIFY(styled.line);
+            QVERIFY(styled.marker != figure::Marker::None);
+            looks.insert({static_cast<int>(styled.line->dash), static_cast<int>(styled.marker)});
+        }
+        QVERIFY(curves >= 4);
+        QCOMPARE(looks.size(), curves);  // no two curves look alike
+    }
+
+    void darkThemePaintsADarkBackground() {
+        ConfigModel model;
+        figure::FigureStyle style;
+        style.theme = figure::Theme::Dark;
+        Drawn d;
+        draw(ContextFigure::build(model), QRectF(0, 0, 560, 400), d, style);
+        QVERIFY(!d.canvas.fills.isEmpty());
+        const figure::Rgb background = d.canvas.fills.constFirst().value_or(0xffffff);
+        QVERIFY2(qGray(static_cast<QRgb>(background)) < 60, qPrintable(QString::number(background, 16)));
     }
 };
 

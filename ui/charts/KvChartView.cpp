@@ -14,6 +14,8 @@ KvChartView::KvChartView(ConfigModel *model, KvChart *chart, QWidget *parent)
     : QWidget(parent), m_chart(chart), m_view(new QChartView(chart, this)) {
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setFrameShape(QFrame::NoFrame);
+    // The view's context menu is this widget's (the window adds Copy and Export).
+    m_view->setContextMenuPolicy(Qt::NoContextMenu);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);

@@ -4,18 +4,13 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QImage>
-#include <QPageLayout>
-#include <QPageSize>
-#include <QPainter>
-#include <QPdfWriter>
-#include <QTextStream>
+#include <QIODevice>
 #include <algorithm>
-#include <memory>
 
+#include "CairoCanvas.h"
+#include "CairoDocument.h"
 #include "ConfigModel.h"
 #include "FigureRenderer.h"
-#include "PainterCanvas.h"
 #include "ModelCurve.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -42,71 +37,85 @@ QString bytesText(std::uint64_t bytes, kvscope::ByteUnit unit) {
     return QString::fromStdString(kvscope::formatBytes(bytes, unit));
 }
 
-// Vector text in points: fonts by pixel size, since painter units are points.
-QFont reportFont(int size, bool bold = false) {
-    QFont font;
-    font.setPixelSize(size);
-    font.setBold(bold);
-    return font;
+using figure::Canvas;
+using figure::Font;
+using figure::Rgb;
+
+enum class Align { Left, Right };
+
+// Text in a cell, centred on its height; `wrap` breaks it into lines from the top.
+void drawCellText(Canvas &canvas, const QRectF &cell, Align align, const QString &text, const Font &font, Rgb color) {
+    const double ascent = canvas.ascent(font), descent = canvas.descent(font);
+    const double baseline = cell.top() + (cell.height() - ascent - descent) / 2 + ascent;
+    const double x = align == Align::Left ? cell.left() : cell.right() - canvas.textWidth(text, font);
+    canvas.drawText(QPointF(x, baseline), text, font, color);
 }
 
+// Wrapped text from the top of `box`; returns the height it took.
+double drawParagraph(Canvas &canvas, const QRectF &box, const QString &text, const Font &font, Rgb color) {
+    const double line = (canvas.ascent(font) + canvas.descent(font)) * 1.15;
+    double baseline = box.top() + canvas.ascent(font);
+    const QStringList lines = canvas.wrapped(text, font, box.width());
+    for (const QString &l : lines) {
+        canvas.drawText(QPointF(box.left(), baseline), l, font, color);
+        baseline += line;
+    }
+    return line * static_cast<double>(lines.size());
+}
+
+void drawRule(Canvas &canvas, double left, double right, double y) {
+    canvas.drawPolyline({QPointF(left, y), QPointF(right, y)}, figure::Pen{0x808080, 0.6});
+}
+
+void fillRect(Canvas &canvas, const QRectF &r, Rgb color) {
+    canvas.drawPolygon({r.topLeft(), r.topRight(), r.bottomRight(), r.bottomLeft()}, color, std::nullopt);
+}
+
+constexpr Rgb kStripe = 0xf2f4f7;
+
 // Two-column key/value table; returns its height.
-qreal drawTable(QPainter *painter, const QRectF &box, const QString &heading,
+qreal drawTable(Canvas &canvas, const QRectF &box, const QString &heading,
                 const QList<std::pair<QString, QString>> &rows) {
     const qreal rowHeight = 15.0;
-    painter->setFont(reportFont(11, true));
-    painter->setPen(Qt::black);
-    painter->drawText(QRectF(box.left(), box.top(), box.width(), rowHeight + 2), Qt::AlignLeft | Qt::AlignVCenter,
-                      heading);
+    drawCellText(canvas, QRectF(box.left(), box.top(), box.width(), rowHeight + 2), Align::Left, heading, {11, true},
+                 0x000000);
     qreal y = box.top() + rowHeight + 4;
-    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
-    painter->drawLine(QPointF(box.left(), y - 1), QPointF(box.right(), y - 1));
+    drawRule(canvas, box.left(), box.right(), y - 1);
     const qreal keyWidth = box.width() * 0.48;
     for (qsizetype i = 0; i < rows.size(); ++i) {
-        if (i % 2 == 1) painter->fillRect(QRectF(box.left(), y, box.width(), rowHeight), QColor(0xf2, 0xf4, 0xf7));
-        painter->setPen(QColor(0x30, 0x30, 0x30));
-        painter->setFont(reportFont(9));
-        painter->drawText(QRectF(box.left() + 4, y, keyWidth - 4, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                          rows[i].first);
-        painter->setPen(Qt::black);
-        painter->drawText(QRectF(box.left() + keyWidth, y, box.width() - keyWidth - 4, rowHeight),
-                          Qt::AlignRight | Qt::AlignVCenter, rows[i].second);
+        if (i % 2 == 1) fillRect(canvas, QRectF(box.left(), y, box.width(), rowHeight), kStripe);
+        drawCellText(canvas, QRectF(box.left() + 4, y, keyWidth - 4, rowHeight), Align::Left, rows[i].first, {9},
+                     0x303030);
+        drawCellText(canvas, QRectF(box.left() + keyWidth, y, box.width() - keyWidth - 4, rowHeight), Align::Right,
+                     rows[i].second, {9}, 0x000000);
         y += rowHeight;
     }
-    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
-    painter->drawLine(QPointF(box.left(), y), QPointF(box.right(), y));
+    drawRule(canvas, box.left(), box.right(), y);
     return y - box.top();
 }
 
 // A table with a header row; every column right-aligned but the first. Returns its height.
-qreal drawGrid(QPainter *painter, const QRectF &box, const QString &heading, const QStringList &headers,
+qreal drawGrid(Canvas &canvas, const QRectF &box, const QString &heading, const QStringList &headers,
                const QList<QStringList> &rows) {
     const qreal rowHeight = 13.0;
-    painter->setFont(reportFont(11, true));
-    painter->setPen(Qt::black);
-    painter->drawText(QRectF(box.left(), box.top(), box.width(), rowHeight + 4), Qt::AlignLeft | Qt::AlignVCenter,
-                      heading);
+    drawCellText(canvas, QRectF(box.left(), box.top(), box.width(), rowHeight + 4), Align::Left, heading, {11, true},
+                 0x000000);
     qreal y = box.top() + rowHeight + 6;
     const qreal columnWidth = box.width() / std::max<qsizetype>(headers.size(), 1);
     auto drawRow = [&](const QStringList &cells, bool bold) {
-        painter->setFont(reportFont(8, bold));
-        painter->setPen(Qt::black);
         for (qsizetype c = 0; c < cells.size(); ++c) {
             const QRectF cell(box.left() + c * columnWidth + 4, y, columnWidth - 8, rowHeight);
-            painter->drawText(cell, (c == 0 ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter | Qt::TextDontClip,
-                              cells[c]);
+            drawCellText(canvas, cell, c == 0 ? Align::Left : Align::Right, cells[c], {8, bold}, 0x000000);
         }
         y += rowHeight;
     };
     drawRow(headers, true);
-    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
-    painter->drawLine(QPointF(box.left(), y), QPointF(box.right(), y));
+    drawRule(canvas, box.left(), box.right(), y);
     for (qsizetype r = 0; r < rows.size(); ++r) {
-        if (r % 2 == 1) painter->fillRect(QRectF(box.left(), y, box.width(), rowHeight), QColor(0xf2, 0xf4, 0xf7));
+        if (r % 2 == 1) fillRect(canvas, QRectF(box.left(), y, box.width(), rowHeight), kStripe);
         drawRow(rows[r], false);
     }
-    painter->setPen(QPen(QColor(0x80, 0x80, 0x80), 0.6));
-    painter->drawLine(QPointF(box.left(), y), QPointF(box.right(), y));
+    drawRule(canvas, box.left(), box.right(), y);
     return y - box.top();
 }
 
@@ -126,66 +135,31 @@ std::optional<QString> ChartExporter::csv(ChartKind kind) const { return m_figur
 
 std::optional<QString> ChartExporter::exportChart(ChartKind kind, const QString &path,
                                                   const ExportOptions &options) const {
-    if (!m_figures.needsGui(kind, path)) return m_figures.exportChart(kind, path, options);
-    if (const auto error = m_figures.checkPath(path)) return error;
-    const QSizeF size = FigureExporter::figureSize(options);
-    const double scale = options.pngScale > 0 && options.pngScale <= 16 ? options.pngScale : 2.0;
-    const bool png = formatForPath(path) == ExportFormat::Png;
-    return FigureExporter::writeAtomically(path, [&](QIODevice *device) {
-        return png ? writePng(kind, device, size, scale) : writePdf(kind, device, size);
-    });
+    return m_figures.exportChart(kind, path, options);
 }
 
-std::optional<QString> ChartExporter::exportReport(const QString &path) const {
+std::optional<QString> ChartExporter::render(ChartKind kind, ExportFormat format, const ExportOptions &options,
+                                             QByteArray *bytes) const {
+    return m_figures.render(kind, format, options, bytes);
+}
+
+std::optional<QString> ChartExporter::exportReport(const QString &path, const figure::FigureStyle &style) const {
     if (formatForPath(path) != ExportFormat::Pdf)
         return u"Cannot write the report to %1: the report is a PDF; use the .pdf extension."_s.arg(quoted(path));
     if (const auto error = m_figures.configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
-    return FigureExporter::writeAtomically(path, [this](QIODevice *device) { return writeReport(device); });
+    ExportOptions options;
+    options.style = style;
+    if (const auto error = FigureExporter::checkOptions(options, ExportFormat::Pdf))
+        return u"Cannot export to %1: %2."_s.arg(quoted(path), *error);
+    return FigureExporter::writeAtomically(path, [this, &style](QIODevice *device) -> std::optional<QString> {
+        QByteArray bytes;
+        if (const auto error = writeReport(&bytes, style)) return error;
+        if (device->write(bytes) != bytes.size()) return device->errorString();
+        return std::nullopt;
+    });
 }
 
-std::optional<QString> ChartExporter::writePdf(ChartKind kind, QIODevice *device, const QSizeF &size) const {
-    // Text the PDF core fonts cannot show: Qt's writer embeds the fonts it needs.
-    const figure::Figure figure = m_figures.figure(kind);
-    QPdfWriter writer(device);
-    writer.setTitle(figure.documentTitle());
-    writer.setCreator(FigureExporter::creator());
-    // The page is the figure, as matplotlib's savefig makes it: ready to place in a report.
-    writer.setPageLayout(QPageLayout(QPageSize(size, QPageSize::Point, QString(), QPageSize::ExactMatch),
-                                     QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
-    QPainter painter;
-    if (!painter.begin(&writer)) return u"cannot start the PDF"_s;
-    const double toDevice = writer.resolution() / 72.0;
-    painter.scale(toDevice, toDevice);  // painter units are points from here on
-    PainterCanvas canvas(&painter);
-    figure::FigureRenderer::draw(figure, canvas, QRectF(QPointF(0, 0), size));
-    if (!painter.end()) return u"cannot finish the PDF"_s;
-    return std::nullopt;
-}
-
-std::optional<QString> ChartExporter::writePng(ChartKind kind, QIODevice *device, const QSizeF &size,
-                                               double scale) const {
-    QImage image(qRound(size.width() * scale), qRound(size.height() * scale), QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull()) return u"the image is too large"_s;
-    image.fill(Qt::white);
-    // 72 dpi per point: the PNG prints at the same physical size as the PDF.
-    const int dotsPerMeter = qRound(72.0 * scale / 0.0254);
-    image.setDotsPerMeterX(dotsPerMeter);
-    image.setDotsPerMeterY(dotsPerMeter);
-    const figure::Figure figure = m_figures.figure(kind);
-    image.setText(u"Title"_s, figure.documentTitle());
-    image.setText(u"Software"_s, FigureExporter::creator());
-    {
-        QPainter painter(&image);
-        painter.scale(scale, scale);
-        PainterCanvas canvas(&painter);
-        figure::FigureRenderer::draw(figure, canvas, QRectF(QPointF(0, 0), size));
-    }
-    if (!image.save(device, "PNG")) return device->errorString().isEmpty() ? u"cannot encode the PNG"_s
-                                                                           : device->errorString();
-    return std::nullopt;
-}
-
-qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const {
+qreal ChartExporter::drawDeployment(figure::Canvas &canvas, const QRectF &box) const {
     const kvscope::ByteUnit unit = m_model->byteUnit();
     auto bytes = [unit](std::uint64_t value) { return bytesText(value, unit); };
     auto count = [](std::uint64_t value) { return QString::fromStdString(kvscope::formatThousands(value)); };
@@ -205,15 +179,14 @@ qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const 
     };
     const qreal gap = 24;
     const qreal column = (box.width() - gap) / 2;
-    const qreal h1 = drawTable(painter, QRectF(box.left(), box.top(), column, 0), u"Deployment"_s, inputs);
+    const qreal h1 = drawTable(canvas, QRectF(box.left(), box.top(), column, 0), u"Deployment"_s, inputs);
     const auto &plan = m_model->plan();
     if (!plan) {
-        painter->setFont(reportFont(9, true));
-        painter->setPen(QColor(0xb0, 0x1c, 0x1c));
         const QRectF note(box.left() + column + gap, box.top() + 22, column, h1 - 22);
-        painter->drawText(note, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                          u"No plan: %1: %2"_s.arg(ConfigModel::budgetFieldLabel(plan.error().field),
-                                                   QString::fromStdString(plan.error().message)));
+        drawParagraph(canvas, note,
+                      u"No plan: %1: %2"_s.arg(ConfigModel::budgetFieldLabel(plan.error().field),
+                                               QString::fromStdString(plan.error().message)),
+                      {9, true}, 0xb01c1c);
         return h1;
     }
     const kvscope::Plan &p = *plan;
@@ -233,11 +206,11 @@ qreal ChartExporter::drawDeployment(QPainter *painter, const QRectF &box) const 
         {u"This workload per GPU"_s, bytes(p.engine_kv_bytes_per_gpu) + (p.fits ? u" (fits)"_s : u" (does not fit)"_s)},
         {u"GPUs needed"_s, p.gpus_needed ? QString::number(*p.gpus_needed) : u"—"_s},
     };
-    const qreal h2 = drawTable(painter, QRectF(box.left() + column + gap, box.top(), column, 0), u"What fits"_s, fits);
+    const qreal h2 = drawTable(canvas, QRectF(box.left() + column + gap, box.top(), column, 0), u"What fits"_s, fits);
     return std::max(h1, h2);
 }
 
-std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
+std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figure::FigureStyle &chartStyle) const {
     const kvscope::KvEstimate &e = *m_model->estimate();
     const kvscope::ModelShape shape = m_model->shape();
     const kvscope::Workload workload = m_model->workload();
@@ -251,28 +224,23 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
                                .arg(m_model->nKvGroups())
                                .arg(m_model->contextLength())
                                .arg(m_model->dtype());
-    QPdfWriter writer(device);
-    writer.setTitle(u"KV Scope report (%1)"_s.arg(config));
-    writer.setCreator(FigureExporter::creator());
-    const QMarginsF margins(42, 42, 42, 42);
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait, margins, QPageLayout::Point));
-
-    QPainter painter;
-    if (!painter.begin(&writer)) return u"cannot start the PDF"_s;
-    const double toDevice = writer.resolution() / 72.0;
-    painter.scale(toDevice, toDevice);
-    // The painter's origin is the content rect's corner; work in points.
-    const QRectF page(QPointF(0, 0), QPageSize(QPageSize::A4).sizePoints() -
-                                         QSizeF(margins.left() + margins.right(), margins.top() + margins.bottom()));
+    // A4 in points, with 42 pt margins; the origin is the content's corner.
+    constexpr double kMargin = 42;
+    const QSizeF a4(595.276, 841.89);
+    figure::CairoDocument document(figure::CairoDocument::Kind::Pdf, a4,
+                                   {u"KV Scope report (%1)"_s.arg(config), FigureExporter::creator()});
+    if (const auto error = document.error()) return error;
+    document.setOrigin(QPointF(kMargin, kMargin));
+    figure::CairoCanvas canvas(document.context());
+    const QRectF page(QPointF(0, 0), a4 - QSizeF(2 * kMargin, 2 * kMargin));
+    // The report is printed on white paper: its charts are never dark.
+    figure::FigureStyle style = chartStyle;
+    if (style.theme == figure::Theme::Dark) style.theme = figure::Theme::Light;
 
     qreal y = 0;
-    painter.setPen(Qt::black);
-    painter.setFont(reportFont(16, true));
-    painter.drawText(QRectF(0, y, page.width(), 22), Qt::AlignLeft | Qt::AlignVCenter, u"KV-cache report"_s);
+    drawCellText(canvas, QRectF(0, y, page.width(), 22), Align::Left, u"KV-cache report"_s, {16, true}, 0x000000);
     y += 24;
-    painter.setFont(reportFont(9));
-    painter.setPen(QColor(0x40, 0x40, 0x40));
-    painter.drawText(QRectF(0, y, page.width(), 14), Qt::AlignLeft | Qt::AlignVCenter, u"("_s + config + u")"_s);
+    drawCellText(canvas, QRectF(0, y, page.width(), 14), Align::Left, u"("_s + config + u")"_s, {9}, 0x404040);
     y += 24;
 
     const QString bpe = QString::fromStdString(kvscope::bytesPerElemText(workload.dtype));
@@ -317,13 +285,11 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     }
     const qreal gap = 24;
     const qreal column = (page.width() - gap) / 2;
-    const qreal h1 = drawTable(&painter, QRectF(0, y, column, 0), u"Configuration"_s, configRows);
-    const qreal h2 = drawTable(&painter, QRectF(column + gap, y, column, 0), u"KV-cache totals across all layers"_s,
+    const qreal h1 = drawTable(canvas, QRectF(0, y, column, 0), u"Configuration"_s, configRows);
+    const qreal h2 = drawTable(canvas, QRectF(column + gap, y, column, 0), u"KV-cache totals across all layers"_s,
                                totalRows);
     y += std::max(h1, h2) + 10;
-    if (m_model->budgetEnabled()) y += drawDeployment(&painter, QRectF(0, y, page.width(), 0)) + 10;
-    painter.setFont(reportFont(8));
-    painter.setPen(QColor(0x50, 0x50, 0x50));
+    if (m_model->budgetEnabled()) y += drawDeployment(canvas, QRectF(0, y, page.width(), 0)) + 10;
     const QString exactTotals =
         m_model->hasModel() && modelEstimate
             ? u"Exact total: model %1 bytes (its real layers)."_s.arg(
@@ -331,24 +297,24 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
             : u"Exact totals: MHA %1 bytes, GQA %2 bytes."_s.arg(
                   QString::fromStdString(kvscope::formatThousands(e.mha_bytes)),
                   QString::fromStdString(kvscope::formatThousands(e.gqa_bytes)));
-    painter.drawText(QRectF(0, y, page.width(), 24), Qt::AlignLeft | Qt::TextWordWrap,
-                     u"%1 %2 = 10^9 bytes as in the book; bytes per token count one sequence across all layers."_s
-                         .arg(exactTotals,
-                              unit == kvscope::ByteUnit::Binary ? u"GiB = 2^30 bytes; GB"_s : u"GB"_s));
-    y += 34;
+    const double noteHeight = drawParagraph(
+        canvas, QRectF(0, y, page.width(), 0),
+        u"%1 %2 = 10^9 bytes as in the book; bytes per token count one sequence across all layers."_s.arg(
+            exactTotals, unit == kvscope::ByteUnit::Binary ? u"GiB = 2^30 bytes; GB"_s : u"GB"_s),
+        {8}, 0x505050);
+    y += std::max(34.0, noteHeight + 10);
 
-    // Each chart fills the content width at the figure's aspect ratio.
-    const QSizeF figure = ExportOptions{}.chartSize;
+    // Each chart fills the content width at the default figure's aspect ratio.
+    const QSizeF figure = ExportOptions{}.chartSize();
     const QSizeF chartSize(page.width(), page.width() * figure.height() / figure.width());
-    PainterCanvas canvas(&painter);
-    figure::FigureRenderer::draw(m_figures.figure(ChartKind::Context), canvas, QRectF(QPointF(0, y), chartSize));
+    figure::FigureRenderer::draw(m_figures.figure(ChartKind::Context), canvas, QRectF(QPointF(0, y), chartSize), style);
     if (y + chartSize.height() * 2 + 12 > page.height()) {
-        if (!writer.newPage()) return u"cannot add a page to the PDF"_s;
+        document.newPage();
         y = 0;
     } else {
         y += chartSize.height() + 12;
     }
-    figure::FigureRenderer::draw(m_figures.figure(ChartKind::Groups), canvas, QRectF(QPointF(0, y), chartSize));
+    figure::FigureRenderer::draw(m_figures.figure(ChartKind::Groups), canvas, QRectF(QPointF(0, y), chartSize), style);
     y += chartSize.height() + 16;
 
     // The numbers behind the context chart, for readers who want values, not pixels.
@@ -392,10 +358,9 @@ std::optional<QString> ChartExporter::writeReport(QIODevice *device) const {
     }
     const qreal tableHeight = 13.0 * (rows.size() + 2) + 8;
     if (y + tableHeight > page.height()) {
-        if (!writer.newPage()) return u"cannot add a page to the PDF"_s;
+        document.newPage();
         y = 0;
     }
-    drawGrid(&painter, QRectF(0, y, page.width(), 0), tableTitle, headers, rows);
-    if (!painter.end()) return u"cannot finish the PDF"_s;
-    return std::nullopt;
+    drawGrid(canvas, QRectF(0, y, page.width(), 0), tableTitle, headers, rows);
+    return document.finish(bytes);
 }

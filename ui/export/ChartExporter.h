@@ -8,28 +8,32 @@
 #include "FigureExporter.h"
 
 class ConfigModel;
-class QIODevice;
-class QPainter;
 class QRectF;
+namespace figure {
+class Canvas;
+}
 
 // Writes the charts and the report for the model's current configuration.
-// The same code serves the window's File > Export and kvscope-cli. Charts
-// are FigureExporter's figures: PDF, SVG and CSV through it, PNG (and PDF
-// whose text needs embedded fonts) drawn through QPainter here. Every write
+// The same code serves the window's File > Export and kvscope-cli, in one
+// process and through one drawing path: charts are FigureExporter's figures,
+// the report's pages are drawn here on the same cairo canvas. Every write
 // is atomic: on failure the previous file is untouched and the returned
-// message says why (naming the path); success returns nothing.
-// Needs a QGuiApplication (the offscreen platform is enough).
+// message says why (naming the path); success returns nothing. QtCore only.
 class ChartExporter {
 public:
     explicit ChartExporter(const ConfigModel *model);
 
     static std::optional<ExportFormat> formatForPath(const QString &path);
-    static QString allowedExtensions();  // ".pdf, .svg, .png or .csv"
+    static QString allowedExtensions();  // ".pdf, .svg, .png, .eps or .csv"
 
     std::optional<QString> exportChart(ChartKind kind, const QString &path, const ExportOptions &options = {}) const;
-    // A PDF with both charts, each filling the page width, and a table of
-    // the configuration and the book's numbers.
-    std::optional<QString> exportReport(const QString &path) const;
+    // The chart's file as bytes (the clipboard, a preview), or why not.
+    std::optional<QString> render(ChartKind kind, ExportFormat format, const ExportOptions &options,
+                                  QByteArray *bytes) const;
+    // An A4 PDF with both charts, each filling the page width, and tables
+    // of the configuration and the book's numbers. The charts take `style`
+    // (a dark theme draws as light: the report is for white paper).
+    std::optional<QString> exportReport(const QString &path, const figure::FigureStyle &style = {}) const;
 
     // The series data as CSV text (what exportChart writes for .csv), or
     // nothing when the configuration cannot be computed.
@@ -38,11 +42,9 @@ public:
     QString documentTitle(ChartKind kind) const;
 
 private:
-    std::optional<QString> writePdf(ChartKind kind, QIODevice *device, const QSizeF &size) const;
-    std::optional<QString> writePng(ChartKind kind, QIODevice *device, const QSizeF &size, double scale) const;
-    std::optional<QString> writeReport(QIODevice *device) const;
+    std::optional<QString> writeReport(QByteArray *bytes, const figure::FigureStyle &chartStyle) const;
     // The report's deployment tables (inputs, what fits); returns their height.
-    qreal drawDeployment(QPainter *painter, const QRectF &box) const;
+    qreal drawDeployment(figure::Canvas &canvas, const QRectF &box) const;
 
     FigureExporter m_figures;
     const ConfigModel *m_model;

@@ -26,6 +26,7 @@ Series dottedLine(const QString &name, Rgb color, double width) {
     s.marker = Marker::Circle;
     s.markerSize = 6.4;
     s.markerFill = color;
+    s.curve = true;
     return s;
 }
 

@@ -10,11 +10,11 @@
 
 // A chart as a print figure: what to draw, in data coordinates, without
 // saying how. ContextFigure and GroupsFigure build one from the config model;
-// FigureRenderer lays it out on any canvas (PDF, SVG, PNG, the report), so
-// the window's exports and the CLI's are the same figure.
+// FigureRenderer lays it out on any canvas (PDF, SVG, PNG, EPS, the report),
+// so the window's exports and the CLI's are the same figure.
 namespace figure {
 
-enum class Marker { None, Circle, Diamond };
+enum class Marker { None, Circle, Diamond, Square, TriangleUp, TriangleDown };
 
 // matplotlib's default colour cycle: the seed's figure colours.
 constexpr Rgb cycleColor(int index) {
@@ -32,6 +32,10 @@ struct Series {
     std::optional<Rgb> markerFill;
     std::optional<Pen> markerOutline;
     QString pointLabel;           // drawn above every point ("MHA", "MQA")
+    // A data curve (the print theme tells curves apart by line style and
+    // marker), or a reference drawn the same in every theme: the budget,
+    // the current context, rings and highlights.
+    bool curve = false;
 };
 
 struct Tick {
@@ -61,7 +65,7 @@ struct Figure {
     QString error;          // when set, drawn instead of the data
 
     QString documentTitle() const { return headline + u' ' + configLine; }
-    // Every text a reader finds on the figure, for checks such as PdfCanvas::canEncode.
+    // Every text a reader finds on the figure.
     QStringList texts() const;
 };
 

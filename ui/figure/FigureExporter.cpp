@@ -5,15 +5,16 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <cmath>
 
+#include "CairoCanvas.h"
+#include "CairoDocument.h"
 #include "ConfigModel.h"
 #include "ContextFigure.h"
 #include "FigureRenderer.h"
 #include "kvscope/engine.h"
 #include "GroupsFigure.h"
 #include "ModelCurve.h"
-#include "PdfCanvas.h"
-#include "SvgCanvas.h"
 
 using namespace Qt::StringLiterals;
 
@@ -52,11 +53,12 @@ std::optional<ExportFormat> FigureExporter::formatForPath(const QString &path) {
     if (suffix == u"pdf") return ExportFormat::Pdf;
     if (suffix == u"svg") return ExportFormat::Svg;
     if (suffix == u"png") return ExportFormat::Png;
+    if (suffix == u"eps") return ExportFormat::Eps;
     if (suffix == u"csv") return ExportFormat::Csv;
     return std::nullopt;
 }
 
-QString FigureExporter::allowedExtensions() { return u".pdf, .svg, .png or .csv"_s; }
+QString FigureExporter::allowedExtensions() { return u".pdf, .svg, .png, .eps or .csv"_s; }
 
 QString FigureExporter::creator() { return u"KV Scope "_s + QStringLiteral(KVSCOPE_VERSION); }
 
@@ -86,9 +88,33 @@ std::optional<QString> FigureExporter::checkPath(const QString &path) const {
     return std::nullopt;
 }
 
-QSizeF FigureExporter::figureSize(const ExportOptions &options) {
-    const QSizeF size = options.chartSize;
-    return size.width() >= 100 && size.height() >= 80 ? size : ExportOptions{}.chartSize;
+std::optional<QString> FigureExporter::checkOptions(const ExportOptions &options, ExportFormat format) {
+    using figure::FigureSize;
+    using figure::FigureStyle;
+    if (!(options.pngScale >= ExportOptions::kMinPngScale && options.pngScale <= ExportOptions::kMaxPngScale))
+        return u"the PNG's pixels per point must be from 0.5 to 16 (36 to 1152 dpi; got %1)"_s.arg(options.pngScale);
+    if (options.size.unit == FigureSize::Unit::Px && format != ExportFormat::Png)
+        return u"a size in px only applies to a PNG; give a PDF, SVG or EPS size in in, cm, mm or pt"_s;
+    const QSizeF points = options.chartSize();
+    auto inRange = [](double side) { return side >= FigureSize::kMinPoints && side <= FigureSize::kMaxPoints; };
+    if (!inRange(points.width()) || !inRange(points.height())) {
+        return u"the figure must be from 1.5 to 50 in (108 to 3600 pt) on each side (got %1 × %2 pt)"_s
+            .arg(points.width(), 0, 'f', 1)
+            .arg(points.height(), 0, 'f', 1);
+    }
+    if (format == ExportFormat::Png) {
+        const double width = std::round(points.width() * options.pngScale);
+        const double height = std::round(points.height() * options.pngScale);
+        if (width > figure::CairoDocument::kMaxPixels || height > figure::CairoDocument::kMaxPixels) {
+            return u"the PNG would be %1 × %2 pixels; each side must be at most %3 (a smaller size or dpi)"_s.arg(width)
+                .arg(height)
+                .arg(figure::CairoDocument::kMaxPixels);
+        }
+    }
+    const double font = options.style.fontSize;
+    if (!(font >= FigureStyle::kMinFontSize && font <= FigureStyle::kMaxFontSize))
+        return u"the font size must be from 5 to 30 pt (got %1)"_s.arg(font);
+    return std::nullopt;
 }
 
 std::optional<QString> FigureExporter::csv(ChartKind kind) const {
@@ -154,40 +180,37 @@ std::optional<QString> FigureExporter::csv(ChartKind kind) const {
     return text;
 }
 
-bool FigureExporter::needsGui(ChartKind kind, const QString &path) const {
-    const auto format = formatForPath(path);
-    if (format == ExportFormat::Png) return true;
-    if (format != ExportFormat::Pdf) return false;
-    const figure::Figure f = figure(kind);
-    for (const QString &text : f.texts()) {
-        if (!PdfCanvas::canEncode(text)) return true;
+std::optional<QString> FigureExporter::render(ChartKind kind, ExportFormat format, const ExportOptions &options,
+                                              QByteArray *bytes) const {
+    if (format == ExportFormat::Csv) {
+        const auto text = csv(kind);
+        if (!text) return configError().value_or(u"the configuration cannot be computed"_s);
+        *bytes = text->toUtf8();
+        return std::nullopt;
     }
-    return false;
+    if (const auto error = checkOptions(options, format)) return error;
+    using Kind = figure::CairoDocument::Kind;
+    const Kind document = format == ExportFormat::Pdf   ? Kind::Pdf
+                          : format == ExportFormat::Svg ? Kind::Svg
+                          : format == ExportFormat::Eps ? Kind::Eps
+                                                        : Kind::Png;
+    const figure::Figure f = figure(kind);
+    const QSizeF size = options.chartSize();
+    figure::CairoDocument file(document, size, {f.documentTitle(), creator()}, options.pngScale);
+    if (const auto error = file.error()) return error;
+    figure::CairoCanvas canvas(file.context());
+    figure::FigureRenderer::draw(f, canvas, QRectF(QPointF(0, 0), size), options.style);
+    return file.finish(bytes);
 }
 
 std::optional<QString> FigureExporter::exportChart(ChartKind kind, const QString &path,
                                                    const ExportOptions &options) const {
     if (const auto error = checkPath(path)) return error;
-    if (needsGui(kind, path)) return u"Cannot export to %1: this file needs the GUI exporter."_s.arg(quoted(path));
     const ExportFormat format = *formatForPath(path);
-    const QSizeF size = figureSize(options);
+    if (const auto error = checkOptions(options, format)) return u"Cannot export to %1: %2."_s.arg(quoted(path), *error);
     return writeAtomically(path, [&](QIODevice *device) -> std::optional<QString> {
         QByteArray bytes;
-        if (format == ExportFormat::Csv) {
-            bytes = csv(kind).value_or(QString()).toUtf8();
-        } else {
-            const figure::Figure f = figure(kind);
-            const QRectF box(QPointF(0, 0), size);
-            if (format == ExportFormat::Pdf) {
-                PdfCanvas canvas(size, f.documentTitle());
-                figure::FigureRenderer::draw(f, canvas, box);
-                bytes = canvas.finish();
-            } else {
-                SvgCanvas canvas(size, f.documentTitle());
-                figure::FigureRenderer::draw(f, canvas, box);
-                bytes = canvas.finish();
-            }
-        }
+        if (const auto error = render(kind, format, options, &bytes)) return error;
         if (device->write(bytes) != bytes.size()) return device->errorString();
         return std::nullopt;
     });

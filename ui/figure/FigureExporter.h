@@ -7,30 +7,35 @@
 
 #include "ChartKind.h"
 #include "Figure.h"
+#include "FigureSize.h"
+#include "FigureStyle.h"
 
 class ConfigModel;
 class QIODevice;
 
-enum class ExportFormat { Pdf, Svg, Png, Csv };
+enum class ExportFormat { Pdf, Svg, Png, Eps, Csv };
 
 struct ExportOptions {
-    double pngScale = 2.0;  // device pixels per point for PNG
-    // The figure in points (PDF page, SVG size; PNG is this times pngScale).
-    QSizeF chartSize{560.0, 400.0};
+    double pngScale = 2.0;  // PNG pixels per point (144 dpi); also turns px sizes into points
+    figure::FigureSize size;  // the figure: PDF page, SVG and EPS size, PNG size / pngScale
+    figure::FigureStyle style;
+
+    QSizeF chartSize() const { return size.points(pngScale); }
+    static constexpr double kMinPngScale = 0.5;
+    static constexpr double kMaxPngScale = 16.0;
 };
 
-// The charts of the model's current configuration as files, without a GUI
-// (QtCore only): PDF with the core fonts, SVG and CSV. kvscope-cli writes
-// these in a process that never loads Qt's GUI libraries; ChartExporter adds
-// PNG, the report and PDFs whose text needs embedded fonts. Every write is
-// atomic: on failure the previous file is untouched and the returned message
-// says why (naming the path); success returns nothing.
+// The charts of the model's current configuration as files: PDF, SVG, PNG
+// and EPS drawn by FigureRenderer through cairo (fonts embedded), and CSV.
+// QtCore only, so kvscope-cli writes them without Qt's GUI libraries. Every
+// write is atomic: on failure the previous file is untouched and the
+// returned message says why (naming the path); success returns nothing.
 class FigureExporter {
 public:
     explicit FigureExporter(const ConfigModel *model);
 
     static std::optional<ExportFormat> formatForPath(const QString &path);
-    static QString allowedExtensions();  // ".pdf, .svg, .png or .csv"
+    static QString allowedExtensions();  // ".pdf, .svg, .png, .eps or .csv"
 
     figure::Figure figure(ChartKind kind) const;
     // The chart's title and configuration on one line, as in the file metadata.
@@ -39,17 +44,19 @@ public:
     // when the configuration cannot be computed.
     std::optional<QString> csv(ChartKind kind) const;
 
-    // True when writing `path` needs Qt's GUI (ChartExporter): a PNG, or a
-    // PDF whose text the core fonts cannot show.
-    bool needsGui(ChartKind kind, const QString &path) const;
-    // Writes PDF, SVG or CSV; a path needsGui() is refused with a message.
+    // The chart as a PDF, SVG, PNG or EPS file's bytes (the clipboard, a
+    // preview), or why not.
+    std::optional<QString> render(ChartKind kind, ExportFormat format, const ExportOptions &options,
+                                  QByteArray *bytes) const;
     std::optional<QString> exportChart(ChartKind kind, const QString &path, const ExportOptions &options = {}) const;
+    // Why `options` cannot make a figure in `format` (a size, scale or font
+    // size out of range, px for a vector file), naming the allowed range.
+    static std::optional<QString> checkOptions(const ExportOptions &options, ExportFormat format);
 
     // Why the configuration cannot be exported, if it cannot.
     std::optional<QString> configError() const;
     // "Cannot export to "<path>": <why>" for a path that is not exportable, or nothing.
     std::optional<QString> checkPath(const QString &path) const;
-    static QSizeF figureSize(const ExportOptions &options);
     static QString creator();  // "KV Scope 0.1.0"
 
     using Writer = std::function<std::optional<QString>(QIODevice *device)>;

@@ -74,6 +74,7 @@ Figure GroupsFigure::build(const ConfigModel &m) {
     savings.marker = Marker::Circle;
     savings.markerSize = 6.4;
     savings.markerFill = cycleColor(0);
+    savings.curve = true;
     QPointF current;
     for (const auto &p : *result) {
         const QPointF point(p.n_kv_groups, p.savings_percent);

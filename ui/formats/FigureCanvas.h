@@ -4,19 +4,19 @@
 #include <QPointF>
 #include <QRectF>
 #include <QString>
+#include <QStringList>
 #include <cstdint>
 #include <optional>
 
-// What a figure is drawn on: a PDF page, an SVG document or a QPainter
-// (PNG, the report). The figure's layout asks the canvas for text sizes, so
-// one layout serves every format. Coordinates are points, origin at the top
-// left, y down. QtCore only: the CLI draws PDF and SVG figures without
-// starting a GUI.
+// What a figure is drawn on. The figure's layout asks the canvas for text
+// sizes, so one layout serves every format; CairoCanvas draws on a cairo
+// surface (PDF, SVG, PNG, EPS), a test canvas records. Coordinates are
+// points, origin at the top left, y down. QtCore only.
 namespace figure {
 
 using Rgb = std::uint32_t;  // 0xRRGGBB, always opaque
 
-enum class Dash { Solid, Dashed, DashDot };
+enum class Dash { Solid, Dashed, DashDot, Dotted };
 
 struct Pen {
     Rgb color = 0x000000;
@@ -50,6 +50,26 @@ public:
     virtual double textWidth(const QString &text, const Font &font) const = 0;
     virtual double ascent(const Font &font) const = 0;   // above the baseline, positive
     virtual double descent(const Font &font) const = 0;  // below the baseline, positive
+
+    // `text` in lines no wider than `width` where its words allow (greedy
+    // word wrap); a newline starts a new line.
+    QStringList wrapped(const QString &text, const Font &font, double width) const {
+        QStringList lines;
+        for (const QString &paragraph : text.split(u'\n')) {
+            QString line;
+            for (const QString &word : paragraph.split(u' ', Qt::SkipEmptyParts)) {
+                const QString candidate = line.isEmpty() ? word : line + u' ' + word;
+                if (!line.isEmpty() && textWidth(candidate, font) > width) {
+                    lines.append(line);
+                    line = word;
+                } else {
+                    line = candidate;
+                }
+            }
+            lines.append(line);
+        }
+        return lines;
+    }
 };
 
 }  // namespace figure

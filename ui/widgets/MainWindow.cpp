@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -12,7 +13,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
-#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
@@ -24,6 +24,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
+#include <tuple>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -37,6 +38,7 @@
 #include "SettingsFormat.h"
 #include "ContextChartView.h"
 #include "ControlPanel.h"
+#include "FigureExportDialog.h"
 #include "GroupsChartView.h"
 #include "SummaryPanel.h"
 
@@ -199,6 +201,27 @@ void MainWindow::buildMenus() {
         m_summary->copyReport();
         statusBar()->showMessage(tr("Report copied to the clipboard."), 5000);
     });
+    // Copy Chart: the image and its SVG, for a slide or a chat. Each chart's
+    // context menu has the same actions.
+    QMenu *copyChartMenu = edit->addMenu(tr("Copy C&hart"));
+    m_copyContextChart = copyChartMenu->addAction(tr("&Context chart (KV cache vs context length)"));
+    m_copyContextChart->setShortcut(QKeySequence(tr("Ctrl+Alt+C")));
+    m_copyContextChart->setStatusTip(tr("Put the context chart on the clipboard as an image and as SVG."));
+    connect(m_copyContextChart, &QAction::triggered, this, [this] { copyChart(ChartKind::Context); });
+    m_copyGroupsChart = copyChartMenu->addAction(tr("&Groups chart (savings vs n_kv_groups)"));
+    m_copyGroupsChart->setStatusTip(tr("Put the groups chart on the clipboard as an image and as SVG."));
+    connect(m_copyGroupsChart, &QAction::triggered, this, [this] { copyChart(ChartKind::Groups); });
+    for (const auto &[view, copy, kind] : {std::tuple{static_cast<QWidget *>(m_contextChart), m_copyContextChart,
+                                                      ChartKind::Context},
+                                           std::tuple{static_cast<QWidget *>(m_groupsChart), m_copyGroupsChart,
+                                                      ChartKind::Groups}}) {
+        auto *exportAction = new QAction(tr("Export chart…"), view);
+        connect(exportAction, &QAction::triggered, this, [this, k = kind] { exportChart(k); });
+        auto *copyAction = new QAction(tr("Copy chart"), view);
+        connect(copyAction, &QAction::triggered, copy, &QAction::trigger);
+        view->addActions({copyAction, exportAction});
+        view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    }
     edit->addSeparator();
     m_reset = edit->addAction(tr("&Reset to defaults"));
     m_reset->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
@@ -423,19 +446,48 @@ void MainWindow::exportChart(ChartKind kind) {
     const QString path = askSavePath(
         context ? tr("Export the context chart") : tr("Export the groups chart"),
         context ? u"kv-cache-vs-context.pdf"_s : u"kv-savings-vs-groups.pdf"_s,
-        {tr("PDF, vector (*.pdf)"), tr("SVG, vector (*.svg)"), tr("PNG image (*.png)"), tr("CSV data (*.csv)")});
+        {tr("PDF, vector (*.pdf)"), tr("SVG, vector (*.svg)"), tr("PNG image (*.png)"),
+         tr("EPS, vector for LaTeX (*.eps)"), tr("CSV data (*.csv)")});
     if (path.isEmpty()) return;
-    ExportOptions options;
-    if (ChartExporter::formatForPath(path) == ExportFormat::Png) {
-        bool ok = false;
-        options.pngScale = QInputDialog::getDouble(this, tr("PNG scale"),
-                                                   tr("Pixels per point (the figure is %1 × %2 points):")
-                                                       .arg(options.chartSize.width())
-                                                       .arg(options.chartSize.height()),
-                                                   options.pngScale, 0.5, 8.0, 1, &ok);
-        if (!ok) return;
+    const auto format = ChartExporter::formatForPath(path);
+    ExportOptions options = FigureExportDialog::savedOptions();
+    if (format && *format != ExportFormat::Csv) {
+        if (!askFigureOptions(kind, *format, &options)) return;
+        FigureExportDialog::saveOptions(options);
     }
     exportChartTo(kind, path, options);
+}
+
+bool MainWindow::askFigureOptions(ChartKind kind, ExportFormat format, ExportOptions *options) {
+    FigureExportDialog dialog(m_model, kind, format, this);
+    dialog.setOptions(*options);
+    if (dialog.exec() != QDialog::Accepted) return false;
+    *options = dialog.options();
+    return true;
+}
+
+bool MainWindow::copyChart(ChartKind kind) {
+    ExportOptions options = FigureExportDialog::savedOptions();
+    const ChartExporter exporter(m_model);
+    QByteArray png, svg;
+    auto error = exporter.render(kind, ExportFormat::Png, options, &png);
+    if (!error) {
+        // SVG sizes are in points: a size in px is the PNG's, taken back to points.
+        const QSizeF points = options.chartSize();
+        options.size = {points.width(), points.height(), figure::FigureSize::Unit::Pt};
+        error = exporter.render(kind, ExportFormat::Svg, options, &svg);
+    }
+    if (error) {
+        presentMessage(MessageKind::ExportError, tr("Copy failed"), tr("Cannot copy the chart: %1").arg(*error), {});
+        return false;
+    }
+    auto *mime = new QMimeData;
+    mime->setImageData(QImage::fromData(png, "PNG"));
+    mime->setData(u"image/png"_s, png);
+    mime->setData(u"image/svg+xml"_s, svg);
+    QGuiApplication::clipboard()->setMimeData(mime);
+    statusBar()->showMessage(tr("Chart copied to the clipboard (image and SVG)."), 5000);
+    return true;
 }
 
 void MainWindow::exportReport() {
@@ -454,7 +506,7 @@ bool MainWindow::exportChartTo(ChartKind kind, const QString &path, const Export
 }
 
 bool MainWindow::exportReportTo(const QString &path) {
-    const auto error = ChartExporter(m_model).exportReport(path);
+    const auto error = ChartExporter(m_model).exportReport(path, FigureExportDialog::savedOptions().style);
     if (error) {
         presentMessage(MessageKind::ExportError, tr("Export failed"), *error, {});
         return false;

@@ -46,8 +46,14 @@ public:
 
     // Export without dialogs: on failure a message box names the reason
     // (window-modal, not blocking), on success the status bar says where.
+    // The report's charts take the last figure options' style.
     bool exportChartTo(ChartKind kind, const QString &path, const ExportOptions &options = {});
     bool exportReportTo(const QString &path);
+    // Puts the chart on the clipboard as a PNG image and as SVG
+    // (image/svg+xml), drawn with the last figure options.
+    bool copyChart(ChartKind kind);
+    QAction *copyContextChartAction() const { return m_copyContextChart; }
+    QAction *copyGroupsChartAction() const { return m_copyGroupsChart; }
 
     // Loads a Hugging Face config.json (File > Open, a drop, the command
     // line). A bad file is reported in a message box naming it and the key;
@@ -81,6 +87,8 @@ public Q_SLOTS:
     void exportContextChart();
     void exportGroupsChart();
     void exportReport();
+    // Asks for a file, then (but for CSV) the figure options with a preview.
+    void exportChart(ChartKind kind);
     void showAbout();
 
 protected:
@@ -94,13 +102,16 @@ protected:
     // without a warning.
     virtual void presentMessage(MessageKind kind, const QString &title, const QString &text,
                                 const QString &informativeText);
+    // The export dialog (FigureExportDialog); false when cancelled. A test
+    // overrides it to choose without a modal dialog.
+    virtual bool askFigureOptions(ChartKind kind, ExportFormat format, ExportOptions *options);
+    // The file dialog; an empty path when cancelled.
+    virtual QString askSavePath(const QString &title, const QString &fileName, const QStringList &filters);
 
 private:
     void buildCentralWidget();
     void buildMenus();
     void loadSettings();
-    void exportChart(ChartKind kind);
-    QString askSavePath(const QString &title, const QString &fileName, const QStringList &filters);
     void exported(const QString &path);
     void syncUnitActions();
     void openConfigDialog();
@@ -117,6 +128,8 @@ private:
     QSplitter *m_chartSplitter = nullptr;
     QTimer *m_saveTimer = nullptr;
     QAction *m_copyReport = nullptr;
+    QAction *m_copyContextChart = nullptr;
+    QAction *m_copyGroupsChart = nullptr;
     QAction *m_reset = nullptr;
     QAction *m_decimalUnits = nullptr;
     QAction *m_binaryUnits = nullptr;
