@@ -23,6 +23,11 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
     // model load it, so the charts draw its own curve and what-ifs; its book
     // view is the shape, and the command line's context, batch and dtype
     // replace the ones loading suggests.
+    // The engine first: loading a model picks the engine's default KV dtype.
+    const std::string_view engine = kvscope::engineName(options.engine.engine);
+    model.setEngine(QString::fromLatin1(engine.data(), static_cast<qsizetype>(engine.size())));
+    model.setVllmOptions(options.engine.vllm);
+    model.setLlamaCppOptions(options.engine.llamacpp);
     if (options.model) {
         const CliOptions::Model &m = *options.model;
         model.loadModel(m.imported, m.isPreset ? m.label : ConfigImporter::displayName(m.label),
@@ -35,7 +40,8 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
     // they are, but an export of some other configuration must never happen.
     if (model.shape() != options.shape || model.workload() != options.workload ||
         model.extraGroups() != options.extraGroups || model.hasModel() != options.model.has_value() ||
-        model.layout() != options.layout()) {
+        model.layout() != options.layout() || model.engineId() != options.engine.engine ||
+        model.engineSetup().vllm != options.engine.vllm || model.engineSetup().llamacpp != options.engine.llamacpp) {
         return u"internal error: the chart configuration differs from the command line's"_s;
     }
 
@@ -49,7 +55,8 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
         const kvscope::Result<kvscope::Plan> &drawn = model.plan();
         if (!figures || !figures->plan || !drawn || drawn->kv_budget_bytes != figures->plan->kv_budget_bytes ||
             drawn->num_blocks != figures->plan->num_blocks ||
-            drawn->max_context_length.value != figures->plan->max_context_length.value) {
+            drawn->max_context_length.value != figures->plan->max_context_length.value ||
+            drawn->engine_kv_bytes_per_gpu != figures->plan->engine_kv_bytes_per_gpu) {
             return u"internal error: the charts' deployment plan differs from the command line's"_s;
         }
     }

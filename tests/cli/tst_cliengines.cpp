@@ -1,6 +1,7 @@
 // kvscope-cli's --engine and its options, end to end: each expected figure
 // is worked by hand from the engine's source (the derivations in the core
 // tests), then read back from the JSON and the report.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -61,6 +62,32 @@ private Q_SLOTS:
         QVERIFY(text.out.contains("llama_kv_cache: size =  624.00 MiB (  1536 cells,  52 layers,  1/1 seqs)"));
         QVERIFY(text.out.contains("Utilization         : 1 (llama.cpp takes what it needs)"));
         QVERIFY(!text.out.contains("Blocks per GPU"));
+    }
+
+    // Figures follow the engine and its options: the chart's budget line is
+    // the plan's, and the CSV names the engine it was planned for.
+    void figuresFollowTheEngine() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString csv = dir.filePath(u"gemma.csv"_s);
+        const QStringList llama = kGemma + split(u"--engine llama.cpp --ubatch-size 256 --gpu h100 --context_length 32768"_s);
+        const CliRun run = CliRun::run(llama + QStringList{u"--chart"_s, u"context"_s, u"--out"_s, csv});
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        const CliRun json = CliRun::run(llama + QStringList{u"--json"_s});
+        const QByteArray budget = CliRun::rawJsonNumber(json.out, u"kv_budget_bytes"_s);
+        QVERIFY(!budget.isEmpty());
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QVERIFY(lines.at(0).endsWith(",kv_budget_per_gpu_bytes,engine,engine_version"));
+        QVERIFY2(lines.at(1).endsWith(QByteArray("," + budget + ",llama.cpp,b10470 (34af94cd9; 2026-08-17)")), lines.at(1).constData());
+        // vLLM with options of its own draws too.
+        const CliRun vllm = CliRun::run(kGemma + split(u"--gpu h100 --max-num-batched-tokens 4096 --no-async-scheduling "
+                                                       u"--chart context --out "_s) +
+                                        QStringList{dir.filePath(u"gemma.svg"_s)});
+        QCOMPARE(vllm.err, QByteArray());
+        QCOMPARE(vllm.exitCode, 0);
     }
 
     // vLLM's groups for Gemma 3 27B with 20 GiB: 16,384 blocks of 10 pages of
