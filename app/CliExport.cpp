@@ -38,10 +38,11 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
     model.setBinaryUnits(options.binaryUnits);
     // The model clamps and snaps; parse() only passes values it keeps as
     // they are, but an export of some other configuration must never happen.
+    const kvscope::EngineSetup engineSetup = model.engineSetup();
     if (model.shape() != options.shape || model.workload() != options.workload ||
         model.extraGroups() != options.extraGroups || model.hasModel() != options.model.has_value() ||
-        model.layout() != options.layout() || model.engineId() != options.engine.engine ||
-        model.engineSetup().vllm != options.engine.vllm || model.engineSetup().llamacpp != options.engine.llamacpp) {
+        model.layout() != options.layout() || engineSetup.engine != options.engine.engine ||
+        engineSetup.vllm != options.engine.vllm || engineSetup.llamacpp != options.engine.llamacpp) {
         return u"internal error: the chart configuration differs from the command line's"_s;
     }
 
