@@ -218,9 +218,6 @@ constexpr QStringView kNBatch = u"n-batch";
 constexpr QStringView kSwaFull = u"swa-full";
 constexpr QStringView kKvUnified = u"kv-unified";
 constexpr QStringView kCacheTypeV = u"cache-type-v";
-// Registered by addLongOption: the underscore spelling is an option of its own.
-constexpr std::array kSplitSpellingFlags{kMaxNumBatchedTokens, kMambaCacheDtype, kMambaSsmCacheDtype,
-                                         kUbatchSize,          kNBatch,          kCacheTypeV};
 constexpr std::array<QStringView, 6> kVllmFlags{kMaxNumBatchedTokens, kNoAsyncScheduling, kNoPrefixCaching,
                                                 kDisableHybridManager, kMambaCacheDtype, kMambaSsmCacheDtype};
 constexpr std::array<QStringView, 5> kLlamaCppFlags{kUbatchSize, kNBatch, kSwaFull, kKvUnified, kCacheTypeV};
@@ -520,8 +517,12 @@ std::optional<InputError> repeatedFlagError(const QCommandLineParser &parser) {
         if (flag == kChart || flag == kOut || seen.contains(flag)) continue;
         seen.insert(flag);
         QStringList given = parser.values(flag);
-        if (std::find(kSplitSpellingFlags.begin(), kSplitSpellingFlags.end(), flag) != kSplitSpellingFlags.end())
-            given += parser.values(spellings(flag).constLast());
+        // Given more often than its values say: addLongOption registered the
+        // other spelling as an option of its own, whose values count too.
+        const QStringList names = parser.optionNames();
+        const auto times = std::count_if(names.cbegin(), names.cend(),
+                                         [&flag](const QString &name) { return canonicalName(name) == flag; });
+        if (times > given.size()) given += parser.values(spellings(flag).constLast());
         if (given.size() < 2) continue;
         QStringList shown;
         for (const QString &value : given) shown << u'"' + typedValueText(value) + u'"';
