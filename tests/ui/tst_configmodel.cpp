@@ -77,8 +77,8 @@ private Q_SLOTS:
         QCOMPARE(model.layoutBytes()->total, 11'173'625'856u);
         QCOMPARE(model.recomputeCount() - before, 1);
         QVERIFY(!model.provenance().empty());
-        // The workload keeps the model; a shape edit lets it go, and says which.
-        QSignalSpy cleared(&model, &ConfigModel::modelClearedByShapeEdit);
+        // The workload keeps the model; a shape edit makes a what-if of it, and says which.
+        QSignalSpy cleared(&model, &ConfigModel::whatIfStarted);
         model.setBatchSize(4);
         model.setDtype(u"fp8"_s);
         QVERIFY(model.hasModel());
@@ -86,6 +86,7 @@ private Q_SLOTS:
         QVERIFY(!model.hasModel());
         QCOMPARE(cleared.count(), 1);
         QCOMPARE(cleared.front().front().toString(), u"Gemma 3 27B"_s);
+        QCOMPARE(model.whatIfName(), u"Gemma 3 27B what-if: n_heads 16"_s);
         QVERIFY(!model.modelEstimate());
         QVERIFY(model.modelCurves().empty());
     }

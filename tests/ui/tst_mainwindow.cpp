@@ -15,6 +15,7 @@
 #include <QLayout>
 #include <QMenuBar>
 #include <QRadioButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -40,6 +41,7 @@
 #include "GroupsChartView.h"
 #include "LogContextSlider.h"
 #include "MainWindow.h"
+#include "RecordingWindow.h"
 #include "ContextChart.h"
 #include "LayerBreakdownModel.h"
 #include "ModelDetailsPanel.h"
@@ -52,35 +54,6 @@
 
 using namespace Qt::StringLiterals;
 
-// The window with its message boxes recorded instead of shown: the offscreen
-// platform warns (fatally here) when a QMessageBox fixes its size.
-class RecordingWindow : public MainWindow {
-public:
-    struct Message {
-        QString title;
-        QString text;
-        QString informativeText;
-    };
-    QList<Message> messages;
-    // What the file and figure dialogs answer.
-    QString savePath;
-    std::optional<ExportOptions> figureOptions;
-    QList<ExportFormat> askedFormats;
-
-protected:
-    QString askSavePath(const QString &, const QString &, const QStringList &) override { return savePath; }
-    bool askFigureOptions(ChartKind, ExportFormat format, ExportOptions *options) override {
-        askedFormats.append(format);
-        if (!figureOptions) return false;
-        *options = *figureOptions;
-        return true;
-    }
-    void presentMessage(MessageKind, const QString &title, const QString &text,
-                        const QString &informativeText) override {
-        messages.append({title, text, informativeText});
-    }
-};
-
 class TestMainWindow : public QObject {
     Q_OBJECT
 
@@ -90,9 +63,14 @@ private:
 
     // A window as the app shows it, with no minimum size: the offscreen
     // platform warns (fatally here) whenever a window's minimum changes.
-    static std::unique_ptr<RecordingWindow> showWindow() {
+    // At the size it opens at on a laptop screen (the offscreen screen is
+    // smaller, and the window never opens larger than its screen), or at the
+    // size its saved geometry gives.
+    enum class Size { Laptop, Saved };
+    static std::unique_ptr<RecordingWindow> showWindow(Size size = Size::Laptop) {
         auto window = std::make_unique<RecordingWindow>();
         window->layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        if (size == Size::Laptop) window->resize(1280, 800);
         window->show();
         if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
         return window;
@@ -175,6 +153,9 @@ private Q_SLOTS:
         auto window = showWindow();
         QVERIFY(window);
         QCOMPARE(window->size(), QSize(1280, 800));
+        // Never larger than the screen it opens on.
+        const RecordingWindow fresh;
+        QCOMPARE(fresh.size(), QSize(1280, 800).boundedTo(fresh.screen()->availableGeometry().size()));
         QVERIFY(window->contextChartView());
         QVERIFY(window->groupsChartView());
         QVERIFY(window->findChild<ContextChartView *>());
@@ -398,7 +379,7 @@ private Q_SLOTS:
             const QSettings settings;
             QCOMPARE(settings.value(u"config/n_heads"_s).toInt(), 32);
         }
-        auto window = showWindow();
+        auto window = showWindow(Size::Saved);
         QVERIFY(window);
         ConfigModel *model = window->model();
         QCOMPARE(model->nHeads(), 32);
@@ -646,7 +627,7 @@ private Q_SLOTS:
         QCOMPARE(window->model()->modelName(), u"gemma-3-27b"_s);
     }
 
-    void shapeEditReturnsToTheBookShape() {
+    void shapeEditMakesABookShapeWhatIf() {
         auto window = showWindow();
         QVERIFY(window);
         QVERIFY(window->loadPreset(u"Llama 3.1 8B"_s));
@@ -659,7 +640,7 @@ private Q_SLOTS:
         layers->setValue(40);
         QVERIFY(!window->model()->hasModel());
         QCOMPARE(window->model()->nLayers(), 40);
-        QCOMPARE(window->windowTitle(), u"KV Scope"_s);
+        QTRY_COMPARE(window->windowTitle(), u"Llama 3.1 8B what-if: n_layers 40 — KV Scope"_s);
         QVERIFY(window->statusBar()->currentMessage().contains(u"Llama 3.1 8B"_s));
     }
 

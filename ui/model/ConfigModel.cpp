@@ -194,6 +194,8 @@ void ConfigModel::setConfig(const kvscope::ModelShape &shape, const kvscope::Wor
 }
 
 void ConfigModel::resetToDefaults() {
+    clearModel();
+    m_whatIfOf.clear();
     setConfig(kvscope::ModelShape{}, kvscope::Workload{});
     setBinaryUnits(false);
     setExtraGroups({});
@@ -220,9 +222,28 @@ void ConfigModel::resetBudget() {
 
 void ConfigModel::shapeEdited() {
     if (!m_imported || m_applyingModel) return;
+    // The model's book shape stays the what-if's base: its name follows the edits.
     const QString name = m_modelName;
+    const kvscope::ModelShape base = m_shape;
     clearModel();
-    Q_EMIT modelClearedByShapeEdit(name);
+    m_whatIfOf = name;
+    m_whatIfBase = base;
+    Q_EMIT whatIfStarted(name);
+}
+
+QString ConfigModel::whatIfName() const {
+    if (m_whatIfOf.isEmpty()) return {};
+    QStringList edits;
+    auto edit = [&edits](const char *field, std::uint32_t before, std::uint32_t after) {
+        if (before != after) edits.append(u"%1 %2"_s.arg(QLatin1String(field)).arg(after));
+    };
+    edit("n_heads", m_whatIfBase.n_heads, m_shape.n_heads);
+    edit("n_kv_groups", m_whatIfBase.n_kv_groups, m_shape.n_kv_groups);
+    edit("n_layers", m_whatIfBase.n_layers, m_shape.n_layers);
+    edit("emb_dim", m_whatIfBase.emb_dim, m_shape.emb_dim);
+    edit("head_dim", m_whatIfBase.head_dim.value_or(0), m_shape.head_dim.value_or(0));
+    return edits.isEmpty() ? u"%1 what-if (its book shape)"_s.arg(m_whatIfOf)
+                           : u"%1 what-if: %2"_s.arg(m_whatIfOf, edits.join(u", "_s));
 }
 
 QString ConfigModel::originForPreset(const QString &name) { return u"preset:"_s + name; }
@@ -243,13 +264,23 @@ void ConfigModel::loadModel(const ImportedModel &model, const QString &displayNa
     m_imported = model;
     m_modelName = displayName;
     m_modelOrigin = origin;
+    m_whatIfOf.clear();
+    ++m_modelSerial;
     Q_EMIT modelChanged();
     invalidate();
 }
 
 void ConfigModel::clearModel() {
-    if (!m_imported) return;
+    if (!m_imported) {
+        if (m_whatIfOf.isEmpty()) return;
+        m_whatIfOf.clear();
+        Q_EMIT modelChanged();
+        invalidate();
+        return;
+    }
     setParameterOverride(0);
+    ++m_modelSerial;
+    m_whatIfOf.clear();
     m_imported.reset();
     m_modelName.clear();
     m_modelOrigin.clear();
@@ -303,6 +334,7 @@ void ConfigModel::setHiddenVariants(const QStringList &keys) {
 QString ConfigModel::currentCurveName() const {
     const QString workload = u"%1, batch %2"_s.arg(dtype()).arg(batchSize());
     if (m_imported) return u"%1 (%2)"_s.arg(m_modelName, workload);
+    if (!m_whatIfOf.isEmpty()) return u"%1 (%2)"_s.arg(whatIfName(), workload);
     return u"n_heads=%1, n_kv_groups=%2, n_layers=%3 (%4)"_s.arg(nHeads()).arg(nKvGroups()).arg(nLayers()).arg(workload);
 }
 
@@ -1034,4 +1066,181 @@ QString ConfigModel::deploymentReport() const {
     text += line(u"gpus_needed"_s, p.gpus_needed ? QString::number(*p.gpus_needed) : u"none up to 1,024"_s);
     for (const std::string &logged : p.engine_log) text += line(u"engine_log"_s, fromStd(logged));
     return text;
+}
+
+// ---- Undo ----------------------------------------------------------------
+
+bool operator==(const ConfigModel::Snapshot &a, const ConfigModel::Snapshot &b) {
+    return a.shape == b.shape && a.workload == b.workload && a.binary_units == b.binary_units &&
+           a.extra_groups == b.extra_groups && a.model_serial == b.model_serial && a.model_name == b.model_name &&
+           a.model_origin == b.model_origin && a.what_if_of == b.what_if_of && a.what_if_base == b.what_if_base &&
+           a.hidden_variants == b.hidden_variants && a.pins == b.pins && a.budget_enabled == b.budget_enabled &&
+           a.gpu == b.gpu && a.tensor_parallel == b.tensor_parallel &&
+           a.custom_memory_bytes == b.custom_memory_bytes && a.utilization_ppm == b.utilization_ppm &&
+           a.weights_dtype == b.weights_dtype && a.parameter_override == b.parameter_override &&
+           a.overhead_bytes == b.overhead_bytes && a.block_size == b.block_size &&
+           a.kv_budget_override == b.kv_budget_override && a.engine == b.engine &&
+           a.vllm_options == b.vllm_options && a.llama_cpp_options == b.llama_cpp_options;
+}
+
+ConfigModel::Snapshot ConfigModel::snapshot() const {
+    Snapshot state;
+    state.shape = m_shape;
+    state.workload = m_workload;
+    state.binary_units = m_binaryUnits;
+    state.extra_groups = m_extraGroups;
+    state.imported = m_imported;
+    state.model_serial = m_modelSerial;
+    state.model_name = m_modelName;
+    state.model_origin = m_modelOrigin;
+    state.what_if_of = m_whatIfOf;
+    state.what_if_base = m_whatIfBase;
+    state.hidden_variants = m_hiddenVariants;
+    state.pins = m_pins;
+    state.budget_enabled = m_budgetEnabled;
+    state.gpu = m_gpu;
+    state.tensor_parallel = m_tensorParallel;
+    state.custom_memory_bytes = m_customMemoryBytes;
+    state.utilization_ppm = m_utilizationPpm;
+    state.weights_dtype = m_weightsDtype;
+    state.parameter_override = m_parameterOverride;
+    state.overhead_bytes = m_overheadBytes;
+    state.block_size = m_blockSize;
+    state.kv_budget_override = m_kvBudgetOverride;
+    state.engine = m_engine;
+    state.vllm_options = m_vllmOptions;
+    state.llama_cpp_options = m_llamaCppOptions;
+    return state;
+}
+
+void ConfigModel::restore(const Snapshot &state) {
+    const Snapshot before = snapshot();
+    if (before == state) return;
+    // Every value first, then the signals: a view reacting to one reads the
+    // others already restored.
+    m_shape = state.shape;
+    m_workload = state.workload;
+    m_binaryUnits = state.binary_units;
+    m_extraGroups = state.extra_groups;
+    m_imported = state.imported;
+    m_modelSerial = state.model_serial;
+    m_modelName = state.model_name;
+    m_modelOrigin = state.model_origin;
+    m_whatIfOf = state.what_if_of;
+    m_whatIfBase = state.what_if_base;
+    m_hiddenVariants = state.hidden_variants;
+    m_pins = state.pins;
+    m_budgetEnabled = state.budget_enabled;
+    m_gpu = state.gpu;
+    m_tensorParallel = state.tensor_parallel;
+    m_customMemoryBytes = state.custom_memory_bytes;
+    m_utilizationPpm = state.utilization_ppm;
+    m_weightsDtype = state.weights_dtype;
+    m_parameterOverride = state.parameter_override;
+    m_overheadBytes = state.overhead_bytes;
+    m_blockSize = state.block_size;
+    m_kvBudgetOverride = state.kv_budget_override;
+    m_engine = state.engine;
+    m_vllmOptions = state.vllm_options;
+    m_llamaCppOptions = state.llama_cpp_options;
+
+    const bool modelChanges = before.model_serial != state.model_serial || before.model_name != state.model_name ||
+                              before.what_if_of != state.what_if_of;
+    if (modelChanges) Q_EMIT modelChanged();
+    if (before.shape.n_heads != state.shape.n_heads) Q_EMIT nHeadsChanged(nHeads());
+    if (before.shape.emb_dim != state.shape.emb_dim) Q_EMIT embDimChanged(embDim());
+    if (before.shape.n_kv_groups != state.shape.n_kv_groups) Q_EMIT nKvGroupsChanged(nKvGroups());
+    if (before.shape.n_layers != state.shape.n_layers) Q_EMIT nLayersChanged(nLayers());
+    if (before.shape.head_dim != state.shape.head_dim) Q_EMIT explicitHeadDimChanged(explicitHeadDim());
+    if (before.workload.context_length != state.workload.context_length) Q_EMIT contextLengthChanged(contextLength());
+    if (before.workload.batch_size != state.workload.batch_size) Q_EMIT batchSizeChanged(batchSize());
+    if (before.workload.dtype != state.workload.dtype) Q_EMIT dtypeChanged(dtype());
+    if (before.binary_units != state.binary_units) Q_EMIT binaryUnitsChanged(m_binaryUnits);
+    if (before.extra_groups != state.extra_groups) Q_EMIT extraGroupsChanged(m_extraGroups);
+    if (before.hidden_variants != state.hidden_variants) Q_EMIT hiddenVariantsChanged(m_hiddenVariants);
+    if (before.pins != state.pins) Q_EMIT pinsChanged();
+    if (before.engine != state.engine) Q_EMIT engineChanged(engine());
+    if (before.vllm_options != state.vllm_options || before.llama_cpp_options != state.llama_cpp_options)
+        Q_EMIT engineOptionsChanged();
+    if (before.gpu != state.gpu) Q_EMIT gpuChanged(m_gpu);
+    if (before.tensor_parallel != state.tensor_parallel) Q_EMIT gpuCountChanged(gpuCount());
+    if (before.custom_memory_bytes != state.custom_memory_bytes)
+        Q_EMIT customGpuMemoryGibChanged(customGpuMemoryGib());
+    if (before.utilization_ppm != state.utilization_ppm) Q_EMIT gpuUtilizationChanged(gpuUtilization());
+    if (before.weights_dtype != state.weights_dtype) Q_EMIT weightsDtypeChanged(weightsDtype());
+    if (before.parameter_override != state.parameter_override) Q_EMIT parameterOverrideChanged(parameterOverride());
+    if (before.overhead_bytes != state.overhead_bytes) Q_EMIT overheadGibChanged(overheadGib());
+    if (before.block_size != state.block_size) Q_EMIT blockSizeChanged(blockSize());
+    if (before.kv_budget_override != state.kv_budget_override) Q_EMIT kvBudgetBytesChanged(kvBudgetBytes());
+    if (before.budget_enabled != state.budget_enabled) Q_EMIT budgetEnabledChanged(m_budgetEnabled);
+    invalidate();
+}
+
+QStringList ConfigModel::describeChanges(const Snapshot &before, const Snapshot &after) {
+    QStringList changes;
+    auto change = [&changes](const QString &field, const QString &from, const QString &to) {
+        if (from != to) changes.append(u"%1 %2 → %3"_s.arg(field, from, to));
+    };
+    auto number = [](std::uint64_t value) { return fromStd(kvscope::formatThousands(value)); };
+    auto dtypeText = [](kvscope::DType dtype) { return QString::fromLatin1(kvscope::dtypeName(dtype)); };
+    auto optionalDtype = [&dtypeText](const std::optional<kvscope::DType> &dtype) {
+        return dtype ? dtypeText(*dtype) : u"auto"_s;
+    };
+    auto onOff = [](bool on) { return on ? u"on"_s : u"off"_s; };
+
+    if (before.model_serial != after.model_serial || before.model_name != after.model_name) {
+        if (after.imported)
+            changes.append(before.imported ? u"model %1 → %2"_s.arg(before.model_name, after.model_name)
+                                           : u"model %1 loaded"_s.arg(after.model_name));
+        else if (before.imported && after.what_if_of.isEmpty())
+            changes.append(u"model %1 unloaded"_s.arg(before.model_name));
+    }
+    if (after.what_if_of != before.what_if_of && !after.what_if_of.isEmpty())
+        changes.append(u"%1 became a what-if"_s.arg(after.what_if_of));
+    change(u"n_heads"_s, number(before.shape.n_heads), number(after.shape.n_heads));
+    change(u"n_kv_groups"_s, number(before.shape.n_kv_groups), number(after.shape.n_kv_groups));
+    change(u"n_layers"_s, number(before.shape.n_layers), number(after.shape.n_layers));
+    change(u"emb_dim"_s, number(before.shape.emb_dim), number(after.shape.emb_dim));
+    change(u"head_dim"_s, before.shape.head_dim ? number(*before.shape.head_dim) : u"derived"_s,
+           after.shape.head_dim ? number(*after.shape.head_dim) : u"derived"_s);
+    change(u"context"_s, number(before.workload.context_length), number(after.workload.context_length));
+    change(u"batch"_s, number(before.workload.batch_size), number(after.workload.batch_size));
+    change(u"dtype"_s, dtypeText(before.workload.dtype), dtypeText(after.workload.dtype));
+    change(u"units"_s, before.binary_units ? u"GiB"_s : u"GB"_s, after.binary_units ? u"GiB"_s : u"GB"_s);
+    if (before.extra_groups != after.extra_groups) changes.append(u"extra GQA curves"_s);
+    if (before.hidden_variants != after.hidden_variants) changes.append(u"what-if curves shown"_s);
+    if (before.pins != after.pins) {
+        if (after.pins.size() > before.pins.size())
+            changes.append(u"pinned %1"_s.arg(after.pins.constLast().name));
+        else if (after.pins.size() < before.pins.size())
+            changes.append(after.pins.isEmpty() ? u"unpinned all"_s : u"unpinned a curve"_s);
+        else
+            changes.append(u"pins"_s);
+    }
+    change(u"GPU"_s, before.budget_enabled ? before.gpu : u"none"_s, after.budget_enabled ? after.gpu : u"none"_s);
+    change(u"GPUs"_s, number(before.tensor_parallel), number(after.tensor_parallel));
+    change(u"GPU memory"_s, gibText(before.custom_memory_bytes), gibText(after.custom_memory_bytes));
+    change(u"utilization"_s, QString::number(before.utilization_ppm / 1e6), QString::number(after.utilization_ppm / 1e6));
+    change(u"weights"_s, dtypeText(before.weights_dtype), dtypeText(after.weights_dtype));
+    change(u"parameters"_s, number(before.parameter_override), number(after.parameter_override));
+    change(u"overhead"_s, gibText(before.overhead_bytes), gibText(after.overhead_bytes));
+    change(u"block size"_s, number(before.block_size), number(after.block_size));
+    change(u"KV budget bytes"_s, number(before.kv_budget_override), number(after.kv_budget_override));
+    change(u"engine"_s, fromStd(std::string(kvscope::engineName(before.engine))),
+           fromStd(std::string(kvscope::engineName(after.engine))));
+    const kvscope::VllmOptions &v0 = before.vllm_options, &v1 = after.vllm_options;
+    change(u"tokens per step"_s, number(v0.max_num_batched_tokens), number(v1.max_num_batched_tokens));
+    change(u"async scheduling"_s, onOff(v0.async_scheduling), onOff(v1.async_scheduling));
+    change(u"prefix caching"_s, onOff(v0.prefix_caching), onOff(v1.prefix_caching));
+    change(u"hybrid KV cache manager"_s, onOff(!v0.disable_hybrid_kv_cache_manager),
+           onOff(!v1.disable_hybrid_kv_cache_manager));
+    change(u"state dtype"_s, optionalDtype(v0.mamba_cache_dtype), optionalDtype(v1.mamba_cache_dtype));
+    change(u"SSM state dtype"_s, optionalDtype(v0.mamba_ssm_cache_dtype), optionalDtype(v1.mamba_ssm_cache_dtype));
+    const kvscope::LlamaCppOptions &l0 = before.llama_cpp_options, &l1 = after.llama_cpp_options;
+    change(u"-b"_s, number(l0.n_batch), number(l1.n_batch));
+    change(u"-ub"_s, number(l0.n_ubatch), number(l1.n_ubatch));
+    change(u"--swa-full"_s, onOff(l0.swa_full), onOff(l1.swa_full));
+    change(u"--kv-unified"_s, onOff(l0.kv_unified), onOff(l1.kv_unified));
+    change(u"--cache-type-v"_s, optionalDtype(l0.type_v), optionalDtype(l1.type_v));
+    return changes;
 }

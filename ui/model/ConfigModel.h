@@ -201,6 +201,60 @@ public:
     // "gpu_memory" -> "GPU memory": the budget field an error names, as the panel labels it.
     static QString budgetFieldLabel(const std::string &field);
 
+    // Everything the user chose, as one value: what undo takes back and
+    // redo reapplies. Equal snapshots are the same configuration (a loaded
+    // model is told apart by when it was loaded, not by its contents).
+    struct Snapshot {
+        kvscope::ModelShape shape;
+        kvscope::Workload workload;
+        bool binary_units = false;
+        QList<int> extra_groups;
+        std::optional<ImportedModel> imported;
+        quint64 model_serial = 0;
+        QString model_name;
+        QString model_origin;
+        QString what_if_of;
+        kvscope::ModelShape what_if_base;
+        QStringList hidden_variants;
+        struct Pin {
+            QString name;
+            kvscope::ModelLayout layout;
+            kvscope::Workload workload;
+            friend bool operator==(const Pin &, const Pin &) = default;
+        };
+        QList<Pin> pins;
+        bool budget_enabled = false;
+        QString gpu;
+        std::uint32_t tensor_parallel = 1;
+        std::uint64_t custom_memory_bytes = 0;
+        std::uint32_t utilization_ppm = 0;
+        kvscope::DType weights_dtype = kvscope::DType::bf16;
+        std::uint64_t parameter_override = 0;
+        std::uint64_t overhead_bytes = 0;
+        std::uint32_t block_size = 0;
+        std::uint64_t kv_budget_override = 0;
+        kvscope::Engine engine = kvscope::Engine::Vllm;
+        kvscope::VllmOptions vllm_options;
+        kvscope::LlamaCppOptions llama_cpp_options;
+
+        friend bool operator==(const Snapshot &a, const Snapshot &b);
+    };
+    Snapshot snapshot() const;
+    // Puts the whole configuration back as it was; each property whose value
+    // changes emits its signal, so every view follows.
+    void restore(const Snapshot &state);
+    // "What changed, in words": one "field old → new" phrase per choice that
+    // differs ("n_layers 48 → 40", "model Llama 3.1 8B unloaded", "dtype fp8
+    // → bf16"), for the undo history and the status bar.
+    static QStringList describeChanges(const Snapshot &before, const Snapshot &after);
+
+    // A loaded model whose shape was edited becomes a what-if of it: a
+    // book-shape configuration that keeps the model's name. Empty otherwise.
+    QString whatIfOf() const { return m_whatIfOf; }
+    // "Llama 3.1 8B what-if: n_layers 40, n_kv_groups 8"; empty when the
+    // configuration is not a what-if.
+    QString whatIfName() const;
+
     // How many times the results were recomputed: each costs a full sweep,
     // so the benchmarks and tests count them.
     int recomputeCount() const { return m_recomputeCount; }
@@ -257,6 +311,8 @@ Q_SIGNALS:
     // shape edit let it go (the status bar tells the user).
     void modelChanged();
     void modelClearedByShapeEdit(const QString &name);
+    // A shape edit turned the loaded model into a what-if of it.
+    void whatIfStarted(const QString &modelName);
     void hiddenVariantsChanged(const QStringList &keys);
     void pinsChanged();
     void budgetEnabledChanged(bool enabled);
@@ -294,14 +350,11 @@ private:
     QString m_modelName;
     QString m_modelOrigin;
     QStringList m_hiddenVariants;
-    struct Pin {
-        QString name;
-        kvscope::ModelLayout layout;
-        kvscope::Workload workload;
-
-        friend bool operator==(const Pin &, const Pin &) = default;
-    };
+    using Pin = Snapshot::Pin;
     QList<Pin> m_pins;
+    quint64 m_modelSerial = 0;  // counts loads and clears: a snapshot's model identity
+    QString m_whatIfOf;
+    kvscope::ModelShape m_whatIfBase;
     // The pins as last loaded or saved: what saveSettings() merges against.
     mutable QList<Pin> m_savedPins;
     // What the last load or save could not keep: each loss is named once.

@@ -15,6 +15,7 @@
 #include <QGroupBox>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QLockFile>
@@ -25,11 +26,14 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <tuple>
+#include <utility>
+#include <QUndoStack>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <algorithm>
 
 #include "BudgetPanel.h"
+#include "ConfigHistory.h"
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "ModelDetailsPanel.h"
@@ -40,7 +44,10 @@
 #include "ControlPanel.h"
 #include "FigureExportDialog.h"
 #include "GroupsChartView.h"
+#include "ResultsStrip.h"
 #include "SummaryPanel.h"
+#include "WheelGuard.h"
+#include "WindowShortcuts.h"
 
 using namespace Qt::StringLiterals;
 
@@ -86,12 +93,18 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new Confi
         if (!dropped.isEmpty()) m_settingsNotice = SettingsFormat::keepAside(settings.fileName(), dropped);
     }
     setAcceptDrops(true);
+    // The saved configuration is where history starts: it is not a step.
+    m_history = new ConfigHistory(m_model, this);
     buildCentralWidget();
     buildMenus();
+    WindowShortcuts::install(this);
     connect(m_model, &ConfigModel::modelChanged, this, &MainWindow::syncModel);
-    connect(m_model, &ConfigModel::modelClearedByShapeEdit, this, [this](const QString &name) {
-        statusBar()->showMessage(
-            tr("Shape edited: %1 is no longer loaded; this is now a book-shape configuration.").arg(name), 10000);
+    connect(m_model, &ConfigModel::estimateChanged, this, &MainWindow::syncModel);
+    connect(m_model, &ConfigModel::whatIfStarted, this, [this](const QString &name) {
+        statusBar()->showMessage(tr("Shape edited: %1 is now a what-if of it, sized by the book's formula (its own "
+                                    "layer kinds are not kept). Undo (Ctrl+Z) brings the model back.")
+                                     .arg(name),
+                                 15000);
     });
     syncModel();
     statusBar()->showMessage(tr("Drag a slider: the charts and the numbers follow."), 5000);
@@ -112,8 +125,14 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_model(new Confi
     connect(m_saveTimer, &QTimer::timeout, this, &MainWindow::saveSettings);
     connect(m_model, &ConfigModel::estimateChanged, m_saveTimer, qOverload<>(&QTimer::start));
 
-    resize(1280, 800);
+    // The laptop size the layout is made for, or the screen, if smaller.
+    const QSize preferred(1280, 800);
+    resize(screen() ? preferred.boundedTo(screen()->availableGeometry().size()) : preferred);
     loadSettings();
+    // No value control holds the focus at start: a stray key or wheel turn
+    // must not change a number the user has not touched.
+    m_contextChart->setFocusPolicy(Qt::ClickFocus);
+    m_contextChart->setFocus(Qt::OtherFocusReason);
 }
 
 MainWindow::~MainWindow() = default;
@@ -142,17 +161,34 @@ void MainWindow::buildCentralWidget() {
     leftLayout->addWidget(summaryBox);
     leftLayout->addStretch(1);
     scroll->setWidget(left);
-    // Wide enough for every label and value without the scroll bar.
-    scroll->setMinimumWidth(left->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
+    // Narrow windows scroll the panel sideways rather than squeezing the charts.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    scroll->setMinimumWidth(std::min(left->sizeHint().width(), 320));
+    m_controlsWidth = left->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width();
+    WheelGuard::install(left, scroll);
+    // A slider drag is one undo step, however many values it passes.
+    const auto sliders = left->findChildren<QAbstractSlider *>();
+    for (QAbstractSlider *slider : sliders) {
+        if (qobject_cast<QScrollBar *>(slider)) continue;
+        connect(slider, &QAbstractSlider::sliderPressed, m_history, &ConfigHistory::beginGesture);
+        connect(slider, &QAbstractSlider::sliderReleased, m_history, &ConfigHistory::endGesture);
+    }
 
-    // Right: both charts, one above the other.
-    m_chartSplitter = new QSplitter(Qt::Vertical, m_mainSplitter);
+    // Right: the answer in large figures, then both charts one above the other.
+    auto *right = new QWidget(m_mainSplitter);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->setSpacing(4);
+    m_results = new ResultsStrip(m_model, right);
+    m_chartSplitter = new QSplitter(Qt::Vertical, right);
     m_chartSplitter->setObjectName(u"chartSplitter"_s);
     m_chartSplitter->setChildrenCollapsible(false);
     m_contextChart = new ContextChartView(m_model, m_chartSplitter);
     m_groupsChart = new GroupsChartView(m_model, m_chartSplitter);
     m_chartSplitter->setStretchFactor(0, 1);
     m_chartSplitter->setStretchFactor(1, 1);
+    rightLayout->addWidget(m_results);
+    rightLayout->addWidget(m_chartSplitter, 1);
 
     m_mainSplitter->setStretchFactor(0, 0);
     m_mainSplitter->setStretchFactor(1, 1);
@@ -193,6 +229,20 @@ void MainWindow::buildMenus() {
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undo = m_history->stack()->createUndoAction(this, tr("&Undo"));
+    m_undo->setShortcuts({QKeySequence(tr("Ctrl+Z"))});
+    m_redo = m_history->stack()->createRedoAction(this, tr("&Redo"));
+    m_redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+    for (QAction *action : {m_undo, m_redo}) {
+        // Say what was taken back or done again: a step can change many inputs.
+        connect(action, &QAction::triggered, this, [this, action] {
+            const QString what = action == m_undo ? m_history->stack()->redoText() : m_history->stack()->undoText();
+            statusBar()->showMessage((action == m_undo ? tr("Undone: %1") : tr("Redone: %1")).arg(what), 8000);
+        });
+    }
+    edit->addAction(m_undo);
+    edit->addAction(m_redo);
+    edit->addSeparator();
     m_copyReport = edit->addAction(tr("&Copy report as text"));
     m_copyReport->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
     m_copyReport->setStatusTip(
@@ -227,7 +277,7 @@ void MainWindow::buildMenus() {
     m_reset->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_reset->setStatusTip(
         tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16, no GPU."));
-    connect(m_reset, &QAction::triggered, m_model, &ConfigModel::resetToDefaults);
+    connect(m_reset, &QAction::triggered, this, &MainWindow::resetToDefaults);
 
     QMenu *modelMenu = menuBar()->addMenu(tr("&Model"));
     m_chooseModel = modelMenu->addAction(tr("&Choose model…"));
@@ -285,8 +335,30 @@ void MainWindow::syncUnitActions() {
 void MainWindow::syncModel() {
     // "Gemma 3 27B — KV Scope": the platform adds nothing more to a title
     // that already ends in the application's display name.
-    setWindowTitle(m_model->hasModel() ? tr("%1 — KV Scope").arg(m_model->modelName()) : tr("KV Scope"));
-    if (m_clearModel) m_clearModel->setEnabled(m_model->hasModel());
+    const QString name = m_model->hasModel() ? m_model->modelName() : m_model->whatIfName();
+    setWindowTitle(name.isEmpty() ? tr("KV Scope") : tr("%1 — KV Scope").arg(name));
+    if (m_clearModel) m_clearModel->setEnabled(m_model->hasModel() || !m_model->whatIfOf().isEmpty());
+}
+
+QString MainWindow::recordStep(const QString &name) {
+    m_history->nameNextStep(name);
+    QStringList changes = m_history->record();
+    // The load itself is in the message already; the rest is what it replaced.
+    changes.removeIf([](const QString &change) { return change.startsWith(u"model "_s); });
+    if (changes.isEmpty()) return {};
+    return u' ' + tr("Also changed: %1. Undo (Ctrl+Z) takes it back.").arg(changes.join(u"; "_s));
+}
+
+void MainWindow::resetToDefaults() {
+    m_history->record();
+    m_model->resetToDefaults();
+    m_history->nameNextStep(tr("Reset to defaults"));
+    const QStringList changes = m_history->record();
+    statusBar()->showMessage(changes.isEmpty()
+                                 ? tr("Already at the defaults: nothing to reset.")
+                                 : tr("Reset to the book's model: %1. Undo (Ctrl+Z) takes it back.")
+                                       .arg(changes.join(u"; "_s)),
+                             15000);
 }
 
 bool MainWindow::pinCurrentCurve() {
@@ -328,8 +400,11 @@ bool MainWindow::loadPreset(const QString &name) {
         return false;
     }
     const QString shown = library->find(name)->name;
+    m_history->record();
     m_model->loadModel(*model, shown, ConfigModel::originForPreset(shown));
-    statusBar()->showMessage(tr("Loaded %1 (%2).").arg(shown, library->find(name)->source), 10000);
+    statusBar()->showMessage(tr("Loaded %1 (%2).").arg(shown, library->find(name)->source) +
+                                 recordStep(tr("Load %1").arg(shown)),
+                             15000);
     return true;
 }
 
@@ -344,12 +419,13 @@ bool MainWindow::openConfigFile(const QString &path) {
                                            : tr("Key: %1").arg(QString::fromStdString(error.field)));
         return false;
     }
+    m_history->record();
     m_model->loadModel(*model, displayNameForFile(path), QFileInfo(path).absoluteFilePath());
     m_openDir = QFileInfo(path).absolutePath();
     QString message = tr("Loaded %1.").arg(fileName);
     if (!model->warnings.empty())
         message += u' ' + tr("Assumed: %1").arg(QString::fromStdString(model->warnings.front()));
-    statusBar()->showMessage(message, 15000);
+    statusBar()->showMessage(message + recordStep(tr("Load %1").arg(displayNameForFile(path))), 15000);
     return true;
 }
 
@@ -376,13 +452,15 @@ void MainWindow::loadSettings() {
     const QSettings settings;
     if (settings.contains(kGeometryKey)) restoreGeometry(settings.value(kGeometryKey).toByteArray());
     if (!restoreState(settings.value(kStateKey).toByteArray())) {
-        // A short strip under the charts: they and the numbers come first.
-        if (auto *dock = findChild<QDockWidget *>(u"modelDetailsDock"_s)) resizeDocks({dock}, {190}, Qt::Vertical);
+        // The charts and the numbers come first: the layers and provenance
+        // wait under View until asked for.
+        if (auto *dock = findChild<QDockWidget *>(u"modelDetailsDock"_s)) {
+            resizeDocks({dock}, {190}, Qt::Vertical);
+            dock->hide();
+        }
     }
-    if (!m_mainSplitter->restoreState(settings.value(kMainSplitterKey).toByteArray())) {
-        const int left = std::max(m_mainSplitter->widget(0)->minimumWidth(), width() * 2 / 5);
-        m_mainSplitter->setSizes({left, width() - left});
-    }
+    // Without a saved split, it is placed at the first show, at the size shown.
+    m_defaultSplit = !m_mainSplitter->restoreState(settings.value(kMainSplitterKey).toByteArray());
     // Both charts the same height unless the user moved the handle: the
     // context chart's taller legend must not squeeze the groups chart.
     if (!m_chartSplitter->restoreState(settings.value(kChartSplitterKey).toByteArray()))
@@ -414,6 +492,17 @@ std::optional<QString> MainWindow::saveSettings() const {
     const QString message = tr("Settings not saved: %1").arg(*error);
     statusBar()->showMessage(message, 10000);
     return message;
+}
+
+void MainWindow::showEvent(QShowEvent *event) {
+    if (std::exchange(m_defaultSplit, false)) {
+        // Every control without a scroll bar where the window is wide enough;
+        // otherwise the charts keep at least half of it.
+        const int minimum = m_mainSplitter->widget(0)->minimumWidth();
+        const int left = std::clamp(m_controlsWidth, minimum, std::max(minimum, width() / 2));
+        m_mainSplitter->setSizes({left, width() - left});
+    }
+    QMainWindow::showEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {

@@ -8,6 +8,7 @@
 #include "ChartKind.h"
 
 class BudgetPanel;
+class ConfigHistory;
 class ConfigModel;
 class ContextChartView;
 class ControlPanel;
@@ -18,6 +19,7 @@ class QAction;
 class QMenu;
 class QSplitter;
 class QTimer;
+class ResultsStrip;
 class SummaryPanel;
 
 // The window: the control panel and the summary on the left, the two live
@@ -35,12 +37,16 @@ public:
     ControlPanel *controlPanel() const { return m_controls; }
     BudgetPanel *budgetPanel() const { return m_budget; }
     SummaryPanel *summaryPanel() const { return m_summary; }
+    ResultsStrip *resultsStrip() const { return m_results; }
     ContextChartView *contextChartView() const { return m_contextChart; }
     GroupsChartView *groupsChartView() const { return m_groupsChart; }
     ModelDetailsPanel *modelDetails() const { return m_details; }
 
     QAction *copyReportAction() const { return m_copyReport; }
     QAction *resetAction() const { return m_reset; }
+    QAction *undoAction() const { return m_undo; }
+    QAction *redoAction() const { return m_redo; }
+    ConfigHistory *history() const { return m_history; }
     QAction *decimalUnitsAction() const { return m_decimalUnits; }
     QAction *binaryUnitsAction() const { return m_binaryUnits; }
 
@@ -92,6 +98,7 @@ public Q_SLOTS:
     void showAbout();
 
 protected:
+    void showEvent(QShowEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
@@ -117,11 +124,17 @@ private:
     void openConfigDialog();
     void syncModel();
     void syncPins();
+    void resetToDefaults();
+    // Records the step just made under `name`; the other choices it changed, as a sentence for the status bar.
+    QString recordStep(const QString &name);
 
     ConfigModel *m_model;
     ControlPanel *m_controls = nullptr;
     BudgetPanel *m_budget = nullptr;
     SummaryPanel *m_summary = nullptr;
+    ResultsStrip *m_results = nullptr;
+    int m_controlsWidth = 0;  // the control panel's width without scrolling
+    bool m_defaultSplit = false;  // no saved split: placed at the first show
     ContextChartView *m_contextChart = nullptr;
     GroupsChartView *m_groupsChart = nullptr;
     QSplitter *m_mainSplitter = nullptr;
@@ -131,6 +144,9 @@ private:
     QAction *m_copyContextChart = nullptr;
     QAction *m_copyGroupsChart = nullptr;
     QAction *m_reset = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
+    ConfigHistory *m_history = nullptr;
     QAction *m_decimalUnits = nullptr;
     QAction *m_binaryUnits = nullptr;
     QAction *m_open = nullptr;
