@@ -144,6 +144,12 @@ private slots:
         QCOMPARE(gemma.value(u"layers"_s).toString(), u"10 full + 52 sliding"_s);
         QCOMPARE(gemma.value(u"kv_bytes"_s).toInteger(), 3'120'562'176);
         QCOMPARE(jsonOf(run).value(u"dtype"_s).toString(), u"bf16"_s);
+        // The book's report is the same whatever the case.
+        const QStringList book{u"--emb_dim"_s, u"4096"_s, u"--n_heads"_s, u"32"_s, u"--n_layers"_s, u"32"_s,
+                               u"--n_kv_groups"_s, u"4"_s, u"--dtype"_s};
+        const CliRun upper = CliRun::run(book + QStringList{u"BF16"_s}), lower = CliRun::run(book + QStringList{u"bf16"_s});
+        QCOMPARE(upper.exitCode, 0);
+        QCOMPARE(upper.out, lower.out);
         const CliRun fp8 = CliRun::run({u"--model"_s, u"Llama 3.1 8B"_s, u"--dtype"_s, u"Fp8"_s, u"--json"_s});
         QCOMPARE(fp8.exitCode, 0);
         QCOMPARE(jsonOf(fp8).value(u"dtype"_s).toString(), u"fp8"_s);
