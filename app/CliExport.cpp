@@ -6,6 +6,7 @@
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "ChartExporter.h"
+#include "CompareReport.h"
 #include "PlanReport.h"
 
 using namespace Qt::StringLiterals;
@@ -28,6 +29,15 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
     model.setEngine(QString::fromLatin1(engine.data(), static_cast<qsizetype>(engine.size())));
     model.setVllmOptions(options.engine.vllm);
     model.setLlamaCppOptions(options.engine.llamacpp);
+    // Each --compare model is pinned under its name at the run's workload
+    // before the run's own model is loaded: its curve on the context chart.
+    for (const CliOptions::Model &m : options.compared) {
+        const QString name = m.isPreset ? m.label : ConfigImporter::displayName(m.label);
+        model.loadModel(m.imported, name);
+        model.setConfig(m.imported.shape, options.workload);
+        if (!model.pinCurrent(name)) return u"internal error: more compared models than the chart can pin"_s;
+    }
+    model.clearModel();
     if (options.model) {
         const CliOptions::Model &m = *options.model;
         model.loadModel(m.imported, m.isPreset ? m.label : ConfigImporter::displayName(m.label),
@@ -65,7 +75,8 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
 }
 
 std::optional<QString> CliExport::writeFigures(const CliOptions &options, const ConfigModel &model) {
-    const ChartExporter exporter(&model);
+    ChartExporter exporter(&model);
+    exporter.setComparedModels(comparedModels(options));
     for (const CliOptions::ChartOutput &output : options.charts) {
         if (auto error = exporter.exportChart(kindOf(output), output.path, options.figure)) return error;
     }

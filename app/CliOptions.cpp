@@ -15,6 +15,7 @@
 
 #include "FigureExporter.h"
 #include "ConfigImporter.h"
+#include "CompareReport.h"
 #include "PlanReport.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
@@ -181,6 +182,7 @@ QString gpuChoices() { return QString::fromStdString(kvscope::gpuNameList()); }
 // Flags that are not whole numbers, by their first spelling.
 constexpr QStringView kConfig = u"config";
 constexpr QStringView kModel = u"model";
+constexpr QStringView kCompare = u"compare";
 constexpr QStringView kListModels = u"list-models";
 constexpr QStringView kChart = u"chart";
 constexpr QStringView kOut = u"out";
@@ -241,7 +243,7 @@ struct ValueFlag {
     QStringView name;
     QStringView needs;
 };
-constexpr std::array<ValueFlag, 28> kValueFlags{{
+constexpr std::array<ValueFlag, 29> kValueFlags{{
     {kEngine, u"vllm or llama.cpp"},
     {kMaxNumBatchedTokens, u"tokens per step, 1 to 16,777,216"},
     {kMambaCacheDtype, u"auto, float32, bfloat16 or float16"},
@@ -251,6 +253,7 @@ constexpr std::array<ValueFlag, 28> kValueFlags{{
     {kCacheTypeV, u"one of fp32, fp16, bf16, q8_0, q4_0"},
     {kConfig, u"a Hugging Face config.json file"},
     {kModel, u"a built-in model's name (kvscope-cli --list-models lists them)"},
+    {kCompare, u"a built-in model's name or a config.json file"},
     {kChart, u"context or groups"},
     {kOut, u"a file name ending in .pdf, .svg, .png, .eps or .csv"},
     {kReport, u"a file name ending in .pdf"},
@@ -278,7 +281,7 @@ void addOptions(QCommandLineParser &parser) {
         u"and with grouped-query attention (GQA), and prints the report of the book's\n"
         u"memory_estimator.py. GB means 1000^3 bytes. Flags may also be spelled with\n"
         u"dashes (--emb-dim) or underscores (--list_models) and take their value as\n"
-        u"--flag 5 or --flag=5, once: only --chart and --out repeat.\n"
+        u"--flag 5 or --flag=5, once: only --chart, --out and --compare repeat.\n"
         u"A real model comes from --config (a Hugging Face config.json) or --model (a\n"
         u"built-in preset): its own layers (sliding-window, MLA, linear) give the total,\n"
         u"and the shape flags cannot be combined with it; --context_length, --batch_size\n"
@@ -298,7 +301,7 @@ void addOptions(QCommandLineParser &parser) {
         if (flag.name == u"batch_size") {  // the workload's flags together
             parser.addOption(QCommandLineOption(
                 u"dtype"_s,
-                u"Cache element type: "_s + dtypeChoices() +
+                u"Cache element type, in any letter case: "_s + dtypeChoices() +
                     u". With --config or --model the engine's own default: vLLM's is the model dtype (the "
                     u"config's torch_dtype, a float32 checkpoint served in bf16), llama.cpp's is fp16 (its "
                     u"-ctk). Default: "_s +
@@ -315,6 +318,14 @@ void addOptions(QCommandLineParser &parser) {
                                         u"spaces/dashes do not matter: llama-3.1-8b). Cannot be combined with "
                                         u"--config or the shape flags."_s,
                                         u"name"_s));
+    parser.addOption(QCommandLineOption(spellings(kCompare),
+                                        u"Compare another model at the same context, batch, dtype, engine and "
+                                        u"deployment: a built-in model's name or a config.json file; up to "_s +
+                                            QString::number(CliOptions::kMaxCompared) +
+                                            u", once each. Adds a comparison table to the report (a \"compare\" "
+                                            u"array with --json), its curve to --chart context and a comparison "
+                                            u"page to --report."_s,
+                                        u"model"_s));
     parser.addOption(QCommandLineOption(spellings(kListModels),
                                         u"List the built-in models, one per line: name, family and source, "
                                         u"separated by tabs (with --json: a JSON array)."_s));
@@ -496,7 +507,7 @@ const ValueFlag *valueFlag(QStringView spelledName) {
 // The first spelling of any flag, for messages: --emb-dim is reported as --emb_dim.
 QString canonicalName(const QString &spelled) {
     if (const NumberFlag *flag = numberFlag(spelled)) return flag->name.toString();
-    for (QStringView name : {kConfig, kModel, kListModels, kChart, kOut, kReport, kExtraGroups, kBinaryUnits,
+    for (QStringView name : {kConfig, kModel, kCompare, kListModels, kChart, kOut, kReport, kExtraGroups, kBinaryUnits,
                              kPngScale, kDpi, kFigureSize, kFontSize, kNoTitle, kLegend, kTheme, kGpu, kListGpus,
                              kGpuMemoryGib, kGpuUtilization, kOverheadGib, kTensorParallel, kWeightsDtype, kParameters,
                              kKvBudgetBytes, kBlockSize, kEngine, kMaxNumBatchedTokens, kNoAsyncScheduling,
@@ -509,12 +520,12 @@ QString canonicalName(const QString &spelled) {
 
 // A flag that takes one value, given more than once: an error naming it, so
 // a mistyped first value is never skipped for a later one. --chart and --out
-// pair up and repeat.
+// pair up and repeat; --compare repeats, once per model.
 std::optional<InputError> repeatedFlagError(const QCommandLineParser &parser) {
     QSet<QString> seen;
     for (const QString &spelled : parser.optionNames()) {
         const QString flag = canonicalName(spelled);
-        if (flag == kChart || flag == kOut || seen.contains(flag)) continue;
+        if (flag == kChart || flag == kOut || flag == kCompare || seen.contains(flag)) continue;
         seen.insert(flag);
         QStringList given = parser.values(flag);
         // Given more often than its values say: addLongOption registered the
@@ -610,9 +621,9 @@ QStringList closeMatches(const PresetLibrary &library, const QString &name) {
     return names;
 }
 
-kvscope::Result<CliOptions::Model> loadPreset(const QString &name) {
+kvscope::Result<CliOptions::Model> loadPreset(const QString &name, QStringView flag = kModel) {
     const auto library = PresetLibrary::builtin();
-    if (!library) return error(kModel, QString::fromStdString(library.error().message));
+    if (!library) return error(flag, QString::fromStdString(library.error().message));
     const Preset *preset = library->find(name);
     if (!preset) {
         for (const Preset &p : library->presets()) {
@@ -621,14 +632,14 @@ kvscope::Result<CliOptions::Model> loadPreset(const QString &name) {
     }
     if (!preset) {
         const QStringList close = closeMatches(*library, name);
-        return error(kModel, u"--model: no built-in model is named \""_s + typedValueText(name) + u"\"; "_s +
+        return error(flag, u"--"_s + flag + u": no built-in model is named \""_s + typedValueText(name) + u"\"; "_s +
                                  (close.isEmpty() ? u"kvscope-cli --list-models lists them"_s
                                                   : u"close matches: "_s + close.join(u", "_s) +
                                                         u" (kvscope-cli --list-models lists all)"_s));
     }
     auto imported = library->load(preset->name);
     if (!imported) {
-        return error(kModel, u"--model "_s + preset->name + u": "_s + QString::fromStdString(imported.error().message));
+        return error(flag, u"--"_s + flag + u' ' + preset->name + u": "_s + QString::fromStdString(imported.error().message));
     }
     CliOptions::Model model;
     model.label = preset->name;
@@ -638,19 +649,30 @@ kvscope::Result<CliOptions::Model> loadPreset(const QString &name) {
     return model;
 }
 
-kvscope::Result<CliOptions::Model> loadConfig(const QString &path) {
+kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView flag = kConfig) {
     auto imported = ConfigImporter::fromFile(path);
     if (!imported) {
         // The importer names the config key; the line also names the file.
         const QString message = QString::fromStdString(imported.error().message);
-        const QString where = message.contains(path) ? u"--config: "_s : QString(u"--config "_s + path + u": "_s);
-        return error(kConfig, where + message);
+        const QString where =
+            message.contains(path) ? u"--"_s + flag + u": "_s : QString(u"--"_s + flag + u' ' + path + u": "_s);
+        return error(flag, where + message);
     }
     CliOptions::Model model;
     model.label = path;
     model.origin = u"config.json file"_s;
     model.imported = std::move(imported).value();
     return model;
+}
+
+// --compare's value: a file when one exists there or the value looks like a
+// path (a .json name, a folder separator), else a built-in model's name.
+kvscope::Result<CliOptions::Model> loadCompared(const QString &value) {
+    const QFileInfo info(value);
+    if (info.isDir()) return error(kCompare, u"--compare "_s + typedValueText(value) + u": is a folder"_s);
+    const bool file = info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive) || value.contains(u'/') ||
+                      value.contains(QDir::separator());
+    return file ? loadConfig(value, kCompare) : loadPreset(value, kCompare);
 }
 
 // ---- export flags ---------------------------------------------------------
@@ -1199,7 +1221,7 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     std::optional<kvscope::DType> dtype;
     if (given(u"dtype")) {
         const QString text = last(u"dtype");
-        dtype = kvscope::parseDType(text.toStdString());
+        dtype = kvscope::parseDType(text.toLower().toStdString());  // any case, as --gpu takes
         if (!dtype) {
             return error(u"dtype", u"--dtype must be one of "_s + dtypeChoices() + u" (got \""_s +
                                        typedValueText(text) + u"\")"_s);
@@ -1326,6 +1348,27 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     // output it cannot finish.
     if (options.planning) {
         if (auto figures = PlanFigures::compute(options); !figures) return figures.error();
+    }
+
+    // The models to compare, each read and its total checked, so main()
+    // never starts output it cannot finish.
+    const QStringList compared = parser.values(kCompare.toString());
+    if (compared.size() > kMaxCompared) {
+        return error(kCompare, u"--compare is given "_s + QString::number(compared.size()) + u" times; at most "_s +
+                                   QString::number(kMaxCompared) + u" models can be compared"_s);
+    }
+    for (const QString &spec : compared) {
+        auto model = loadCompared(spec);
+        if (!model) return model.error();
+        for (const Model &earlier : options.compared) {
+            if (earlier.label == model->label) {
+                return error(kCompare, u"--compare "_s + typedValueText(model->label) + u" is given twice"_s);
+            }
+        }
+        options.compared.append(std::move(model).value());
+    }
+    if (!options.compared.isEmpty()) {
+        if (auto rows = compareRows(options); !rows) return rows.error();
     }
 
     // Exports: every path checked before any file is written.

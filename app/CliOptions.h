@@ -68,6 +68,11 @@ struct CliOptions {
     // Model::dtypeSource).
     bool engineGiven = false;
 
+    // --compare: the models shown beside this run's, in the order given,
+    // each once, at most kMaxCompared.
+    static constexpr int kMaxCompared = 6;
+    QList<Model> compared;
+
     // Set when a budget source or --tensor-parallel is given; without it the
     // output is the book's (or the model's) report alone.
     std::optional<Planning> planning;

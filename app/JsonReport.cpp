@@ -67,8 +67,9 @@ std::string object(const Fields &fields) {
     return out;
 }
 
-// {"a": 1, "b": 2} on one line.
-std::string inlineObject(const std::vector<std::pair<std::string, std::string>> &fields) {
+}  // namespace
+
+std::string jsonObjectLine(const JsonFields &fields) {
     std::string out = "{";
     for (std::size_t i = 0; i < fields.size(); ++i) {
         if (i != 0) out += ", ";
@@ -76,8 +77,6 @@ std::string inlineObject(const std::vector<std::pair<std::string, std::string>> 
     }
     return out + "}";
 }
-
-}  // namespace
 
 // One element per line, indented inside the top-level object.
 std::string jsonArray(const std::vector<std::string> &items) {
@@ -178,11 +177,11 @@ std::string jsonModelReport(const CliOptions &options, const ModelEstimate &e, c
     fields.insert(fields.end(), {
                                     {"kv_bytes", std::to_string(e.bytes.total)},
                                     {"kv_bytes_per_token", std::to_string(e.bytes_per_token)},
-                                    {"layers", inlineObject(layers)},
-                                    {"kv_bytes_by_kind", inlineObject(byKind)},
+                                    {"layers", jsonObjectLine(layers)},
+                                    {"kv_bytes_by_kind", jsonObjectLine(byKind)},
                                     {"max_position_embeddings", optionalNumber(imported.max_position_embeddings)},
                                     {"kv_bytes_at_max_context", optionalNumber(e.max_context_bytes)},
-                                    {"what_if", inlineObject(whatIf)},
+                                    {"what_if", jsonObjectLine(whatIf)},
                                 });
     if (e.book) {
         const Fields shapeKeys = shapeFields(imported.shape, *e.book);

@@ -35,6 +35,9 @@ std::string jsonGpuList();
 // A JSON string literal, quotes included.
 std::string jsonString(std::string_view text);
 
+// {"a": 1, "b": 2} on one line: keys and values already written as JSON.
+std::string jsonObjectLine(const JsonFields &fields);
+
 // Items already written as JSON, one per line, indented inside the top-level
 // object ("[]" when empty).
 std::string jsonArray(const std::vector<std::string> &items);

@@ -16,6 +16,7 @@
 #include "CliExport.h"
 #include "ConfigModel.h"
 #include "CliOptions.h"
+#include "CompareReport.h"
 #include "JsonReport.h"
 #include "ModelEstimate.h"
 #include "ModelReport.h"
@@ -77,10 +78,19 @@ int printEstimate(const CliOptions &options) {
     if (plan) {
         for (auto &field : planJsonFields(options, *plan)) planKeys.push_back(std::move(field));
     }
-    const std::string planText = plan ? planSection(options, *plan) : std::string();
+    std::string planText = plan ? planSection(options, *plan) : std::string();
+    // --compare follows everything else, so a run without it is unchanged.
+    JsonFields compareKeys;
+    if (!options.compared.isEmpty()) {
+        const auto rows = compareRows(options);
+        if (!rows) return failInput(rows.error());
+        planText += compareSection(options, *rows);
+        compareKeys = compareJsonFields(options, *rows);
+    }
     if (options.model) {
         const auto estimate = ModelEstimate::compute(options.model->imported, options.workload, options.engine);
         if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
+        for (auto &field : compareKeys) planKeys.push_back(std::move(field));
         return writeOut(json ? jsonModelReport(options, *estimate, planKeys)
                              : modelReport(options, *estimate) + planText);
     }
@@ -90,6 +100,7 @@ int printEstimate(const CliOptions &options) {
     std::vector<std::string> warnings;
     for (const std::string &w : options.engineWarnings()) warnings.push_back(jsonString(w));
     planKeys.emplace_back("warnings", jsonArray(warnings));
+    for (auto &field : compareKeys) planKeys.push_back(std::move(field));
     return writeOut(json ? jsonReport(options.shape, options.workload, *estimate, planKeys)
                          : kvscope::bookReport(options.shape, options.workload, *estimate) + planText);
 }

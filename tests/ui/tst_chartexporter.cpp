@@ -200,14 +200,15 @@ private Q_SLOTS:
         model.loadModel(*gemma, u"Gemma 3 27B"_s);
         model.setContextLength(131072);
         model.setDtype(u"bf16"_s);
-        QVERIFY(model.pinCurrent());
+        // A pin's column is its name.
+        QVERIFY(model.pinCurrent(u"Gemma at 128K"_s));
         ChartExporter exporter(&model);
         const QString file = path(u"gemma.csv"_s);
         QCOMPARE(exporter.exportChart(ChartKind::Context, file), std::nullopt);
         const QStringList lines = fileText(file).split(u'\n', Qt::SkipEmptyParts);
         const QStringList header = lines.first().split(u',');
         QCOMPARE(header.mid(0, 3), (QStringList{u"context_length"_s, u"mha_bytes"_s, u"gqa_bytes"_s}));
-        for (const QString &column : {u"model_bytes"_s, u"model_no_sliding_window_bytes"_s, u"pin1_bytes"_s}) {
+        for (const QString &column : {u"model_bytes"_s, u"model_no_sliding_window_bytes"_s, u"Gemma at 128K"_s}) {
             QVERIFY2(header.contains(column), qPrintable(lines.first()));
         }
         QStringList row;
@@ -218,7 +219,7 @@ private Q_SLOTS:
         // 10 full layers x 131072 tokens + 52 sliding layers x 1024 tokens,
         // each 16 K/V heads x (128 + 128) x 2 bytes.
         QCOMPARE(row[header.indexOf(u"model_bytes"_s)], u"11173625856"_s);
-        QCOMPARE(row[header.indexOf(u"pin1_bytes"_s)], u"11173625856"_s);
+        QCOMPARE(row[header.indexOf(u"Gemma at 128K"_s)], u"11173625856"_s);
         // All 62 layers full: 62 x 131072 x 16 x 256 x 2.
         QCOMPARE(row[header.indexOf(u"model_no_sliding_window_bytes"_s)], u"66571993088"_s);
     }

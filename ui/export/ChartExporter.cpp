@@ -6,11 +6,13 @@
 #include <QFileInfo>
 #include <QIODevice>
 #include <algorithm>
+#include <functional>
 
 #include "CairoCanvas.h"
 #include "CairoDocument.h"
 #include "ConfigModel.h"
 #include "FigureRenderer.h"
+#include "ModelComparison.h"
 #include "ModelCurve.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -94,6 +96,18 @@ qreal drawTable(Canvas &canvas, const QRectF &box, const QString &heading,
     return y - box.top();
 }
 
+// A table's rows under a rule, on alternate stripes, and a closing rule;
+// `drawRow` draws one row at `y` and moves `y` below it.
+void drawBody(Canvas &canvas, const QRectF &box, const qreal &y, qreal rowHeight, const QList<QStringList> &rows,
+              const std::function<void(const QStringList &)> &drawRow) {
+    drawRule(canvas, box.left(), box.right(), y);
+    for (qsizetype r = 0; r < rows.size(); ++r) {
+        if (r % 2 == 1) fillRect(canvas, QRectF(box.left(), y, box.width(), rowHeight), kStripe);
+        drawRow(rows[r]);
+    }
+    drawRule(canvas, box.left(), box.right(), y);
+}
+
 // A table with a header row; every column right-aligned but the first. Returns its height.
 qreal drawGrid(Canvas &canvas, const QRectF &box, const QString &heading, const QStringList &headers,
                const QList<QStringList> &rows) {
@@ -110,18 +124,134 @@ qreal drawGrid(Canvas &canvas, const QRectF &box, const QString &heading, const 
         y += rowHeight;
     };
     drawRow(headers, true);
-    drawRule(canvas, box.left(), box.right(), y);
-    for (qsizetype r = 0; r < rows.size(); ++r) {
-        if (r % 2 == 1) fillRect(canvas, QRectF(box.left(), y, box.width(), rowHeight), kStripe);
-        drawRow(rows[r], false);
+    drawBody(canvas, box, y, rowHeight, rows, [&](const QStringList &cells) { drawRow(cells, false); });
+    return y - box.top();
+}
+
+// A table whose columns are as wide as their widest cell (a heading may
+// take two lines, split at '\n'), in a font small enough for the row to fit
+// `box`'s width; the first two columns left-aligned, the rest right. Returns
+// its height.
+qreal drawFittedGrid(Canvas &canvas, const QRectF &box, const QStringList &headers, const QList<QStringList> &rows) {
+    constexpr double kPadding = 8;
+    Font font{8};
+    auto widths = [&](const Font &f) {
+        std::vector<double> w(static_cast<std::size_t>(headers.size()), 0);
+        for (qsizetype c = 0; c < headers.size(); ++c) {
+            auto &width = w[static_cast<std::size_t>(c)];
+            for (const QString &line : headers[c].split(u'\n'))
+                width = std::max(width, canvas.textWidth(line, Font{f.size, true}));
+            for (const QStringList &row : rows) width = std::max(width, canvas.textWidth(row.value(c), f));
+            width += kPadding;
+        }
+        return w;
+    };
+    std::vector<double> w = widths(font);
+    double total = 0;
+    for (double x : w) total += x;
+    if (total > box.width()) {
+        font.size = std::max(5.0, font.size * box.width() / total);
+        w = widths(font);
+        total = 0;
+        for (double x : w) total += x;
     }
-    drawRule(canvas, box.left(), box.right(), y);
+    // What is left spreads evenly, so the table spans the page.
+    const double extra = std::max(0.0, box.width() - total) / static_cast<double>(w.size());
+    for (double &x : w) x += extra;
+    const double rowHeight = (canvas.ascent(font) + canvas.descent(font)) * 1.6;
+    double y = box.top();
+    auto drawRow = [&](const QList<QString> &cells, bool bold) {
+        double x = box.left();
+        for (qsizetype c = 0; c < cells.size(); ++c) {
+            const double width = w[static_cast<std::size_t>(c)];
+            const QRectF cell(x + kPadding / 2, y, width - kPadding, rowHeight);
+            drawCellText(canvas, cell, c < 2 ? Align::Left : Align::Right, cells[c], Font{font.size, bold}, 0x000000);
+            x += width;
+        }
+        y += rowHeight;
+    };
+    // Headings of two lines are drawn as two rows, bottom-aligned.
+    const qsizetype headingLines = std::ranges::any_of(headers, [](const QString &h) { return h.contains(u'\n'); }) ? 2 : 1;
+    for (qsizetype line = 0; line < headingLines; ++line) {
+        QStringList cells;
+        for (const QString &h : headers) {
+            const QStringList parts = h.split(u'\n');
+            const qsizetype first = headingLines - parts.size();
+            cells << (line >= first ? parts.value(line - first) : QString());
+        }
+        drawRow(cells, true);
+    }
+    drawBody(canvas, box, y, rowHeight, rows, [&](const QStringList &cells) { drawRow(cells, false); });
     return y - box.top();
 }
 
 }  // namespace
 
 ChartExporter::ChartExporter(const ConfigModel *model) : m_figures(model), m_model(model) {}
+
+void ChartExporter::setComparedModels(std::vector<kvscope::CompareModel> models) { m_compared = std::move(models); }
+
+void ChartExporter::drawComparison(figure::Canvas &canvas, const QRectF &page) const {
+    const kvscope::ByteUnit unit = m_model->byteUnit();
+    auto count = [](std::uint64_t value) { return QString::fromStdString(kvscope::formatThousands(value)); };
+    const kvscope::Workload workload = m_model->workload();
+    const QString context = count(workload.context_length);
+    const QString engine = QString::fromUtf8(kvscope::engineLabel(m_model->engineId()));
+    const bool budget = m_model->budgetEnabled();
+    const kvscope::Deployment d = m_model->deployment();
+    const bool perGpu = budget && d.tensor_parallel > 1;
+
+    qreal y = page.top();
+    drawCellText(canvas, QRectF(page.left(), y, page.width(), 22), Align::Left, u"Comparison"_s, {16, true}, 0x000000);
+    y += 26;
+    QString where = u"no GPU or KV budget chosen, so no largest context or batch (—)"_s;
+    if (budget) {
+        where = d.kv_budget_bytes ? u"%1 GPU(s) with a KV budget of %2 each"_s.arg(d.tensor_parallel)
+                                        .arg(bytesText(*d.kv_budget_bytes, unit))
+                                  : u"%1 × %2, each model with its own weights"_s.arg(d.tensor_parallel)
+                                        .arg(m_model->gpuLabel());
+    }
+    y += drawParagraph(canvas, QRectF(page.left(), y, page.width(), 0),
+                       u"Every model at %1 tokens × batch %2 in %3, on %4 %5; %6."_s.arg(context)
+                           .arg(workload.batch_size)
+                           .arg(m_model->dtype(), engine,
+                                QString::fromUtf8(kvscope::engineVersion(m_model->engineId())), where),
+                       {9}, 0x404040) +
+         10;
+
+    const auto rows = ModelComparison::rows(*m_model, m_compared);
+    if (!rows) {
+        drawParagraph(canvas, QRectF(page.left(), y, page.width(), 0),
+                      u"No comparison: "_s + QString::fromStdString(rows.error().message), {9, true}, 0xb01c1c);
+        return;
+    }
+    QStringList headers{u"Model"_s, u"Layers"_s, u"dtype"_s, u"Engine"_s, u"KV per\ntoken (bytes)"_s,
+                        u"KV at\n%1 tokens"_s.arg(context)};
+    if (perGpu) headers << u"KV per GPU\nat %1 tokens"_s.arg(context);
+    headers << u"Largest context\n(batch %1)"_s.arg(workload.batch_size) << u"Largest batch\n(%1 tokens)"_s.arg(context);
+    QList<QStringList> cells;
+    QStringList notes;
+    for (const kvscope::CompareRow &row : *rows) {
+        const QString name = QString::fromStdString(row.name);
+        QStringList line{name, QString::fromStdString(row.layers), m_model->dtype(), engine,
+                         count(row.kv_bytes_per_token), bytesText(row.kv_bytes, unit)};
+        if (perGpu) line << (row.kv_bytes_per_gpu ? bytesText(*row.kv_bytes_per_gpu, unit) : u"—"_s);
+        const auto solved = [&](const std::optional<kvscope::Solved> &s) {
+            if (!s) return u"—"_s;
+            return s->value == 0 ? u"none"_s : count(s->value);
+        };
+        line << solved(row.max_context_length) << solved(row.max_batch_size);
+        cells.append(line);
+        if (budget && !row.plan_error.empty())
+            notes << u"%1: no plan on these GPUs: %2"_s.arg(name, QString::fromStdString(row.plan_error));
+        if (row.past_model_limit) notes << u"%1: %2 tokens are past the model's context limit."_s.arg(name, context);
+    }
+    y += drawFittedGrid(canvas, QRectF(page.left(), y, page.width(), 0), headers, cells) + 8;
+    notes << (perGpu ? u"KV per GPU is one GPU's share under tensor parallelism; the other sizes are whole-model totals."_s
+                     : u"KV sizes are whole-model totals."_s) +
+                 (unit == kvscope::ByteUnit::Binary ? u" GiB = 2^30 bytes."_s : u" GB = 10^9 bytes."_s);
+    for (const QString &note : notes) y += drawParagraph(canvas, QRectF(page.left(), y, page.width(), 0), note, {8}, 0x505050) + 3;
+}
 
 std::optional<ExportFormat> ChartExporter::formatForPath(const QString &path) {
     return FigureExporter::formatForPath(path);
@@ -362,5 +492,9 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
         y = 0;
     }
     drawGrid(canvas, QRectF(0, y, page.width(), 0), tableTitle, headers, rows);
+    if (!m_compared.empty()) {
+        document.newPage();
+        drawComparison(canvas, page);
+    }
     return document.finish(bytes);
 }

@@ -4,8 +4,11 @@
 #include <QString>
 #include <optional>
 
+#include <vector>
+
 #include "ChartKind.h"
 #include "FigureExporter.h"
+#include "kvscope/compare.h"
 
 class ConfigModel;
 class QRectF;
@@ -40,12 +43,18 @@ public:
     std::optional<QString> csv(ChartKind kind) const;
     // The chart's title and configuration on one line, as in the file metadata.
     QString documentTitle(ChartKind kind) const;
+    // Models the report compares with the configuration's own on a page of
+    // their own (ModelComparison::rows); none: no such page.
+    void setComparedModels(std::vector<kvscope::CompareModel> models);
 
 private:
     std::optional<QString> writeReport(QByteArray *bytes, const figure::FigureStyle &chartStyle) const;
     // The report's deployment tables (inputs, what fits); returns their height.
     qreal drawDeployment(figure::Canvas &canvas, const QRectF &box) const;
+    // The comparison page's heading, table and notes.
+    void drawComparison(figure::Canvas &canvas, const QRectF &page) const;
 
     FigureExporter m_figures;
     const ConfigModel *m_model;
+    std::vector<kvscope::CompareModel> m_compared;
 };

@@ -24,10 +24,18 @@ QString quoted(const QString &path) { return u"\""_s + QDir::toNativeSeparators(
 
 QString number(std::uint64_t value) { return QString::number(static_cast<qulonglong>(value)); }
 
-// CSV column of a model or pinned curve; "model", "pin1" stay as they are, a
-// what-if variant reads as the model's alternative.
-QString curveColumn(const QString &key) {
-    if (key == u"model" || key.startsWith(u"pin")) return key + u"_bytes"_s;
+// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+QString csvField(const QString &text) {
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r')) return text;
+    return u'"' + QString(text).replace(u"\""_s, u"\"\""_s) + u'"';
+}
+
+// CSV column of a model or pinned curve: "model_bytes", a pin by its name
+// (a compared model's name), a what-if variant as the model's alternative.
+QString curveColumn(const ModelCurve &curve) {
+    const QString &key = curve.key;
+    if (key.startsWith(u"pin")) return csvField(curve.name);
+    if (key == u"model") return key + u"_bytes"_s;
     if (key == u"mha" || key == u"mqa") return u"model_as_"_s + key + u"_bytes"_s;
     if (key == u"mla") return u"model_with_mla_bytes"_s;
     return u"model_"_s + key + u"_bytes"_s;
@@ -123,7 +131,7 @@ std::optional<QString> FigureExporter::csv(ChartKind kind) const {
     if (kind == ChartKind::Context) {
         const QList<int> extra = m_model->extraGroups();
         // The loaded model's shown curves, then the pinned ones, each a column
-        // after the book's: model_bytes, model_as_mha_bytes, ..., pin1_bytes.
+        // after the book's: model_bytes, model_as_mha_bytes, ..., then each pin's name.
         std::vector<const ModelCurve *> curves;
         for (const ModelCurve &curve : m_model->modelCurves()) {
             if (!m_model->hiddenVariants().contains(curve.key)) curves.push_back(&curve);
@@ -138,7 +146,7 @@ std::optional<QString> FigureExporter::csv(ChartKind kind) const {
 
         text += u"context_length,mha_bytes,gqa_bytes"_s;
         for (int g : extra) text += u",gqa_g%1_bytes"_s.arg(g);
-        for (const ModelCurve *curve : curves) text += u',' + curveColumn(curve->key);
+        for (const ModelCurve *curve : curves) text += u',' + curveColumn(*curve);
         if (plan) text += u",kv_budget_per_gpu_bytes"_s;
         if (perGpu) text += m_model->hasModel() ? u",model_per_gpu_bytes"_s : u",gqa_per_gpu_bytes"_s;
         // The engine whose rules a model's states and the plan follow; the

@@ -338,13 +338,14 @@ QString ConfigModel::currentCurveName() const {
     return u"n_heads=%1, n_kv_groups=%2, n_layers=%3 (%4)"_s.arg(nHeads()).arg(nKvGroups()).arg(nLayers()).arg(workload);
 }
 
-bool ConfigModel::pinCurrent() {
+bool ConfigModel::pinCurrent(const QString &name) {
     if (m_pins.size() >= kMaxPins) return false;
-    QString name = currentCurveName();
+    const QString base = name.isEmpty() ? currentCurveName() : name;
+    QString unique = base;
     // Two pins of one configuration still get their own legend entries.
     const QStringList names = pinNames();
-    for (int n = 2; names.contains(name); ++n) name = u"%1 #%2"_s.arg(currentCurveName()).arg(n);
-    m_pins.append({name, layout(), m_workload});
+    for (int n = 2; names.contains(unique); ++n) unique = u"%1 #%2"_s.arg(base).arg(n);
+    m_pins.append({unique, layout(), m_workload});
     Q_EMIT pinsChanged();
     invalidate();
     return true;

@@ -118,7 +118,8 @@ public:
     // lengths beside whatever is loaded next.
     static constexpr int kMaxPins = 6;
     // False, changing nothing, when kMaxPins curves are pinned already.
-    bool pinCurrent();
+    // `name` names the legend entry and the CSV column; empty: currentCurveName().
+    bool pinCurrent(const QString &name = {});
     void unpin(int index);
     void unpinAll();
     QStringList pinNames() const;
