@@ -7,6 +7,7 @@
 #include "ConfigModel.h"
 #include "ChartExporter.h"
 #include "CompareReport.h"
+#include "FileBatch.h"
 #include "PlanReport.h"
 
 using namespace Qt::StringLiterals;
@@ -75,13 +76,15 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
 }
 
 std::optional<QString> CliExport::writeFigures(const CliOptions &options, const ConfigModel &model) {
+    // One batch: every file is replaced, or none is.
     ChartExporter exporter(&model);
     exporter.setComparedModels(comparedModels(options));
+    FileBatch batch;
     for (const CliOptions::ChartOutput &output : options.charts) {
-        if (auto error = exporter.exportChart(kindOf(output), output.path, options.figure)) return error;
+        if (auto error = exporter.exportChart(kindOf(output), output.path, options.figure, batch)) return error;
     }
     if (!options.reportPath.isEmpty()) {
-        if (auto error = exporter.exportReport(options.reportPath, options.figure.style)) return error;
+        if (auto error = exporter.exportReport(options.reportPath, options.figure.style, batch)) return error;
     }
-    return std::nullopt;
+    return batch.commit();
 }

@@ -16,8 +16,8 @@ public:
     // Sets `model` to the command line's configuration; an error means the
     // charts would show something else.
     static std::optional<QString> configure(const CliOptions &options, ConfigModel &model);
-    // Writes every chart, then the report, stopping at the first failure;
-    // returns it as one line naming the file. Files written before it stay
-    // complete, and the failed one keeps its previous content.
+    // Writes every chart and the report as one FileBatch: on a failure,
+    // returned as one line naming the file, every file named keeps its
+    // previous content.
     static std::optional<QString> writeFigures(const CliOptions &options, const ConfigModel &model);
 };

@@ -840,6 +840,65 @@ private slots:
         QVERIFY(S_ISSOCK(st.st_mode));
     }
 
+    // Several outputs are one write: when any of them fails, every file
+    // named keeps its old bytes and no temporary file is left, whichever
+    // output fails (a file system that takes no new file, a file size limit
+    // reached partway through a later file). A folder that does not exist is
+    // refused before anything is written (exit 2).
+    void severalOutputsAreAllOrNothing_data() {
+        QTest::addColumn<QStringList>("outputs");  // %1 = the temporary folder
+        QTest::addColumn<QString>("failing");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<bool>("sizeLimit");
+        QTest::newRow("no new file in /proc")
+            << QStringList{u"--chart"_s, u"context"_s, u"--out"_s, u"%1/ok.csv"_s, u"--chart"_s, u"groups"_s,
+                           u"--out"_s, u"/proc/kvscope-test.csv"_s}
+            << u"/proc/kvscope-test.csv"_s << u"No such file or directory"_s << false;
+        QTest::newRow("report past the file size limit")
+            << QStringList{u"--chart"_s, u"context"_s, u"--out"_s, u"%1/ok.csv"_s, u"--chart"_s, u"groups"_s,
+                           u"--out"_s, u"%1/g.csv"_s, u"--report"_s, u"%1/report.pdf"_s}
+            << u"%1/report.pdf"_s << u"File too large"_s << true;
+    }
+
+    void severalOutputsAreAllOrNothing() {
+        QFETCH(QStringList, outputs);
+        QFETCH(QString, failing);
+        QFETCH(QString, reason);
+        QFETCH(bool, sizeLimit);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QByteArray old = "context_length,old\n1,2\n";
+        const QStringList kept{u"g.csv"_s, u"ok.csv"_s, u"report.pdf"_s};
+        for (const QString &name : kept) {
+            QFile f(dir.filePath(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QCOMPARE(f.write(old), old.size());
+        }
+        QStringList args = kSeed;
+        for (const QString &a : outputs) args << QString(a).replace(u"%1"_s, dir.path());
+        const std::function<void()> limit = [] {
+            ::signal(SIGXFSZ, SIG_DFL);
+            // Room for the CSV files, not for the report.
+            const rlimit bytes{8192, 8192};
+            ::setrlimit(RLIMIT_FSIZE, &bytes);
+        };
+        const CliRun run = CliRun::run(args, headless(), sizeLimit ? limit : std::function<void()>());
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(QString::fromUtf8(run.err),
+                 u"kvscope-cli: Cannot write \"%1\": %2.\n"_s.arg(QString(failing).replace(u"%1"_s, dir.path()),
+                                                                 QString(reason).replace(u"%1"_s, dir.path())));
+        for (const QString &name : kept) QCOMPARE(fileBytes(dir.filePath(name)), old);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), kept);
+
+        // Without the failing output, the same run replaces them all.
+        const qsizetype at = args.indexOf(QString(failing).replace(u"%1"_s, dir.path()));
+        QVERIFY(at > 0);
+        args.remove(at - (args.at(at - 1) == u"--report"_s ? 1 : 3), args.at(at - 1) == u"--report"_s ? 2 : 4);
+        const CliRun good = CliRun::run(args, headless());
+        QCOMPARE(good.exitCode, 0);
+        QVERIFY(fileBytes(dir.filePath(u"ok.csv"_s)) != old);
+    }
+
     void unwritableFolderKeepsTheOldFile() {
         if (::geteuid() == 0) {
             // root writes anywhere; the /proc row of the table covers a failing write.

@@ -324,6 +324,48 @@ private slots:
         QCOMPARE(array.at(0).toObject().value(u"name"_s).toString().toUtf8(), lines.at(0).split('\t').at(0));
     }
 
+    // Configs that contradict themselves (issue 16): a window no context
+    // reaches is named as a warning in the JSON and the report; a pattern
+    // or MLA heads with no sensible reading are refused (exit 2) naming the
+    // field and its range.
+    void contradictoryConfigs() {
+        const auto write = [this](const QString &name, const QByteArray &json) {
+            QFile f(m_dir.filePath(name));
+            if (!f.open(QIODevice::WriteOnly) || f.write(json) != json.size()) qFatal("cannot write a fixture");
+            return f.fileName();
+        };
+        const QString window = write(u"window.json"_s, R"({"model_type": "mistral", "hidden_size": 4096,
+            "num_attention_heads": 32, "num_key_value_heads": 8, "num_hidden_layers": 32,
+            "sliding_window": 1000000000, "max_position_embeddings": 131072})");
+        const CliRun json = CliRun::run({u"--config"_s, window, u"--context_length"_s, u"4096"_s, u"--json"_s});
+        QCOMPARE(json.exitCode, 0);
+        const QString warning = u"sliding_window 1,000,000,000 is longer than max_position_embeddings 131,072: the "
+                                u"sliding layers never drop a token and hold the whole context, as full attention"_s;
+        QVERIFY2(jsonOf(json).value(u"warnings"_s).toArray().contains(warning), json.out.constData());
+        const CliRun text = CliRun::run({u"--config"_s, window, u"--context_length"_s, u"4096"_s});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains(warning.toUtf8()));
+
+        const QString interval = write(u"interval.json"_s, R"({"model_type": "qwen3_next", "hidden_size": 2048,
+            "num_attention_heads": 16, "num_key_value_heads": 2, "head_dim": 256, "num_hidden_layers": 32,
+            "full_attention_interval": 1000, "linear_num_key_heads": 16, "linear_num_value_heads": 32,
+            "linear_key_head_dim": 128, "linear_value_head_dim": 128, "linear_conv_kernel_dim": 4})");
+        const CliRun linear = CliRun::run({u"--config"_s, interval});
+        QCOMPARE(linear.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(linear.err),
+                 u"kvscope-cli: --config %1: full_attention_interval must be a whole number from 1 to 32 (the "
+                 u"layers), or no layer is full attention (got 1,000)\n"_s.arg(interval));
+
+        const QString mla = write(u"mla.json"_s, R"({"model_type": "deepseek_v3", "hidden_size": 7168,
+            "num_attention_heads": 128, "num_hidden_layers": 61, "kv_lora_rank": 512, "qk_rope_head_dim": 0,
+            "qk_nope_head_dim": 0, "v_head_dim": 128})");
+        const CliRun zero = CliRun::run({u"--config"_s, mla});
+        QCOMPARE(zero.exitCode, 2);
+        QCOMPARE(QString::fromUtf8(zero.err),
+                 u"kvscope-cli: --config %1: qk_nope_head_dim + qk_rope_head_dim must be from 1 to 65,536: an MLA "
+                 u"layer's query and key heads need a width (got 0 + 0)\n"_s.arg(mla));
+    }
+
     void badInput_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("expected");  // the whole stderr line, %1 = the temporary folder

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -9,6 +12,7 @@
 #include "kvscope/layout_bytes.h"
 #include "kvscope/llamacpp_cache.h"
 #include "kvscope/plan.h"
+#include "kvscope/sweep.h"
 
 using namespace kvscope;
 
@@ -472,4 +476,118 @@ TEST(Plan, LlamaCppPoolsTheGpus) {
     EXPECT_EQ(many->max_batch_size.value, 256u);
     EXPECT_TRUE(many->max_batch_size.at_limit);
     EXPECT_EQ(many->max_batch_size.limited_by, Bound::Range);
+}
+
+// Issue 16's repro: --emb_dim 3 --n_heads 1 --n_layers 1 --n_kv_groups 1
+// --dtype int4 --kv-budget-bytes 1330 --context_length 16 once gave "10
+// blocks of 16 tokens" beside "largest context 416" and "largest batch 26".
+// By hand, per block: one token holds K and V of one head of 3, 6 int4
+// values; a block of 16 tokens holds 96, one group of 256 for 133 bytes
+// (the 133-byte block that plan showed). 1,330 / 133 = 10 blocks, one of
+// them vLLM's null block: 9 usable, so 144 tokens at batch 1 and 9
+// sequences of 16 tokens, concurrency 10 / 1 = 10x. The old 416 and 26 came
+// from rounding the whole total once: 416 x 6 = 2,496 values, 10 groups,
+// 1,330 bytes; likewise 26 x 16 x 6. vLLM has no int4 cache format
+// (CacheDType) and llama.cpp none either, so the plan is refused by name
+// instead of showing any of these figures.
+TEST(Plan, Issue16ReproIsRefusedNotContradictory) {
+    ModelShape shape;
+    shape.emb_dim = 3;
+    shape.n_heads = 1;
+    shape.n_layers = 1;
+    shape.n_kv_groups = 1;
+    for (Engine engine : {Engine::Vllm, Engine::LlamaCpp}) {
+        EngineSetup setup;
+        setup.engine = engine;
+        const auto p = plan(layoutFromShape(shape), Workload{16, 1, DType::int4}, directBudget(1330), setup);
+        ASSERT_FALSE(p.ok());
+        EXPECT_EQ(p.error().field, "dtype");
+    }
+}
+
+// Every figure of a plan comes from the engine's own block (or row)
+// arithmetic: over random shapes, budgets and every dtype, the largest
+// context and batch fit while one more does not, never exceed what the
+// blocks hold, and the concurrency and token count follow from the same
+// blocks. A dtype the engine has not is refused, never planned.
+TEST(Plan, FiguresAgreeWithEachOtherForEveryDtype) {
+    std::mt19937_64 random(16);
+    const auto pick = [&random](std::uint64_t lo, std::uint64_t hi) {
+        return std::uniform_int_distribution<std::uint64_t>(lo, hi)(random);
+    };
+    int planned = 0;
+    int refused = 0;
+    for (int round = 0; round < 300; ++round) {
+        ModelShape shape;
+        shape.n_heads = static_cast<std::uint32_t>(pick(1, 16));
+        const std::vector<std::uint32_t> groups = validGroupCounts(shape.n_heads);
+        shape.n_kv_groups = groups[pick(0, groups.size() - 1)];
+        shape.n_layers = static_cast<std::uint32_t>(pick(1, 6));
+        // Head widths that are and are not whole blocks of 32 or 256 values.
+        shape.emb_dim = shape.n_heads * static_cast<std::uint32_t>(pick(0, 1) == 0 ? pick(1, 40) : 32 * pick(1, 4));
+        const ModelLayout layout = layoutFromShape(shape);
+        const Workload workload{pick(1, 3000), static_cast<std::uint32_t>(pick(1, 8)), DType::bf16};
+        const std::uint64_t budget = pick(1, 4'000'000);
+        for (const DTypeInfo &info : allDTypes()) {
+            for (Engine engine : {Engine::Vllm, Engine::LlamaCpp}) {
+                EngineSetup setup;
+                setup.engine = engine;
+                Workload w = workload;
+                w.dtype = info.id;
+                const std::uint32_t block = engine == Engine::Vllm ? 1u << pick(0, 5) : 0;
+                const auto p = plan(layout, w, directBudget(budget, block), setup);
+                if (checkEngineKvDType(engine, info.id)) {
+                    ASSERT_FALSE(p.ok());
+                    EXPECT_EQ(p.error().field, "dtype");
+                    ++refused;
+                    continue;
+                }
+                if (!p.ok()) {
+                    // Only a budget below one token, or a row that is not whole blocks.
+                    EXPECT_TRUE(p.error().field == "kv_budget_bytes" || p.error().field == "engine")
+                        << p.error().field << ": " << p.error().message;
+                    continue;
+                }
+                const auto a = kvAllocation(layout, info.id, setup, 1, budget, block);
+                ASSERT_TRUE(a.ok());
+                const std::string where = std::string(info.name) + " " + std::string(engineName(engine)) +
+                                          " budget " + std::to_string(budget) + " round " + std::to_string(round);
+                const Solved &context = p->max_context_length;
+                const Solved &batch = p->max_batch_size;
+                // 0: not even one (a batch of the workload's context may not fit).
+                EXPECT_TRUE(context.value == 0 || fits(*a, context.value, w.batch_size)) << where;
+                EXPECT_TRUE(batch.value == 0 || fits(*a, w.context_length, batch.value)) << where;
+                if (!context.at_limit) {
+                    EXPECT_FALSE(fits(*a, context.value + 1, w.batch_size)) << where;
+                }
+                if (!batch.at_limit) {
+                    EXPECT_FALSE(fits(*a, w.context_length, batch.value + 1)) << where;
+                }
+                EXPECT_EQ(p->fits, fits(*a, w.context_length, w.batch_size)) << where;
+                if (engine == Engine::Vllm) {
+                    // Whole blocks of block_size tokens, less the null block.
+                    EXPECT_EQ(p->num_blocks, budget / p->block_bytes) << where;
+                    const std::uint64_t usable = p->num_blocks - 1;
+                    EXPECT_LE(context.value * w.batch_size, usable * p->block_size) << where;
+                    EXPECT_LE(batch.value * p->blocks_per_request, usable) << where;
+                    EXPECT_EQ(batch.value, usable / p->blocks_per_request) << where;
+                    EXPECT_EQ(p->blocks_per_request, (w.context_length + p->block_size - 1) / p->block_size) << where;
+                    EXPECT_DOUBLE_EQ(p->max_concurrency, static_cast<double>(p->num_blocks) /
+                                                             static_cast<double>(p->blocks_per_request));
+                    EXPECT_LE(p->kv_cache_tokens, p->num_blocks * p->block_size) << where;
+                } else {
+                    // llama.cpp's whole cache, rows of whole blocks, within the budget.
+                    const auto bytesAt = [&a](std::uint64_t c, std::uint64_t b) {
+                        return c == 0 || b == 0 ? 0 : *allocatedBytes(*a, c, b);
+                    };
+                    EXPECT_LE(bytesAt(context.value, w.batch_size), budget) << where;
+                    EXPECT_LE(bytesAt(w.context_length, batch.value), budget) << where;
+                    EXPECT_EQ(p->max_concurrency, static_cast<double>(batch.value)) << where;
+                }
+                ++planned;
+            }
+        }
+    }
+    EXPECT_GT(planned, 500);
+    EXPECT_GT(refused, 500);
 }

@@ -679,6 +679,57 @@ private Q_SLOTS:
                           "num_hidden_layers": 4, "full_attention_interval": 4, "linear_num_key_heads": 16})")
             << QStringLiteral("linear_num_value_heads") << QStringLiteral("linear_num_value_heads is missing");
     }
+    // Issue 16's contradictory configs, read from files as the window opens them.
+    void contradictionsAreNamed() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto read = [&dir](const QByteArray &json) {
+            QFile f(dir.filePath(QStringLiteral("config.json")));
+            if (!f.open(QIODevice::WriteOnly) || f.write(json) != json.size()) qFatal("cannot write a fixture");
+            f.close();
+            return ConfigImporter::fromFile(f.fileName());
+        };
+        // A window past the longest position: warned, and read as written (the
+        // sliding layers then hold every token, as full layers do).
+        const auto window = read(R"({"model_type": "mistral", "hidden_size": 4096, "num_attention_heads": 32,
+            "num_key_value_heads": 8, "num_hidden_layers": 32, "sliding_window": 1e9,
+            "max_position_embeddings": 131072})");
+        QVERIFY(window.ok());
+        QCOMPARE(window->warnings.size(), std::size_t{1});
+        QVERIFY(contains(window->warnings[0], "sliding_window 1,000,000,000 is longer than max_position_embeddings "
+                                               "131,072"));
+        QCOMPARE(window->layout.groups.at(0).spec.window, std::uint64_t{1'000'000'000});
+        // A window within the positions says nothing.
+        QVERIFY(read(R"({"model_type": "mistral", "hidden_size": 4096, "num_attention_heads": 32,
+            "num_key_value_heads": 8, "num_hidden_layers": 32, "sliding_window": 4096,
+            "max_position_embeddings": 131072})")->warnings.empty());
+
+        // Every layer linear: refused, naming the range the layers allow.
+        const auto linear = read(R"({"model_type": "qwen3_next", "hidden_size": 2048, "num_attention_heads": 16,
+            "num_key_value_heads": 2, "head_dim": 256, "num_hidden_layers": 32, "full_attention_interval": 1000,
+            "linear_num_key_heads": 16, "linear_num_value_heads": 32, "linear_key_head_dim": 128,
+            "linear_value_head_dim": 128, "linear_conv_kernel_dim": 4})");
+        QVERIFY(!linear.ok());
+        QCOMPARE(linear.error().field, std::string("full_attention_interval"));
+        QVERIFY(contains(linear.error().message, "from 1 to 32"));
+        // The last layer full is still a reading: 32 layers, interval 32.
+        const auto last = read(R"({"model_type": "qwen3_next", "hidden_size": 2048, "num_attention_heads": 16,
+            "num_key_value_heads": 2, "head_dim": 256, "num_hidden_layers": 32, "full_attention_interval": 32,
+            "linear_num_key_heads": 16, "linear_num_value_heads": 32, "linear_key_head_dim": 128,
+            "linear_value_head_dim": 128, "linear_conv_kernel_dim": 4})");
+        QVERIFY2(last.ok(), last.ok() ? "" : last.error().message.c_str());
+
+        // MLA heads of no width, with qk_nope_head_dim given as 0 or missing.
+        for (const QByteArray &nope : {QByteArray(R"("qk_nope_head_dim": 0, )"), QByteArray()}) {
+            const auto mla = read(R"({"model_type": "deepseek_v3", "hidden_size": 7168, "num_attention_heads": 128,
+                "num_hidden_layers": 61, "kv_lora_rank": 512, "qk_rope_head_dim": 0, )" + nope +
+                                  R"("v_head_dim": 128})");
+            QVERIFY(!mla.ok());
+            QCOMPARE(mla.error().field, std::string("qk_rope_head_dim"));
+            QVERIFY(contains(mla.error().message, "from 1 to 65,536"));
+        }
+    }
+
     void missingKeys() {
         expectRefusal();
     }

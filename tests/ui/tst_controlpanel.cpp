@@ -7,6 +7,11 @@
 #include <QSet>
 #include <QSlider>
 #include <QSpinBox>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QScopeGuard>
+#include <QMainWindow>
+#include <QStatusBar>
 #include <QtTest>
 
 #include "ConfigModel.h"
@@ -15,6 +20,7 @@
 #include "GroupSelector.h"
 #include "LogContextSlider.h"
 #include "SliderSpinBox.h"
+#include "SpinBoxLocale.h"
 #include "kvscope/shape.h"
 
 using namespace Qt::StringLiterals;
@@ -26,6 +32,15 @@ QList<int> divisorsOf(int n) {
     for (int d = 1; d <= n; ++d)
         if (n % d == 0) divisors.append(d);
     return divisors;
+}
+
+// Pastes `text` into a spin box as a user does: select all, Ctrl+V, Enter.
+void pasteInto(QAbstractSpinBox *box, const QString &text) {
+    QGuiApplication::clipboard()->setText(text);
+    box->setFocus();
+    box->selectAll();
+    QTest::keyClick(box, Qt::Key_V, Qt::ControlModifier);
+    QTest::keyClick(box, Qt::Key_Return);
 }
 
 // Types `text` into a spin box as a user does: select all, type, Enter.
@@ -268,6 +283,68 @@ private Q_SLOTS:
         m_model->setContextLength(131072);  // model -> control
         QCOMPARE(spin->contextLength(), 131072);
         QCOMPARE(spin->text(), QLocale(spin->locale()).toString(131072));
+    }
+
+    // Typing past a box's range keeps every digit and clamps to the range,
+    // with a note in the window's status bar naming the field and the range;
+    // a pasted number with the locale's group separators reads as the number
+    // it shows. In English, then in German, where "4.096" is 4096.
+    void typedValuesPastTheRangeClampWithANote_data() {
+        QTest::addColumn<QLocale>("locale");
+        QTest::newRow("English") << QLocale(QLocale::English, QLocale::UnitedStates);
+        QTest::newRow("German") << QLocale(QLocale::German, QLocale::Germany);
+    }
+
+    void typedValuesPastTheRangeClampWithANote() {
+        QFETCH(QLocale, locale);
+        const QLocale previous;
+        QLocale::setDefault(locale);
+        const auto restore = qScopeGuard([&previous] { QLocale::setDefault(previous); });
+        const QLocale shown = spinBoxLocale(locale);
+        const auto n = [&shown](qint64 value) { return shown.toString(value); };
+        ConfigModel model;
+        QMainWindow window;
+        auto *panel = new ControlPanel(&model, &window);
+        window.setCentralWidget(panel);
+        // As in init(): no minimum size that changes after the window exists.
+        panel->layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window.layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window.resize(460, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QStatusBar *status = window.statusBar();
+
+        auto *layers = panel->findChild<SliderSpinBox *>(u"nLayers"_s);
+        typeInto(layers->spinBox(), u"1025"_s);
+        QCOMPARE(model.nLayers(), 1024);  // not 102: the last digit is not dropped
+        QCOMPARE(status->currentMessage(), u"Layers (n_layers): %1 is past the range 1 to %2; set to %2"_s.arg(
+                                               n(1025), n(1024)));
+
+        status->clearMessage();
+        ContextLengthSpinBox *context = panel->contextSpinBox();
+        typeInto(context, u"2147483649"_s);
+        QCOMPARE(model.contextLength(), qint64{1} << 31);  // not 214,748,364
+        QCOMPARE(status->currentMessage(), u"Context length (tokens): %1 is past the range 1 to %2; set to %2"_s.arg(
+                                               n(2147483649), n(2147483648)));
+
+        // A value in range says nothing; pasted with the locale's separator.
+        status->clearMessage();
+        auto *emb = panel->findChild<SliderSpinBox *>(u"embDim"_s);
+        pasteInto(emb->spinBox(), n(4096));
+        QCOMPARE(model.embDim(), 4096);  // not 40
+        QCOMPARE(status->currentMessage(), QString());
+        pasteInto(context, n(100000));
+        QCOMPARE(model.contextLength(), 100000);
+
+        auto *heads = panel->findChild<SliderSpinBox *>(u"nHeads"_s);
+        pasteInto(heads->spinBox(), n(4096));
+        QCOMPARE(model.nHeads(), 1024);
+        QCOMPARE(status->currentMessage(), u"Query heads (n_heads): %1 is past the range 1 to %2; set to %2"_s.arg(
+                                               n(4096), n(1024)));
+
+        // Not a number: refused, the value stays.
+        pasteInto(emb->spinBox(), u"12abc"_s);
+        QCOMPARE(model.embDim(), 4096);
     }
 
     void dtypeSelector() {

@@ -1,5 +1,6 @@
 #include <QDir>
 #include <QFile>
+#include <QLocale>
 #include <QSettings>
 #include <QSize>
 #include <QTemporaryDir>
@@ -233,6 +234,66 @@ private Q_SLOTS:
         SettingsFormat::install();
         QVERIFY(!SettingsFormat::startupNotice().has_value());
         QCOMPARE(QSettings().value(u"config/n_layers"_s).toInt(), 12);
+        QFile::remove(jsonPath() + u".damaged"_s);
+        QSettings::setDefaultFormat(QSettings::NativeFormat);
+    }
+
+    // A file past the cap is not read at all: moved aside whole, named.
+    void anOversizedFileIsKeptAsideUnread() {
+        const QByteArray big = "{\"config/n_layers\": 48, \"config/junk\": \"" +
+                               QByteArray(SettingsFormat::kMaxFileBytes, 'x') + "\"}";
+        {
+            QFile file(jsonPath());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QCOMPARE(file.write(big), big.size());
+        }
+        SettingsFormat::install();
+        const auto notice = SettingsFormat::startupNotice();
+        QVERIFY(notice.has_value());
+        QCOMPARE(*notice, u"Settings file %1 is %2 bytes, over the 4 MiB a settings file may have; kept as %1.damaged "
+                          u"unread, starting from the defaults"_s.arg(jsonPath(), QLocale(QLocale::English).toString(big.size())));
+        QCOMPARE(fileBytes(jsonPath() + u".damaged"_s), big);
+        QVERIFY(!QFile::exists(jsonPath()));
+        QFile::remove(jsonPath() + u".damaged"_s);
+        QSettings::setDefaultFormat(QSettings::NativeFormat);
+    }
+
+    // Keys the window does not use are left out once, the file kept aside
+    // first; then a save writes only the window's keys, not the junk again.
+    void unknownKeysLeaveTheSavePath() {
+        QSettings::SettingsMap map;
+        map.insert(u"config/n_layers"_s, 48);
+        map.insert(u"window/geometry"_s, QByteArray("\x01\x02", 2));
+        constexpr int kJunk = 20000;
+        for (int i = 0; i < kJunk; ++i) map.insert(u"junk/key%1"_s.arg(i), i);
+        const QByteArray original = SettingsFormat::serialize(map);
+        {
+            QFile file(jsonPath());
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            QCOMPARE(file.write(original), original.size());
+        }
+        SettingsFormat::install();
+        const auto notice = SettingsFormat::startupNotice();
+        QVERIFY(notice.has_value());
+        QVERIFY2(notice->contains(u"20,000 keys KV Scope does not use were left out"_s), qPrintable(*notice));
+        QVERIFY2(notice->contains(jsonPath() + u".damaged"_s), qPrintable(*notice));
+        QCOMPARE(fileBytes(jsonPath() + u".damaged"_s), original);
+        {
+            const QSettings settings;
+            QCOMPARE(settings.allKeys(), (QStringList{u"config/n_layers"_s, u"window/geometry"_s}));
+            QCOMPARE(settings.value(u"config/n_layers"_s).toInt(), 48);
+        }
+        // Ten saves write the window's keys ten times, not 20,002 keys each.
+        const quint64 before = SettingsFormat::keysWritten();
+        for (int i = 0; i < 10; ++i) {
+            QSettings settings;
+            settings.setValue(u"config/n_layers"_s, 12 + i);
+            QCOMPARE(SettingsFormat::sync(settings), std::nullopt);
+        }
+        QCOMPARE(SettingsFormat::keysWritten() - before, quint64{10 * 2});
+        // The next start has nothing to say.
+        SettingsFormat::install();
+        QVERIFY(!SettingsFormat::startupNotice().has_value());
         QFile::remove(jsonPath() + u".damaged"_s);
         QSettings::setDefaultFormat(QSettings::NativeFormat);
     }

@@ -12,6 +12,7 @@
 #include "CairoDocument.h"
 #include "ConfigModel.h"
 #include "FigureRenderer.h"
+#include "FileBatch.h"
 #include "ModelComparison.h"
 #include "ModelCurve.h"
 #include "kvscope/dtype.h"
@@ -268,12 +269,24 @@ std::optional<QString> ChartExporter::exportChart(ChartKind kind, const QString 
     return m_figures.exportChart(kind, path, options);
 }
 
+std::optional<QString> ChartExporter::exportChart(ChartKind kind, const QString &path, const ExportOptions &options,
+                                                  FileBatch &batch) const {
+    return m_figures.exportChart(kind, path, options, batch);
+}
+
 std::optional<QString> ChartExporter::render(ChartKind kind, ExportFormat format, const ExportOptions &options,
                                              QByteArray *bytes) const {
     return m_figures.render(kind, format, options, bytes);
 }
 
 std::optional<QString> ChartExporter::exportReport(const QString &path, const figure::FigureStyle &style) const {
+    FileBatch batch;
+    if (const auto error = exportReport(path, style, batch)) return error;
+    return batch.commit();
+}
+
+std::optional<QString> ChartExporter::exportReport(const QString &path, const figure::FigureStyle &style,
+                                                   FileBatch &batch) const {
     if (formatForPath(path) != ExportFormat::Pdf)
         return u"Cannot write the report to %1: the report is a PDF; use the .pdf extension."_s.arg(quoted(path));
     if (const auto error = m_figures.configError()) return u"Cannot export to %1: %2"_s.arg(quoted(path), *error);
@@ -281,12 +294,13 @@ std::optional<QString> ChartExporter::exportReport(const QString &path, const fi
     options.style = style;
     if (const auto error = FigureExporter::checkOptions(options, ExportFormat::Pdf))
         return u"Cannot export to %1: %2."_s.arg(quoted(path), *error);
-    return FigureExporter::writeAtomically(path, [this, &style](QIODevice *device) -> std::optional<QString> {
+    batch.add(path, [this, style](QIODevice *device) -> std::optional<QString> {
         QByteArray bytes;
         if (const auto error = writeReport(&bytes, style)) return error;
         if (device->write(bytes) != bytes.size()) return device->errorString();
         return std::nullopt;
     });
+    return std::nullopt;
 }
 
 qreal ChartExporter::drawDeployment(figure::Canvas &canvas, const QRectF &box) const {

@@ -11,6 +11,7 @@
 #include "kvscope/compare.h"
 
 class ConfigModel;
+class FileBatch;
 class QRectF;
 namespace figure {
 class Canvas;
@@ -30,6 +31,10 @@ public:
     static QString allowedExtensions();  // ".pdf, .svg, .png, .eps or .csv"
 
     std::optional<QString> exportChart(ChartKind kind, const QString &path, const ExportOptions &options = {}) const;
+    // The same checks, then the chart joins `batch`, drawn and written by
+    // its commit() (this exporter must still exist then).
+    std::optional<QString> exportChart(ChartKind kind, const QString &path, const ExportOptions &options,
+                                       FileBatch &batch) const;
     // The chart's file as bytes (the clipboard, a preview), or why not.
     std::optional<QString> render(ChartKind kind, ExportFormat format, const ExportOptions &options,
                                   QByteArray *bytes) const;
@@ -37,6 +42,8 @@ public:
     // of the configuration and the book's numbers. The charts take `style`
     // (a dark theme draws as light: the report is for white paper).
     std::optional<QString> exportReport(const QString &path, const figure::FigureStyle &style = {}) const;
+    // The report joining `batch`, as exportChart() above.
+    std::optional<QString> exportReport(const QString &path, const figure::FigureStyle &style, FileBatch &batch) const;
 
     // The series data as CSV text (what exportChart writes for .csv), or
     // nothing when the configuration cannot be computed.

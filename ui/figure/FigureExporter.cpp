@@ -1,10 +1,8 @@
 #include "FigureExporter.h"
 
-#include <QBuffer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <cmath>
 
 #include "CairoCanvas.h"
@@ -12,6 +10,7 @@
 #include "ConfigModel.h"
 #include "ContextFigure.h"
 #include "FigureRenderer.h"
+#include "FileBatch.h"
 #include "kvscope/engine.h"
 #include "GroupsFigure.h"
 #include "ModelCurve.h"
@@ -39,17 +38,6 @@ QString curveColumn(const ModelCurve &curve) {
     if (key == u"mha" || key == u"mqa") return u"model_as_"_s + key + u"_bytes"_s;
     if (key == u"mla") return u"model_with_mla_bytes"_s;
     return u"model_"_s + key + u"_bytes"_s;
-}
-
-// Writes all of `bytes`, or says why not: after a short write the next one
-// fails and sets the reason (errno: no space left, file too large).
-std::optional<QString> writeAll(QFileDevice &file, const QByteArray &bytes) {
-    for (qint64 done = 0; done < bytes.size();) {
-        const qint64 written = file.write(bytes.constData() + done, bytes.size() - done);
-        if (written <= 0) return file.errorString();
-        done += written;
-    }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -213,49 +201,21 @@ std::optional<QString> FigureExporter::render(ChartKind kind, ExportFormat forma
 
 std::optional<QString> FigureExporter::exportChart(ChartKind kind, const QString &path,
                                                    const ExportOptions &options) const {
+    FileBatch batch;
+    if (const auto error = exportChart(kind, path, options, batch)) return error;
+    return batch.commit();
+}
+
+std::optional<QString> FigureExporter::exportChart(ChartKind kind, const QString &path, const ExportOptions &options,
+                                                   FileBatch &batch) const {
     if (const auto error = checkPath(path)) return error;
     const ExportFormat format = *formatForPath(path);
     if (const auto error = checkOptions(options, format)) return u"Cannot export to %1: %2."_s.arg(quoted(path), *error);
-    return writeAtomically(path, [&](QIODevice *device) -> std::optional<QString> {
+    batch.add(path, [this, kind, format, options](QIODevice *device) -> std::optional<QString> {
         QByteArray bytes;
         if (const auto error = render(kind, format, options, &bytes)) return error;
         if (device->write(bytes) != bytes.size()) return device->errorString();
         return std::nullopt;
     });
-}
-
-std::optional<QString> FigureExporter::writeAtomically(const QString &path, const Writer &write) {
-    const QFileInfo info(path);
-    if (info.isDir()) return u"Cannot write %1: it is a folder."_s.arg(quoted(path));
-    if (!info.absoluteDir().exists())
-        return u"Cannot write %1: the folder %2 does not exist."_s.arg(quoted(path), quoted(info.absolutePath()));
-    // The file is made in memory, then written unbuffered: QSaveFile misses
-    // a write that fails when commit() flushes its buffer (a full disk, a
-    // file size limit) and renames the cut-short file over the old one.
-    QBuffer buffer;
-    buffer.open(QIODevice::WriteOnly);
-    if (const auto error = write(&buffer)) return u"Cannot write %1: %2."_s.arg(quoted(path), *error);
-    const QByteArray &bytes = buffer.data();
-
-    // A FIFO or a device node, also behind a symlink (QFileInfo follows it),
-    // is written into as a shell's redirection would: a file renamed over it
-    // would replace the pipe or the device itself.
-    if (info.exists() && !info.isFile()) {
-        QFile target(path);
-        if (!target.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
-            return u"Cannot write %1: %2."_s.arg(quoted(path), target.errorString());
-        if (const auto reason = writeAll(target, bytes)) return u"Cannot write %1: %2."_s.arg(quoted(path), *reason);
-        return std::nullopt;
-    }
-    // QSaveFile writes a temporary file beside the target and renames it on
-    // commit, so a failure anywhere leaves the old file as it was.
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
-        return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
-    if (const auto reason = writeAll(file, bytes)) {
-        file.cancelWriting();  // the temporary file goes with `file`
-        return u"Cannot write %1: %2."_s.arg(quoted(path), *reason);
-    }
-    if (!file.commit()) return u"Cannot write %1: %2."_s.arg(quoted(path), file.errorString());
     return std::nullopt;
 }

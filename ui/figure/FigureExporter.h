@@ -2,7 +2,6 @@
 
 #include <QSizeF>
 #include <QString>
-#include <functional>
 #include <optional>
 
 #include "ChartKind.h"
@@ -11,7 +10,7 @@
 #include "FigureStyle.h"
 
 class ConfigModel;
-class QIODevice;
+class FileBatch;
 
 enum class ExportFormat { Pdf, Svg, Png, Eps, Csv };
 
@@ -49,6 +48,10 @@ public:
     std::optional<QString> render(ChartKind kind, ExportFormat format, const ExportOptions &options,
                                   QByteArray *bytes) const;
     std::optional<QString> exportChart(ChartKind kind, const QString &path, const ExportOptions &options = {}) const;
+    // The same checks, then the chart joins `batch`, drawn and written by
+    // its commit() (this exporter must still exist then).
+    std::optional<QString> exportChart(ChartKind kind, const QString &path, const ExportOptions &options,
+                                       FileBatch &batch) const;
     // Why `options` cannot make a figure in `format` (a size, scale or font
     // size out of range, px for a vector file), naming the allowed range.
     static std::optional<QString> checkOptions(const ExportOptions &options, ExportFormat format);
@@ -58,9 +61,6 @@ public:
     // "Cannot export to "<path>": <why>" for a path that is not exportable, or nothing.
     std::optional<QString> checkPath(const QString &path) const;
     static QString creator();  // "KV Scope 0.1.0"
-
-    using Writer = std::function<std::optional<QString>(QIODevice *device)>;
-    static std::optional<QString> writeAtomically(const QString &path, const Writer &write);
 
 private:
     const ConfigModel *m_model;

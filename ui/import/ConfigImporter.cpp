@@ -72,6 +72,14 @@ std::optional<std::vector<Block>> readLayerKinds(ConfigReader &r, std::uint64_t 
     std::optional<std::vector<Block>> from_rule;
     std::string rule_source;
     if (auto interval = r.number({L("full_attention_interval")}, 1, Limits::max_layers)) {
+        // An interval past the last layer leaves no full-attention layer:
+        // a hybrid config that describes no hybrid, with no sensible reading.
+        if (interval->value > n_layers) {
+            r.fail(interval->key, interval->key + " must be a whole number from 1 to " + kvscope::formatThousands(n_layers) +
+                                      " (the layers), or no layer is full attention (got " + kvscope::formatThousands(interval->value) +
+                                      ")");
+            return std::nullopt;
+        }
         from_rule = everyNthFull(n_layers, interval->value, Block::State);
         rule_source = interval->key + " = " + num(interval->value) + ": layers whose number (from 1) is a multiple of " +
                       num(interval->value) + " are full attention, the others linear attention";
@@ -423,7 +431,13 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
         } else {
             r.warn("qk_nope_head_dim is missing: the MHA what-if uses K heads of qk_rope_head_dim only");
         }
-        if (k_dim == 0) k_dim = 1;
+        if (k_dim == 0) {
+            // The MHA what-if needs K heads of some width; inventing one would be a guess.
+            r.fail(rope->key, "qk_nope_head_dim + qk_rope_head_dim must be from 1 to " +
+                                  kvscope::formatThousands(Limits::max_head_dim) +
+                                  ": an MLA layer's query and key heads need a width (got 0 + 0)");
+            return r.error();
+        }
         const std::uint64_t v = v_dim ? v_dim->value : k_dim;
         if (v_dim) {
             r.note("v_head_dim", num(v), v_dim->key);
@@ -595,6 +609,11 @@ kvscope::Result<ImportedModel> interpret(const QJsonObject &root) {
     if (auto max_pos = r.number({L("max_position_embeddings"), L("n_positions")}, 1, Limits::max_context_length)) {
         model.max_position_embeddings = max_pos->value;
         r.note("max_position_embeddings", num(max_pos->value), max_pos->key);
+        if (window > max_pos->value) {
+            r.warn("sliding_window " + kvscope::formatThousands(window) + " is longer than " + max_pos->key + " " +
+                   kvscope::formatThousands(max_pos->value) + ": the sliding layers never drop a token and hold the whole "
+                   "context, as full attention");
+        }
     } else if (r.failed()) {
         return r.error();
     }

@@ -14,8 +14,11 @@
 #include <QLockFile>
 #include <QMap>
 #include <QStringList>
+#include <atomic>
 #include <cmath>
 #include <limits>
+
+#include "kvscope/format.h"
 
 using namespace Qt::StringLiterals;
 
@@ -208,21 +211,54 @@ void migrateIniSettings(QSettings::Format format) {
 }
 
 // A damaged file would be read as empty and overwritten by the next save:
-// move it aside first, so nothing the user had is lost, and say where.
+// move it aside first, so nothing the user had is lost, and say where. A
+// file past the size cap is moved aside the same way, unread.
 std::optional<QString> keepDamagedFile(QSettings::Format format) {
     const QSettings current(format, QSettings::UserScope, QCoreApplication::organizationName(),
                             QCoreApplication::applicationName());
     QFile file(current.fileName());
     if (!file.exists() || !file.open(QIODevice::ReadOnly)) return std::nullopt;
-    if (SettingsFormat::parse(file.readAll())) return std::nullopt;
+    const qint64 size = file.size();
+    const bool oversized = size > SettingsFormat::kMaxFileBytes;
+    if (!oversized && SettingsFormat::parse(file.readAll())) return std::nullopt;
     file.close();
     const QString kept = SettingsFormat::keptAsidePath(file.fileName());
     if (!QFile::rename(file.fileName(), kept)) return std::nullopt;
+    const QString shown = QDir::toNativeSeparators(file.fileName());
+    if (oversized) {
+        return u"Settings file %1 is %2 bytes, over the %3 MiB a settings file may have; kept as %4 unread, "
+               u"starting from the defaults"_s.arg(shown, QString::fromStdString(kvscope::formatThousands(static_cast<std::uint64_t>(size))),
+                                                  QString::number(SettingsFormat::kMaxFileBytes >> 20),
+                                                  QDir::toNativeSeparators(kept));
+    }
     return u"Settings file %1 could not be read; kept as %2, starting from the defaults"_s.arg(
-        QDir::toNativeSeparators(file.fileName()), QDir::toNativeSeparators(kept));
+        shown, QDir::toNativeSeparators(kept));
+}
+
+// Keys outside the window's groups would be read and written again by every
+// save: the file is copied aside whole, then written once without them.
+std::optional<QString> dropUnknownKeys(QSettings::Format format) {
+    QSettings current(format, QSettings::UserScope, QCoreApplication::organizationName(),
+                      QCoreApplication::applicationName());
+    if (!QFileInfo::exists(current.fileName())) return std::nullopt;
+    QStringList unknown;
+    const QStringList &groups = SettingsFormat::knownGroups();
+    for (const QString &key : current.allKeys()) {
+        if (!groups.contains(key.section(u'/', 0, 0))) unknown.append(key);
+    }
+    if (unknown.isEmpty()) return std::nullopt;
+    const QString what = unknown.size() == 1
+                             ? u"key %1 is not one KV Scope uses and was left out"_s.arg(unknown.front())
+                             : u"%1 keys KV Scope does not use were left out (%2, ...)"_s.arg(
+                                   QString::fromStdString(kvscope::formatThousands(static_cast<std::uint64_t>(unknown.size()))), unknown.front());
+    const QString notice = SettingsFormat::keepAside(current.fileName(), {what});
+    for (const QString &key : unknown) current.remove(key);
+    if (const auto error = SettingsFormat::sync(current)) return notice + u"; "_s + *error;
+    return notice;
 }
 
 std::optional<QString> t_startupNotice;
+std::atomic<quint64> s_keysWritten{0};
 
 // Each top-level key of a JSON object, as written (escapes and all), in
 // order. `json` is a valid document: only strings and nesting are tracked.
@@ -308,13 +344,23 @@ QSettings::Format SettingsFormat::install() {
     const QSettings::Format json = format();
     QSettings::setDefaultFormat(json);
     t_startupNotice = keepDamagedFile(json);
+    if (!t_startupNotice) t_startupNotice = dropUnknownKeys(json);
     migrateIniSettings(json);
     return json;
 }
 
 std::optional<QString> SettingsFormat::startupNotice() { return t_startupNotice; }
 
+const QStringList &SettingsFormat::knownGroups() {
+    // config: ConfigModel; window, export, open: MainWindow; figure: the export dialog.
+    static const QStringList groups{u"config"_s, u"window"_s, u"export"_s, u"open"_s, u"figure"_s};
+    return groups;
+}
+
+quint64 SettingsFormat::keysWritten() { return s_keysWritten.load(std::memory_order_relaxed); }
+
 QByteArray SettingsFormat::serialize(const QSettings::SettingsMap &map) {
+    s_keysWritten.fetch_add(static_cast<quint64>(map.size()), std::memory_order_relaxed);
     QJsonObject object;
     for (auto it = map.cbegin(); it != map.cend(); ++it) object.insert(it.key(), encode(it.value()));
     return QJsonDocument(object).toJson(QJsonDocument::Indented);

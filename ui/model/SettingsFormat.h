@@ -30,10 +30,23 @@ public:
     // Registers the format (once per process) and makes it the default, so
     // `QSettings settings;` uses it. When no settings file exists yet but an
     // INI kvscope.conf from an older version does, copies its keys over once.
-    // A settings file that cannot be read is moved aside (keptAsidePath()).
+    // A settings file that cannot be read, or is over kMaxFileBytes, is moved
+    // aside (keptAsidePath()); one with keys outside knownGroups() is copied
+    // aside and written again without them.
     static QSettings::Format install();
 
-    // What the last install() has to tell the user: a damaged file kept aside.
+    // A settings file is a few KiB (64 pins of hundreds of keys stay far
+    // below this); a larger one is kept aside unread, so opening the window
+    // never parses hundreds of MB.
+    static constexpr qint64 kMaxFileBytes = qint64{4} << 20;
+    // The key groups the window writes; keys outside them are left out at
+    // install() (the file kept aside first), so no save carries them again.
+    static const QStringList &knownGroups();
+    // Keys serialize() has written in this process: the work saves do.
+    static quint64 keysWritten();
+
+    // What the last install() has to tell the user: a damaged, oversized or
+    // partly unknown file kept aside.
     static std::optional<QString> startupNotice();
 
     // The registered format (registering it on first use).

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "SpinBoxInput.h"
 #include "SpinBoxLocale.h"
 
 namespace {
@@ -50,4 +51,20 @@ QAbstractSpinBox::StepEnabled ContextLengthSpinBox::stepEnabled() const {
     if (contextLength() < kMaximum) enabled |= StepUpEnabled;
     if (contextLength() > kMinimum) enabled |= StepDownEnabled;
     return enabled;
+}
+
+QValidator::State ContextLengthSpinBox::validate(QString &input, int &) const {
+    return SpinBoxInput::state(locale(), input, kMinimum, kMaximum);
+}
+
+void ContextLengthSpinBox::fixup(QString &input) const {
+    const auto typed = SpinBoxInput::number(locale(), input);
+    if (!typed) return;
+    input = textFromValue(static_cast<double>(SpinBoxInput::clamped(this, *typed, kMinimum, kMaximum)));
+}
+
+double ContextLengthSpinBox::valueFromText(const QString &text) const {
+    const auto typed = SpinBoxInput::number(locale(), text);
+    if (!typed) return value();
+    return static_cast<double>(std::clamp(*typed, kMinimum, kMaximum));
 }

@@ -21,6 +21,13 @@ public:
     void stepBy(int steps) override;
     StepEnabled stepEnabled() const override;
 
+protected:
+    // Every digit typed or pasted is kept; past the range is clamped with a
+    // note (SpinBoxInput), not cut to its first ten digits.
+    QValidator::State validate(QString &input, int &pos) const override;
+    void fixup(QString &input) const override;
+    double valueFromText(const QString &text) const override;
+
 Q_SIGNALS:
     // The user committed a new value (Enter, focus change, arrow keys).
     void contextLengthEdited(qint64 length);

@@ -6,12 +6,13 @@
 #include <QSpinBox>
 #include <algorithm>
 
+#include "ClampingSpinBox.h"
 #include "SpinBoxLocale.h"
 
 SliderSpinBox::SliderSpinBox(int minimum, int maximum, int sliderMaximum, int sliderStep, QWidget *parent)
     : QWidget(parent),
       m_slider(new QSlider(Qt::Horizontal, this)),
-      m_spinBox(new QSpinBox(this)),
+      m_spinBox(new ClampingSpinBox(this)),
       m_sliderStep(std::max(1, sliderStep)) {
     // The slider's first position is one step at least: emb_dim's starts at 64.
     m_slider->setRange(std::max(1, sliderPositionFor(minimum)), std::min(sliderMaximum, maximum) / m_sliderStep);
