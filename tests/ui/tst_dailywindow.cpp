@@ -2,6 +2,10 @@
 // value changed by accident, undo and redo for every change.
 
 #include <QAbstractSpinBox>
+#include <QChartView>
+#include <QLegend>
+#include <QLineSeries>
+#include <QXYSeries>
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -24,6 +28,7 @@
 #include "ConfigHistory.h"
 #include "ConfigModel.h"
 #include "ContextChartView.h"
+#include "KvChart.h"
 #include "ContextLengthSpinBox.h"
 #include "ControlPanel.h"
 #include "GroupsChartView.h"
@@ -77,6 +82,28 @@ private:
         QWheelEvent event(at, target->mapToGlobal(at), QPoint(), QPoint(0, 120 * notches), Qt::NoButton,
                           Qt::NoModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(target, &event);
+    }
+
+    // Whether any drawn line or marker of the chart's visible series passes
+    // through `box` (chart coordinates), sampled along each segment.
+    static bool coversData(KvChart *chart, const QRectF &box) {
+        const auto all = chart->series();
+        for (QAbstractSeries *series : all) {
+            auto *xy = qobject_cast<QXYSeries *>(series);
+            if (!xy || !xy->isVisible()) continue;
+            const QList<QPointF> points = xy->points();
+            const bool line = qobject_cast<QLineSeries *>(xy) != nullptr;
+            for (qsizetype i = 0; i < points.size(); ++i) {
+                const QPointF b = chart->mapToPosition(points.at(i), xy);
+                const QPointF a = line && i > 0 ? chart->mapToPosition(points.at(i - 1), xy) : b;
+                // Only what is drawn: inside the plot area.
+                for (int step = 0; step <= 200; ++step) {
+                    const QPointF p = a + (b - a) * (step / 200.0);
+                    if (chart->plotArea().contains(p) && box.contains(p)) return true;
+                }
+            }
+        }
+        return false;
     }
 
 private Q_SLOTS:
@@ -282,6 +309,46 @@ private Q_SLOTS:
         QVERIFY(window->undoAction()->text().contains(u"n_layers 48 → 80"_s));
         window->undoAction()->trigger();
         QCOMPARE(window->model()->nLayers(), 48);
+    }
+
+    void legendsNeverCoverData() {
+        auto window = showWindow();
+        QVERIFY(window);
+        KvChart *context = window->contextChartView()->chart();
+        KvChart *groups = window->groupsChartView()->chart();
+        // The seed: the legends fit inside, in corners free of curves.
+        QApplication::processEvents();
+        for (KvChart *chart : {context, groups}) {
+            QVERIFY(chart->legendInsidePlot());
+            QVERIFY(chart->legend()->isVisible());
+            QVERIFY(!coversData(chart, chart->legend()->geometry()));
+        }
+        QVERIFY(window->contextChartView()->outsideLegend()->isHidden());
+
+        // Gemma 3 27B with its what-ifs and an H100's budget line: no corner
+        // is free, so the entries are listed below the chart, every one whole.
+        QVERIFY(window->loadPreset(u"Gemma 3 27B"_s));
+        window->model()->setGpu(u"h100-80gb"_s);
+        window->model()->setBudgetEnabled(true);
+        QTRY_VERIFY(!context->legendInsidePlot());
+        QTRY_VERIFY(window->contextChartView()->outsideLegend()->isVisible());
+        QVERIFY(!context->legend()->isVisible());
+        QStringList expected;
+        for (const KvChart::LegendEntry &entry : context->legendEntries()) expected.append(entry.label);
+        QCOMPARE(expected.size(), 8);
+        QVERIFY(expected.contains(u"Gemma 3 27B (real layers)"_s));
+        QTRY_COMPARE(window->contextChartView()->outsideLegendLabels(), expected);
+        // Below the plot, not over it.
+        QWidget *strip = window->contextChartView()->outsideLegend();
+        QVERIFY(strip->geometry().top() >= window->contextChartView()->findChild<QChartView *>()->geometry().bottom());
+        QVERIFY(!coversData(groups, groups->legend()->geometry()));
+
+        // Back to the book's shape without a GPU: inside again.
+        window->model()->setBudgetEnabled(false);
+        window->model()->clearModel();
+        QTRY_VERIFY(context->legendInsidePlot());
+        QTRY_VERIFY(window->contextChartView()->outsideLegend()->isHidden());
+        QVERIFY(!coversData(context, context->legend()->geometry()));
     }
 
     void editingALoadedModelMakesANamedWhatIf() {

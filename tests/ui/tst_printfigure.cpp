@@ -234,14 +234,10 @@ QXYSeries *xySeries(const KvChart *chart, const QString &name) {
 }
 
 // The legend as drawn: visible series with a visible legend marker, in series order.
+// What the window's legend lists, inside the plot or below the chart.
 QStringList legendOf(const KvChart *chart) {
     QStringList names;
-    const auto all = chart->series();
-    for (QAbstractSeries *s : all) {
-        if (!s->isVisible()) continue;
-        const auto markers = chart->legend()->markers(s);
-        if (!markers.isEmpty() && markers.constFirst()->isVisible()) names.append(s->name());
-    }
+    for (const KvChart::LegendEntry &entry : chart->legendEntries()) names.append(entry.label);
     return names;
 }
 

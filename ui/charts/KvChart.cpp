@@ -5,11 +5,14 @@
 #include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QLineSeries>
 #include <QTextDocument>
 #include <QTextOption>
 #include <QValueAxis>
 #include <QXYSeries>
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "ConfigModel.h"
 #include "Figure.h"
@@ -228,14 +231,72 @@ void KvChart::hideFromLegend(QAbstractSeries *series) {
     for (QLegendMarker *marker : legend()->markers(series)) marker->setVisible(false);
 }
 
+namespace {
+
+// Whether the segment a-b passes through `box` (Liang-Barsky clipping).
+bool segmentCrosses(QPointF a, QPointF b, const QRectF &box) {
+    const double dx = b.x() - a.x(), dy = b.y() - a.y();
+    double t0 = 0, t1 = 1;
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {a.x() - box.left(), box.right() - a.x(), a.y() - box.top(), box.bottom() - a.y()};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return false;
+            continue;
+        }
+        const double t = q[i] / p[i];
+        if (p[i] < 0) t0 = std::max(t0, t);
+        else t1 = std::min(t1, t);
+        if (t0 > t1) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+QList<KvChart::LegendEntry> KvChart::legendEntries() const {
+    QList<LegendEntry> entries;
+    if (!m_errorText.isEmpty()) return entries;  // the message replaces the data
+    const auto markers = legend()->markers();
+    for (QLegendMarker *marker : markers) {
+        if (!marker->series()->isVisible() || m_legendHidden.contains(marker->series())) continue;
+        auto *line = qobject_cast<QLineSeries *>(marker->series());
+        entries.append({marker->label(), line ? line->pen() : QPen(Qt::NoPen),
+                        line ? QBrush() : marker->brush(), !line});
+    }
+    return entries;
+}
+
+QList<QLineF> KvChart::dataSegments() {
+    // In plot-area fractions (0..1 across, 0..1 down): they do not move when
+    // the plot area shrinks to make room for a legend beside it.
+    const QRectF area = plotArea();
+    QList<QLineF> segments;
+    if (area.width() <= 0 || area.height() <= 0) return segments;
+    auto fraction = [&area](QPointF p) {
+        return QPointF((p.x() - area.left()) / area.width(), (p.y() - area.top()) / area.height());
+    };
+    const auto all = series();
+    for (QAbstractSeries *s : all) {
+        auto *xy = qobject_cast<QXYSeries *>(s);
+        if (!xy || !xy->isVisible()) continue;
+        const QList<QPointF> points = xy->points();
+        for (qsizetype i = 0; i < points.size(); ++i) {
+            const QPointF here = fraction(mapToPosition(points.at(i), xy));
+            // A scatter point is a segment of no length: its marker counts too.
+            const QPointF previous = i > 0 && qobject_cast<QLineSeries *>(xy)
+                                         ? fraction(mapToPosition(points.at(i - 1), xy))
+                                         : here;
+            segments.append(QLineF(previous, here));
+        }
+    }
+    return segments;
+}
+
 void KvChart::placeLegend() {
     if (m_placingLegend) return;
     m_placingLegend = true;
     QLegend *lg = legend();
-    // Inside the plot area like matplotlib's legend, one entry per row
-    // (a detached legend aligned left stacks its entries).
-    lg->setAlignment(Qt::AlignLeft);
-    if (lg->isAttachedToChart()) lg->detachFromChart();
     // The legend's own size hint covers one entry; the box must hold every
     // visible one, or the detached layout starts a second column.
     // Counted from the series, not marker->isVisible(): markers of series
@@ -251,12 +312,51 @@ void KvChart::placeLegend() {
     const QSizeF hint = lg->effectiveSizeHint(Qt::PreferredSize);
     const qreal rowHeight = hint.height() - top - bottom;
     const QSizeF size(std::ceil(hint.width()) + 2, std::ceil(rowHeight * visible + top + bottom) + 1);
+
     const QRectF area = plotArea();
+    // A chart not laid out yet has no room to judge: its own corner for now.
+    const bool laidOut = area.width() >= 50 && area.height() >= 50;
     const qreal inset = 6;
-    const Qt::Alignment corner = legendCorner();
-    const qreal x = corner & Qt::AlignRight ? area.right() - size.width() - inset : area.left() + inset;
-    const qreal y = corner & Qt::AlignBottom ? area.bottom() - size.height() - inset : area.top() + inset;
-    lg->setGeometry(QRectF(QPointF(x, y), size));
+    // A corner where the box crosses no curve, marker or line; the chart's own first.
+    const Qt::Alignment preferred = legendCorner();
+    QList<Qt::Alignment> corners{preferred};
+    for (Qt::Alignment corner : {Qt::AlignTop | Qt::AlignLeft, Qt::AlignTop | Qt::AlignRight,
+                                 Qt::AlignBottom | Qt::AlignRight, Qt::AlignBottom | Qt::AlignLeft}) {
+        if (corner != preferred) corners.append(corner);
+    }
+    const QList<QLineF> segments = dataSegments();
+    std::optional<QRectF> inside;
+    for (Qt::Alignment corner : std::as_const(corners)) {
+        const qreal x = corner & Qt::AlignRight ? area.right() - size.width() - inset : area.left() + inset;
+        const qreal y = corner & Qt::AlignBottom ? area.bottom() - size.height() - inset : area.top() + inset;
+        const QRectF box(QPointF(x, y), size);
+        if (!laidOut) {
+            inside = box;
+            break;
+        }
+        if (box.width() + 2 * inset > area.width() || box.height() + 2 * inset > area.height()) break;
+        // The box in plot-area fractions, with a little air around it.
+        const QRectF fractions((box.left() - 2 - area.left()) / area.width(), (box.top() - 2 - area.top()) / area.height(),
+                               (box.width() + 4) / area.width(), (box.height() + 4) / area.height());
+        const bool crosses = std::any_of(segments.begin(), segments.end(), [&fractions](const QLineF &line) {
+            return segmentCrosses(line.p1(), line.p2(), fractions);
+        });
+        if (!crosses) {
+            inside = box;
+            break;
+        }
+    }
+    // Inside the plot area like matplotlib's legend, one entry per row (a
+    // detached legend aligned left stacks its entries). Where no corner is
+    // free, the view shows the entries beside the chart instead.
+    lg->setAlignment(Qt::AlignLeft);
+    if (lg->isAttachedToChart()) lg->detachFromChart();
+    lg->setVisible(inside.has_value());
+    if (inside) lg->setGeometry(*inside);
+    if (m_legendInside != inside.has_value()) {
+        m_legendInside = inside.has_value();
+        Q_EMIT legendPlacementChanged();
+    }
     lg->update();
     m_placingLegend = false;
 }

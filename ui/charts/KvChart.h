@@ -4,7 +4,10 @@
 #include <QSet>
 #include <cstdint>
 #include <QFont>
+#include <QLineF>
+#include <QBrush>
 #include <QList>
+#include <QPen>
 #include <QPointF>
 #include <QString>
 #include <QStringList>
@@ -43,12 +46,25 @@ public:
     QStringList seriesNames() const;
     QList<QPointF> seriesPoints(const QString &name) const;
     QString errorText() const { return m_errorText; }  // empty while data is shown
+    // Whether the legend sits inside the plot area. False where no corner is
+    // free of curves, markers and lines: the view then lists legendEntries()
+    // outside the chart.
+    bool legendInsidePlot() const { return m_legendInside; }
+    struct LegendEntry {
+        QString label;
+        QPen pen;       // a line's; NoPen for a marker
+        QBrush brush;   // a marker's fill
+        bool marker = false;
+    };
+    QList<LegendEntry> legendEntries() const;
     // What hovering `point` of the named series shows.
     QString describePoint(const QString &seriesName, const QPointF &point) const;
 
 Q_SIGNALS:
     // Text for a tooltip while the mouse is over a point; empty when it leaves.
     void pointHovered(const QString &text);
+    // The legend moved inside the plot or out of it.
+    void legendPlacementChanged();
 
 protected:
     // Keeps a helper series (rings, end labels) out of the legend, also
@@ -96,6 +112,8 @@ protected:
 private:
     void applyTitle();
     void placeLegend();
+    // Every drawn line and marker of the visible series, in plot-area fractions.
+    QList<QLineF> dataSegments();  // QChart::mapToPosition() is not const
     void placeError();
     void showData(bool visible);
 
@@ -109,5 +127,6 @@ private:
     QString m_errorText;
     QGraphicsTextItem *m_errorItem = nullptr;
     bool m_placingLegend = false;
+    bool m_legendInside = true;
     QSet<const QAbstractSeries *> m_legendHidden;
 };

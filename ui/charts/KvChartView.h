@@ -23,6 +23,10 @@ public:
     QList<QPointF> seriesPoints(const QString &seriesName) const;
     QString errorText() const;
     QString lastToolTip() const { return m_lastToolTip; }
+    // The legend below the chart, shown where none fits inside the plot
+    // without covering data; its entries' labels, in order.
+    QWidget *outsideLegend() const { return m_outsideLegend; }
+    QStringList outsideLegendLabels() const;
 
 protected:
     // Takes ownership of `chart` (through its QChartView).
@@ -32,8 +36,10 @@ protected:
 private:
     void followPalette();
     void showToolTip(const QString &text);
+    void syncOutsideLegend();
 
     KvChart *m_chart;
     QChartView *m_view;
+    QWidget *m_outsideLegend;
     QString m_lastToolTip;
 };
