@@ -19,6 +19,7 @@
 #include "ConfigImporter.h"
 #include "FigureRenderer.h"
 #include "ConfigModel.h"
+#include "PresetLibrary.h"
 #include "ContextChart.h"
 #include "GroupsChart.h"
 #include "kvscope/estimator.h"
@@ -139,6 +140,24 @@ private:
             maxX = std::max(maxX, m.captured(2).toDouble());
         }
         QVERIFY2(maxX - minX > 0.6 * pageWidth, qPrintable(u"text spans %1 of %2 pt"_s.arg(maxX - minX).arg(pageWidth)));
+
+        // No word runs into another: each page's word boxes are disjoint.
+        const QRegularExpression boxRe(
+            u"<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"([0-9.]+)\">([^<]*)</word>"_s);
+        for (const QString &pageText : bbox.split(u"</page>"_s)) {
+            QList<std::pair<QRectF, QString>> words;
+            for (auto it = boxRe.globalMatch(pageText); it.hasNext();) {
+                const auto m = it.next();
+                const QRectF box(QPointF(m.captured(1).toDouble(), m.captured(2).toDouble()),
+                                 QPointF(m.captured(3).toDouble(), m.captured(4).toDouble()));
+                for (const auto &[other, word] : std::as_const(words)) {
+                    const QRectF overlap = box.intersected(other);
+                    QVERIFY2(overlap.width() < 0.5 || overlap.height() < 0.5,
+                             qPrintable(u"\"%1\" runs into \"%2\" in %3"_s.arg(m.captured(5), word, file)));
+                }
+                words.append({box, m.captured(5)});
+            }
+        }
 
         // The drawing (not just the text) fills the page: render and measure.
         const QString prefix = file + u"-render"_s;
@@ -278,6 +297,22 @@ private Q_SLOTS:
         const QString info = run(u"pdfinfo"_s, {file});
         QVERIFY2(info.contains(u"n_heads=24, emb_dim=2048, n_layers=48, batch=1, context=8192, dtype=bf16"_s),
                  qPrintable(info));
+    }
+
+    void aReportWithAModelOnAGpuKeepsEveryCellApart() {
+        // Long values (the engine's version) once ran over their keys.
+        ConfigModel model;
+        const auto library = PresetLibrary::builtin();  // with its published parameter count
+        QVERIFY(library.ok());
+        const auto gemma = library->load(u"Gemma 3 27B"_s);
+        QVERIFY(gemma.ok());
+        model.loadModel(*gemma, u"Gemma 3 27B"_s);
+        model.setGpu(u"h100-80gb"_s);
+        model.setBudgetEnabled(true);
+        QVERIFY(model.plan().ok());
+        const QString file = path(u"report-gemma.pdf"_s);
+        QCOMPARE(ChartExporter(&model).exportReport(file), std::nullopt);
+        checkPdf(file, {u"Deployment"_s, u"Engine"_s, u"vLLM main 5ac2684"_s, u"What fits"_s});
     }
 
     void reportHasBothChartsAndTheNumbers() {

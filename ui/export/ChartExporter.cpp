@@ -89,8 +89,13 @@ qreal drawTable(Canvas &canvas, const QRectF &box, const QString &heading,
         if (i % 2 == 1) fillRect(canvas, QRectF(box.left(), y, box.width(), rowHeight), kStripe);
         drawCellText(canvas, QRectF(box.left() + 4, y, keyWidth - 4, rowHeight), Align::Left, rows[i].first, {9},
                      0x303030);
+        // A long value ("vLLM main 5ac2684 (...)") takes a smaller size
+        // rather than running over its key.
+        const double room = box.width() - 4 - 6 - canvas.textWidth(rows[i].first, {9}) - 4;
+        Font valueFont{9};
+        while (valueFont.size > 6 && canvas.textWidth(rows[i].second, valueFont) > room) valueFont.size -= 0.25;
         drawCellText(canvas, QRectF(box.left() + keyWidth, y, box.width() - keyWidth - 4, rowHeight), Align::Right,
-                     rows[i].second, {9}, 0x000000);
+                     rows[i].second, valueFont, 0x000000);
         y += rowHeight;
     }
     drawRule(canvas, box.left(), box.right(), y);
