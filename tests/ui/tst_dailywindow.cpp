@@ -8,6 +8,8 @@
 #include <QXYSeries>
 #include <QAction>
 #include <QApplication>
+#include <QProcess>
+#include <QPushButton>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
@@ -19,12 +21,18 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
 #include <memory>
 
 #include "BudgetPanel.h"
+#include "ChartExporter.h"
+#include "CompareTableModel.h"
+#include "ContextFigure.h"
+#include "Figure.h"
+#include "ModelDetailsPanel.h"
 #include "ConfigHistory.h"
 #include "ConfigModel.h"
 #include "ContextChartView.h"
@@ -343,12 +351,174 @@ private Q_SLOTS:
         QVERIFY(strip->geometry().top() >= window->contextChartView()->findChild<QChartView *>()->geometry().bottom());
         QVERIFY(!coversData(groups, groups->legend()->geometry()));
 
+        // The charts shrink under the dock, and grow back: the strip is
+        // rebuilt after the layout settles, never in the middle of it.
+        auto *dock = window->findChild<QDockWidget *>(u"modelDetailsDock"_s);
+        for (int round = 0; round < 3; ++round) {
+            dock->show();
+            window->modelDetails()->showCompareTab();
+            QApplication::processEvents();
+            dock->hide();
+            QApplication::processEvents();
+        }
+        QTRY_COMPARE(window->contextChartView()->outsideLegendLabels(), expected);
+
         // Back to the book's shape without a GPU: inside again.
         window->model()->setBudgetEnabled(false);
         window->model()->clearModel();
         QTRY_VERIFY(context->legendInsidePlot());
         QTRY_VERIFY(window->contextChartView()->outsideLegend()->isHidden());
         QVERIFY(!coversData(context, context->legend()->geometry()));
+    }
+
+    // The pen colour of the window chart's series named `name`.
+    static QColor seriesColor(KvChart *chart, const QString &name) {
+        const auto all = chart->series();
+        for (QAbstractSeries *series : all) {
+            if (series->name() == name) return static_cast<QXYSeries *>(series)->pen().color();
+        }
+        return {};
+    }
+
+    static figure::Rgb figureColor(const ConfigModel &model, const QString &name) {
+        const figure::Figure f = ContextFigure::build(model);
+        for (const figure::Series &series : f.series) {
+            if (series.name == name && series.line) return series.line->color;
+        }
+        return 0xffffffff;
+    }
+
+    void aPinKeepsItsColourForLife() {
+        auto window = showWindow();
+        QVERIFY(window);
+        ConfigModel *model = window->model();
+        KvChart *chart = window->contextChartView()->chart();
+        QVERIFY(window->pinCurrentCurve());
+        const QString pinned = u"pinned: n_heads=24, n_kv_groups=4, n_layers=48 (bf16, batch 1)"_s;
+        QTRY_VERIFY(seriesColor(chart, pinned).isValid());
+        const QColor first = QColor::fromRgb(figure::pinColor(0));
+        QCOMPARE(seriesColor(chart, pinned), first);
+        QCOMPARE(figureColor(*model, pinned), figure::pinColor(0));
+        // More curves in front of it, a model, a GPU's budget line: the same colour.
+        model->setExtraGroups({2, 8});
+        QVERIFY(window->loadPreset(u"Gemma 3 27B"_s));
+        model->setGpu(u"h100-80gb"_s);
+        model->setBudgetEnabled(true);
+        QApplication::processEvents();
+        QCOMPARE(seriesColor(chart, pinned), first);
+        QCOMPARE(figureColor(*model, pinned), figure::pinColor(0));
+        // No pin colour is the budget line's.
+        for (int slot = 0; slot < ConfigModel::kMaxPins; ++slot) QVERIFY(figure::pinColor(slot) != ContextFigure::kBudgetColor);
+        // A second pin takes the next colour; unpinning the first leaves it as it is.
+        QVERIFY(window->pinCurrentCurve());
+        const QString second = u"pinned: Gemma 3 27B (bf16, batch 1)"_s;
+        QTRY_COMPARE(seriesColor(chart, second), QColor::fromRgb(figure::pinColor(1)));
+        model->unpin(0);
+        QApplication::processEvents();
+        QCOMPARE(seriesColor(chart, second), QColor::fromRgb(figure::pinColor(1)));
+        QCOMPARE(model->pinnedCurves().front().key, u"pin2"_s);
+    }
+
+    void theSameCurveIsNotPinnedTwice() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(window->pinCurrentCurve());
+        QVERIFY(!window->pinCurrentCurve());
+        QCOMPARE(window->model()->pinNames().size(), 1);
+        QCOMPARE(window->messages.size(), 1);
+        QVERIFY2(window->messages.constLast().text.contains(u"pinned already"_s), qPrintable(window->messages.constLast().text));
+        // Another workload is another curve.
+        window->model()->setBatchSize(2);
+        QVERIFY(window->pinCurrentCurve());
+        QCOMPARE(window->model()->pinNames().size(), 2);
+    }
+
+    void pinsAreRenamedHiddenAndMovedInTheCompareTable() {
+        auto window = showWindow();
+        QVERIFY(window);
+        ConfigModel *model = window->model();
+        for (int layers : {10, 20, 30}) {
+            model->setNLayers(layers);
+            QVERIFY(window->pinCurrentCurve());
+        }
+        window->history()->record();
+        ModelDetailsPanel *details = window->modelDetails();
+        CompareTableModel *table = details->compareModel();
+        QTRY_COMPARE(table->rowCount(), 4);  // the current configuration, then the pins
+        // Rename the first pin in place: the legend and the CSV follow.
+        QVERIFY(table->setData(table->index(1, CompareTableModel::Name), u"ten layers"_s, Qt::EditRole));
+        QCOMPARE(model->pinNames().constFirst(), u"ten layers"_s);
+        QVERIFY(!table->setData(table->index(2, CompareTableModel::Name), u"ten layers"_s, Qt::EditRole));
+        QVERIFY(!table->setData(table->index(2, CompareTableModel::Name), u"  "_s, Qt::EditRole));
+        QTRY_VERIFY(window->contextChartView()->seriesNames().contains(u"pinned: ten layers"_s));
+        const QString csv = ChartExporter(model).csv(ChartKind::Context).value_or(QString());
+        QVERIFY2(csv.section(u'\n', 0, 0).contains(u"ten layers"_s), qPrintable(csv.section(u'\n', 0, 0)));
+        // Hide the second: not drawn, not exported; the others keep their colours.
+        QVERIFY(table->setData(table->index(2, CompareTableModel::Name), Qt::Unchecked, Qt::CheckStateRole));
+        QVERIFY(model->pinHidden(1));
+        QApplication::processEvents();
+        const QString twenty = u"n_heads=24, n_kv_groups=4, n_layers=20 (bf16, batch 1)"_s;
+        QVERIFY(!window->contextChartView()->seriesNames().contains(u"pinned: "_s + twenty));
+        QCOMPARE(model->pinnedCurves().size(), 2u);
+        QCOMPARE(seriesColor(window->contextChartView()->chart(), u"pinned: n_heads=24, n_kv_groups=4, n_layers=30 (bf16, batch 1)"_s),
+                 QColor::fromRgb(figure::pinColor(2)));
+        // Move the third up with the button: the order is the legend's too.
+        details->compareView()->setCurrentIndex(table->index(3, CompareTableModel::Name));
+        auto *up = details->findChild<QPushButton *>(u"pinUp"_s);
+        QVERIFY(up && up->isEnabled());
+        up->click();
+        QCOMPARE(model->pinNames(), (QStringList{u"ten layers"_s, u"n_heads=24, n_kv_groups=4, n_layers=30 (bf16, batch 1)"_s, twenty}));
+        // Each of these is one undo step.
+        window->history()->record();
+        window->undoAction()->trigger();
+        QCOMPARE(model->pinNames().at(2), u"n_heads=24, n_kv_groups=4, n_layers=30 (bf16, batch 1)"_s);
+        // Saved and loaded back: names, order, hidden and colours.
+        window->redoAction()->trigger();
+        QVERIFY(!window->saveSettings());
+        ConfigModel reloaded;
+        reloaded.loadSettings(QSettings());
+        QCOMPARE(reloaded.pinNames(), model->pinNames());
+        QVERIFY(reloaded.pinHidden(2));
+        QCOMPARE(reloaded.pinnedCurves().front().key, u"pin1"_s);
+        QCOMPARE(reloaded.pinnedCurves().back().key, u"pin3"_s);
+    }
+
+    void theCompareTableSetsTheModelsSideBySide() {
+        auto window = showWindow();
+        QVERIFY(window);
+        ConfigModel *model = window->model();
+        QVERIFY(window->loadPreset(u"Llama 3.1 8B"_s));
+        QVERIFY(window->pinCurrentCurve());
+        QVERIFY(window->loadPreset(u"Qwen3 8B"_s));
+        model->setGpu(u"h100-80gb"_s);
+        model->setBudgetEnabled(true);
+        CompareTableModel *table = window->modelDetails()->compareModel();
+        QTRY_COMPARE(table->rowCount(), 2);
+        auto cell = [table](int row, int column) { return table->index(row, column).data().toString(); };
+        QTRY_COMPARE(cell(0, CompareTableModel::Name), u"Qwen3 8B"_s);
+        QCOMPARE(cell(1, CompareTableModel::Name), u"Llama 3.1 8B (bf16, batch 1)"_s);
+        // Per token: 2 (K and V) × layers × K/V heads × head_dim × 2 bytes.
+        // Qwen3 8B: 2 × 36 × 8 × 128 × 2 = 147,456; Llama 3.1 8B: 2 × 32 × 8 × 128 × 2 = 131,072.
+        const kvscope::ByteUnit unit = model->byteUnit();
+        QCOMPARE(cell(0, CompareTableModel::PerToken), QString::fromStdString(kvscope::formatBytes(147'456, unit)));
+        QCOMPARE(cell(1, CompareTableModel::PerToken), QString::fromStdString(kvscope::formatBytes(131'072, unit)));
+        QCOMPARE(cell(1, CompareTableModel::AtContext), QString::fromStdString(kvscope::formatBytes(131'072ull * 8192, unit)));
+        // At its own limit, 131,072 tokens for Llama 3.1 8B.
+        QCOMPARE(cell(1, CompareTableModel::AtLimit), QString::fromStdString(kvscope::formatBytes(131'072ull * 131'072, unit)));
+        // On the H100 each row has its own plan: the pin kept its parameter count.
+        QVERIFY(cell(0, CompareTableModel::MaxContext) != u"—"_s);
+        QVERIFY2(cell(1, CompareTableModel::MaxBatch) != u"—"_s, qPrintable(table->index(1, CompareTableModel::MaxBatch).data(Qt::ToolTipRole).toString()));
+        // The report has the same table on a page of its own.
+        QTemporaryDir dir;
+        const QString report = dir.filePath(u"report.pdf"_s);
+        QVERIFY(window->exportReportTo(report));
+        QProcess pdftotext;
+        pdftotext.start(u"pdftotext"_s, {report, u"-"_s});
+        QVERIFY(pdftotext.waitForFinished());
+        const QString text = QString::fromUtf8(pdftotext.readAllStandardOutput()).simplified();
+        QVERIFY(text.contains(u"Comparison"_s));
+        QVERIFY(text.contains(u"Llama 3.1 8B (bf16, batch 1)"_s));
+        QVERIFY(text.contains(u"147,456"_s));
     }
 
     void editingALoadedModelMakesANamedWhatIf() {
@@ -390,6 +560,7 @@ private Q_SLOTS:
         const QString message = window->statusBar()->currentMessage();
         QVERIFY2(message.contains(u"dtype fp8 → bf16"_s), qPrintable(message));
         QVERIFY(message.contains(u"Ctrl+Z"_s));
+        QVERIFY2(!message.contains(u"n_layers"_s), qPrintable(message));  // the model's own shape is no news
         QCOMPARE(window->undoAction()->text(), u"&Undo Load Llama 3.1 8B"_s);
         window->undoAction()->trigger();
         QVERIFY(!model->hasModel());

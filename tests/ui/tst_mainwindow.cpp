@@ -765,7 +765,11 @@ private Q_SLOTS:
         }
         window->model()->clearModel();
         QVERIFY(window->pinCurrentCurve());  // the book's shape
-        QVERIFY(window->pinCurrentCurve());  // the same again: its own entry
+        QVERIFY(!window->pinCurrentCurve());  // the same again: refused, said once
+        QCOMPARE(window->messages.size(), 1);
+        window->messages.clear();
+        window->model()->setBatchSize(2);
+        QVERIFY(window->pinCurrentCurve());  // another workload: another curve
         QCOMPARE(window->model()->pinNames().size(), 6);
         QVERIFY(window->messages.isEmpty());
         QVERIFY(!window->pinCurrentCurve());

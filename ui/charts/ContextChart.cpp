@@ -1,5 +1,7 @@
 #include "ContextChart.h"
 
+#include "Figure.h"
+
 #include <QCategoryAxis>
 #include <QFontMetricsF>
 #include <QLegend>
@@ -417,8 +419,10 @@ void ContextChart::styleSeries() {
         QLineSeries *line = m_modelLines.value(key);
         if (!line) continue;
         const bool real = key == u"model"_s;
-        const bool pinned = key.startsWith(u"pin"_s);
-        styleLine(line, seriesColor(real ? 1 : index++), real ? 2.2 : (pinned ? 1.6 : 1.3),
+        const int slot = figure::pinSlot(key);
+        const bool pinned = slot >= 0;
+        const QColor color = pinned ? QColor::fromRgb(figure::pinColor(slot)) : seriesColor(real ? 1 : index++);
+        styleLine(line, color, real ? 2.2 : (pinned ? 1.6 : 1.3),
                   real || pinned ? Qt::SolidLine : Qt::DashLine);
         line->setPointsVisible(real || pinned);
     }

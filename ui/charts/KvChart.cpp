@@ -314,7 +314,8 @@ void KvChart::placeLegend() {
     const QSizeF size(std::ceil(hint.width()) + 2, std::ceil(rowHeight * visible + top + bottom) + 1);
 
     const QRectF area = plotArea();
-    // A chart not laid out yet has no room to judge: its own corner for now.
+    // A chart not laid out yet, or squeezed to a sliver, has no room to
+    // judge: the legend stays where it is (inside: in the chart's own corner).
     const bool laidOut = area.width() >= 50 && area.height() >= 50;
     const qreal inset = 6;
     // A corner where the box crosses no curve, marker or line; the chart's own first.
@@ -331,7 +332,7 @@ void KvChart::placeLegend() {
         const qreal y = corner & Qt::AlignBottom ? area.bottom() - size.height() - inset : area.top() + inset;
         const QRectF box(QPointF(x, y), size);
         if (!laidOut) {
-            inside = box;
+            if (m_legendInside) inside = box;
             break;
         }
         if (box.width() + 2 * inset > area.width() || box.height() + 2 * inset > area.height()) break;

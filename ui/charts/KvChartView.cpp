@@ -30,7 +30,9 @@ KvChartView::KvChartView(ConfigModel *model, KvChart *chart, QWidget *parent)
     m_outsideLegend->hide();
     new QGridLayout(m_outsideLegend);
     layout->addWidget(m_outsideLegend);
-    connect(m_chart, &KvChart::legendPlacementChanged, this, &KvChartView::syncOutsideLegend);
+    // Queued: the placement changes while the chart is being laid out, and
+    // the strip's labels must not be replaced in the middle of that.
+    connect(m_chart, &KvChart::legendPlacementChanged, this, &KvChartView::syncOutsideLegend, Qt::QueuedConnection);
     // Entries come and go with the curves while the legend is outside.
     connect(model, &ConfigModel::estimateChanged, this, &KvChartView::syncOutsideLegend, Qt::QueuedConnection);
 
@@ -78,8 +80,12 @@ void KvChartView::showToolTip(const QString &text) {
 QStringList KvChartView::outsideLegendLabels() const {
     QStringList labels;
     if (m_outsideLegend->isHidden()) return labels;
-    const auto names = m_outsideLegend->findChildren<QLabel *>(u"legendLabel"_s);
-    for (const QLabel *label : names) labels.append(label->text());
+    // The labels in the strip's layout (replaced ones may await deletion).
+    const QLayout *grid = m_outsideLegend->layout();
+    for (int i = 0; i < grid->count(); ++i) {
+        const auto *label = qobject_cast<QLabel *>(grid->itemAt(i)->widget());
+        if (label && label->objectName() == u"legendLabel"_s) labels.append(label->text());
+    }
     return labels;
 }
 
@@ -87,7 +93,10 @@ void KvChartView::syncOutsideLegend() {
     const bool outside = !m_chart->legendInsidePlot();
     auto *grid = static_cast<QGridLayout *>(m_outsideLegend->layout());
     while (QLayoutItem *item = grid->takeAt(0)) {
-        delete item->widget();
+        if (QWidget *widget = item->widget()) {
+            widget->hide();
+            widget->deleteLater();
+        }
         delete item;
     }
     m_outsideLegend->setVisible(outside);

@@ -197,6 +197,10 @@ ChartExporter::ChartExporter(const ConfigModel *model) : m_figures(model), m_mod
 
 void ChartExporter::setComparedModels(std::vector<kvscope::CompareModel> models) { m_compared = std::move(models); }
 
+std::vector<kvscope::CompareModel> ChartExporter::comparedModels() const {
+    return m_compared.empty() ? m_model->pinComparisons() : m_compared;
+}
+
 void ChartExporter::drawComparison(figure::Canvas &canvas, const QRectF &page) const {
     const kvscope::ByteUnit unit = m_model->byteUnit();
     auto count = [](std::uint64_t value) { return QString::fromStdString(kvscope::formatThousands(value)); };
@@ -225,7 +229,7 @@ void ChartExporter::drawComparison(figure::Canvas &canvas, const QRectF &page) c
                        {9}, 0x404040) +
          10;
 
-    const auto rows = ModelComparison::rows(*m_model, m_compared);
+    const auto rows = ModelComparison::rows(*m_model, comparedModels());
     if (!rows) {
         drawParagraph(canvas, QRectF(page.left(), y, page.width(), 0),
                       u"No comparison: "_s + QString::fromStdString(rows.error().message), {9, true}, 0xb01c1c);
@@ -511,7 +515,8 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
         y = 0;
     }
     drawGrid(canvas, QRectF(0, y, page.width(), 0), tableTitle, headers, rows);
-    if (!m_compared.empty()) {
+    // The models compared (kvscope-cli --compare), or the window's pins.
+    if (!comparedModels().empty()) {
         document.newPage();
         drawComparison(canvas, page);
     }

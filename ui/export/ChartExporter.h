@@ -51,10 +51,12 @@ public:
     // The chart's title and configuration on one line, as in the file metadata.
     QString documentTitle(ChartKind kind) const;
     // Models the report compares with the configuration's own on a page of
-    // their own (ModelComparison::rows); none: no such page.
+    // their own (ModelComparison::rows); none: the configuration's pins, and
+    // without pins no such page.
     void setComparedModels(std::vector<kvscope::CompareModel> models);
 
 private:
+    std::vector<kvscope::CompareModel> comparedModels() const;
     std::optional<QString> writeReport(QByteArray *bytes, const figure::FigureStyle &chartStyle) const;
     // The report's deployment tables (inputs, what fits); returns their height.
     qreal drawDeployment(figure::Canvas &canvas, const QRectF &box) const;

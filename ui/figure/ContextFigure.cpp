@@ -279,8 +279,9 @@ Figure ContextFigure::build(const ConfigModel &m) {
     for (std::size_t i = 0; i < p.modelCurves.size(); ++i) {
         const ModelCurve &c = p.modelCurves[i];
         const bool real = c.key == u"model"_s;
-        const bool pinned = c.key.startsWith(u"pin"_s);
-        const Rgb color = cycleColor(real ? 1 : colorIndex++);
+        const int slot = pinSlot(c.key);
+        const bool pinned = slot >= 0;
+        const Rgb color = pinned ? pinColor(slot) : cycleColor(real ? 1 : colorIndex++);
         if (c.points.empty()) continue;  // cannot be split over the GPUs: not drawn
         Series s = dottedLine(p.modelNames[static_cast<qsizetype>(i)], color, real ? 2.2 : (pinned ? 1.6 : 1.3));
         if (!real && !pinned) {

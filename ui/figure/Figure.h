@@ -17,6 +17,23 @@ namespace figure {
 enum class Marker { None, Circle, Diamond, Square, TriangleUp, TriangleDown };
 
 // matplotlib's default colour cycle: the seed's figure colours.
+// A pinned curve's colour, by its slot (ConfigModel::Snapshot::Pin::slot), for
+// life: Okabe and Ito's colour-blind-safe set, less the yellow that vanishes
+// on white and the vermillion too close to the budget line's red, with a
+// purple in their place.
+constexpr Rgb pinColor(int slot) {
+    constexpr Rgb kPins[] = {0x009e73, 0xcc79a7, 0x56b4e9, 0xe69f00, 0x0072b2, 0x6a3d9a};
+    return kPins[static_cast<unsigned>(slot) % 6u];
+}
+
+// The slot of a pinned curve's key ("pin3": 2); -1 for any other curve.
+inline int pinSlot(const QString &key) {
+    if (!key.startsWith(QLatin1String("pin"))) return -1;
+    bool ok = false;
+    const int number = key.mid(3).toInt(&ok);
+    return ok && number >= 1 ? number - 1 : -1;
+}
+
 constexpr Rgb cycleColor(int index) {
     constexpr Rgb kCycle[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
                               0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};

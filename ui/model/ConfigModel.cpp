@@ -7,6 +7,7 @@
 
 #include "ConfigImporter.h"
 #include "LayoutSettings.h"
+#include "ModelComparison.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -338,17 +339,59 @@ QString ConfigModel::currentCurveName() const {
     return u"n_heads=%1, n_kv_groups=%2, n_layers=%3 (%4)"_s.arg(nHeads()).arg(nKvGroups()).arg(nLayers()).arg(workload);
 }
 
+std::optional<QString> ConfigModel::pinRefusal() const {
+    if (m_pins.size() >= kMaxPins)
+        return tr("%1 curves are pinned already, the most the chart shows.").arg(kMaxPins);
+    const kvscope::ModelLayout current = layout();
+    for (const Pin &pin : m_pins) {
+        if (pin.layout == current && pin.workload == m_workload)
+            return tr("This curve is pinned already, as \"%1\".").arg(pin.name);
+    }
+    return std::nullopt;
+}
+
 bool ConfigModel::pinCurrent(const QString &name) {
-    if (m_pins.size() >= kMaxPins) return false;
+    // A named pin is another model compared (kvscope-cli --compare): two
+    // models of one layout are still two entries.
+    if (m_pins.size() >= kMaxPins || (name.isEmpty() && pinRefusal())) return false;
     const QString base = name.isEmpty() ? currentCurveName() : name;
     QString unique = base;
-    // Two pins of one configuration still get their own legend entries.
+    // Two pins of one name still get their own legend entries.
     const QStringList names = pinNames();
     for (int n = 2; names.contains(unique); ++n) unique = u"%1 #%2"_s.arg(base).arg(n);
-    m_pins.append({unique, layout(), m_workload});
+    Pin pin;
+    pin.name = unique;
+    pin.layout = layout();
+    pin.workload = m_workload;
+    pin.slot = -1;
+    const kvscope::CompareModel model = ModelComparison::current(*this);
+    pin.parameters = model.parameters;
+    pin.weights_dtype = model.weights_dtype;
+    pin.model_dtype = model.model_dtype;
+    pin.max_model_len = model.max_model_len;
+    m_pins.append(pin);
+    assignSlots(&m_pins);
     Q_EMIT pinsChanged();
     invalidate();
     return true;
+}
+
+void ConfigModel::assignSlots(QList<Pin> *pins) {
+    QList<int> taken;
+    for (Pin &pin : *pins) {
+        if (pin.slot >= 0 && pin.slot < kMaxPins && !taken.contains(pin.slot)) {
+            taken.append(pin.slot);
+            continue;
+        }
+        pin.slot = -1;
+    }
+    for (Pin &pin : *pins) {
+        if (pin.slot >= 0) continue;
+        int slot = 0;
+        while (taken.contains(slot)) ++slot;
+        pin.slot = slot;
+        taken.append(slot);
+    }
 }
 
 void ConfigModel::unpin(int index) {
@@ -363,6 +406,48 @@ void ConfigModel::unpinAll() {
     m_pins.clear();
     Q_EMIT pinsChanged();
     invalidate();
+}
+
+bool ConfigModel::renamePin(int index, const QString &name) {
+    const QString wanted = name.trimmed();
+    if (index < 0 || index >= m_pins.size() || wanted.isEmpty()) return false;
+    if (m_pins.at(index).name == wanted) return true;
+    if (pinNames().contains(wanted)) return false;
+    m_pins[index].name = wanted;
+    Q_EMIT pinsChanged();
+    invalidate();
+    return true;
+}
+
+void ConfigModel::setPinHidden(int index, bool hidden) {
+    if (index < 0 || index >= m_pins.size() || m_pins.at(index).hidden == hidden) return;
+    m_pins[index].hidden = hidden;
+    Q_EMIT pinsChanged();
+    invalidate();
+}
+
+bool ConfigModel::pinHidden(int index) const { return index >= 0 && index < m_pins.size() && m_pins.at(index).hidden; }
+
+void ConfigModel::movePin(int from, int to) {
+    if (from < 0 || from >= m_pins.size() || to < 0 || to >= m_pins.size() || from == to) return;
+    m_pins.move(from, to);
+    Q_EMIT pinsChanged();
+    invalidate();
+}
+
+std::vector<kvscope::CompareModel> ConfigModel::pinComparisons() const {
+    std::vector<kvscope::CompareModel> models;
+    for (const Pin &pin : m_pins) {
+        kvscope::CompareModel model;
+        model.name = pin.name.toStdString();
+        model.layout = pin.layout;
+        model.model_dtype = pin.model_dtype;
+        model.max_model_len = pin.max_model_len;
+        model.parameters = pin.parameters;
+        model.weights_dtype = pin.weights_dtype;
+        models.push_back(std::move(model));
+    }
+    return models;
 }
 
 QStringList ConfigModel::pinNames() const {
@@ -411,12 +496,13 @@ void ConfigModel::recomputeIfStale() const {
     const kvscope::EngineSetup setup = engineSetup();
     m_layoutBytes = kvscope::layoutBytes(kvscope::engineLayout(layout(), setup), m_workload);
     m_pinnedCurves.clear();
-    for (qsizetype i = 0; i < m_pins.size(); ++i) {
-        const Pin &pin = m_pins.at(i);
+    for (const Pin &pin : std::as_const(m_pins)) {
+        if (pin.hidden) continue;
+        const QString key = u"pin%1"_s.arg(pin.slot + 1);
         auto points = kvscope::layoutContextSweep(kvscope::engineLayout(pin.layout, setup), pin.workload,
                                                   m_chartContextLengths);
-        if (points) m_pinnedCurves.push_back({u"pin%1"_s.arg(i + 1), pin.name, std::move(points).value()});
-        if (m_plan) addBudgetCurve(u"pin%1"_s.arg(i + 1), pin.layout, pin.workload, false);
+        if (points) m_pinnedCurves.push_back({key, pin.name, std::move(points).value()});
+        if (m_plan) addBudgetCurve(key, pin.layout, pin.workload, false);
     }
     m_modelCurves.clear();
     if (!m_imported) {
@@ -556,6 +642,12 @@ QStringList ConfigModel::saveSettings(QSettings &settings) const {
         settings.setValue(u"dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.workload.dtype)));
         settings.setValue(u"batch_size"_s, static_cast<int>(pin.workload.batch_size));
         settings.setValue(u"context_length"_s, static_cast<qint64>(pin.workload.context_length));
+        settings.setValue(u"slot"_s, pin.slot + 1);
+        settings.setValue(u"hidden"_s, pin.hidden);
+        settings.setValue(u"parameters"_s, static_cast<qint64>(pin.parameters.value_or(0)));
+        settings.setValue(u"weights_dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.weights_dtype)));
+        settings.setValue(u"model_dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.model_dtype)));
+        settings.setValue(u"max_model_len"_s, static_cast<qint64>(pin.max_model_len));
         LayoutSettings::write(settings, pin.layout);
     }
     settings.endArray();
@@ -565,14 +657,24 @@ QStringList ConfigModel::saveSettings(QSettings &settings) const {
 
 QList<ConfigModel::Pin> ConfigModel::mergedPins(QList<Pin> stored, const QList<Pin> &saved, const QList<Pin> &current,
                                                 QStringList *notSaved) {
+    // Nobody else saved since: this window's pins as they are (renamed,
+    // hidden and moved ones included).
+    if (stored == saved) return current;
+    // One curve under one name, whatever its colour or visibility here or there.
+    const auto samePin = [](const Pin &a, const Pin &b) {
+        return a.name == b.name && a.layout == b.layout && a.workload == b.workload;
+    };
+    const auto holds = [&samePin](const QList<Pin> &pins, const Pin &pin) {
+        return std::any_of(pins.cbegin(), pins.cend(), [&](const Pin &p) { return samePin(p, pin); });
+    };
     // Unpinned here since the last load or save: gone from the file too.
     for (const Pin &pin : saved) {
-        if (!current.contains(pin)) stored.removeOne(pin);
+        if (!holds(current, pin)) stored.removeIf([&](const Pin &p) { return samePin(p, pin); });
     }
     // Pinned here since then: after the file's own, once, under a name no
     // other pin there has.
     for (const Pin &pin : current) {
-        if (saved.contains(pin) || stored.contains(pin)) continue;
+        if (holds(saved, pin) || holds(stored, pin)) continue;
         if (stored.size() >= kMaxPins) {
             notSaved->append(tr("pin \"%1\" not saved: %2 pins are saved already (another window's among them)")
                                  .arg(pin.name, QString::number(kMaxPins)));
@@ -585,6 +687,7 @@ QList<ConfigModel::Pin> ConfigModel::mergedPins(QList<Pin> stored, const QList<P
         for (int n = 2; taken(added.name); ++n) added.name = u"%1 #%2"_s.arg(pin.name).arg(n);
         stored.append(added);
     }
+    assignSlots(&stored);
     return stored;
 }
 
@@ -643,9 +746,26 @@ QList<ConfigModel::Pin> ConfigModel::readPins(const QSettings &settings, QString
             problem(fromStd(layout.error().message));
             continue;
         }
-        pins.append({name, std::move(layout).value(),
-                     kvscope::Workload{*context, static_cast<std::uint32_t>(*batch), *dtype}});
+        Pin pin;
+        pin.name = name;
+        pin.layout = std::move(layout).value();
+        pin.workload = kvscope::Workload{*context, static_cast<std::uint32_t>(*batch), *dtype};
+        // Files from before pins had slots and plans: the first free slot, no parameter count.
+        const auto slot = LayoutSettings::unsignedValue(settings.value(prefix + u"slot"_s));
+        pin.slot = slot && *slot >= 1 && *slot <= kMaxPins ? static_cast<int>(*slot) - 1 : -1;
+        pin.hidden = settings.value(prefix + u"hidden"_s, false).toBool();
+        const auto parameters = LayoutSettings::unsignedValue(settings.value(prefix + u"parameters"_s));
+        if (parameters && *parameters > 0) pin.parameters = *parameters;
+        const auto savedDtype = [&settings, &prefix](const QString &key) {
+            return kvscope::parseDType(settings.value(prefix + key, u"bf16"_s).toString().toStdString());
+        };
+        pin.weights_dtype = savedDtype(u"weights_dtype"_s).value_or(kvscope::DType::bf16);
+        pin.model_dtype = savedDtype(u"model_dtype"_s).value_or(kvscope::DType::bf16);
+        const auto limit = LayoutSettings::unsignedValue(settings.value(prefix + u"max_model_len"_s));
+        pin.max_model_len = limit.value_or(0);
+        pins.append(std::move(pin));
     }
+    assignSlots(&pins);
     return pins;
 }
 

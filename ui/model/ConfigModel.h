@@ -10,6 +10,7 @@
 #include "ImportedModel.h"
 #include "ModelCurve.h"
 #include "ModelEstimate.h"
+#include "kvscope/compare.h"
 #include "kvscope/engine.h"
 #include "kvscope/estimator.h"
 #include "kvscope/layout_bytes.h"
@@ -117,14 +118,28 @@ public:
     // (the model's, or the book shape's), swept over the current context
     // lengths beside whatever is loaded next.
     static constexpr int kMaxPins = 6;
-    // False, changing nothing, when kMaxPins curves are pinned already.
-    // `name` names the legend entry and the CSV column; empty: currentCurveName().
+    // False, changing nothing, when pinRefusal() names a reason (with a
+    // `name`, only when kMaxPins are pinned). `name` names the legend entry
+    // and the CSV column; empty: currentCurveName().
     bool pinCurrent(const QString &name = {});
+    // Why the current curve cannot be pinned: kMaxPins are pinned already, or
+    // it is pinned already (same layout and workload) under that name.
+    std::optional<QString> pinRefusal() const;
     void unpin(int index);
     void unpinAll();
     QStringList pinNames() const;
+    // A new name (trimmed, not empty, not another pin's); false otherwise.
+    bool renamePin(int index, const QString &name);
+    // A hidden pin keeps its place and colour but is not drawn or exported.
+    void setPinHidden(int index, bool hidden);
+    bool pinHidden(int index) const;
+    // Moves a pin to another place in the legend and the Compare table.
+    void movePin(int from, int to);
+    // Each pin as a model to compare beside the current one (ModelComparison).
+    std::vector<kvscope::CompareModel> pinComparisons() const;
     QString currentCurveName() const;
-    // Keys "pin1".."pin6" in pinning order.
+    // The shown pins in their order, keyed "pin<slot + 1>": a pin's key and
+    // colour stay the same whatever is pinned, unpinned or moved around it.
     const std::vector<ModelCurve> &pinnedCurves() const;
 
     // Deployment planning. With the budget enabled, every recompute also runs
@@ -221,6 +236,15 @@ public:
             QString name;
             kvscope::ModelLayout layout;
             kvscope::Workload workload;
+            // Its colour on every chart, for life: a place in figure::pinColor().
+            int slot = 0;
+            bool hidden = false;
+            // What a deployment plan needs of the model it was pinned from:
+            // the Compare table plans every pin on the chosen GPUs.
+            std::optional<std::uint64_t> parameters;
+            kvscope::DType weights_dtype = kvscope::DType::bf16;
+            kvscope::DType model_dtype = kvscope::DType::bf16;
+            std::uint64_t max_model_len = 0;
             friend bool operator==(const Pin &, const Pin &) = default;
         };
         QList<Pin> pins;
@@ -361,6 +385,9 @@ private:
     // What the last load or save could not keep: each loss is named once.
     mutable QStringList m_namedLosses;
     static QList<Pin> readPins(const QSettings &settings, QStringList *leftOut);
+    // Gives pins without a slot of their own (two with the same one, from
+    // another window's file) the first free slot.
+    static void assignSlots(QList<Pin> *pins);
     static QList<Pin> mergedPins(QList<Pin> stored, const QList<Pin> &saved, const QList<Pin> &current,
                                  QStringList *notSaved);
     bool m_applyingModel = false;

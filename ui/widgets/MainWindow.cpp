@@ -305,7 +305,16 @@ void MainWindow::buildMenus() {
     syncPins();
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    if (auto *dock = findChild<QDockWidget *>(u"modelDetailsDock"_s)) view->addAction(dock->toggleViewAction());
+    if (auto *dock = findChild<QDockWidget *>(u"modelDetailsDock"_s)) {
+        view->addAction(dock->toggleViewAction());
+        QAction *compare = view->addAction(tr("Compare pinned curves"));
+        compare->setStatusTip(tr("The current model beside every pin: KV per token, at the context, largest context "
+                                 "and batch on the chosen GPUs. Rename, hide and reorder pins there."));
+        connect(compare, &QAction::triggered, this, [this, dock] {
+            dock->show();
+            m_details->showCompareTab();
+        });
+    }
     QMenu *units = view->addMenu(tr("&Units"));
     auto *unitGroup = new QActionGroup(this);
     m_decimalUnits = units->addAction(tr("&GB (1000³ bytes)"));
@@ -343,8 +352,14 @@ void MainWindow::syncModel() {
 QString MainWindow::recordStep(const QString &name) {
     m_history->nameNextStep(name);
     QStringList changes = m_history->record();
-    // The load itself is in the message already; the rest is what it replaced.
-    changes.removeIf([](const QString &change) { return change.startsWith(u"model "_s); });
+    // The load itself and the model's own shape are in the message already;
+    // the rest is what it replaced of the user's choices.
+    changes.removeIf([](const QString &change) {
+        for (const QString &own : {u"model "_s, u"n_heads "_s, u"n_kv_groups "_s, u"n_layers "_s, u"emb_dim "_s,
+                                   u"head_dim "_s})
+            if (change.startsWith(own)) return true;
+        return false;
+    });
     if (changes.isEmpty()) return {};
     return u' ' + tr("Also changed: %1. Undo (Ctrl+Z) takes it back.").arg(changes.join(u"; "_s));
 }
@@ -362,13 +377,17 @@ void MainWindow::resetToDefaults() {
 }
 
 bool MainWindow::pinCurrentCurve() {
-    if (!m_model->pinCurrent()) {
-        presentMessage(MessageKind::Notice, tr("Cannot pin another curve"),
-                       tr("%1 curves are pinned already, the most the chart shows.").arg(ConfigModel::kMaxPins),
-                       tr("Unpin one (Model > Unpin) to pin \"%1\".").arg(m_model->currentCurveName()));
+    if (const auto refusal = m_model->pinRefusal()) {
+        const bool full = m_model->pinNames().size() >= ConfigModel::kMaxPins;
+        presentMessage(MessageKind::Notice, tr("Cannot pin this curve"), *refusal,
+                       full ? tr("Unpin one (Model > Unpin) to pin \"%1\".").arg(m_model->currentCurveName())
+                            : tr("Change the model, shape or workload to pin another curve."));
         return false;
     }
-    statusBar()->showMessage(tr("Pinned %1.").arg(m_model->pinNames().constLast()), 5000);
+    m_model->pinCurrent();
+    statusBar()->showMessage(
+        tr("Pinned %1. View > Compare pinned curves lists it beside the current model.").arg(m_model->pinNames().constLast()),
+        8000);
     return true;
 }
 

@@ -1,7 +1,10 @@
 #include "ModelDetailsPanel.h"
 
 #include <QCheckBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QPushButton>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSignalBlocker>
@@ -9,6 +12,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "CompareTableModel.h"
 #include "ConfigModel.h"
 #include "LayerBreakdownModel.h"
 #include "ProvenanceModel.h"
@@ -49,6 +53,8 @@ ModelDetailsPanel::ModelDetailsPanel(ConfigModel *model, QWidget *parent)
     m_provenanceView->setObjectName(u"provenance"_s);
     tabs->addTab(m_breakdownView, tr("&Layers"));
     tabs->addTab(m_provenanceView, tr("&Provenance"));
+    tabs->addTab(buildCompareTab(tabs), tr("Compare"));
+    m_tabs = tabs;
 
     m_compareLayout->setContentsMargins(0, 0, 0, 0);
     m_compareLayout->addWidget(m_compareLabel);
@@ -72,6 +78,70 @@ ModelDetailsPanel::ModelDetailsPanel(ConfigModel *model, QWidget *parent)
 }
 
 ModelDetailsPanel::~ModelDetailsPanel() = default;
+
+QWidget *ModelDetailsPanel::buildCompareTab(QWidget *parent) {
+    auto *page = new QWidget(parent);
+    page->setObjectName(u"comparePage"_s);
+    m_compareTable = new CompareTableModel(m_model, page);
+    m_compareView = newTable(m_compareTable, page);
+    m_compareView->setObjectName(u"compareTable"_s);
+    // The name is edited in place: double-click, F2 or typing.
+    m_compareView->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
+                                   QAbstractItemView::AnyKeyPressed);
+    m_compareView->setSelectionMode(QAbstractItemView::SingleSelection);
+    auto *up = new QPushButton(tr("Move up"), page);
+    auto *down = new QPushButton(tr("Move down"), page);
+    auto *unpin = new QPushButton(tr("Unpin"), page);
+    up->setObjectName(u"pinUp"_s);
+    down->setObjectName(u"pinDown"_s);
+    unpin->setObjectName(u"pinRemove"_s);
+    const auto selectedPin = [this] {
+        const QModelIndex current = m_compareView->currentIndex();
+        return current.isValid() ? CompareTableModel::pinIndex(current.row()) : -1;
+    };
+    const auto move = [this, selectedPin](int by) {
+        const int pin = selectedPin();
+        const int to = pin + by;
+        if (pin < 0 || to < 0 || to >= m_model->pinNames().size()) return;
+        m_model->movePin(pin, to);
+        m_compareView->setCurrentIndex(m_compareTable->index(to + 1, CompareTableModel::Name));
+    };
+    connect(up, &QPushButton::clicked, this, [move] { move(-1); });
+    connect(down, &QPushButton::clicked, this, [move] { move(1); });
+    connect(unpin, &QPushButton::clicked, this, [this, selectedPin] {
+        if (const int pin = selectedPin(); pin >= 0) m_model->unpin(pin);
+    });
+    const auto syncButtons = [this, selectedPin, up, down, unpin] {
+        const int pin = selectedPin();
+        const int pins = static_cast<int>(m_model->pinNames().size());
+        up->setEnabled(pin > 0);
+        down->setEnabled(pin >= 0 && pin + 1 < pins);
+        unpin->setEnabled(pin >= 0);
+    };
+    connect(m_compareView->selectionModel(), &QItemSelectionModel::currentChanged, this, syncButtons);
+    connect(m_compareTable, &QAbstractItemModel::modelReset, this, [this, syncButtons] {
+        m_compareView->resizeColumnsToContents();
+        syncButtons();
+    });
+    syncButtons();
+    auto *buttons = new QVBoxLayout;
+    buttons->addWidget(up);
+    buttons->addWidget(down);
+    buttons->addWidget(unpin);
+    buttons->addStretch(1);
+    auto *note = new QLabel(tr("Pin curves (Model > Pin current curve) to compare them here. Every row is at the "
+                               "current context, batch, KV dtype, engine and GPUs."),
+                            page);
+    note->setWordWrap(true);
+    auto *layout = new QGridLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_compareView, 0, 0);
+    layout->addLayout(buttons, 0, 1);
+    layout->addWidget(note, 1, 0, 1, 2);
+    return page;
+}
+
+void ModelDetailsPanel::showCompareTab() { m_tabs->setCurrentIndex(2); }
 
 QCheckBox *ModelDetailsPanel::variantCheckBox(const QString &key) const {
     for (QCheckBox *box : m_variantBoxes) {

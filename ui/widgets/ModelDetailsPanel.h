@@ -2,7 +2,9 @@
 
 #include <QWidget>
 
+class CompareTableModel;
 class ConfigModel;
+class QTabWidget;
 class LayerBreakdownModel;
 class ProvenanceModel;
 class QCheckBox;
@@ -12,7 +14,8 @@ class QHBoxLayout;
 
 // The per-layer story of the current configuration: which what-if curves the
 // context chart compares with a loaded model (check boxes), the bytes per
-// layer kind, and where every number of the model came from.
+// layer kind, where every number of the model came from, and the Compare
+// table of the current model beside every pin (named, shown, moved, unpinned).
 class ModelDetailsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -23,10 +26,14 @@ public:
     ProvenanceModel *provenanceModel() const { return m_provenance; }
     QTableView *breakdownView() const { return m_breakdownView; }
     QTableView *provenanceView() const { return m_provenanceView; }
+    CompareTableModel *compareModel() const { return m_compareTable; }
+    QTableView *compareView() const { return m_compareView; }
+    void showCompareTab();
     // The what-if check box for a ModelCurve key, or nullptr.
     QCheckBox *variantCheckBox(const QString &key) const;
 
 private:
+    QWidget *buildCompareTab(QWidget *parent);
     void rebuildVariants();
     void syncVariants();
 
@@ -39,4 +46,7 @@ private:
     QHBoxLayout *m_compareLayout;
     QLabel *m_compareLabel;
     QList<QCheckBox *> m_variantBoxes;
+    QTabWidget *m_tabs = nullptr;
+    CompareTableModel *m_compareTable = nullptr;
+    QTableView *m_compareView = nullptr;
 };
