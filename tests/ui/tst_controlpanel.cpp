@@ -345,6 +345,15 @@ private Q_SLOTS:
         // Not a number: refused, the value stays.
         pasteInto(emb->spinBox(), u"12abc"_s);
         QCOMPARE(model.embDim(), 4096);
+
+        // The explicit head_dim keeps every digit too.
+        status->clearMessage();
+        panel->findChild<QCheckBox *>(u"explicitHeadDimCheck"_s)->setChecked(true);
+        auto *headDim = panel->findChild<QSpinBox *>(u"explicitHeadDim"_s);
+        typeInto(headDim, u"70000"_s);
+        QCOMPARE(model.explicitHeadDim(), 65536);  // not 7,000
+        QVERIFY2(status->currentMessage().contains(u"%1 is past the range 1 to %2; set to %2"_s.arg(n(70000), n(65536))),
+                 qPrintable(status->currentMessage()));
     }
 
     void dtypeSelector() {

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <span>
 
+#include "ClampingSpinBox.h"
 #include "ConfigModel.h"
 #include "SpinBoxLocale.h"
 #include "kvscope/dtype.h"
@@ -155,7 +156,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_detailRows.append(memoryWidget);
 
     // In whole MiB, exact: a budget from an engine's log (vLLM's blocks of 2 MiB) keeps its bytes.
-    m_kvBudget = new QSpinBox(group);
+    m_kvBudget = new ClampingSpinBox(group);
     m_kvBudget->setObjectName(u"kvBudget"_s);
     m_kvBudget->setRange(1, static_cast<int>(kvscope::PlanLimits::max_gpu_memory_bytes >> 20));
     m_kvBudget->setSuffix(u" MiB"_s);

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "ClampingSpinBox.h"
 #include "ConfigModel.h"
 #include "ContextLengthSpinBox.h"
 #include "GroupSelector.h"
@@ -98,7 +99,7 @@ QWidget *ControlPanel::buildShapeGroup() {
     m_headDimCheck->setToolTip(
         tr("Set head_dim explicitly, as Gemma and Qwen3 do, instead of deriving it as "
            "ceil(emb_dim / n_heads)."));
-    m_headDim = new QSpinBox(group);
+    m_headDim = new ClampingSpinBox(group);
     m_headDim->setObjectName(u"explicitHeadDim"_s);
     m_headDim->setRange(1, static_cast<int>(kvscope::Limits::max_head_dim));
     m_headDim->setKeyboardTracking(false);
