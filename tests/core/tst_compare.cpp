@@ -9,7 +9,6 @@ using namespace kvscope;
 
 namespace {
 
-constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 
 CompareModel uniform(const std::string &name, std::uint32_t layers, std::uint32_t heads, std::uint32_t kv_heads,
