@@ -153,6 +153,9 @@ std::optional<QVariant> decode(const QJsonValue &json) {
 }
 
 bool readSettings(QIODevice &device, QSettings::SettingsMap &map) {
+    // Past the cap a file is not even read: every QSettings on it (made
+    // before the file is moved aside) would parse it whole otherwise.
+    if (device.size() > SettingsFormat::kMaxFileBytes) return false;
     auto parsed = SettingsFormat::parse(device.readAll());
     if (!parsed) return false;
     map = std::move(*parsed);
