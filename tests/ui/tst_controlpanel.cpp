@@ -12,8 +12,10 @@
 #include <QScopeGuard>
 #include <QMainWindow>
 #include <QStatusBar>
+#include <QDoubleSpinBox>
 #include <QtTest>
 
+#include "BudgetPanel.h"
 #include "ConfigModel.h"
 #include "ContextLengthSpinBox.h"
 #include "ControlPanel.h"
@@ -354,6 +356,49 @@ private Q_SLOTS:
         QCOMPARE(model.explicitHeadDim(), 65536);  // not 7,000
         QVERIFY2(status->currentMessage().contains(u"%1 is past the range 1 to %2; set to %2"_s.arg(n(70000), n(65536))),
                  qPrintable(status->currentMessage()));
+    }
+
+    void typedBudgetValuesPastTheRangeClampWithANote_data() { typedValuesPastTheRangeClampWithANote_data(); }
+
+    void typedBudgetValuesPastTheRangeClampWithANote() {
+        QFETCH(QLocale, locale);
+        const QLocale previous;
+        QLocale::setDefault(locale);
+        const auto restore = qScopeGuard([&previous] { QLocale::setDefault(previous); });
+        ConfigModel model;
+        model.setGpu(ConfigModel::kCustomGpu);
+        model.setBudgetEnabled(true);
+        QMainWindow window;
+        auto *panel = new BudgetPanel(&model, &window);
+        window.setCentralWidget(panel);
+        panel->layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window.layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window.resize(520, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QStatusBar *status = window.statusBar();
+        const QString point = spinBoxLocale(locale).decimalPoint();
+
+        // Utilization 1.5: set to 1 and said, not cut to "1." in silence.
+        QDoubleSpinBox *utilization = panel->utilizationSpinBox();
+        typeInto(utilization, u"1"_s + point + u"5"_s);
+        QCOMPARE(model.gpuUtilization(), 1.0);
+        QVERIFY2(status->currentMessage().contains(u"is past the range"_s), qPrintable(status->currentMessage()));
+        // In range, in the locale's own way of writing it.
+        status->clearMessage();
+        typeInto(utilization, u"0"_s + point + u"875"_s);
+        QCOMPARE(model.gpuUtilization(), 0.875);
+        QCOMPARE(status->currentMessage(), QString());
+
+        // A custom GPU's memory past its range keeps every digit, then clamps.
+        QDoubleSpinBox *memory = panel->memorySpinBox();
+        QVERIFY(memory->isEnabled());
+        typeInto(memory, u"99999999"_s);
+        QCOMPARE(memory->value(), memory->maximum());
+        QVERIFY2(status->currentMessage().contains(u"is past the range"_s), qPrintable(status->currentMessage()));
+        status->clearMessage();
+        typeInto(memory, u"96"_s);
+        QCOMPARE(model.customGpuMemoryGib(), 96.0);
     }
 
     void dtypeSelector() {

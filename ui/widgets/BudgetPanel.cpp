@@ -16,6 +16,7 @@
 #include <cmath>
 #include <span>
 
+#include "ClampingDoubleSpinBox.h"
 #include "ClampingSpinBox.h"
 #include "ConfigModel.h"
 #include "SpinBoxLocale.h"
@@ -44,7 +45,7 @@ QString fromView(std::string_view text) {
 }
 
 QDoubleSpinBox *newGibSpinBox(double minimum, double maximum, QWidget *parent) {
-    auto *spin = new QDoubleSpinBox(parent);
+    auto *spin = new ClampingDoubleSpinBox(parent);
     spin->setRange(minimum, maximum);
     spin->setDecimals(2);
     spin->setSuffix(u" GiB"_s);
@@ -130,7 +131,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_memory = newGibSpinBox(1.0 / 1024, 1024.0 * 1024, group);
     m_memory->setObjectName(u"gpuMemory"_s);
     m_memory->setToolTip(tr("Memory of one GPU, in GiB (1024³ bytes): a preset's marketed size, or your own."));
-    m_utilization = new QDoubleSpinBox(group);
+    m_utilization = new ClampingDoubleSpinBox(group);
     m_utilization->setObjectName(u"gpuUtilization"_s);
     m_utilization->setRange(0.001, 1.0);
     m_utilization->setDecimals(3);
@@ -269,7 +270,7 @@ void BudgetPanel::buildEngineOptions(QWidget *parent) {
         return combo;
     };
     const auto countSpin = [parent](const QString &objectName, int maximum, const QString &special) {
-        auto *spin = new QSpinBox(parent);
+        auto *spin = new ClampingSpinBox(parent);
         spin->setObjectName(objectName);
         spin->setRange(special.isEmpty() ? 1 : 0, maximum);
         if (!special.isEmpty()) spin->setSpecialValueText(special);

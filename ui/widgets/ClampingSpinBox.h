@@ -16,6 +16,4 @@ protected:
     void fixup(QString &input) const override;
     int valueFromText(const QString &text) const override;
 
-private:
-    QString withoutAffixes(const QString &text) const;  // the number, without prefix and suffix
 };

@@ -1,12 +1,12 @@
 #pragma once
 
+#include <QString>
 #include <QValidator>
 #include <QtGlobal>
 #include <optional>
 
 class QAbstractSpinBox;
 class QLocale;
-class QString;
 
 // What a user types or pastes into a whole-number spin box. Qt's own
 // validator refuses a keystroke that leaves the range, so "1025" in a box
@@ -30,5 +30,22 @@ QValidator::State state(const QLocale &locale, const QString &text, qint64 minim
 // (n_layers): 1,025 is past the range 1 to 1,024; set to 1,024", the field
 // named by the box's label.
 qint64 clamped(const QAbstractSpinBox *box, qint64 typed, qint64 minimum, qint64 maximum);
+
+// The number in a box's text: without its prefix and suffix (" MiB").
+template <class Box>
+QString withoutAffixes(const Box &box, const QString &text) {
+    QString number = text;
+    if (!box.prefix().isEmpty() && number.startsWith(box.prefix())) number.remove(0, box.prefix().size());
+    if (!box.suffix().isEmpty() && number.endsWith(box.suffix())) number.chop(box.suffix().size());
+    return number;
+}
+
+// The same for a decimal box: the locale's number ("1,5" in German, "1.5"
+// as written anywhere), group separators dropped; no more than `decimals`
+// digits after the point; a number past the range is clamped with the note.
+std::optional<double> decimal(const QLocale &locale, const QString &text);
+QValidator::State decimalState(const QLocale &locale, const QString &text, double minimum, double maximum,
+                               int decimals);
+double clampedDecimal(const QAbstractSpinBox *box, double typed, double minimum, double maximum, int decimals);
 
 }  // namespace SpinBoxInput
