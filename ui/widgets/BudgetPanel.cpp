@@ -148,7 +148,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     utilizationLabel->setToolTip(m_utilization->toolTip());
     memoryRow->addWidget(utilizationLabel);
     memoryRow->addWidget(m_utilization);
-    auto *memoryLabel = new QLabel(tr("M&emory per GPU:"), group);
+    auto *memoryLabel = new QLabel(tr("Memory &per GPU:"), group);
     memoryLabel->setBuddy(m_memory);
     memoryLabel->setToolTip(m_memory->toolTip());
     m_form->addRow(memoryLabel, memoryWidget);
@@ -164,7 +164,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_kvBudget->setLocale(spinBoxLocale(m_kvBudget->locale()));
     m_kvBudget->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_kvBudget->setToolTip(tr("The KV cache budget of one GPU, in MiB (1024² bytes): 1,024 MiB is 1 GiB."));
-    auto *kvBudgetLabel = new QLabel(tr("&KV budget per GPU:"), group);
+    auto *kvBudgetLabel = new QLabel(tr("KV budget &per GPU:"), group);
     kvBudgetLabel->setBuddy(m_kvBudget);
     kvBudgetLabel->setToolTip(m_kvBudget->toolTip());
     m_form->addRow(kvBudgetLabel, m_kvBudget);
@@ -181,7 +181,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     weightsRow->setContentsMargins(0, 0, 0, 0);
     weightsRow->addWidget(m_weights);
     weightsRow->addStretch(1);
-    auto *weightsLabelWidget = new QLabel(tr("&Weights:"), group);
+    auto *weightsLabelWidget = new QLabel(tr("We&ights:"), group);
     weightsLabelWidget->setBuddy(m_weights);
     weightsLabelWidget->setToolTip(m_weights->toolTip());
     m_form->addRow(weightsLabelWidget, weightsWidget);
@@ -204,7 +204,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     parametersRow->addWidget(m_parameters, 1);
     parametersRow->addWidget(m_parameterSource);
     parametersRow->addWidget(m_parametersAuto);
-    auto *parametersLabel = new QLabel(tr("&Parameters:"), group);
+    auto *parametersLabel = new QLabel(tr("P&arameters:"), group);
     parametersLabel->setBuddy(m_parameters);
     parametersLabel->setToolTip(m_parameters->toolTip());
     m_form->addRow(parametersLabel, parametersWidget);
@@ -227,7 +227,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     auto *overheadRow = new QHBoxLayout(overheadWidget);
     overheadRow->setContentsMargins(0, 0, 0, 0);
     overheadRow->addWidget(m_overhead, 1);
-    m_blockLabel = new QLabel(tr("&Block size:"), overheadWidget);
+    m_blockLabel = new QLabel(tr("Block si&ze:"), overheadWidget);
     m_blockLabel->setBuddy(m_blockSize);
     m_blockLabel->setToolTip(m_blockSize->toolTip());
     overheadRow->addWidget(m_blockLabel);

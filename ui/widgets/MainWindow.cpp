@@ -273,7 +273,7 @@ void MainWindow::buildMenus() {
         view->setContextMenuPolicy(Qt::ActionsContextMenu);
     }
     edit->addSeparator();
-    m_reset = edit->addAction(tr("&Reset to defaults"));
+    m_reset = edit->addAction(tr("Re&set to defaults"));
     m_reset->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_reset->setStatusTip(
         tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16, no GPU."));
