@@ -36,12 +36,11 @@ bool splitsEvenly(const ModelLayout &layout, std::uint32_t tp) {
     return std::ranges::all_of(layout.groups, [tp](const LayerGroup &g) { return splitsEvenly(g.spec, tp); });
 }
 
-std::string gib(std::uint64_t bytes) { return formatBytes(bytes, ByteUnit::Binary); }
-
 // "1.51 MiB, 1,585,152 bytes"; small sizes once: "1,000 B".
-std::string sizeText(std::uint64_t bytes) {
-    if (bytes < 1024) return gib(bytes);
-    return gib(bytes) + ", " + formatThousands(bytes) + " bytes";
+std::string sizeText(std::uint64_t bytes, ByteUnit unit) {
+    const std::string scaled = formatBytes(bytes, unit);
+    if (scaled.ends_with(" B")) return scaled;
+    return scaled + ", " + formatThousands(bytes) + " bytes";
 }
 
 // floor(memory * utilization), exact: with memory = q * 10^6 + r, that is
@@ -92,7 +91,7 @@ Result<std::uint64_t> llamaCppBytes(const KvAllocation &a, std::uint64_t context
 
 std::uint32_t defaultUtilizationPpm(Engine engine) { return engine == Engine::LlamaCpp ? 1'000'000 : 920'000; }
 
-std::optional<InputError> validateDeployment(const Deployment &d) {
+std::optional<InputError> validateDeployment(const Deployment &d, ByteUnit unit) {
     if (auto e = checkRange("tensor_parallel", d.tensor_parallel, 1, PlanLimits::max_tensor_parallel)) return e;
     if (d.block_size != 0 && (d.block_size > PlanLimits::max_block_size || !std::has_single_bit(d.block_size))) {
         return InputError{"block_size", "block_size must be a power of two from 1 to " +
@@ -109,7 +108,7 @@ std::optional<InputError> validateDeployment(const Deployment &d) {
     }
     if (d.gpu_memory_bytes < 1 || d.gpu_memory_bytes > PlanLimits::max_gpu_memory_bytes) {
         return InputError{"gpu_memory", "gpu_memory must be above 0 and at most " +
-                                            gib(PlanLimits::max_gpu_memory_bytes) + " per GPU (got " +
+                                            formatBytes(PlanLimits::max_gpu_memory_bytes, unit) + " per GPU (got " +
                                             formatThousands(d.gpu_memory_bytes) + " bytes)"};
     }
     return checkRange("overhead", d.overhead_bytes, 0, PlanLimits::max_gpu_memory_bytes);
@@ -333,8 +332,9 @@ std::optional<std::uint32_t> gpusNeeded(const ModelLayout &layout, const Workloa
     return std::nullopt;
 }
 
-Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Deployment &d, const EngineSetup &setup) {
-    if (auto e = validateDeployment(d)) return *e;
+Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Deployment &d, const EngineSetup &setup,
+                  ByteUnit unit) {
+    if (auto e = validateDeployment(d, unit)) return *e;
     const ModelLayout stored = engineLayout(layout, setup);
     const Result<std::uint64_t> total_kv = layoutTotalBytes(stored, workload);
     if (!total_kv) return total_kv.error();
@@ -353,10 +353,11 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
         p.usable_bytes_per_gpu = usableBytes(d);
         const std::optional<std::uint64_t> budget = gpuKvBudget(d, *weights, d.tensor_parallel);
         if (!budget) {
-            std::string message = "the weights need " + gib(p.weights_bytes_per_gpu) + " per GPU";
-            if (d.overhead_bytes != 0) message += " plus " + gib(d.overhead_bytes) + " overhead";
-            message += ", leaving no room for the KV cache in the " + gib(p.usable_bytes_per_gpu) + " usable (" +
-                       gib(d.gpu_memory_bytes) + " x " + utilizationText(d.utilization_ppm) + ")";
+            const auto size = [unit](std::uint64_t bytes) { return formatBytes(bytes, unit); };
+            std::string message = "the weights need " + size(p.weights_bytes_per_gpu) + " per GPU";
+            if (d.overhead_bytes != 0) message += " plus " + size(d.overhead_bytes) + " overhead";
+            message += ", leaving no room for the KV cache in the " + size(p.usable_bytes_per_gpu) + " usable (" +
+                       size(d.gpu_memory_bytes) + " x " + utilizationText(d.utilization_ppm) + ")";
             if (const auto needed = gpusNeeded(layout, workload, d, setup)) message += gpusNeededClause(*needed);
             return InputError{"gpu_memory", std::move(message)};
         }
@@ -403,8 +404,8 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
             what = "one token's " + formatThousands(blocks) + (blocks == 1 ? " block" : " blocks") + " of " +
                    formatThousands(a.vllm->block_size) + " tokens and vLLM's null block";
         }
-        std::string message = "the KV budget per GPU (" + sizeText(p.kv_budget_bytes) + ") does not hold " + what +
-                              " (" + sizeText(need) + ")";
+        std::string message = "the KV budget per GPU (" + sizeText(p.kv_budget_bytes, unit) + ") does not hold " + what +
+                              " (" + sizeText(need, unit) + ")";
         if (const auto needed = gpusNeeded(layout, workload, d, setup)) message += gpusNeededClause(*needed);
         return InputError{"kv_budget_bytes", std::move(message)};
     }

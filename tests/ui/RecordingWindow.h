@@ -1,10 +1,25 @@
 #pragma once
 
+#include <QCoreApplication>
+#include <QLayout>
 #include <QList>
+#include <QSettings>
 #include <QString>
+#include <QtTest>
+#include <memory>
 #include <optional>
 
 #include "MainWindow.h"
+#include "SettingsFormat.h"
+
+// The settings of application `name` kept in `dir`, in the app's own format.
+inline void useTestSettings(const QString &dir, const QString &name) {
+    QCoreApplication::setOrganizationName(QStringLiteral("KVScope"));
+    QCoreApplication::setApplicationName(name);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir);
+    SettingsFormat::install();
+}
 
 // The window with its message boxes recorded instead of shown: the offscreen
 // platform warns (fatally here) when a QMessageBox fixes its size.
@@ -21,6 +36,17 @@ public:
     std::optional<ExportOptions> figureOptions;
     QList<ExportFormat> askedFormats;
     int savePathsAsked = 0;
+
+    // A window shown at `size`; nothing when the platform does not expose it.
+    static std::unique_ptr<RecordingWindow> shown(QSize size = {1280, 800}) {
+        auto window = std::make_unique<RecordingWindow>();
+        // No minimum size: the offscreen platform warns whenever a window's minimum changes.
+        window->layout()->setSizeConstraint(QLayout::SetNoConstraint);
+        window->resize(size);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
+        return window;
+    }
 
 protected:
     QString askSavePath(const QString &, const QString &, const QStringList &) override {

@@ -1,4 +1,5 @@
 #include <QAbstractSeries>
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QCheckBox>
 #include <QClipboard>
@@ -152,7 +153,9 @@ private Q_SLOTS:
         QVERIFY(model.budgetEnabled());
         QCOMPARE(model.gpu(), u"l40s"_s);
         QVERIFY(panel.memorySpinBox()->isVisible());
-        QCOMPARE(panel.memorySpinBox()->value(), 48.0);
+        // 48 GiB, in the GB of the default units: 51,539,607,552 bytes.
+        QCOMPARE(panel.memorySpinBox()->value(), 51.54);
+        QCOMPARE(panel.memorySpinBox()->suffix(), u" GB"_s);
         QVERIFY(!panel.memorySpinBox()->isEnabled());
         QVERIFY(choose(panel.gpuComboBox(), QString()));
         QVERIFY(!model.budgetEnabled());
@@ -212,6 +215,7 @@ private Q_SLOTS:
         const auto llama = PresetLibrary::builtin()->load(u"Llama 3.1 8B"_s);
         QVERIFY(llama);
         model.loadModel(*llama, u"Llama 3.1 8B"_s, ConfigModel::originForPreset(u"Llama 3.1 8B"_s));
+        model.setBinaryUnits(true);  // as vLLM logs them: the box in MiB
         BudgetPanel panel(&model);
         panel.layout()->setSizeConstraint(QLayout::SetNoConstraint);  // no minimum size: see showWindow()
         panel.show();
@@ -248,6 +252,7 @@ private Q_SLOTS:
     // is not whole MiB names its remaining bytes.
     void valuesInUseShowAsTheyAre() {
         ConfigModel model;
+        model.setBinaryUnits(true);
         BudgetPanel panel(&model);
         QDoubleSpinBox *utilization = panel.utilizationSpinBox();
         QSpinBox *budget = panel.kvBudgetSpinBox();
@@ -273,6 +278,15 @@ private Q_SLOTS:
         QCOMPARE(model.kvBudgetBytes(), qint64{2} << 20);
         QCOMPARE(budget->suffix(), u" MiB"_s);
         QCOMPARE(budget->minimum(), 1);
+        // In GB, the box counts MB (1000² bytes), the bytes past them named the same way.
+        model.setBinaryUnits(false);
+        QCOMPARE(budget->value(), 2);
+        QCOMPARE(budget->suffix(), u" MB + 97,152 bytes"_s);  // 2,097,152 bytes
+        model.setKvBudgetBytes(5'000'000'000);
+        QCOMPARE(budget->value(), 5000);
+        QCOMPARE(budget->suffix(), u" MB"_s);
+        budget->setValue(7);
+        QCOMPARE(model.kvBudgetBytes(), 7'000'000);
     }
 
     void oneGpuKeepsTheCurvesAndMoreSplitThem() {
@@ -441,6 +455,65 @@ private Q_SLOTS:
         QVERIFY(window->messages.isEmpty());
     }
 
+    // Every size the panel shows, in the unit View > Units chooses: the
+    // boxes, the labels, the GPUs' tooltips and the plan's message. A GPU's
+    // name keeps its marketed size ("H100 80GB").
+    void everySizeFollowsTheUnits() {
+        auto window = showWindow();
+        QVERIFY(window);
+        QVERIFY(pickTheDoneScenario(window.get()));
+        BudgetPanel *panel = window->budgetPanel();
+        QVERIFY(choose(panel->gpuCountComboBox(), 1));  // the weights leave no room: the message
+        const auto texts = [panel] {
+            QStringList out;
+            const auto labels = panel->findChildren<QLabel *>();
+            for (const QLabel *label : labels)
+                if (label->isVisibleTo(panel)) out << label->text() << label->toolTip();
+            const auto spins = panel->findChildren<QAbstractSpinBox *>();
+            for (const QAbstractSpinBox *spin : spins)
+                if (spin->isVisibleTo(panel)) out << spin->text() << spin->toolTip();
+            for (int i = 0; i < panel->gpuComboBox()->count(); ++i)
+                out << panel->gpuComboBox()->itemData(i, Qt::ToolTipRole).toString();
+            return out.join(u'\n');
+        };
+        const QRegularExpression binary(u"\\b[KMGTP]iB\\b"_s), decimal(u"\\b[kKMGTP]B\\b"_s);
+        const auto gb = [](double bytes) -> QString { return QString::number(bytes / 1e9, 'f', 2) + u" GB"_s; };
+        const auto gib = [](double bytes) -> QString { return QString::number(bytes / double(1 << 30), 'f', 2) + u" GiB"_s; };
+        const double h100 = double(std::uint64_t{80} << 30);
+        for (const bool binaryUnits : {false, true, false}) {
+            (binaryUnits ? window->binaryUnitsAction() : window->decimalUnitsAction())->trigger();
+            QTRY_VERIFY(panel->messageText().contains(binaryUnits ? u"GiB"_s : u" GB"_s));
+            const QString all = texts();
+            const auto size = binaryUnits ? gib : gb;
+            const qsizetype mixed = all.indexOf(binaryUnits ? decimal : binary);
+            QVERIFY2(mixed < 0, qPrintable(all.mid(std::max<qsizetype>(mixed - 80, 0), 160)));
+            QCOMPARE(panel->memorySpinBox()->text(), size(h100));  // 85.90 GB, 80.00 GiB
+            QCOMPARE(panel->overheadSpinBox()->text(), size(0));
+            QVERIFY2(panel->messageText().startsWith(u"⚠ GPU memory: the weights need %1 per GPU, leaving no room "
+                                                     u"for the KV cache in the %2 usable (%3 x 0.92)"_s
+                                                         .arg(size(double(kWeights)), size(double(kUsable)), size(h100))),
+                     qPrintable(panel->messageText()));
+            const int h100Item = panel->gpuComboBox()->findData(u"h100-80gb"_s);
+            QCOMPARE(panel->gpuComboBox()->itemText(h100Item), u"NVIDIA H100 80GB"_s);
+            QCOMPARE(panel->gpuComboBox()->itemData(h100Item, Qt::ToolTipRole).toString(),
+                     size(h100) + u" per GPU (--gpu h100-80gb)"_s);
+        }
+        // A custom size typed in GB is kept (to the MiB) and shown back in GB.
+        QVERIFY(choose(panel->gpuComboBox(), ConfigModel::kCustomGpu));
+        QDoubleSpinBox *memory = panel->memorySpinBox();
+        memory->setFocus();
+        memory->selectAll();
+        QTest::keyClicks(memory, u"96"_s);
+        QTest::keyClick(memory, Qt::Key_Return);
+        // 96 GB = 91,552.73 MiB, kept as 91,553 MiB.
+        QCOMPARE(window->model()->deployment().gpu_memory_bytes, std::uint64_t{91'553} << 20);
+        QCOMPARE(memory->text(), u"96.00 GB"_s);
+        QCOMPARE(window->model()->gpuLabel(), u"Custom GPU (96.00 GB)"_s);
+        window->binaryUnitsAction()->trigger();
+        QCOMPARE(memory->text(), u"89.41 GiB"_s);
+        QCOMPARE(window->model()->gpuLabel(), u"Custom GPU (89.41 GiB)"_s);
+    }
+
     void budgetTooSmallIsExplainedWithoutAMarker() {
         auto window = showWindow();
         QVERIFY(window);
@@ -451,7 +524,7 @@ private Q_SLOTS:
         QVERIFY(choose(window->budgetPanel()->gpuCountComboBox(), 1));
         QTRY_VERIFY(!window->budgetPanel()->messageText().isEmpty());
         const QString message = window->budgetPanel()->messageText();
-        QVERIFY2(message.startsWith(u"⚠ GPU memory: the weights need 131.42 GiB per GPU"_s), qPrintable(message));
+        QVERIFY2(message.startsWith(u"⚠ GPU memory: the weights need 141.11 GB per GPU"_s), qPrintable(message));
         QVERIFY2(message.endsWith(u"; needs 2 GPUs"_s), qPrintable(message));
         QTRY_VERIFY(chart->budgetLineName().isEmpty());
         QVERIFY(chart->budgetMarkersName().isEmpty());

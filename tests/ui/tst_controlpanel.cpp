@@ -366,6 +366,7 @@ private Q_SLOTS:
         QLocale::setDefault(locale);
         const auto restore = qScopeGuard([&previous] { QLocale::setDefault(previous); });
         ConfigModel model;
+        model.setBinaryUnits(true);  // the memory box in GiB
         model.setGpu(ConfigModel::kCustomGpu);
         model.setBudgetEnabled(true);
         QMainWindow window;

@@ -157,8 +157,9 @@ void ConfigModel::setBinaryUnits(bool binary) {
     if (binary == m_binaryUnits) return;
     m_binaryUnits = binary;
     Q_EMIT binaryUnitsChanged(binary);
-    // Bytes do not change, but every displayed number does.
-    emitEstimateChanged();
+    // Bytes do not change, but every displayed number does, the plan's
+    // messages too.
+    invalidate();
 }
 
 void ConfigModel::setExtraGroups(const QList<int> &groups) {
@@ -867,7 +868,7 @@ void ConfigModel::setGpu(const QString &gpu) {
 QString ConfigModel::gpuLabel() const {
     if (const kvscope::GpuPreset *preset = m_gpu == kCustomGpu ? nullptr : kvscope::findGpu(m_gpu.toStdString()))
         return QString::fromLatin1(preset->label.data(), static_cast<qsizetype>(preset->label.size()));
-    return tr("Custom GPU (%1)").arg(gibText(m_customMemoryBytes));
+    return tr("Custom GPU (%1)").arg(fromStd(kvscope::formatBytes(m_customMemoryBytes, byteUnit())));
 }
 
 void ConfigModel::setGpuCount(int count) {
@@ -1080,7 +1081,7 @@ void ConfigModel::recomputePlan() const {
                               " does not state its parameter count: enter it to size the weights"};
         return;
     }
-    m_plan = kvscope::plan(layout(), m_workload, deployment(), engineSetup());
+    m_plan = kvscope::plan(layout(), m_workload, deployment(), engineSetup(), byteUnit());
 }
 
 void ConfigModel::addBudgetCurve(const QString &key, const kvscope::ModelLayout &curveLayout,

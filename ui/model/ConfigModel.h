@@ -147,7 +147,7 @@ public:
     bool budgetEnabled() const { return m_budgetEnabled; }
     QString gpu() const { return m_gpu; }  // a kvscope::GpuPreset name ("h100-80gb") or kCustomGpu
     static inline const QString kCustomGpu = QStringLiteral("custom");
-    QString gpuLabel() const;  // "NVIDIA H100 80GB", "Custom GPU (96 GiB)"
+    QString gpuLabel() const;  // "NVIDIA H100 80GB", "Custom GPU (96.00 GiB)" in the chosen unit
     int gpuCount() const { return static_cast<int>(m_tensorParallel); }  // tensor parallel
     double customGpuMemoryGib() const;
     double gpuUtilization() const { return m_utilizationPpm / 1e6; }

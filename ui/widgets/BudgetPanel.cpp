@@ -25,6 +25,7 @@
 #include "kvscope/format.h"
 #include "kvscope/gpu.h"
 #include "kvscope/plan.h"
+#include "kvscope/units.h"
 #include "kvscope/weights.h"
 
 using namespace Qt::StringLiterals;
@@ -36,19 +37,21 @@ constexpr std::uint32_t kMaxOfferedGpus = 64;
 
 // The GPU combo's item for a KV budget given directly (ConfigModel::kvBudgetBytes).
 const QString kDirectBudget = QStringLiteral("kv-budget");
+// A preset's memory in bytes, for its tooltip in the chosen unit.
+constexpr int kMemoryRole = Qt::UserRole + 1;
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 constexpr qint64 kMiB = qint64{1} << 20;
+constexpr qint64 kMB = 1'000'000;
 
 QString fromView(std::string_view text) {
     return QString::fromLatin1(text.data(), static_cast<qsizetype>(text.size()));
 }
 
-QDoubleSpinBox *newGibSpinBox(double minimum, double maximum, QWidget *parent) {
+// A size in GB or GiB, as View > Units says (BudgetPanel::syncUnits()).
+QDoubleSpinBox *newSizeSpinBox(QWidget *parent) {
     auto *spin = new ClampingDoubleSpinBox(parent);
-    spin->setRange(minimum, maximum);
     spin->setDecimals(2);
-    spin->setSuffix(u" GiB"_s);
     spin->setKeyboardTracking(false);
     spin->setGroupSeparatorShown(true);
     spin->setLocale(spinBoxLocale(spin->locale()));
@@ -101,10 +104,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     for (const kvscope::GpuPreset &preset : kvscope::allGpus()) {
         m_gpu->addItem(fromView(preset.label), fromView(preset.name));
         m_gpu->setItemData(m_gpu->count() - 1,
-                           tr("%1 GiB per GPU (--gpu %2)")
-                               .arg(static_cast<double>(preset.memory_bytes) / (1024.0 * 1024.0 * 1024.0))
-                               .arg(fromView(preset.name)),
-                           Qt::ToolTipRole);
+                           static_cast<qulonglong>(preset.memory_bytes), kMemoryRole);
     }
     m_gpu->addItem(tr("Custom memory size"), ConfigModel::kCustomGpu);
     m_gpu->addItem(tr("KV budget given directly"), kDirectBudget);
@@ -128,9 +128,8 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_form->addRow(gpuLabel, gpuRow);
 
     // Memory and utilization.
-    m_memory = newGibSpinBox(1.0 / 1024, 1024.0 * 1024, group);
+    m_memory = newSizeSpinBox(group);
     m_memory->setObjectName(u"gpuMemory"_s);
-    m_memory->setToolTip(tr("Memory of one GPU, in GiB (1024³ bytes): a preset's marketed size, or your own."));
     m_utilization = new ClampingDoubleSpinBox(group);
     m_utilization->setObjectName(u"gpuUtilization"_s);
     m_utilization->setRange(0.001, 1.0);
@@ -150,25 +149,20 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     utilizationLabel->setToolTip(m_utilization->toolTip());
     memoryRow->addWidget(utilizationLabel);
     memoryRow->addWidget(m_utilization);
-    auto *memoryLabel = new QLabel(tr("M&emory per GPU:"), group);
+    auto *memoryLabel = new QLabel(tr("Memory &per GPU:"), group);
     memoryLabel->setBuddy(m_memory);
-    memoryLabel->setToolTip(m_memory->toolTip());
     m_form->addRow(memoryLabel, memoryWidget);
     m_detailRows.append(memoryWidget);
 
     // In whole MiB, exact: a budget from an engine's log (vLLM's blocks of 2 MiB) keeps its bytes.
     m_kvBudget = new ClampingSpinBox(group);
     m_kvBudget->setObjectName(u"kvBudget"_s);
-    m_kvBudget->setRange(1, static_cast<int>(kvscope::PlanLimits::max_gpu_memory_bytes >> 20));
-    m_kvBudget->setSuffix(u" MiB"_s);
     m_kvBudget->setKeyboardTracking(false);
     m_kvBudget->setGroupSeparatorShown(true);
     m_kvBudget->setLocale(spinBoxLocale(m_kvBudget->locale()));
     m_kvBudget->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    m_kvBudget->setToolTip(tr("The KV cache budget of one GPU, in MiB (1024² bytes): 1,024 MiB is 1 GiB."));
-    auto *kvBudgetLabel = new QLabel(tr("&KV budget per GPU:"), group);
+    auto *kvBudgetLabel = new QLabel(tr("KV budget &per GPU:"), group);
     kvBudgetLabel->setBuddy(m_kvBudget);
-    kvBudgetLabel->setToolTip(m_kvBudget->toolTip());
     m_form->addRow(kvBudgetLabel, m_kvBudget);
 
     // Weights: format and parameter count.
@@ -183,7 +177,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     weightsRow->setContentsMargins(0, 0, 0, 0);
     weightsRow->addWidget(m_weights);
     weightsRow->addStretch(1);
-    auto *weightsLabelWidget = new QLabel(tr("&Weights:"), group);
+    auto *weightsLabelWidget = new QLabel(tr("We&ights:"), group);
     weightsLabelWidget->setBuddy(m_weights);
     weightsLabelWidget->setToolTip(m_weights->toolTip());
     m_form->addRow(weightsLabelWidget, weightsWidget);
@@ -206,17 +200,16 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     parametersRow->addWidget(m_parameters, 1);
     parametersRow->addWidget(m_parameterSource);
     parametersRow->addWidget(m_parametersAuto);
-    auto *parametersLabel = new QLabel(tr("&Parameters:"), group);
+    auto *parametersLabel = new QLabel(tr("P&arameters:"), group);
     parametersLabel->setBuddy(m_parameters);
     parametersLabel->setToolTip(m_parameters->toolTip());
     m_form->addRow(parametersLabel, parametersWidget);
     m_detailRows.append(parametersWidget);
 
     // Overhead and block size.
-    m_overhead = newGibSpinBox(0.0, 1024.0 * 1024, group);
+    m_overhead = newSizeSpinBox(group);
     m_overhead->setObjectName(u"overhead"_s);
     m_overhead->setSingleStep(0.5);
-    m_overhead->setToolTip(tr("Memory per GPU besides weights and cache: activations, the CUDA context and graphs."));
     m_blockSize = new QComboBox(group);
     m_blockSize->setObjectName(u"blockSize"_s);
     m_blockSize->addItem(tr("Auto"), 0);
@@ -229,14 +222,13 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     auto *overheadRow = new QHBoxLayout(overheadWidget);
     overheadRow->setContentsMargins(0, 0, 0, 0);
     overheadRow->addWidget(m_overhead, 1);
-    m_blockLabel = new QLabel(tr("&Block size:"), overheadWidget);
+    m_blockLabel = new QLabel(tr("Block si&ze:"), overheadWidget);
     m_blockLabel->setBuddy(m_blockSize);
     m_blockLabel->setToolTip(m_blockSize->toolTip());
     overheadRow->addWidget(m_blockLabel);
     overheadRow->addWidget(m_blockSize);
     auto *overheadLabel = new QLabel(tr("&Overhead per GPU:"), group);
     overheadLabel->setBuddy(m_overhead);
-    overheadLabel->setToolTip(m_overhead->toolTip());
     m_form->addRow(overheadLabel, overheadWidget);
     m_detailRows.append(overheadWidget);
 
@@ -247,6 +239,7 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_form->addRow(m_message);
 
     updateErrorColor();
+    syncUnits();
     syncAll();
     bindModel();
 }
@@ -286,9 +279,6 @@ void BudgetPanel::buildEngineOptions(QWidget *parent) {
     auto *vllm = new QFormLayout(m_vllmOptions);
     vllm->setContentsMargins(0, 0, 0, 0);
     m_maxNumBatchedTokens = countSpin(u"maxNumBatchedTokens"_s, 1 << 24, tr("Auto (vllm serve's)"));
-    m_maxNumBatchedTokens->setToolTip(tr("--max-num-batched-tokens: tokens scheduled per step; sliding-window layers "
-                                         "reserve the tokens in flight. Auto: 8,192 on GPUs of 70 GiB or more (not the "
-                                         "A100), else 2,048."));
     vllm->addRow(tr("Tokens per step:"), m_maxNumBatchedTokens);
     m_asyncScheduling = new QCheckBox(tr("Async scheduling (two batches in flight)"), m_vllmOptions);
     m_asyncScheduling->setObjectName(u"asyncScheduling"_s);
@@ -413,8 +403,9 @@ void BudgetPanel::bindModel() {
             // whole MiB the box shows.
             if (model->kvBudgetBytes() == 0) {
                 const auto &plan = model->plan();
-                const qint64 fromGpu = plan ? static_cast<qint64>(plan->kv_budget_bytes) / kMiB * kMiB : 0;
-                model->setKvBudgetBytes(plan ? std::max(fromGpu, kMiB) : qint64{16} << 30);
+                const qint64 step = budgetStep();
+                const qint64 fromGpu = plan ? static_cast<qint64>(plan->kv_budget_bytes) / step * step : 0;
+                model->setKvBudgetBytes(plan ? std::max(fromGpu, step) : qint64{16} << 30);
             }
         } else {
             model->setKvBudgetBytes(0);
@@ -423,19 +414,19 @@ void BudgetPanel::bindModel() {
         model->setBudgetEnabled(!gpu.isEmpty());
         syncGpu();
     });
-    connect(m_kvBudget, &QSpinBox::valueChanged, this, [this, model](int mib) {
+    connect(m_kvBudget, &QSpinBox::valueChanged, this, [this, model](int steps) {
         if (model->kvBudgetBytes() == 0) return;
-        // 0 MiB only shows a budget below one MiB; typed, it is the least one.
-        model->setKvBudgetBytes(std::max(static_cast<qint64>(mib) * kMiB, kMiB));
+        // 0 only shows a budget below one MiB (MB); typed, it is the least one.
+        model->setKvBudgetBytes(std::max(static_cast<qint64>(steps), qint64{1}) * budgetStep());
         syncGpu();
     });
     connect(m_count, &QComboBox::activated, this, [this, model](int index) {
         model->setGpuCount(m_count->itemData(index).toInt());
         syncCounts();
     });
-    connect(m_memory, &QDoubleSpinBox::valueChanged, this, [this, model](double gib) {
+    connect(m_memory, &QDoubleSpinBox::valueChanged, this, [this, model](double size) {
         if (model->gpu() != ConfigModel::kCustomGpu) return;
-        model->setCustomGpuMemoryGib(gib);
+        model->setCustomGpuMemoryGib(size * sizeUnit() / kGiB);
         syncGpu();
     });
     connect(m_utilization, &QDoubleSpinBox::valueChanged, this, [this, model](double fraction) {
@@ -462,10 +453,9 @@ void BudgetPanel::bindModel() {
         model->setParameterOverride(0);
         syncParameters();
     });
-    connect(m_overhead, &QDoubleSpinBox::valueChanged, this, [this, model](double gib) {
-        model->setOverheadGib(gib);
-        const QSignalBlocker block(m_overhead);
-        m_overhead->setValue(model->overheadGib());
+    connect(m_overhead, &QDoubleSpinBox::valueChanged, this, [this, model](double size) {
+        model->setOverheadGib(size * sizeUnit() / kGiB);
+        syncOverhead();
     });
     connect(m_engine, &QComboBox::activated, this, [this, model](int index) {
         model->setEngine(m_engine->itemData(index).toString());
@@ -496,9 +486,11 @@ void BudgetPanel::bindModel() {
         const QSignalBlocker block(m_weights);
         m_weights->setCurrentIndex(m_weights->findData(dtype));
     });
-    connect(model, &ConfigModel::overheadGibChanged, this, [this](double gib) {
-        const QSignalBlocker block(m_overhead);
-        m_overhead->setValue(gib);
+    connect(model, &ConfigModel::overheadGibChanged, this, &BudgetPanel::syncOverhead);
+    connect(model, &ConfigModel::binaryUnitsChanged, this, [this] {
+        syncUnits();
+        syncGpu();
+        syncOverhead();
     });
     connect(model, &ConfigModel::blockSizeChanged, this, [this](int tokens) {
         const QSignalBlocker block(m_blockSize);
@@ -522,10 +514,7 @@ void BudgetPanel::syncAll() {
         const QSignalBlocker block(m_weights);
         m_weights->setCurrentIndex(m_weights->findData(m_model->weightsDtype()));
     }
-    {
-        const QSignalBlocker block(m_overhead);
-        m_overhead->setValue(m_model->overheadGib());
-    }
+    syncOverhead();
     {
         const QSignalBlocker block(m_blockSize);
         m_blockSize->setCurrentIndex(m_blockSize->findData(m_model->blockSize()));
@@ -543,22 +532,26 @@ void BudgetPanel::syncGpu() {
         m_gpu->setCurrentIndex(!enabled ? 0 : m_gpu->findData(direct ? kDirectBudget : m_model->gpu()));
     }
     {
-        // Whole MiB as typed; a budget in bytes (a hand-edited setting) shows
-        // the bytes past its last MiB too, never a rounded value.
+        // Whole MiB (MB) as typed; a budget in bytes (a hand-edited setting,
+        // or one typed in the other unit) shows the bytes past its last MiB
+        // (MB) too, never a rounded value.
         const QSignalBlocker block(m_kvBudget);
+        const qint64 step = budgetStep();
+        const QString unit = m_model->binaryUnits() ? u"MiB"_s : u"MB"_s;
         const qint64 bytes = m_model->kvBudgetBytes();
-        const qint64 rest = bytes % kMiB;
-        m_kvBudget->setSuffix(rest == 0 ? u" MiB"_s
-                                        : tr(" MiB + %1 bytes").arg(QString::fromStdString(kvscope::formatThousands(
-                                              static_cast<std::uint64_t>(rest)))));
-        m_kvBudget->setMinimum(bytes > 0 && bytes < kMiB ? 0 : 1);
-        m_kvBudget->setValue(static_cast<int>(bytes / kMiB));
+        const qint64 rest = bytes % step;
+        m_kvBudget->setSuffix(rest == 0 ? u' ' + unit
+                                        : tr(" %1 + %2 bytes").arg(unit, QString::fromStdString(kvscope::formatThousands(
+                                                                             static_cast<std::uint64_t>(rest)))));
+        m_kvBudget->setMinimum(bytes > 0 && bytes < step ? 0 : 1);
+        m_kvBudget->setValue(static_cast<int>(bytes / step));
     }
     {
         const QSignalBlocker block(m_memory);
         m_memory->setEnabled(custom);
-        m_memory->setValue(custom ? m_model->customGpuMemoryGib()
-                                  : static_cast<double>(m_model->deployment().gpu_memory_bytes) / kGiB);
+        const double bytes = custom ? m_model->customGpuMemoryGib() * kGiB
+                                    : static_cast<double>(m_model->deployment().gpu_memory_bytes);
+        m_memory->setValue(bytes / sizeUnit());
     }
     m_count->setEnabled(enabled);
     syncCounts();
@@ -568,6 +561,60 @@ void BudgetPanel::syncGpu() {
     m_form->setRowVisible(m_memory->parentWidget(), enabled && !direct);
     m_overhead->setEnabled(!direct);
     syncMessage();
+}
+
+void BudgetPanel::syncOverhead() {
+    const QSignalBlocker block(m_overhead);
+    m_overhead->setValue(m_model->overheadGib() * kGiB / sizeUnit());
+}
+
+double BudgetPanel::sizeUnit() const { return m_model->binaryUnits() ? kGiB : 1e9; }
+
+qint64 BudgetPanel::budgetStep() const { return m_model->binaryUnits() ? kMiB : kMB; }
+
+// The sizes typed here in the unit of View > Units: the boxes' suffixes,
+// ranges and tooltips, and each GPU preset's memory in its tooltip (the
+// preset's name keeps its marketed size, "H100 80GB").
+void BudgetPanel::syncUnits() {
+    const bool binary = m_model->binaryUnits();
+    const QString unit = binary ? u"GiB"_s : u"GB"_s;
+    const QString unitName = binary ? tr("GiB (1024³ bytes)") : tr("GB (1000³ bytes)");
+    const double maximum = static_cast<double>(kvscope::PlanLimits::max_gpu_memory_bytes) / sizeUnit();
+    for (QDoubleSpinBox *spin : {m_memory, m_overhead}) {
+        const QSignalBlocker block(spin);
+        spin->setSuffix(u' ' + unit);
+        spin->setRange(spin == m_memory ? static_cast<double>(kMiB) / sizeUnit() : 0.0, maximum);
+    }
+    {
+        const QSignalBlocker block(m_kvBudget);
+        m_kvBudget->setRange(1, static_cast<int>(kvscope::PlanLimits::max_gpu_memory_bytes /
+                                                 static_cast<std::uint64_t>(budgetStep())));
+    }
+    m_memory->setToolTip(tr("Memory of one GPU, in %1: a preset's marketed size, or your own.").arg(unitName));
+    m_overhead->setToolTip(tr("Memory per GPU besides weights and cache, in %1: activations, the CUDA context and "
+                              "graphs.")
+                               .arg(unitName));
+    m_kvBudget->setToolTip(binary ? tr("The KV cache budget of one GPU, in MiB (1024² bytes): 1,024 MiB is 1 GiB.")
+                                  : tr("The KV cache budget of one GPU, in MB (1000² bytes): 1,000 MB is 1 GB."));
+    // vLLM's rule is 70 GiB.
+    m_maxNumBatchedTokens->setToolTip(
+        tr("--max-num-batched-tokens: tokens scheduled per step; sliding-window layers reserve the tokens in flight. "
+           "Auto: 8,192 on GPUs of %1 or more (not the A100), else 2,048.")
+            .arg(QString::fromStdString(kvscope::formatBytes(std::uint64_t{70} << 30, m_model->byteUnit()))));
+    const auto labels = findChildren<QLabel *>();
+    for (QLabel *label : labels) {
+        if (label->buddy() == m_memory || label->buddy() == m_overhead || label->buddy() == m_kvBudget)
+            label->setToolTip(label->buddy()->toolTip());
+    }
+    for (int i = 0; i < m_gpu->count(); ++i) {
+        const QVariant memory = m_gpu->itemData(i, kMemoryRole);
+        if (!memory.isValid()) continue;
+        m_gpu->setItemData(i,
+                           tr("%1 per GPU (--gpu %2)")
+                               .arg(QString::fromStdString(kvscope::formatBytes(memory.toULongLong(), m_model->byteUnit())),
+                                    m_gpu->itemData(i).toString()),
+                           Qt::ToolTipRole);
+    }
 }
 
 // Three decimals, or six (a millionth, as the plan keeps it) when the value in

@@ -70,6 +70,11 @@ private:
     void syncAll();
     void syncGpu();
     void syncUtilization();
+    void syncOverhead();
+    void syncUnits();
+    // What one of the size boxes' units is in bytes (GB or GiB), and one of the KV budget's (MB or MiB).
+    double sizeUnit() const;
+    qint64 budgetStep() const;
     void syncCounts();
     void syncParameters();
     void syncMessage();

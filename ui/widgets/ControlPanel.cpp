@@ -92,7 +92,7 @@ QWidget *ControlPanel::buildShapeGroup() {
     m_embDim->setObjectName(u"embDim"_s);
     m_embDim->setToolTip(tr("Model width (emb_dim): the slider moves in steps of 64 up to 65,536, the box takes "
                             "any value from 1 to 1,048,576."));
-    form->addRow(buddyLabel(tr("E&mbedding width (emb_dim):"), m_embDim, group), m_embDim);
+    form->addRow(buddyLabel(tr("Embedding &width (emb_dim):"), m_embDim, group), m_embDim);
 
     m_headDimCheck = new QCheckBox(tr("Explicit head_&dim:"), group);
     m_headDimCheck->setObjectName(u"explicitHeadDimCheck"_s);
@@ -172,10 +172,10 @@ QWidget *ControlPanel::buildDisplayGroup() {
         tr("Show sizes in GB (1000³ bytes, as the book does) or GiB (1024³ bytes, as GPU "
            "memory is sold).");
     auto *unitsRow = new QHBoxLayout;
-    m_decimalUnits = new QRadioButton(tr("&GB (1000³ bytes)"), group);
+    m_decimalUnits = new QRadioButton(tr("GB (1000³ bytes)"), group);
     m_decimalUnits->setObjectName(u"decimalUnits"_s);
     m_decimalUnits->setToolTip(unitsTip);
-    m_binaryUnits = new QRadioButton(tr("G&iB (1024³ bytes)"), group);
+    m_binaryUnits = new QRadioButton(tr("GiB (1024³ bytes)"), group);
     m_binaryUnits->setObjectName(u"binaryUnits"_s);
     m_binaryUnits->setToolTip(unitsTip);
     unitsRow->addWidget(m_decimalUnits);

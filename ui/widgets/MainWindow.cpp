@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -59,6 +60,7 @@ const QString kMainSplitterKey = u"window/mainSplitter"_s;
 const QString kChartSplitterKey = u"window/chartSplitter"_s;
 const QString kExportDirKey = u"export/directory"_s;
 const QString kOpenDirKey = u"open/directory"_s;
+const QString kRecentFilesKey = u"open/recent"_s;
 
 // The one local .json file a drag carries, or "" when it carries anything else.
 QString droppedConfigPath(const QMimeData *mime) {
@@ -67,6 +69,19 @@ QString droppedConfigPath(const QMimeData *mime) {
     if (!url.isLocalFile()) return {};
     const QString path = url.toLocalFile();
     return path.endsWith(u".json"_s, Qt::CaseInsensitive) ? path : QString();
+}
+
+// Why a drag that droppedConfigPath() refuses cannot be opened.
+QString dropRefusal(const QMimeData *mime) {
+    if (!mime || !mime->hasUrls())
+        return QObject::tr("Only a file can be dropped here: a Hugging Face config.json.");
+    if (mime->urls().size() != 1)
+        return QObject::tr("%1 files dropped: drop one config.json at a time.").arg(mime->urls().size());
+    const QUrl url = mime->urls().constFirst();
+    if (!url.isLocalFile())
+        return QObject::tr("%1 is not a local file: download the config.json, then drop it.").arg(url.toDisplayString());
+    return QObject::tr("%1 is not a .json file: only a Hugging Face config.json can be opened.")
+        .arg(QFileInfo(url.toLocalFile()).fileName());
 }
 
 // A config.json is named after its folder (a downloaded Hugging Face repo:
@@ -210,6 +225,9 @@ void MainWindow::buildMenus() {
     m_open->setShortcut(QKeySequence::Open);
     m_open->setStatusTip(tr("Load a Hugging Face config.json: its real layers, sliding windows, MLA and all."));
     connect(m_open, &QAction::triggered, this, &MainWindow::openConfigDialog);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    // A file moved or deleted since shows as missing the next time the menu opens.
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::syncRecentMenu);
     QMenu *exportMenu = file->addMenu(tr("&Export"));
     QAction *exportContext = exportMenu->addAction(tr("&Context chart (KV cache vs context length)…"));
     exportContext->setShortcut(QKeySequence(tr("Ctrl+E")));
@@ -273,7 +291,7 @@ void MainWindow::buildMenus() {
         view->setContextMenuPolicy(Qt::ActionsContextMenu);
     }
     edit->addSeparator();
-    m_reset = edit->addAction(tr("&Reset to defaults"));
+    m_reset = edit->addAction(tr("Re&set to defaults"));
     m_reset->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_reset->setStatusTip(
         tr("Back to the book's model: 24 heads, emb_dim 2048, 48 layers, 4 groups, 8,192 tokens, bf16, no GPU."));
@@ -330,6 +348,10 @@ void MainWindow::buildMenus() {
     view->addAction(m_reset);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    m_userGuide = help->addAction(tr("&User Guide"));
+    m_userGuide->setShortcut(QKeySequence::HelpContents);
+    m_userGuide->setStatusTip(tr("Open the user guide: every control, every number and how it is computed."));
+    connect(m_userGuide, &QAction::triggered, this, &MainWindow::showUserGuide);
     QAction *about = help->addAction(tr("&About KV Scope"));
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
@@ -441,6 +463,7 @@ bool MainWindow::openConfigFile(const QString &path) {
     m_history->record();
     m_model->loadModel(*model, displayNameForFile(path), QFileInfo(path).absoluteFilePath());
     m_openDir = QFileInfo(path).absolutePath();
+    addRecentFile(path);
     QString message = tr("Loaded %1.").arg(fileName);
     if (!model->warnings.empty())
         message += u' ' + tr("Assumed: %1").arg(QString::fromStdString(model->warnings.front()));
@@ -457,14 +480,68 @@ void MainWindow::openConfigDialog() {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
-    if (!droppedConfigPath(event->mimeData()).isEmpty()) event->acceptProposedAction();
+    if (!droppedConfigPath(event->mimeData()).isEmpty()) {
+        event->acceptProposedAction();
+        return;
+    }
+    // Refused while it is dragged over: the status bar says why.
+    event->ignore();
+    statusBar()->showMessage(dropRefusal(event->mimeData()), 10000);
 }
 
 void MainWindow::dropEvent(QDropEvent *event) {
     const QString path = droppedConfigPath(event->mimeData());
-    if (path.isEmpty()) return;
+    if (path.isEmpty()) {
+        statusBar()->showMessage(dropRefusal(event->mimeData()), 10000);
+        return;
+    }
     event->acceptProposedAction();
     openConfigFile(path);
+}
+
+void MainWindow::addRecentFile(const QString &path) {
+    const QString file = QFileInfo(path).absoluteFilePath();
+    m_recentFiles.removeAll(file);
+    m_recentFiles.prepend(file);
+    m_recentFiles = m_recentFiles.mid(0, kMaxRecentFiles);
+    syncRecentMenu();
+    saveSettings();
+}
+
+void MainWindow::syncRecentMenu() {
+    if (!m_recentMenu) return;
+    m_recentMenu->clear();
+    for (int i = 0; i < m_recentFiles.size(); ++i) {
+        const QString file = m_recentFiles.at(i);
+        const bool exists = QFileInfo::exists(file);
+        // "&1 Llama-3.1-8B  (…/Llama-3.1-8B/config.json)": a digit for each entry.
+        const QString where =
+            fontMetrics().elidedText(QDir::toNativeSeparators(file), Qt::ElideMiddle, fontMetrics().averageCharWidth() * 60);
+        QString text = u"&%1 %2  (%3)"_s.arg(i + 1).arg(displayNameForFile(file), where);
+        text.replace(u'&', u"&&"_s).replace(0, 2, u"&"_s);  // only the digit is a mnemonic
+        if (!exists) text += u' ' + tr("— missing");
+        QAction *action = m_recentMenu->addAction(text);
+        action->setEnabled(exists);
+        action->setStatusTip(exists ? QDir::toNativeSeparators(file)
+                                    : tr("%1 is no longer there.").arg(QDir::toNativeSeparators(file)));
+        connect(action, &QAction::triggered, this, [this, file] {
+            if (!QFileInfo::exists(file)) {
+                statusBar()->showMessage(tr("%1 is no longer there.").arg(QDir::toNativeSeparators(file)), 10000);
+                syncRecentMenu();
+                return;
+            }
+            openConfigFile(file);
+        });
+    }
+    if (!m_recentFiles.isEmpty()) m_recentMenu->addSeparator();
+    QAction *clear = m_recentMenu->addAction(tr("&Clear list"));
+    clear->setEnabled(!m_recentFiles.isEmpty());
+    connect(clear, &QAction::triggered, this, [this] {
+        m_recentFiles.clear();
+        syncRecentMenu();
+        saveSettings();
+        statusBar()->showMessage(tr("The list of recent files is cleared."), 5000);
+    });
 }
 
 void MainWindow::loadSettings() {
@@ -486,6 +563,8 @@ void MainWindow::loadSettings() {
         m_chartSplitter->setSizes({height(), height()});
     m_exportDir = settings.value(kExportDirKey).toString();
     m_openDir = settings.value(kOpenDirKey).toString();
+    m_recentFiles = settings.value(kRecentFilesKey).toStringList().mid(0, kMaxRecentFiles);
+    syncRecentMenu();
 }
 
 std::optional<QString> MainWindow::saveSettings() const {
@@ -503,6 +582,8 @@ std::optional<QString> MainWindow::saveSettings() const {
     settings.setValue(kChartSplitterKey, m_chartSplitter->saveState());
     if (!m_exportDir.isEmpty()) settings.setValue(kExportDirKey, m_exportDir);
     if (!m_openDir.isEmpty()) settings.setValue(kOpenDirKey, m_openDir);
+    if (m_recentFiles.isEmpty()) settings.remove(kRecentFilesKey);
+    else settings.setValue(kRecentFilesKey, m_recentFiles);
     const auto error = SettingsFormat::sync(settings);
     if (!error) {
         if (lossNotice) statusBar()->showMessage(*lossNotice, 20000);
@@ -630,11 +711,37 @@ void MainWindow::exported(const QString &path) {
     saveSettings();
 }
 
+QString MainWindow::userGuidePath() {
+    // Where the package installs it (share/doc/kvscope beside bin/), else, in
+    // a build tree, the source tree's.
+    const QString installed =
+        QDir::cleanPath(QCoreApplication::applicationDirPath() + u"/../share/doc/kvscope/guide.md"_s);
+    if (QFileInfo::exists(installed)) return installed;
+    const QString source = QStringLiteral(KVSCOPE_SOURCE_GUIDE);
+    return QFileInfo::exists(source) ? source : QString();
+}
+
+bool MainWindow::showUserGuide() {
+    const QString guide = userGuidePath();
+    if (guide.isEmpty()) {
+        statusBar()->showMessage(tr("The user guide is not installed: it belongs in %1.")
+                                     .arg(QDir::toNativeSeparators(QDir::cleanPath(
+                                         QCoreApplication::applicationDirPath() + u"/../share/doc/kvscope"_s))),
+                                 15000);
+        return false;
+    }
+    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(guide))) {
+        statusBar()->showMessage(
+            tr("No application opens %1: open it with a text viewer.").arg(QDir::toNativeSeparators(guide)), 15000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Opened the user guide, %1.").arg(QDir::toNativeSeparators(guide)), 5000);
+    return true;
+}
+
 void MainWindow::showAbout() {
-    // The user guide, where the package installs it (share/doc/kvscope beside bin/).
-    const QString guide = QDir::cleanPath(QCoreApplication::applicationDirPath() +
-                                          u"/../share/doc/kvscope/guide.md"_s);
-    const QString guideLink = QFileInfo::exists(guide)
+    const QString guide = userGuidePath();
+    const QString guideLink = !guide.isEmpty()
                                   ? u"<a href=\"%1\">%2</a>"_s.arg(QUrl::fromLocalFile(guide).toString(),
                                                                     guide.toHtmlEscaped())
                                   : u"docs/guide.md"_s;

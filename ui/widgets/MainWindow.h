@@ -69,6 +69,15 @@ public:
     bool loadPreset(const QString &name);
     ModelPickerDialog *modelPicker();
     QAction *openAction() const { return m_open; }
+    // File > Open Recent: the config files opened last, newest first, kept in
+    // the settings (open/recent); one that is gone shows disabled.
+    QMenu *recentMenu() const { return m_recentMenu; }
+    QStringList recentFiles() const { return m_recentFiles; }
+    static constexpr int kMaxRecentFiles = 8;
+    // The guide Help > User Guide opens: the installed one, else the source
+    // tree's; "" when neither is there.
+    static QString userGuidePath();
+    QAction *userGuideAction() const { return m_userGuide; }
     QAction *chooseModelAction() const { return m_chooseModel; }
     QAction *pinAction() const { return m_pin; }
     QAction *unpinAllAction() const { return m_unpinAll; }
@@ -96,6 +105,8 @@ public Q_SLOTS:
     // Asks for a file, then (but for CSV) the figure options with a preview.
     void exportChart(ChartKind kind);
     void showAbout();
+    // Opens userGuidePath() with the desktop's viewer; says so when it cannot.
+    bool showUserGuide();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -122,6 +133,8 @@ private:
     void exported(const QString &path);
     void syncUnitActions();
     void openConfigDialog();
+    void addRecentFile(const QString &path);
+    void syncRecentMenu();
     void syncModel();
     void syncPins();
     void resetToDefaults();
@@ -151,6 +164,9 @@ private:
     QAction *m_binaryUnits = nullptr;
     QAction *m_open = nullptr;
     QAction *m_chooseModel = nullptr;
+    QAction *m_userGuide = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QStringList m_recentFiles;
     QAction *m_clearModel = nullptr;
     QAction *m_pin = nullptr;
     QAction *m_unpinAll = nullptr;

@@ -30,6 +30,8 @@ QTableView *newTable(QAbstractItemModel *model, QWidget *parent) {
     view->setAlternatingRowColors(true);
     view->setWordWrap(false);
     view->horizontalHeader()->setStretchLastSection(true);
+    // Tab goes on to the next control; the arrow keys move between cells.
+    view->setTabKeyNavigation(false);
     return view;
 }
 
@@ -51,8 +53,8 @@ ModelDetailsPanel::ModelDetailsPanel(ConfigModel *model, QWidget *parent)
     m_breakdownView->horizontalHeader()->setStretchLastSection(false);
     m_provenanceView = newTable(m_provenance, tabs);
     m_provenanceView->setObjectName(u"provenance"_s);
-    tabs->addTab(m_breakdownView, tr("&Layers"));
-    tabs->addTab(m_provenanceView, tr("&Provenance"));
+    tabs->addTab(m_breakdownView, tr("Layer&s"));
+    tabs->addTab(m_provenanceView, tr("P&rovenance"));
     tabs->addTab(buildCompareTab(tabs), tr("Compare"));
     m_tabs = tabs;
 

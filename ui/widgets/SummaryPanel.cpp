@@ -31,7 +31,7 @@ SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
       m_model(model),
       m_numbers(new QWidget(this)),
       m_error(new QLabel(this)),
-      m_copyButton(new QPushButton(tr("Co&py as text"), this)) {
+      m_copyButton(new QPushButton(tr("Cop&y as text"), this)) {
     auto *grid = new QGridLayout(m_numbers);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setHorizontalSpacing(12);

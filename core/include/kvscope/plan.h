@@ -10,6 +10,7 @@
 #include "kvscope/layout.h"
 #include "kvscope/result.h"
 #include "kvscope/shape.h"
+#include "kvscope/units.h"
 #include "kvscope/vllm_cache.h"
 
 namespace kvscope {
@@ -52,7 +53,8 @@ struct PlanLimits {
 
 // Checks the deployment's own fields (error fields: tensor_parallel,
 // block_size, gpu_utilization, parameters, gpu_memory, kv_budget_bytes).
-std::optional<InputError> validateDeployment(const Deployment &deployment);
+// Sizes in the messages are written in `unit`.
+std::optional<InputError> validateDeployment(const Deployment &deployment, ByteUnit unit = ByteUnit::Binary);
 
 // Whether `tensor_parallel` GPUs can split every layer the way vLLM does:
 // query heads divide evenly, K/V heads either divide evenly or are fewer than
@@ -208,8 +210,9 @@ struct Plan {
 // gpu_memory: names the weights per GPU and the usable memory), or when the
 // KV budget does not hold one request of one token (field kv_budget_bytes:
 // names both sizes); these two end with gpusNeededClause() when more GPUs
-// would do. Never a zero or negative budget.
+// would do. Never a zero or negative budget. Sizes in the messages are
+// written in `unit` (GiB by default, as GPU memory is sold).
 Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Deployment &deployment,
-                  const EngineSetup &setup = {});
+                  const EngineSetup &setup = {}, ByteUnit unit = ByteUnit::Binary);
 
 }  // namespace kvscope
