@@ -127,16 +127,6 @@ private:
         window->close();
     }
 
-    static QAction *menuAction(MainWindow *window, const QString &text) {
-        const QList<QAction *> actions = window->menuBar()->findChildren<QAction *>();
-        for (QAction *action : actions) {
-            QString plain = action->text();
-            plain.remove(u'&');
-            if (plain == text) return action;
-        }
-        return nullptr;
-    }
-
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid());
