@@ -63,7 +63,7 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
         const CliOptions::Planning &planning = *options.planning;
         const bool preset = !planning.gpuName.isEmpty() && !planning.customMemory;
         model.setDeployment(planning.deployment, preset ? planning.gpuName : ConfigModel::kCustomGpu);
-        const auto figures = PlanFigures::compute(options);
+        const auto figures = cliPlanFigures(options);
         const kvscope::Result<kvscope::Plan> &drawn = model.plan();
         if (!figures || !figures->plan || !drawn || drawn->kv_budget_bytes != figures->plan->kv_budget_bytes ||
             drawn->num_blocks != figures->plan->num_blocks ||

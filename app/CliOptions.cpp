@@ -1289,17 +1289,8 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
             options.model->dtypeSource = u"--dtype"_s;
         } else {
             options.workload.dtype = kvscope::defaultKvDType(options.engine.engine, imported.torch_dtype);
-            const QString dtypeName = QString::fromUtf8(kvscope::dtypeName(options.workload.dtype));
-            if (options.engine.engine == kvscope::Engine::LlamaCpp) {
-                options.model->dtypeSource = u"llama.cpp's default K cache type (-ctk f16)"_s;
-            } else if (imported.torch_dtype && *imported.torch_dtype == options.workload.dtype) {
-                options.model->dtypeSource = u"vLLM's default: the model dtype, the config's torch_dtype"_s;
-            } else {
-                options.model->dtypeSource =
-                    u"vLLM's default: the model dtype, "_s + dtypeName +
-                    (imported.torch_dtype ? u" (a float32 checkpoint is served in bf16)"_s
-                                          : u" (the config names no torch_dtype: vLLM assumes float32, served in bf16)"_s);
-            }
+            options.model->dtypeSource =
+                defaultDtypeSource(options.engine.engine, imported, options.workload.dtype);
         }
         options.shape = imported.shape;
         // The real total decides; the book's view and the what-ifs may not fit
@@ -1347,7 +1338,7 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     // against the GPU, one block against the budget), so main() never starts
     // output it cannot finish.
     if (options.planning) {
-        if (auto figures = PlanFigures::compute(options); !figures) return figures.error();
+        if (auto figures = cliPlanFigures(options); !figures) return figures.error();
     }
 
     // The models to compare, each read and its total checked, so main()
@@ -1479,31 +1470,4 @@ InputError CliOptions::flagError(const InputError &coreError, const kvscope::Mod
     QString message = QString::fromStdString(coreError.message);
     message.replace(field, u"--\\1"_s);
     return InputError{coreError.field, message.toStdString()};
-}
-
-kvscope::ModelLayout CliOptions::layout() const {
-    return model ? model->imported.layout : kvscope::layoutFromShape(shape);
-}
-
-std::vector<std::string> CliOptions::engineWarnings() const {
-    std::vector<std::string> warnings;
-    if (engine.max_model_len != 0 && workload.context_length > engine.max_model_len) {
-        warnings.push_back("--context_length " + kvscope::formatThousands(workload.context_length) +
-                           " is past the model's context limit of " + kvscope::formatThousands(engine.max_model_len) +
-                           " tokens (max_model_len): " +
-                           (engine.engine == kvscope::Engine::Vllm
-                                ? "vLLM refuses a longer --max-model-len"
-                                : "llama.cpp runs it but warns, and its server caps each sequence at the model's "
-                                  "training context"));
-    }
-    const kvscope::ModelLayout layers = layout();
-    const std::string &unsupported = engine.engine == kvscope::Engine::Vllm ? layers.hints.vllm_unsupported
-                                                                             : layers.hints.llamacpp_unsupported;
-    if (!unsupported.empty()) {
-        warnings.push_back(std::string(kvscope::engineLabel(engine.engine)) + " " +
-                           std::string(kvscope::engineVersion(engine.engine)) + " does not run this model: " +
-                           unsupported);
-    }
-    if (auto e = kvscope::checkEngineKvDType(engine.engine, workload.dtype)) warnings.push_back(e->message);
-    return warnings;
 }

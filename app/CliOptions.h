@@ -7,6 +7,7 @@
 
 #include "FigureExporter.h"
 #include "ImportedModel.h"
+#include "ReportSetup.h"
 #include "kvscope/engine.h"
 #include "kvscope/layout.h"
 #include "kvscope/plan.h"
@@ -15,40 +16,14 @@
 
 // What one run of kvscope-cli was asked to do, parsed from its arguments.
 // Parsing is kept apart from main() so it can be tested (and fuzzed) without
-// starting a process.
-struct CliOptions {
+// starting a process. What the text report says (shape, workload, model,
+// engine, deployment, --binary-units) is its ReportSetup part; the engine's
+// model dtype, GPU and context limit are filled in as the rest is parsed.
+struct CliOptions : ReportSetup {
     // One entry per kind of output; main() dispatches on it.
     enum class Action { Report, Json, Help, Version, ListModels, ListGpus, Export };
     // The two figures --chart draws.
     enum class Chart { Context, Groups };
-
-    // A real model from --config FILE or --model NAME, already read.
-    struct Model {
-        QString label;        // the preset's name, or the file as given
-        QString origin;       // "built-in preset (<source>)" or "config.json file"
-        bool isPreset = false;
-        ImportedModel imported;
-        QString dtypeSource;  // where the KV dtype came from, for the report and provenance
-    };
-
-    // Deployment planning: where the model runs and what the KV cache may use.
-    struct Planning {
-        // Checked by validateDeployment(); parameters is 0 while unknown
-        // (allowed only when --kv-budget-bytes gives the budget).
-        kvscope::Deployment deployment;
-        // --gpu, --gpu-memory-gib or --kv-budget-bytes: a budget, so the full
-        // plan (blocks, solvers, GPUs needed). Without one only
-        // --tensor-parallel was given: per-GPU figures, no budget.
-        bool hasBudget = false;
-        QString gpuName;   // --gpu's preset ("h100-80gb"); empty for a custom size or none
-        QString gpuLabel;  // "NVIDIA H100 80GB"; empty when no GPU memory is known
-        bool customMemory = false;  // --gpu-memory-gib gave the memory
-        std::optional<std::uint64_t> parameters;
-        // Where the count came from: "--parameters", "preset", "config" or
-        // "book_shape" (the book's GPT model of the shape flags' shape).
-        QString parametersSource;
-        QString weightsDtypeSource;  // where the weight format came from
-    };
 
     struct ChartOutput {
         Chart chart = Chart::Context;
@@ -56,14 +31,6 @@ struct CliOptions {
     };
 
     Action action = Action::Report;
-    // The book's shape: from its flags, or a model's ImportedModel::shape.
-    kvscope::ModelShape shape;
-    kvscope::Workload workload;
-    std::optional<Model> model;
-
-    // --engine and its options; the model dtype, GPU and the model's context
-    // limit are filled in as the rest is parsed.
-    kvscope::EngineSetup engine;
     // Where the KV dtype came from for the book's shape too (the model's is
     // Model::dtypeSource).
     bool engineGiven = false;
@@ -73,10 +40,6 @@ struct CliOptions {
     static constexpr int kMaxCompared = 6;
     QList<Model> compared;
 
-    // Set when a budget source or --tensor-parallel is given; without it the
-    // output is the book's (or the model's) report alone.
-    std::optional<Planning> planning;
-
     // --list-models --json / --list-gpus --json: the list as one JSON array.
     bool listAsJson = false;
 
@@ -84,7 +47,6 @@ struct CliOptions {
     QList<ChartOutput> charts;
     QString reportPath;
     QList<int> extraGroups;  // each divides shape.n_heads
-    bool binaryUnits = false;  // charts, the report and the deployment section in GiB
     // --figure-size, --font-size, --no-title, --legend, --theme, --dpi and
     // --png-scale: how the charts are drawn (the report takes the style).
     ExportOptions figure;
@@ -110,12 +72,4 @@ struct CliOptions {
     // for the book's flags, for a model only when its layers are uniform
     // full attention (ImportedModel::shape_is_exact).
     bool bookShapeIsExact() const { return !model || model->imported.shape_is_exact; }
-
-    // The layers the plan splits and pages: the model's own, or the book's
-    // shape as identical full layers with its GQA heads.
-    kvscope::ModelLayout layout() const;
-
-    // What the run says beyond the numbers: a context past the model's limit,
-    // an engine that does not run the model. For the report and --json.
-    std::vector<std::string> engineWarnings() const;
 };

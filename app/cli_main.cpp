@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <optional>
 #include <string>
 
 #include "CliConsole.h"
@@ -19,9 +18,9 @@
 #include "CompareReport.h"
 #include "JsonReport.h"
 #include "ModelEstimate.h"
-#include "ModelReport.h"
 #include "PlanReport.h"
 #include "PresetLibrary.h"
+#include "TextReport.h"
 #include "kvscope/estimator.h"
 #include "kvscope/engine.h"
 #include "kvscope/format.h"
@@ -65,34 +64,37 @@ int failInput(const kvscope::InputError &error) {
 // The book's report and --json both show one estimate; parse() has already
 // checked that it can be computed. With a deployment plan, the report is
 // followed by its section and the JSON by its keys; without one, the output is
-// exactly as before.
+// exactly as before. The text is the window's Copy as text (TextReport).
 int printEstimate(const CliOptions &options) {
-    const bool json = options.action == CliOptions::Action::Json;
-    std::optional<PlanFigures> plan;
-    if (options.planning) {
-        auto figures = PlanFigures::compute(options);
-        if (!figures) return failInput(figures.error());
-        plan = std::move(figures).value();
+    if (options.action == CliOptions::Action::Report) {
+        const auto report = TextReport::build(options, cliErrorWording(options));
+        if (!report) return failInput(report.error());
+        std::string text = *report;
+        // --compare follows everything else, so a run without it is unchanged.
+        if (!options.compared.isEmpty()) {
+            const auto rows = compareRows(options);
+            if (!rows) return failInput(rows.error());
+            text += compareSection(options, *rows);
+        }
+        return writeOut(text);
     }
     JsonFields planKeys = engineJsonFields(options);
-    if (plan) {
-        for (auto &field : planJsonFields(options, *plan)) planKeys.push_back(std::move(field));
+    if (options.planning) {
+        const auto figures = cliPlanFigures(options);
+        if (!figures) return failInput(figures.error());
+        for (auto &field : planJsonFields(options, *figures)) planKeys.push_back(std::move(field));
     }
-    std::string planText = plan ? planSection(options, *plan) : std::string();
-    // --compare follows everything else, so a run without it is unchanged.
     JsonFields compareKeys;
     if (!options.compared.isEmpty()) {
         const auto rows = compareRows(options);
         if (!rows) return failInput(rows.error());
-        planText += compareSection(options, *rows);
         compareKeys = compareJsonFields(options, *rows);
     }
     if (options.model) {
         const auto estimate = ModelEstimate::compute(options.model->imported, options.workload, options.engine);
         if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
         for (auto &field : compareKeys) planKeys.push_back(std::move(field));
-        return writeOut(json ? jsonModelReport(options, *estimate, planKeys)
-                             : modelReport(options, *estimate) + planText);
+        return writeOut(jsonModelReport(options, *estimate, planKeys));
     }
     const auto estimate = kvscope::estimate(options.shape, options.workload);
     if (!estimate) return failInput(CliOptions::flagError(estimate.error(), options.shape));
@@ -101,8 +103,7 @@ int printEstimate(const CliOptions &options) {
     for (const std::string &w : options.engineWarnings()) warnings.push_back(jsonString(w));
     planKeys.emplace_back("warnings", jsonArray(warnings));
     for (auto &field : compareKeys) planKeys.push_back(std::move(field));
-    return writeOut(json ? jsonReport(options.shape, options.workload, *estimate, planKeys)
-                         : kvscope::bookReport(options.shape, options.workload, *estimate) + planText);
+    return writeOut(jsonReport(options.shape, options.workload, *estimate, planKeys));
 }
 
 // One GPU per line: name, label and memory, separated by tabs.

@@ -131,7 +131,7 @@ private slots:
                  {u"KV-cache Savings vs n_kv_groups"_s,
                   u"(n_heads=24, emb_dim=2048, n_layers=48, batch=1, context=8192, dtype=bf16)"_s, u"n_kv_groups"_s,
                   u"Savings vs MHA (%)"_s, u"current: n_kv_groups=4 (75.00%)"_s, u"MQA"_s});
-        checkPdf(path(u"report.pdf"_s), {u"KV-cache report"_s, u"KV-cache vs Context Length"_s,
+        checkPdf(path(u"report.pdf"_s), {u"KV cache report: book shape"_s, u"KV-cache vs Context Length"_s,
                                          u"KV-cache Savings vs n_kv_groups"_s, u"MHA total KV cache"_s,
                                          u"Exact totals: MHA 3,246,391,296 bytes, GQA 811,597,824 bytes"_s});
 
@@ -242,7 +242,7 @@ private slots:
         const QString title = u"("_s + model + u", batch=1, dtype=bf16)"_s;
         checkPdf(stem + u".pdf"_s, QStringList{u"KV-cache vs Context Length"_s, title} + legend);
         checkPdf(stem + u"-report.pdf"_s,
-                 QStringList{u"KV-cache report"_s, u"KV-cache Savings vs n_kv_groups"_s, title} + legend);
+                 QStringList{u"KV cache report: "_s + model, u"KV-cache Savings vs n_kv_groups"_s, title} + legend);
         // The report's totals lead with the model's real cache, --json's kv_bytes; the book's numbers
         // (only its shape) follow under their own name.
         const CliRun totals = CliRun::run(base + QStringList{u"--json"_s});
@@ -340,7 +340,7 @@ private slots:
         QCOMPARE(process.exitCode(), 0);
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 7);  // the copy and six files
         checkPdf(dir.filePath(u"c.pdf"_s), {u"KV-cache vs Context Length"_s, u"MHA (KV total)"_s});
-        checkPdf(dir.filePath(u"r.pdf"_s), {u"KV-cache report"_s, u"MHA (KV total)"_s});
+        checkPdf(dir.filePath(u"r.pdf"_s), {u"KV cache report: book shape"_s, u"MHA (KV total)"_s});
         QVERIFY(fileBytes(dir.filePath(u"c.eps"_s)).startsWith("%!PS-Adobe-3.0 EPSF-3.0"));
         QVERIFY(!QImage(dir.filePath(u"c.png"_s)).isNull());
     }
@@ -405,6 +405,44 @@ private slots:
                      qPrintable(info));
             checkPdf(out, {u"KV-cache vs Context Length"_s, u"MHA (KV total)"_s, u"context_length (log scale)"_s});
         }
+    }
+
+    // The report names what it is about, in its heading and its PDF title,
+    // and says which figures are one GPU's share.
+    void theReportNamesTheModelAndItsPerGpuFigures() {
+        const QString named = path(u"named-report.pdf"_s);
+        const CliRun run = CliRun::run({u"--model"_s, u"Llama 3.1 70B"_s, u"--gpu"_s, u"h100-80gb"_s,
+                                        u"--tensor-parallel"_s, u"2"_s, u"--dtype"_s, u"fp8"_s, u"--report"_s, named},
+                                       headless());
+        QCOMPARE(run.err, QByteArray());
+        QCOMPARE(run.exitCode, 0);
+        QString info;
+        QVERIFY2(popplerTool(u"pdfinfo"_s, {named}, &info), qPrintable(info));
+        QVERIFY2(info.contains(QRegularExpression(u"^Title:\\s+KV cache report: Llama 3.1 70B\n"_s,
+                                                  QRegularExpression::MultilineOption)),
+                 qPrintable(info));
+        checkPdf(named, {u"KV cache report: Llama 3.1 70B"_s, u"KV budget per GPU"_s, u"Weights per GPU"_s,
+                         u"KV cache by context length (Llama 3.1 70B; batch 1, fp8, per GPU of 2)"_s});
+        QString first;
+        QVERIFY2(popplerTool(u"pdftotext"_s, {u"-l"_s, u"1"_s, named, u"-"_s}, &first), qPrintable(first));
+        QVERIFY2(first.startsWith(u"KV cache report: Llama 3.1 70B\n"_s), qPrintable(first));
+
+        // Without a model: the book's shape, by its numbers; one GPU, no per-GPU note.
+        const QString book = path(u"book-report.pdf"_s);
+        const CliRun bookRun =
+            CliRun::run(kSeed + QStringList{u"--gpu"_s, u"h100-80gb"_s, u"--report"_s, book}, headless());
+        QCOMPARE(bookRun.err, QByteArray());
+        QCOMPARE(bookRun.exitCode, 0);
+        QVERIFY2(popplerTool(u"pdfinfo"_s, {book}, &info), qPrintable(info));
+        QVERIFY2(info.contains(QRegularExpression(
+                     u"^Title:\\s+KV cache report: book shape \\(n_heads=24, emb_dim=2048, n_layers=48, batch=1, "
+                     "n_kv_groups=4, context=8192, dtype=bf16\\)\n"_s,
+                     QRegularExpression::MultilineOption)),
+                 qPrintable(info));
+        checkPdf(book, {u"KV cache report: book shape"_s, u"(n_heads=24, emb_dim=2048"_s});
+        QString bookText;
+        QVERIFY2(popplerTool(u"pdftotext"_s, {book, u"-"_s}, &bookText), qPrintable(bookText));
+        QVERIFY2(!bookText.contains(u"per GPU of"_s), qPrintable(bookText));
     }
 
     void noTitleLegendNoneAndFontSize() {

@@ -165,7 +165,7 @@ void TestCliOptions::planningFlags() {
     QCOMPARE(p.parametersSource, u"--parameters"_s);
     QCOMPARE(p.deployment.block_size, 32u);
     QVERIFY(!p.deployment.kv_budget_bytes);
-    QVERIFY(PlanFigures::compute(*options).ok());
+    QVERIFY(cliPlanFigures(*options).ok());
 
     // The book's shape counts its own weights; bf16 unless told.
     const auto book = parse(kRequired + u" --kv-budget-bytes 1000000000"_s);
@@ -184,7 +184,7 @@ void TestCliOptions::planningFlags() {
     QVERIFY(split.ok());
     QVERIFY(split->planning.has_value());
     QVERIFY(!split->planning->hasBudget);
-    const auto figures = PlanFigures::compute(*split);
+    const auto figures = cliPlanFigures(*split);
     QVERIFY(figures.ok());
     QVERIFY(!figures->plan.has_value());
     QCOMPARE(figures->kv_heads_per_gpu, 2u);
@@ -259,7 +259,7 @@ void TestCliOptions::garbageNeverCrashes() {
             if (options->action == CliOptions::Action::Report || options->action == CliOptions::Action::Json) {
                 QVERIFY2(kvscope::estimate(options->shape, options->workload).ok(), qPrintable(arguments.join(u' ')));
                 if (options->planning) {
-                    QVERIFY2(PlanFigures::compute(*options).ok(), qPrintable(arguments.join(u' ')));
+                    QVERIFY2(cliPlanFigures(*options).ok(), qPrintable(arguments.join(u' ')));
                 }
             }
         } else {

@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
     if (options->action == CliOptions::Action::Report || options->action == CliOptions::Action::Json) {
         check(kvscope::estimate(options->shape, options->workload).ok());
-        if (options->planning) check(PlanFigures::compute(*options).ok());
+        if (options->planning) check(cliPlanFigures(*options).ok());
     }
     return 0;
 }

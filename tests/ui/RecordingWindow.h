@@ -1,8 +1,10 @@
 #pragma once
 
+#include <QAction>
 #include <QCoreApplication>
 #include <QLayout>
 #include <QList>
+#include <QMenuBar>
 #include <QSettings>
 #include <QString>
 #include <QtTest>
@@ -64,3 +66,14 @@ protected:
         messages.append({title, text, informativeText});
     }
 };
+
+// The window's menu action with this text, mnemonics ignored.
+inline QAction *menuAction(const MainWindow *window, const QString &text) {
+    const QList<QAction *> actions = window->menuBar()->findChildren<QAction *>();
+    for (QAction *action : actions) {
+        QString plain = action->text();
+        plain.remove(u'&');
+        if (plain == text) return action;
+    }
+    return nullptr;
+}

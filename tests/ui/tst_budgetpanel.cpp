@@ -30,6 +30,7 @@
 #include "PresetLibrary.h"
 #include "SettingsFormat.h"
 #include "SummaryPanel.h"
+#include "TextReport.h"
 #include "kvscope/plan.h"
 
 using namespace Qt::StringLiterals;
@@ -239,8 +240,14 @@ private Q_SLOTS:
         QVERIFY(model.plan().ok());
         QCOMPARE(model.plan()->num_blocks, 5691u);
         QCOMPARE(QString::number(model.plan()->max_concurrency, 'f', 2), u"11.12"_s);  // at 8,192 tokens
-        QVERIFY(model.deploymentReport().contains(u"kv_budget_bytes  : 11,934,892,032 per GPU, given directly\n"_s));
-        QVERIFY(!model.deploymentReport().contains(u"NVIDIA"_s));
+        const QString copied = TextReport::forConfig(model);
+        // In the unit the window shows, as kvscope-cli prints it (--binary-units for GiB).
+        const QString budgetLine = model.binaryUnits()
+                                       ? u"KV budget per GPU   : 11.12 GiB (11,934,892,032 bytes), from --kv-budget-bytes\n"_s
+                                       : u"KV budget per GPU   : 11.93 GB (11,934,892,032 bytes), from --kv-budget-bytes\n"_s;
+        QVERIFY2(copied.contains(budgetLine),
+                 qPrintable(copied));
+        QVERIFY(!copied.contains(u"NVIDIA"_s));
         // A GPU again: the budget comes from its memory.
         QVERIFY(choose(panel.gpuComboBox(), u"l40s"_s));
         QCOMPARE(model.kvBudgetBytes(), 0);
@@ -374,11 +381,11 @@ private Q_SLOTS:
         QVERIFY(!curve.isEmpty());
         QCOMPARE(curve.first(), QPointF(256.0, static_cast<double>(256 * kTokenBytes) / 1e9));
 
-        // Copy as text: the book's report, then the plan.
+        // Copy as text: the model's report, then the plan, as kvscope-cli prints them.
         window->summaryPanel()->copyReport();
         const QString copied = QGuiApplication::clipboard()->text();
-        QVERIFY(copied.startsWith(model->bookReport()));
-        QVERIFY2(copied.contains(u"max_context      : 103,408 tokens at batch 1\n"_s), qPrintable(copied));
+        QVERIFY(copied.startsWith(u"==== Model ====\nmodel            : Llama 3.1 70B\n"_s));
+        QVERIFY2(copied.contains(u"Largest context     : 103,408 tokens at batch 1\n"_s), qPrintable(copied));
 
         // Exports draw and list the budget.
         const QString pdf = m_dir.filePath(u"context.pdf"_s);

@@ -127,16 +127,6 @@ private:
         window->close();
     }
 
-    static QAction *menuAction(MainWindow *window, const QString &text) {
-        const QList<QAction *> actions = window->menuBar()->findChildren<QAction *>();
-        for (QAction *action : actions) {
-            QString plain = action->text();
-            plain.remove(u'&');
-            if (plain == text) return action;
-        }
-        return nullptr;
-    }
-
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid());
@@ -319,7 +309,7 @@ private Q_SLOTS:
         text.start(u"pdftotext"_s, {m_exportDir.filePath(u"report-no-title.pdf"_s), u"-"_s});
         QVERIFY(text.waitForFinished(30000));
         const QByteArray reportText = text.readAllStandardOutput();
-        QVERIFY(reportText.contains("KV-cache report") && !reportText.contains("KV-cache vs Context Length"));
+        QVERIFY(reportText.contains("KV cache report: book shape") && !reportText.contains("KV-cache vs Context Length"));
         // CSV needs no figure options; a cancelled dialog writes nothing.
         window->savePath = m_exportDir.filePath(u"data.csv"_s);
         window->exportChart(ChartKind::Groups);

@@ -327,8 +327,9 @@ qreal ChartExporter::drawDeployment(figure::Canvas &canvas, const QRectF &box) c
         {u"Weights format"_s, m_model->weightsDtype()},
         {u"KV format"_s, m_model->dtype()},
         {u"Overhead per GPU"_s, bytesText(d.overhead_bytes, kvscope::ByteUnit::Binary)},
+        // The version without its date note: the full one is too wide for the column.
         {u"Engine"_s, QString::fromUtf8(kvscope::engineLabel(m_model->engineId())) + u' ' +
-                          QString::fromUtf8(kvscope::engineVersion(m_model->engineId()))},
+                          QString::fromUtf8(kvscope::engineVersion(m_model->engineId())).section(u" ("_s, 0, 0)},
     };
     const qreal gap = 24;
     const qreal column = (box.width() - gap) / 2;
@@ -377,11 +378,14 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
                                .arg(m_model->nKvGroups())
                                .arg(m_model->contextLength())
                                .arg(m_model->dtype());
+    // The heading and the PDF's title name what the report is about: the
+    // loaded model, or the book's shape by its numbers.
+    const QString subject = m_model->hasModel() ? m_model->modelName() : u"book shape ("_s + config + u')';
+    const QString title = u"KV cache report: "_s + subject;
     // A4 in points, with 42 pt margins; the origin is the content's corner.
     constexpr double kMargin = 42;
     const QSizeF a4(595.276, 841.89);
-    figure::CairoDocument document(figure::CairoDocument::Kind::Pdf, a4,
-                                   {u"KV Scope report (%1)"_s.arg(config), FigureExporter::creator()});
+    figure::CairoDocument document(figure::CairoDocument::Kind::Pdf, a4, {title, FigureExporter::creator()});
     if (const auto error = document.error()) return error;
     document.setOrigin(QPointF(kMargin, kMargin));
     figure::CairoCanvas canvas(document.context());
@@ -391,8 +395,10 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
     if (style.theme == figure::Theme::Dark) style.theme = figure::Theme::Light;
 
     qreal y = 0;
-    drawCellText(canvas, QRectF(0, y, page.width(), 22), Align::Left, u"KV-cache report"_s, {16, true}, 0x000000);
-    y += 24;
+    const qreal titleHeight = drawParagraph(canvas, QRectF(0, y, page.width(), 0),
+                                            m_model->hasModel() ? title : u"KV cache report: book shape"_s, {16, true},
+                                            0x000000);
+    y += titleHeight + 2;
     drawCellText(canvas, QRectF(0, y, page.width(), 14), Align::Left, u"("_s + config + u")"_s, {9}, 0x404040);
     y += 24;
 
@@ -477,8 +483,21 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
     for (int g : extra) headers.append(u"GQA g=%1"_s.arg(g));
     if (headers.size() > 7) headers = headers.mid(0, 7);  // the page holds four extra columns
     QList<QStringList> rows;
-    QString tableTitle = u"KV cache by context length (g = n_kv_groups, current %1; batch %2, %3)"_s.arg(
-        shape.n_kv_groups).arg(workload.batch_size).arg(m_model->dtype());
+    // Under tensor parallelism the chart above draws one GPU's share; the
+    // table shows the same figures, and says so.
+    const bool perGpu = m_model->chartPerGpu();
+    const QString perGpuNote = perGpu ? u", per GPU of %1"_s.arg(m_model->gpuCount()) : QString();
+    // A curve's figure at one context: the whole cache, or one GPU's share
+    // ("—" where the curve cannot be split over the GPUs).
+    const auto cell = [this, perGpu, unit](const QString &key, std::uint64_t length, std::uint64_t total) {
+        if (!perGpu) return bytesText(total, unit);
+        const ConfigModel::BudgetCurve *curve = m_model->budgetCurve(key);
+        if (!curve) return u"—"_s;
+        const auto at = std::ranges::find(curve->per_gpu, length, &kvscope::LayoutPoint::context_length);
+        return at == curve->per_gpu.end() ? u"—"_s : bytesText(at->bytes, unit);
+    };
+    QString tableTitle = u"KV cache by context length (g = n_kv_groups, current %1; batch %2, %3%4)"_s.arg(
+        shape.n_kv_groups).arg(workload.batch_size).arg(m_model->dtype(), perGpuNote);
     const std::vector<ModelCurve> &curves = m_model->modelCurves();
     if (m_model->hasModel() && !curves.empty()) {
         // The model's curves as the chart draws them: its real layers first,
@@ -493,19 +512,21 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
             for (const ModelCurve &c : curves) {
                 if (row.size() >= headers.size()) break;
                 const auto at = std::ranges::find(c.points, length, &kvscope::LayoutPoint::context_length);
-                row.append(at == c.points.end() ? u"over 2^64"_s : bytesText(at->bytes, unit));
+                row.append(at == c.points.end() ? u"over 2^64"_s : cell(c.key, length, at->bytes));
             }
             rows.append(row);
         }
-        tableTitle = u"KV cache by context length (%1; batch %2, %3)"_s.arg(m_model->modelName())
+        tableTitle = u"KV cache by context length (%1; batch %2, %3%4)"_s.arg(m_model->modelName())
                          .arg(workload.batch_size)
-                         .arg(m_model->dtype());
+                         .arg(m_model->dtype(), perGpuNote);
     } else {
         for (const auto &p : sweep) {
             QStringList row{QString::fromStdString(kvscope::formatThousands(p.context_length)),
-                            bytesText(p.mha_bytes, unit), bytesText(p.gqa_bytes, unit)};
+                            cell(u"book_mha"_s, p.context_length, p.mha_bytes),
+                            cell(u"book_gqa"_s, p.context_length, p.gqa_bytes)};
             for (std::size_t i = 0; i < p.extra_gqa_bytes.size() && row.size() < headers.size(); ++i)
-                row.append(bytesText(p.extra_gqa_bytes[i], unit));
+                row.append(cell(u"book_g%1"_s.arg(extra.at(static_cast<qsizetype>(i))), p.context_length,
+                                p.extra_gqa_bytes[i]));
             rows.append(row);
         }
     }
@@ -514,7 +535,14 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
         document.newPage();
         y = 0;
     }
-    drawGrid(canvas, QRectF(0, y, page.width(), 0), tableTitle, headers, rows);
+    const qreal gridHeight = drawGrid(canvas, QRectF(0, y, page.width(), 0), tableTitle, headers, rows);
+    const bool unsplit = std::ranges::any_of(rows, [](const QStringList &row) { return row.contains(u"—"_s); });
+    if (perGpu && unsplit && y + gridHeight + 30 <= page.height()) {
+        drawParagraph(canvas, QRectF(0, y + gridHeight + 6, page.width(), 0),
+                      u"— : a curve whose K/V heads do not split evenly over %1 GPUs (not on the chart either)."_s.arg(
+                          m_model->gpuCount()),
+                      {8}, 0x505050);
+    }
     // The models compared (kvscope-cli --compare), or the window's pins.
     if (!comparedModels().empty()) {
         document.newPage();

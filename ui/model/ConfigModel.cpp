@@ -1137,59 +1137,6 @@ QString ConfigModel::budgetFieldLabel(const std::string &field) {
     return fromStd(field);
 }
 
-QString ConfigModel::deploymentReport() const {
-    if (!m_budgetEnabled) return {};
-    const auto &result = plan();
-    auto line = [](const QString &key, const QString &value) -> QString {
-        return key.leftJustified(17, u' ') + u": "_s + value + u'\n';
-    };
-    auto thousands = [](std::uint64_t n) { return fromStd(kvscope::formatThousands(n)); };
-    const kvscope::Deployment d = deployment();
-    QString text = u"==== Deployment ====\n"_s;
-    text += line(u"engine"_s, fromStd(std::string(kvscope::engineLabel(m_engine)) + " " +
-                                      std::string(kvscope::engineVersion(m_engine))));
-    if (d.kv_budget_bytes) {
-        text += line(u"gpus"_s, QString::number(m_tensorParallel));
-        text += line(u"kv_budget_bytes"_s, thousands(*d.kv_budget_bytes) + u" per GPU, given directly"_s);
-    } else {
-        text += line(u"gpu"_s, u"%1 x %2 (%3 each)"_s.arg(m_tensorParallel).arg(gpuLabel(), gibText(d.gpu_memory_bytes)));
-        text += line(u"gpu_utilization"_s, QString::number(gpuUtilization(), 'g', 6));
-    }
-    const auto params = parameters();
-    text += line(u"parameters"_s, params ? thousands(*params) : u"unknown"_s);
-    text += line(u"weights_dtype"_s, weightsDtype());
-    if (m_overheadBytes) text += line(u"overhead"_s, gibText(m_overheadBytes) + u" per GPU"_s);
-    if (m_engine == kvscope::Engine::Vllm)
-        text += line(u"block_size"_s, m_blockSize == 0 ? u"auto"_s : u"%1 tokens"_s.arg(m_blockSize));
-    if (!result) {
-        text += line(u"error"_s, budgetFieldLabel(result.error().field) + u": "_s + fromStd(result.error().message));
-        return text;
-    }
-    const kvscope::Plan &p = *result;
-    text += line(u"weights"_s, u"%1 (%2 per GPU)"_s.arg(gibText(p.weights_bytes), gibText(p.weights_bytes_per_gpu)));
-    text += line(u"kv_budget"_s, u"%1 per GPU (%2 bytes)"_s.arg(gibText(p.kv_budget_bytes), thousands(p.kv_budget_bytes)));
-    text += line(u"cache_layout"_s, fromStd(p.layout_rule));
-    if (p.engine == kvscope::Engine::Vllm) {
-        text += line(u"block"_s, u"%1 tokens, %2 bytes per GPU"_s.arg(p.block_size).arg(thousands(p.block_bytes)));
-        text += line(u"num_blocks"_s, thousands(p.num_blocks));
-        text += line(u"blocks_per_request"_s, thousands(p.blocks_per_request));
-    }
-    text += line(u"max_context"_s, u"%1 tokens at batch %2%3"_s.arg(thousands(p.max_context_length.value))
-                                       .arg(m_workload.batch_size)
-                                       .arg(p.max_context_length.limited_by == kvscope::Bound::Model
-                                                ? u" (the model's limit)"_s
-                                                : p.max_context_length.at_limit ? u" (the largest accepted)"_s
-                                                                                : QString()));
-    text += line(u"max_batch"_s, u"%1 at %2 tokens%3"_s.arg(thousands(p.max_batch_size.value))
-                                     .arg(thousands(m_workload.context_length))
-                                     .arg(p.max_batch_size.at_limit ? u" (the largest accepted)"_s : QString()));
-    text += line(u"max_concurrency"_s, u"%1x at %2 tokens"_s.arg(fromStd(kvscope::formatFixed2(p.max_concurrency)))
-                                           .arg(thousands(m_workload.context_length)));
-    text += line(u"gpus_needed"_s, p.gpus_needed ? QString::number(*p.gpus_needed) : u"none up to 1,024"_s);
-    for (const std::string &logged : p.engine_log) text += line(u"engine_log"_s, fromStd(logged));
-    return text;
-}
-
 // ---- Undo ----------------------------------------------------------------
 
 bool operator==(const ConfigModel::Snapshot &a, const ConfigModel::Snapshot &b) {

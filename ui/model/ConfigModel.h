@@ -211,9 +211,6 @@ public:
     const BudgetCurve *budgetCurve(const QString &key) const;
     // The chart curve whose marker is the plan's: "book_gqa" or "model".
     QString primaryCurveKey() const { return m_imported ? QStringLiteral("model") : QStringLiteral("book_gqa"); }
-    // The deployment figures as text, after the book's report in "Copy as
-    // text": empty while the budget is off.
-    QString deploymentReport() const;
     // "gpu_memory" -> "GPU memory": the budget field an error names, as the panel labels it.
     static QString budgetFieldLabel(const std::string &field);
 

@@ -264,7 +264,7 @@ void MainWindow::buildMenus() {
     m_copyReport = edit->addAction(tr("&Copy report as text"));
     m_copyReport->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
     m_copyReport->setStatusTip(
-        tr("Copy the book's report for this configuration, and the deployment plan with a GPU, to the clipboard."));
+        tr("Copy the report kvscope-cli prints for this configuration (the model's, with its deployment) to the clipboard."));
     connect(m_copyReport, &QAction::triggered, this, [this] {
         m_summary->copyReport();
         statusBar()->showMessage(tr("Report copied to the clipboard."), 5000);

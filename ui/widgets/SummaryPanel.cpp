@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "ConfigModel.h"
+#include "TextReport.h"
 #include "kvscope/engine.h"
 #include "kvscope/format.h"
 #include "kvscope/units.h"
@@ -74,7 +75,7 @@ SummaryPanel::SummaryPanel(ConfigModel *model, QWidget *parent)
     m_error->hide();
 
     m_copyButton->setObjectName(u"copyReport"_s);
-    m_copyButton->setToolTip(tr("Copy the book's report for this configuration to the clipboard."));
+    m_copyButton->setToolTip(tr("Copy the report kvscope-cli prints for this configuration to the clipboard."));
     connect(m_copyButton, &QPushButton::clicked, this, &SummaryPanel::copyReport);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);
@@ -263,11 +264,8 @@ QString SummaryPanel::displayedText() const {
 }
 
 void SummaryPanel::copyReport() {
-    // The book's report, then the deployment plan when a GPU is chosen.
-    QString text = m_model->bookReport();
-    const QString deployment = m_model->deploymentReport();
-    if (!deployment.isEmpty()) text += u'\n' + deployment;
-    QApplication::clipboard()->setText(text);
+    // Exactly what kvscope-cli prints for this configuration.
+    QApplication::clipboard()->setText(TextReport::forConfig(*m_model));
 }
 
 void SummaryPanel::changeEvent(QEvent *event) {

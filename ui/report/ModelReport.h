@@ -4,15 +4,15 @@
 #include <utility>
 #include <vector>
 
-#include "CliOptions.h"
+#include "ReportSetup.h"
 #include "ModelEstimate.h"
 
-// The report kvscope-cli prints for a real model (--config or --model), in
-// the book's style: keys in a 17-character field, GB with two decimals and
-// thousands separators. The book's own report stays bookReport(); this one
+// The report kvscope-cli prints for a real model (--config or --model), and
+// the window's Copy as text copies, in the book's style: keys in a
+// 17-character field, GB with two decimals and thousands separators. The book's own report stays bookReport(); this one
 // adds the model, where each number came from, bytes per layer kind, the
 // book's MHA/GQA lines where they are exact, and what-if variants.
-std::string modelReport(const CliOptions &options, const ModelEstimate &estimate);
+std::string modelReport(const ReportSetup &setup, const ModelEstimate &estimate);
 
 // "==== title ====" and "key<pad>: value" lines in a field of minWidth
 // characters, as the book pads its config keys to 17 and its totals to 20; a

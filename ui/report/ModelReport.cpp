@@ -83,8 +83,8 @@ std::string reportSection(const std::string &title, const std::vector<std::pair<
     return out;
 }
 
-std::string modelReport(const CliOptions &options, const ModelEstimate &e) {
-    const CliOptions::Model &model = *options.model;
+std::string modelReport(const ReportSetup &options, const ModelEstimate &e) {
+    const ReportSetup::Model &model = *options.model;
     const ImportedModel &imported = model.imported;
     const kvscope::Workload &workload = options.workload;
     const auto thousands = [](std::uint64_t v) { return kvscope::formatThousands(v); };
