@@ -354,8 +354,10 @@ void KvChart::placeLegend() {
     if (lg->isAttachedToChart()) lg->detachFromChart();
     lg->setVisible(inside.has_value());
     if (inside) lg->setGeometry(*inside);
-    if (m_legendInside != inside.has_value()) {
+    QList<LegendEntry> outside = inside ? QList<LegendEntry>{} : legendEntries();
+    if (m_legendInside != inside.has_value() || outside != m_outsideEntries) {
         m_legendInside = inside.has_value();
+        m_outsideEntries = std::move(outside);
         Q_EMIT legendPlacementChanged();
     }
     lg->update();

@@ -55,6 +55,7 @@ public:
         QPen pen;       // a line's; NoPen for a marker
         QBrush brush;   // a marker's fill
         bool marker = false;
+        friend bool operator==(const LegendEntry &, const LegendEntry &) = default;
     };
     QList<LegendEntry> legendEntries() const;
     // What hovering `point` of the named series shows.
@@ -63,7 +64,8 @@ public:
 Q_SIGNALS:
     // Text for a tooltip while the mouse is over a point; empty when it leaves.
     void pointHovered(const QString &text);
-    // The legend moved inside the plot or out of it.
+    // The legend moved inside the plot or out of it, or, outside, its
+    // entries changed (not on a slider step that changes none).
     void legendPlacementChanged();
 
 protected:
@@ -128,5 +130,6 @@ private:
     QGraphicsTextItem *m_errorItem = nullptr;
     bool m_placingLegend = false;
     bool m_legendInside = true;
+    QList<LegendEntry> m_outsideEntries;  // what the view lists below the chart
     QSet<const QAbstractSeries *> m_legendHidden;
 };

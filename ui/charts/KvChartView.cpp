@@ -33,8 +33,6 @@ KvChartView::KvChartView(ConfigModel *model, KvChart *chart, QWidget *parent)
     // Queued: the placement changes while the chart is being laid out, and
     // the strip's labels must not be replaced in the middle of that.
     connect(m_chart, &KvChart::legendPlacementChanged, this, &KvChartView::syncOutsideLegend, Qt::QueuedConnection);
-    // Entries come and go with the curves while the legend is outside.
-    connect(model, &ConfigModel::estimateChanged, this, &KvChartView::syncOutsideLegend, Qt::QueuedConnection);
 
     connect(model, &ConfigModel::estimateChanged, m_chart, &KvChart::refresh);
     connect(m_chart, &KvChart::pointHovered, this, &KvChartView::showToolTip);
