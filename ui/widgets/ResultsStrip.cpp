@@ -72,23 +72,31 @@ void ResultsStrip::show(const Tile &tile, const QString &caption, const QString 
     tile.caption->setText(caption);
     tile.value->setText(value);
     tile.box->setToolTip(toolTip);
-    tile.box->setVisible(true);
+    for (qsizetype i = 0; i < m_tiles.size(); ++i) {
+        if (m_tiles.at(i).box == tile.box) m_shownTiles[i] = true;
+    }
 }
 
 void ResultsStrip::relayout() {
+    // Most slider steps show the same tiles: the grid stays as it is.
+    const bool same = m_gridTiles == m_shownTiles;
+    for (qsizetype i = 0; i < m_tiles.size(); ++i) m_tiles.at(i).box->setVisible(m_shownTiles.at(i));
+    if (same) return;
+    m_gridTiles = m_shownTiles;
     // The visible tiles fill the grid in order; hidden ones leave no gap.
     for (const Tile &tile : std::as_const(m_tiles)) m_grid->removeWidget(tile.box);
     int index = 0;
-    for (const Tile &tile : std::as_const(m_tiles)) {
-        if (tile.box->isHidden()) continue;
-        m_grid->addWidget(tile.box, index / kColumns, index % kColumns);
+    for (qsizetype i = 0; i < m_tiles.size(); ++i) {
+        if (!m_shownTiles.at(i)) continue;
+        m_grid->addWidget(m_tiles.at(i).box, index / kColumns, index % kColumns);
         ++index;
     }
     for (int column = 0; column < kColumns; ++column) m_grid->setColumnStretch(column, 1);
 }
 
 void ResultsStrip::refresh() {
-    for (const Tile &tile : std::as_const(m_tiles)) tile.box->setVisible(false);
+    // Tiles are marked as shown here and shown or hidden once, in relayout().
+    m_shownTiles.fill(false, m_tiles.size());
     const kvscope::ByteUnit unit = m_model->byteUnit();
     auto bytes = [unit](std::uint64_t value) { return fromStd(kvscope::formatBytes(value, unit)); };
     auto exact = [](std::uint64_t value) { return tr("%1 bytes").arg(count(value)); };

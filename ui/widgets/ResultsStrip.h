@@ -37,6 +37,8 @@ private:
     QGridLayout *m_grid;
     QLabel *m_error;
     QList<Tile> m_tiles;
+    QList<bool> m_shownTiles;  // which tiles this refresh shows
+    QList<bool> m_gridTiles;   // which tiles the grid holds now
     Tile m_modelTotal;
     Tile m_mhaTotal;
     Tile m_gqaTotal;
