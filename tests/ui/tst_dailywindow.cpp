@@ -55,14 +55,7 @@ class TestDailyWindow : public QObject {
 private:
     QTemporaryDir m_settingsDir;
 
-    static std::unique_ptr<RecordingWindow> showWindow(QSize size = {1280, 800}) {
-        auto window = std::make_unique<RecordingWindow>();
-        window->layout()->setSizeConstraint(QLayout::SetNoConstraint);
-        window->resize(size);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
-        return window;
-    }
+    static std::unique_ptr<RecordingWindow> showWindow(QSize size = {1280, 800}) { return RecordingWindow::shown(size); }
 
     // Whether `widget` is shown whole inside the window's client area: not
     // clipped by a scroll area's viewport, not below the window's bottom.
@@ -117,11 +110,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid());
-        QCoreApplication::setOrganizationName(u"KVScope"_s);
-        QCoreApplication::setApplicationName(u"kvscope-daily-test"_s);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        SettingsFormat::install();
+        useTestSettings(m_settingsDir.path(), u"kvscope-daily-test"_s);
     }
 
     void init() { QSettings().clear(); }
@@ -442,6 +431,7 @@ private Q_SLOTS:
             QVERIFY(window->pinCurrentCurve());
         }
         window->history()->record();
+        menuAction(window.get(), u"Compare pinned curves"_s)->trigger();
         ModelDetailsPanel *details = window->modelDetails();
         CompareTableModel *table = details->compareModel();
         QTRY_COMPARE(table->rowCount(), 4);  // the current configuration, then the pins
@@ -492,6 +482,7 @@ private Q_SLOTS:
         QVERIFY(window->loadPreset(u"Qwen3 8B"_s));
         model->setGpu(u"h100-80gb"_s);
         model->setBudgetEnabled(true);
+        menuAction(window.get(), u"Compare pinned curves"_s)->trigger();
         CompareTableModel *table = window->modelDetails()->compareModel();
         QTRY_COMPARE(table->rowCount(), 2);
         auto cell = [table](int row, int column) { return table->index(row, column).data().toString(); };

@@ -19,9 +19,16 @@ QString solvedText(const std::optional<kvscope::Solved> &solved) {
 
 CompareTableModel::CompareTableModel(ConfigModel *model, QObject *parent)
     : QAbstractTableModel(parent), m_model(model) {
-    connect(model, &ConfigModel::estimateChanged, this, &CompareTableModel::rebuild);
-    connect(model, &ConfigModel::pinsChanged, this, &CompareTableModel::rebuild);
-    rebuild();
+    // Every pin edit also changes the estimate: one signal is enough.
+    connect(model, &ConfigModel::estimateChanged, this, [this] {
+        if (m_active) rebuild();
+    });
+}
+
+void CompareTableModel::setActive(bool active) {
+    if (active == m_active) return;
+    m_active = active;
+    if (active) rebuild();
 }
 
 CompareTableModel::~CompareTableModel() = default;

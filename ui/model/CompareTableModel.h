@@ -29,6 +29,9 @@ public:
 
     // The pin a row shows (row 0 is the current model: -1).
     static int pinIndex(int row) { return row - 1; }
+    // Rows are computed only while the table is on screen: a comparison plans
+    // every pin, too much for each slider step of a hidden table.
+    void setActive(bool active);
     // Why there are no rows, when the comparison failed (a total past 64 bits).
     QString error() const { return m_error; }
 
@@ -40,4 +43,5 @@ private:
     std::vector<kvscope::CompareRow> m_rows;
     std::vector<std::optional<std::uint64_t>> m_atLimit;  // each row's KV at its own context limit
     QString m_error;
+    bool m_active = false;
 };

@@ -1,6 +1,7 @@
 #include "ModelDetailsPanel.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
@@ -86,6 +87,7 @@ QWidget *ModelDetailsPanel::buildCompareTab(QWidget *parent) {
     page->setObjectName(u"comparePage"_s);
     m_compareTable = new CompareTableModel(m_model, page);
     m_compareView = newTable(m_compareTable, page);
+    page->installEventFilter(this);  // the table computes while its page is shown
     m_compareView->setObjectName(u"compareTable"_s);
     // The name is edited in place: double-click, F2 or typing.
     m_compareView->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed |
@@ -141,6 +143,12 @@ QWidget *ModelDetailsPanel::buildCompareTab(QWidget *parent) {
     layout->addLayout(buttons, 0, 1);
     layout->addWidget(note, 1, 0, 1, 2);
     return page;
+}
+
+bool ModelDetailsPanel::eventFilter(QObject *watched, QEvent *event) {
+    if ((event->type() == QEvent::Show || event->type() == QEvent::Hide) && watched == m_compareView->parentWidget())
+        m_compareTable->setActive(event->type() == QEvent::Show);
+    return QWidget::eventFilter(watched, event);
 }
 
 void ModelDetailsPanel::showCompareTab() { m_tabs->setCurrentIndex(2); }

@@ -32,6 +32,9 @@ public:
     // The what-if check box for a ModelCurve key, or nullptr.
     QCheckBox *variantCheckBox(const QString &key) const;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     QWidget *buildCompareTab(QWidget *parent);
     void rebuildVariants();
