@@ -1245,7 +1245,7 @@ void ConfigModel::restore(const Snapshot &state) {
     invalidate();
 }
 
-QStringList ConfigModel::describeChanges(const Snapshot &before, const Snapshot &after) {
+QStringList ConfigModel::describeChanges(const Snapshot &before, const Snapshot &after, ChangeScope scope) {
     QStringList changes;
     auto change = [&changes](const QString &field, const QString &from, const QString &to) {
         if (from != to) changes.append(u"%1 %2 → %3"_s.arg(field, from, to));
@@ -1257,21 +1257,24 @@ QStringList ConfigModel::describeChanges(const Snapshot &before, const Snapshot 
     };
     auto onOff = [](bool on) { return on ? u"on"_s : u"off"_s; };
 
-    if (before.model_serial != after.model_serial || before.model_name != after.model_name) {
+    const bool everything = scope == ChangeScope::Everything;
+    if (everything && (before.model_serial != after.model_serial || before.model_name != after.model_name)) {
         if (after.imported)
             changes.append(before.imported ? u"model %1 → %2"_s.arg(before.model_name, after.model_name)
                                            : u"model %1 loaded"_s.arg(after.model_name));
         else if (before.imported && after.what_if_of.isEmpty())
             changes.append(u"model %1 unloaded"_s.arg(before.model_name));
     }
-    if (after.what_if_of != before.what_if_of && !after.what_if_of.isEmpty())
-        changes.append(u"%1 became a what-if"_s.arg(after.what_if_of));
-    change(u"n_heads"_s, number(before.shape.n_heads), number(after.shape.n_heads));
-    change(u"n_kv_groups"_s, number(before.shape.n_kv_groups), number(after.shape.n_kv_groups));
-    change(u"n_layers"_s, number(before.shape.n_layers), number(after.shape.n_layers));
-    change(u"emb_dim"_s, number(before.shape.emb_dim), number(after.shape.emb_dim));
-    change(u"head_dim"_s, before.shape.head_dim ? number(*before.shape.head_dim) : u"derived"_s,
-           after.shape.head_dim ? number(*after.shape.head_dim) : u"derived"_s);
+    if (everything) {
+        if (after.what_if_of != before.what_if_of && !after.what_if_of.isEmpty())
+            changes.append(u"%1 became a what-if"_s.arg(after.what_if_of));
+        change(u"n_heads"_s, number(before.shape.n_heads), number(after.shape.n_heads));
+        change(u"n_kv_groups"_s, number(before.shape.n_kv_groups), number(after.shape.n_kv_groups));
+        change(u"n_layers"_s, number(before.shape.n_layers), number(after.shape.n_layers));
+        change(u"emb_dim"_s, number(before.shape.emb_dim), number(after.shape.emb_dim));
+        change(u"head_dim"_s, before.shape.head_dim ? number(*before.shape.head_dim) : u"derived"_s,
+               after.shape.head_dim ? number(*after.shape.head_dim) : u"derived"_s);
+    }
     change(u"context"_s, number(before.workload.context_length), number(after.workload.context_length));
     change(u"batch"_s, number(before.workload.batch_size), number(after.workload.batch_size));
     change(u"dtype"_s, dtypeText(before.workload.dtype), dtypeText(after.workload.dtype));

@@ -268,7 +268,12 @@ public:
     // "What changed, in words": one "field old → new" phrase per choice that
     // differs ("n_layers 48 → 40", "model Llama 3.1 8B unloaded", "dtype fp8
     // → bf16"), for the undo history and the status bar.
-    static QStringList describeChanges(const Snapshot &before, const Snapshot &after);
+    // Choices: only what the user chose around a model (workload, units,
+    // curves, GPU, engine), without the model and its shape, which a load
+    // brings by itself.
+    enum class ChangeScope { Everything, Choices };
+    static QStringList describeChanges(const Snapshot &before, const Snapshot &after,
+                                       ChangeScope scope = ChangeScope::Everything);
 
     // A loaded model whose shape was edited becomes a what-if of it: a
     // book-shape configuration that keeps the model's name. Empty otherwise.

@@ -20,14 +20,15 @@ QString stepText(const QStringList &changes) {
 
 class ConfigHistory::Step : public QUndoCommand {
 public:
+    // `text` is the step's name, or its changes in words (already described by record()).
     Step(ConfigHistory *history, ConfigModel::Snapshot before, ConfigModel::Snapshot after, QString name,
-         quint64 gesture)
+         const QString &text, quint64 gesture)
         : m_history(history),
           m_before(std::move(before)),
           m_after(std::move(after)),
           m_name(std::move(name)),
           m_gesture(gesture) {
-        updateText();
+        setText(text);
     }
 
     // The change is made already when the step is pushed.
@@ -41,15 +42,11 @@ public:
         const auto *next = static_cast<const Step *>(other);
         if (m_gesture == 0 || next->m_gesture != m_gesture) return false;
         m_after = next->m_after;
-        updateText();
+        setText(m_name.isEmpty() ? stepText(ConfigModel::describeChanges(m_before, m_after)) : m_name);
         return true;
     }
 
 private:
-    void updateText() {
-        setText(m_name.isEmpty() ? stepText(ConfigModel::describeChanges(m_before, m_after)) : m_name);
-    }
-
     ConfigHistory *m_history;
     ConfigModel::Snapshot m_before;
     ConfigModel::Snapshot m_after;
@@ -60,18 +57,23 @@ private:
 
 ConfigHistory::ConfigHistory(ConfigModel *model, QObject *parent)
     : QObject(parent), m_model(model), m_stack(new QUndoStack(this)), m_current(model->snapshot()) {
-    connect(model, &ConfigModel::estimateChanged, this, &ConfigHistory::record);
+    connect(model, &ConfigModel::estimateChanged, this, [this] { record(); });
 }
 
 ConfigHistory::~ConfigHistory() = default;
 
-QStringList ConfigHistory::record() {
+QStringList ConfigHistory::record(ConfigModel::ChangeScope scope) {
     ConfigModel::Snapshot now = m_model->snapshot();
     if (now == m_current) return {};
     const QStringList changes = ConfigModel::describeChanges(m_current, now);
+    const QStringList said = scope == ConfigModel::ChangeScope::Everything
+                                 ? changes
+                                 : ConfigModel::describeChanges(m_current, now, scope);
     ConfigModel::Snapshot before = std::exchange(m_current, now);
-    m_stack->push(new Step(this, std::move(before), std::move(now), std::exchange(m_nextName, {}), m_gesture));
-    return changes;
+    QString name = std::exchange(m_nextName, {});
+    const QString text = name.isEmpty() ? stepText(changes) : name;
+    m_stack->push(new Step(this, std::move(before), std::move(now), std::move(name), text, m_gesture));
+    return said;
 }
 
 void ConfigHistory::beginGesture() {

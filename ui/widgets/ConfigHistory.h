@@ -22,8 +22,9 @@ public:
 
     QUndoStack *stack() const { return m_stack; }
     // Records whatever changed since the last step, now (the model's own
-    // notice comes one event-loop turn later). Returns the changes in words.
-    QStringList record();
+    // notice comes one event-loop turn later). Returns the changes in words,
+    // all of them or only the user's choices (ConfigModel::ChangeScope).
+    QStringList record(ConfigModel::ChangeScope scope = ConfigModel::ChangeScope::Everything);
     // The next recorded step's name in the Edit menu ("Reset to defaults",
     // "Load Llama 3.1 8B") instead of the changes it makes.
     void nameNextStep(const QString &name) { m_nextName = name; }

@@ -373,15 +373,9 @@ void MainWindow::syncModel() {
 
 QString MainWindow::recordStep(const QString &name) {
     m_history->nameNextStep(name);
-    QStringList changes = m_history->record();
     // The load itself and the model's own shape are in the message already;
     // the rest is what it replaced of the user's choices.
-    changes.removeIf([](const QString &change) {
-        for (const QString &own : {u"model "_s, u"n_heads "_s, u"n_kv_groups "_s, u"n_layers "_s, u"emb_dim "_s,
-                                   u"head_dim "_s})
-            if (change.startsWith(own)) return true;
-        return false;
-    });
+    const QStringList changes = m_history->record(ConfigModel::ChangeScope::Choices);
     if (changes.isEmpty()) return {};
     return u' ' + tr("Also changed: %1. Undo (Ctrl+Z) takes it back.").arg(changes.join(u"; "_s));
 }
