@@ -39,12 +39,13 @@ public:
     QList<ExportFormat> askedFormats;
     int savePathsAsked = 0;
 
-    // A window shown at `size`; nothing when the platform does not expose it.
-    static std::unique_ptr<RecordingWindow> shown(QSize size = {1280, 800}) {
+    // A window shown at `size` (none: the size its saved geometry gives);
+    // nothing when the platform does not expose it.
+    static std::unique_ptr<RecordingWindow> shown(std::optional<QSize> size = QSize(1280, 800)) {
         auto window = std::make_unique<RecordingWindow>();
         // No minimum size: the offscreen platform warns whenever a window's minimum changes.
         window->layout()->setSizeConstraint(QLayout::SetNoConstraint);
-        window->resize(size);
+        if (size) window->resize(*size);
         window->show();
         if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
         return window;

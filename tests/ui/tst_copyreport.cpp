@@ -70,11 +70,7 @@ class TestCopyReport : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid());
-        QCoreApplication::setOrganizationName(u"KVScope"_s);
-        QCoreApplication::setApplicationName(u"kvscope-copy-test"_s);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        SettingsFormat::install();  // as app/main.cpp does
+        useTestSettings(m_settingsDir.path(), u"kvscope-copy-test"_s);  // as app/main.cpp does
     }
 
     void theSeedIsTheBooksReport() {

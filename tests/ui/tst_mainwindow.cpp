@@ -68,12 +68,7 @@ private:
     // size its saved geometry gives.
     enum class Size { Laptop, Saved };
     static std::unique_ptr<RecordingWindow> showWindow(Size size = Size::Laptop) {
-        auto window = std::make_unique<RecordingWindow>();
-        window->layout()->setSizeConstraint(QLayout::SetNoConstraint);
-        if (size == Size::Laptop) window->resize(1280, 800);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
-        return window;
+        return RecordingWindow::shown(size == Size::Laptop ? std::optional(QSize(1280, 800)) : std::nullopt);
     }
 
     static QString summaryValue(MainWindow *window, const char *name) {
@@ -130,11 +125,7 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_settingsDir.isValid());
-        QCoreApplication::setOrganizationName(u"KVScope"_s);
-        QCoreApplication::setApplicationName(u"kvscope-test"_s);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        SettingsFormat::install();  // as app/main.cpp does
+        useTestSettings(m_settingsDir.path(), u"kvscope-test"_s);  // as app/main.cpp does
     }
 
     void init() { QSettings().clear(); }
