@@ -39,6 +39,14 @@ struct ImportedModel {
     // MoE, MLA, linear-attention and multimodal configs, whose extra modules
     // the keys do not fully describe (the user enters the count by hand).
     std::optional<std::uint64_t> parameters;
+    // The bytes the weights take as stored, summed exactly over the tensors a
+    // GGUF file or safetensors headers describe (block sizes and dtypes
+    // included). When set, `parameters` is the same tensors' element count
+    // and a plan uses these bytes rather than parameters times a format.
+    std::optional<std::uint64_t> weights_bytes;
+    // What the stored weights are, for a person: "Q4_K_M (Q4_K 4,352 tensors,
+    // Q6_K 1,024, F32 ...)", "bf16"; empty when weights_bytes is.
+    std::string weights_format;
     // The book's view of the model (hidden size, heads, groups, layers,
     // head_dim), for the sliders. shape_is_exact says whether it gives the
     // same bytes as `layout` (only for models of identical full layers).
