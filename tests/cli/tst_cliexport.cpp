@@ -250,7 +250,7 @@ private slots:
         const qulonglong kvBytes = CliRun::rawJsonNumber(totals.out, u"kv_bytes"_s).toULongLong();
         QVERIFY(kvBytes > 0);
         checkPdf(stem + u"-report.pdf"_s,
-                 {u"Model total KV cache"_s, u"What-if as MQA"_s, u"Book MHA (its shape)"_s,
+                 {u"Model total KV cache"_s, u"What-if as MQA"_s, u"Book MHA (shape only)"_s,
                   u"Exact total: model %1 bytes (its real layers)."_s.arg(QLocale(QLocale::English).toString(kvBytes)),
                   u"KV cache by context length (%1; batch 1, bf16)"_s.arg(model)});
         // The groups chart is the window's for the model: its book-style heads, the current setting marked.

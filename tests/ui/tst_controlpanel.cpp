@@ -63,6 +63,24 @@ private:
     ControlPanel *m_panel = nullptr;
 
 private Q_SLOTS:
+    void theGroupsSliderKeepsItsLengthInANarrowPanel() {
+        QWidget host;  // a plain top-level: the offscreen platform warns about the selector's size hints
+        auto *selector = new GroupSelector(&host);
+        selector->setOptions({1, 2, 3, 4, 6, 8, 12, 24}, 24);
+        const int comboWidth = selector->comboBox()->minimumWidth();
+        // Wide: slider and combo box side by side, the slider at least 80 px.
+        host.resize(comboWidth + 300, 100);
+        selector->setGeometry(0, 0, comboWidth + 200, 60);
+        host.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&host));
+        QTRY_VERIFY(selector->slider()->geometry().right() < selector->comboBox()->geometry().left());
+        QVERIFY(selector->slider()->width() >= 80);
+        // Narrow: the combo box goes under the slider, which takes the whole width.
+        selector->setGeometry(0, 0, comboWidth + 20, 80);
+        QTRY_VERIFY(selector->comboBox()->geometry().top() >= selector->slider()->geometry().bottom());
+        QVERIFY2(selector->slider()->width() >= comboWidth, qPrintable(QString::number(selector->slider()->width())));
+    }
+
     void init() {
         m_model = new ConfigModel(this);
         m_panel = new ControlPanel(m_model);

@@ -7,6 +7,7 @@
 #include "ConfigModel.h"
 #include "GroupsChart.h"
 #include "GroupsChartView.h"
+#include "PresetLibrary.h"
 #include "kvscope/sweep.h"
 
 using namespace Qt::StringLiterals;
@@ -81,10 +82,91 @@ private Q_SLOTS:
     void hoverShowsExactValues() {
         ConfigModel model;
         GroupsChartView view(&model);
-        const QString text = view.chart()->describePoint(u"Savings vs MHA"_s, QPointF(23.2, 90.0));
+        // Nearest on the log axis: 20 is nearer 24 than 12 (log2 0.26 against 0.74).
+        const QString text = view.chart()->describePoint(u"Savings vs MHA"_s, QPointF(20.0, 90.0));
         QVERIFY2(text.contains(u"n_kv_groups=24 (MQA)"_s) && text.contains(u"K/V heads: 1"_s) &&
                      text.contains(u"135,266,304 bytes"_s) && text.contains(u"95.83%"_s),
                  qPrintable(text));
+    }
+
+    void ticksOnTheDivisorsAndEndLabelsBesideTheCurve_data() {
+        QTest::addColumn<int>("heads");
+        QTest::addColumn<QSize>("size");
+        for (int heads : {8, 24, 64, 128}) {
+            for (const QSize &size : {QSize(900, 500), QSize(420, 300)})
+                QTest::newRow(qPrintable(u"%1 heads %2x%3"_s.arg(heads).arg(size.width()).arg(size.height())))
+                    << heads << size;
+        }
+    }
+
+    void ticksOnTheDivisorsAndEndLabelsBesideTheCurve() {
+        QFETCH(int, heads);
+        QFETCH(QSize, size);
+        ConfigModel model;
+        model.setNHeads(heads);
+        model.setEmbDim(heads * 64);
+        // Inside a plain host window: the view's own size hints would reach
+        // the platform, which the offscreen one warns about.
+        QWidget host;
+        host.resize(size);
+        GroupsChartView view(&model);
+        view.setParent(&host);
+        view.setGeometry(host.rect());
+        host.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&host));
+        GroupsChart *chart = view.groupsChart();
+        QList<double> divisors;
+        for (int d = 1; d <= heads; ++d) {
+            if (heads % d == 0) divisors.append(d);
+        }
+        QTRY_COMPARE(chart->xTickValues(), divisors);
+        const QStringList labels = chart->xTickLabels();
+        QVERIFY(!labels.isEmpty());
+        QCOMPARE(labels.constLast(), QString::number(heads));
+        for (const QString &label : labels) QVERIFY2(divisors.contains(label.toDouble()), qPrintable(label));
+        // Wide enough, every divisor of 8 and of 24 is labelled.
+        if (size.width() >= 900 && heads <= 24) QCOMPARE(labels.size(), divisors.size());
+
+        // "MHA" left of (1, 0 %), "MQA" above (n_heads, max): inside the plot,
+        // and no segment of the curve passes through either.
+        const QList<QRectF> rects = chart->endLabelRects();
+        QCOMPARE(rects.size(), 2);
+        const QRectF plot = chart->plotArea();
+        QList<QPointF> curve;
+        for (const QPointF &p : view.seriesPoints(u"Savings vs MHA"_s)) curve.append(chart->mapToPosition(p));
+        const QPointF mha = chart->mapToPosition(chart->endLabelPoints().constFirst());
+        QVERIFY2(rects[0].right() < mha.x(), "MHA is left of its point");
+        for (const QRectF &rect : rects) {
+            QVERIFY2(rect.left() >= plot.left() - 0.5 && rect.right() <= plot.right() + 0.5,
+                     qPrintable(u"%1 beside the plot"_s.arg(rect.x())));
+            QVERIFY(chart->rect().contains(rect));
+            for (qsizetype i = 1; i < curve.size(); ++i) {
+                for (int k = 0; k <= 200; ++k) {
+                    const QPointF at = curve[i - 1] + (curve[i] - curve[i - 1]) * (k / 200.0);
+                    QVERIFY2(!rect.adjusted(0.5, 0.5, -0.5, -0.5).contains(at), "an end label crosses the curve");
+                }
+            }
+        }
+    }
+
+    void aModelWithoutKvHeadsSaysTheChartIsItsShapeOnly() {
+        const auto library = PresetLibrary::builtin();
+        QVERIFY(library);
+        ConfigModel model;
+        GroupsChartView view(&model);
+        QCOMPARE(view.groupsChart()->note(), QString());
+        // DeepSeek-V3: 61 layers, every one MLA.
+        model.loadModel(*library->load(u"DeepSeek-V3"_s), u"DeepSeek-V3"_s);
+        QTRY_COMPARE(view.groupsChart()->note(),
+                     u"The book's formula on the shape only: DeepSeek-V3's 61 MLA layers cache a latent, not K/V heads"_s);
+        QTRY_VERIFY(view.chart()->title().replace(u"<br>"_s, u" "_s).contains(u"61 MLA layers"_s));
+        // Jamba v0.1: 32 layers, attention in every 8th (offset 4), Mamba in the other 28.
+        model.loadModel(*library->load(u"Jamba v0.1"_s), u"Jamba v0.1"_s);
+        QTRY_VERIFY(view.groupsChart()->note().contains(u"Jamba v0.1's 28 linear layers keep a fixed state"_s));
+        // Llama 3.1 8B: 32 full GQA layers, to which the chart applies.
+        model.loadModel(*library->load(u"Llama 3.1 8B"_s), u"Llama 3.1 8B"_s);
+        QTRY_COMPARE(view.groupsChart()->note(), QString());
+        QTRY_VERIFY(!view.chart()->title().contains(u"shape only"_s));
     }
 
     void overflowShowsTheMessage() {

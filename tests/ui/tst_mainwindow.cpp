@@ -544,7 +544,7 @@ private Q_SLOTS:
         QVERIFY(totalLabel->isVisible());
         QCOMPARE(totalLabel->text(), QString::fromStdString(kvscope::formatBytes(total, kvscope::ByteUnit::Decimal)));
         QVERIFY(window->summaryPanel()->displayedText().contains(u"Model: "_s + name));
-        QVERIFY(window->summaryPanel()->displayedText().contains(u"Book MHA (its shape): "_s));
+        QVERIFY(window->summaryPanel()->displayedText().contains(u"Book MHA (shape only): "_s));
         // The real curve passes through the same total at this context.
         const auto &curves = model->modelCurves();
         QVERIFY(!curves.empty());

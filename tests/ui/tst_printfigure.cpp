@@ -23,6 +23,7 @@
 #include "FigureRenderer.h"
 #include "GroupsChart.h"
 #include "GroupsFigure.h"
+#include "PresetLibrary.h"
 #include "CairoCanvas.h"
 #include "CairoDocument.h"
 #include "FigureSize.h"
@@ -42,6 +43,15 @@ bool loadGemma(ConfigModel &m) {
     const auto gemma = ConfigImporter::fromFile(kGemmaPath);
     if (!gemma) return false;
     m.loadModel(*gemma, u"Gemma 3 27B"_s);
+    return m.hasModel();
+}
+
+bool loadPreset(ConfigModel &m, const QString &name) {
+    const auto library = PresetLibrary::builtin();
+    if (!library) return false;
+    const auto model = library->load(name);
+    if (!model) return false;
+    m.loadModel(*model, name);
     return m.hasModel();
 }
 
@@ -196,6 +206,9 @@ QList<QPair<QString, Setup>> groupsConfigs() {
              m.setContextLength(1'000'000);
              return m.contextLength() == 1'000'000;
          }},
+        {u"DeepSeek-V3, all MLA: the note says so"_s, [](ConfigModel &m) { return loadPreset(m, u"DeepSeek-V3"_s); }},
+        {u"Jamba, Mamba layers: the note says so"_s, [](ConfigModel &m) { return loadPreset(m, u"Jamba v0.1"_s); }},
+        {u"gemma, sliding and full: no note"_s, [](ConfigModel &m) { return loadGemma(m); }},
         {u"overflow error"_s,
          [](ConfigModel &m) {
              overflow(m);
@@ -296,6 +309,7 @@ QStringList tickLabels(const QList<figure::Tick> &ticks) {
 void compareCommon(const KvChart *chart, const figure::Figure &f) {
     QCOMPARE(f.headline, chart->headline());
     QCOMPARE(f.configLine, chart->configLine());
+    QCOMPARE(f.note, chart->note());
     QCOMPARE(f.error, chart->errorText());
     if (!chart->errorText().isEmpty()) {
         // An error replaces the data on both.
@@ -338,14 +352,7 @@ QList<QScatterSeries *> unnamedScatters(const KvChart *chart) {
     return list;
 }
 
-void compareContext(const ContextChart *chart, const ConfigModel &model) {
-    const figure::Figure f = ContextFigure::build(model);
-    compareCommon(chart, f);
-    if (QTest::currentTestFailed() || !f.error.isEmpty()) return;
-    compareYAxis(chart, f);
-    if (QTest::currentTestFailed()) return;
-
-    // x: the hidden log axis maps the data; the category axis carries the title.
+void compareLog2XAxis(const KvChart *chart, const figure::Figure &f) {
     QLogValueAxis *xLog = nullptr;
     QCategoryAxis *xLabels = nullptr;
     const auto horizontal = chart->axes(Qt::Horizontal);
@@ -358,6 +365,23 @@ void compareContext(const ContextChart *chart, const ConfigModel &model) {
     QCOMPARE(f.x.title, xLabels->titleText());
     QCOMPARE(f.x.min, xLog->min());
     QCOMPARE(f.x.max, xLog->max());
+}
+
+// Titles, legend, data and both axes; false when the caller should stop
+// (a failure, or an error drawn instead of the data on both).
+bool compareFrame(const KvChart *chart, const figure::Figure &f) {
+    compareCommon(chart, f);
+    if (QTest::currentTestFailed() || !f.error.isEmpty()) return false;
+    compareYAxis(chart, f);
+    if (QTest::currentTestFailed()) return false;
+    // x: the hidden log axis maps the data; the category axis carries the title.
+    compareLog2XAxis(chart, f);
+    return !QTest::currentTestFailed();
+}
+
+void compareContext(const ContextChart *chart, const ConfigModel &model) {
+    const figure::Figure f = ContextFigure::build(model);
+    if (!compareFrame(chart, f)) return;
 
     // The budget line and its markers where the curves cross it.
     const QString markersName = chart->budgetMarkersName();
@@ -387,36 +411,33 @@ void compareContext(const ContextChart *chart, const ConfigModel &model) {
 
 void compareGroups(const GroupsChart *chart, const ConfigModel &model) {
     const figure::Figure f = GroupsFigure::build(model);
-    compareCommon(chart, f);
-    if (QTest::currentTestFailed() || !f.error.isEmpty()) return;
-    compareYAxis(chart, f);
-    if (QTest::currentTestFailed()) return;
-    const QValueAxis *x = valueAxis(chart, Qt::Horizontal);
-    QVERIFY(x);
-    QCOMPARE(f.x.log2, false);
-    QCOMPARE(f.x.title, x->titleText());
-    QCOMPARE(f.x.min, x->min());
-    QCOMPARE(f.x.max, x->max());
-    const QList<figure::Tick> ticks = ticksOf(x);
-    QCOMPARE(tickValues(f.x.ticks), tickValues(ticks));
-    QCOMPARE(tickLabels(f.x.ticks), tickLabels(ticks));
+    if (!compareFrame(chart, f)) return;
+    // A tick on every plotted group count.
+    QCOMPARE(tickValues(f.x.ticks), chart->xTickValues());
+    QList<double> plotted;
+    for (const auto &p : *model.groupPoints()) plotted.append(p.n_kv_groups);
+    QCOMPARE(tickValues(f.x.ticks), plotted);
+    // The labels shown are a subset of the ticks, in order, ending on n_heads.
+    const QStringList shown = chart->xTickLabels();
+    QVERIFY(!shown.isEmpty());
+    QCOMPARE(shown.constLast(), QString::number(model.nHeads()));
+    const QStringList all = tickLabels(f.x.ticks);
+    qsizetype at = 0;
+    for (const QString &label : shown) {
+        at = all.indexOf(label, at);
+        QVERIFY2(at >= 0, qPrintable(label));
+    }
 
     // The end labels ("MHA", "MQA" or "MHA = MQA") on the same points.
-    QStringList chartLabels, figureLabels;
-    QList<QList<QPointF>> chartPoints, figurePoints;
-    for (const QScatterSeries *s : unnamedScatters(chart)) {
-        if (!s->pointLabelsVisible()) continue;
-        chartLabels.append(s->pointLabelsFormat());
-        chartPoints.append(s->points());
-    }
+    QStringList figureLabels;
+    QList<QPointF> figurePoints;
     for (const figure::Series &s : f.series) {
         if (s.pointLabel.isEmpty()) continue;
         figureLabels.append(s.pointLabel);
         figurePoints.append(s.points);
     }
-    QCOMPARE(chartLabels, chart->endLabels());
-    QCOMPARE(figureLabels, chartLabels);
-    QCOMPARE(figurePoints, chartPoints);
+    QCOMPARE(figureLabels, chart->endLabels());
+    QCOMPARE(figurePoints, chart->endLabelPoints());
 }
 
 // ---------------------------------------------------------------------------
@@ -599,7 +620,7 @@ void checkLayout(const figure::Figure &f, const QRectF &box, const figure::Figur
     QVERIFY(yCount >= 2);
     QCOMPARE(d.xTicks.size(), xCount);
     QCOMPARE(d.yTicks.size(), yCount);
-    if (f.x.log2) QCOMPARE(xCount, FigureRenderer::log2TickExponents(f.x, d.canvas, d.plot.width(), style).size());
+    if (f.x.log2 && f.x.ticks.isEmpty()) QCOMPARE(xCount, FigureRenderer::log2TickExponents(f.x, d.canvas, d.plot.width(), style).size());
     QString clash = overlapping(d.xTicks);
     QVERIFY2(clash.isEmpty(), qPrintable(clash));
     clash = overlapping(d.yTicks);
@@ -836,6 +857,68 @@ private Q_SLOTS:
         Drawn wide;
         draw(f, QRectF(0, 0, 1100, 400), wide);
         QCOMPARE(wide.xTicks.size(), powers);
+    }
+
+    void spacedLabelsKeepTheFirstAndTheLast() {
+        // Labels 8 wide, 4 apart at least: 10 touches 0 (6 < 4 + 4), 20 does not.
+        QCOMPARE(FigureRenderer::spacedLabels({0, 10, 20, 100}, {8, 8, 8, 8}, 4), (QList<qsizetype>{0, 2, 3}));
+        // The last is always kept: 30 makes way for 36 (32 < 34 + 4), 0 does not have to.
+        QCOMPARE(FigureRenderer::spacedLabels({0, 30, 36}, {8, 8, 8}, 4), (QList<qsizetype>{0, 2}));
+        QCOMPARE(FigureRenderer::spacedLabels({5}, {8}, 4), QList<qsizetype>{0});
+        QVERIFY(FigureRenderer::spacedLabels({}, {}, 4).isEmpty());
+    }
+
+    void groupsTicksSitOnTheDivisorsAndEndLabelsMissTheCurve_data() {
+        QTest::addColumn<int>("heads");
+        QTest::addColumn<QRectF>("box");
+        for (int heads : {2, 8, 24, 32, 40, 64, 120, 128}) {
+            for (const QRectF &box : {QRectF(0, 0, 640, 480), QRectF(0, 0, 360, 260)})
+                QTest::newRow(qPrintable(u"%1 heads %2x%3"_s.arg(heads).arg(box.width()).arg(box.height()))) << heads << box;
+        }
+    }
+
+    void groupsTicksSitOnTheDivisorsAndEndLabelsMissTheCurve() {
+        QFETCH(int, heads);
+        QFETCH(QRectF, box);
+        ConfigModel model;
+        model.setNHeads(heads);
+        model.setEmbDim(heads * 64);
+        const figure::Figure f = GroupsFigure::build(model);
+        QVERIFY(f.error.isEmpty());
+        QList<double> divisors;
+        for (int d = 1; d <= heads; ++d) {
+            if (heads % d == 0) divisors.append(d);
+        }
+        QCOMPARE(tickValues(f.x.ticks), divisors);
+        checkLayout(f, box);
+        if (QTest::currentTestFailed()) return;
+        Drawn d;
+        draw(f, box, d);
+        // Labelled ticks: divisors, n_heads among them, none touching the next.
+        QVERIFY(!d.xTicks.isEmpty());
+        QCOMPARE(d.xTicks.constLast().text, QString::number(heads));
+        for (qsizetype i = 0; i < d.xTicks.size(); ++i) {
+            QVERIFY(divisors.contains(d.xTicks[i].text.toDouble()));
+            if (i > 0) QVERIFY2(d.xTicks[i].box.left() > d.xTicks[i - 1].box.right(), qPrintable(d.xTicks[i].text));
+        }
+        // Each divisor's label sits where log2 puts it.
+        for (const RecordedText &t : std::as_const(d.xTicks)) {
+            const double x = d.plot.left() + (std::log2(t.text.toDouble()) - std::log2(f.x.min)) /
+                                                 (std::log2(f.x.max) - std::log2(f.x.min)) * d.plot.width();
+            QVERIFY2(std::abs(t.box.center().x() - x) < 0.01, qPrintable(t.text));
+        }
+        // "MHA" and "MQA" cross no part of the curve.
+        QList<QPointF> curve;
+        for (const RecordedLine &line : std::as_const(d.canvas.dataLines)) {
+            if (line.points.size() > 1) curve = line.points;
+        }
+        QCOMPARE(curve.size(), divisors.size());
+        for (const RecordedText &t : std::as_const(d.canvas.texts)) {
+            if (t.text != u"MHA"_s && t.text != u"MQA"_s) continue;
+            QVERIFY2(t.box.left() >= d.plot.left() - kEps && t.box.right() <= d.plot.right() + kEps, qPrintable(t.text));
+            for (qsizetype i = 1; i < curve.size(); ++i)
+                QVERIFY2(!crosses(curve[i - 1], curve[i], t.box), qPrintable(t.text + u' ' + describe(t.box)));
+        }
     }
 
     void anErrorIsDrawnInsteadOfTheData() {

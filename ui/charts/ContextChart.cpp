@@ -30,22 +30,13 @@ constexpr double kXPad = ContextFigure::kXPad;
 }  // namespace
 
 ContextChart::ContextChart(const ConfigModel *model, QGraphicsItem *parent) : KvChart(model, parent) {
-    m_xLog = new QLogValueAxis(this);
-    m_xLog->setBase(2.0);
-    m_xLog->setVisible(false);
-    m_xLog->setProperty("kvscopeHelper", true);
-    m_xLabels = new QCategoryAxis(this);
-    m_xLabels->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    m_xLabels->setTitleText(u"context_length (log scale)"_s);
-    // The labels' axis spans the plot as 0..1 for good: see updateXTicks().
-    m_xLabels->setRange(0.0, 1.0);
-    m_xLabels->setStartValue(0.0);
+    const Log2XAxis x = addLog2XAxis(u"context_length (log scale)"_s);
+    m_xLog = x.log;
+    m_xLabels = x.labels;
     m_y = new QValueAxis(this);
     m_y->setTickType(QValueAxis::TicksDynamic);
     m_y->setTickAnchor(0.0);
     m_y->setMinorTickCount(0);
-    addAxis(m_xLog, Qt::AlignBottom);
-    addAxis(m_xLabels, Qt::AlignBottom);
     addAxis(m_y, Qt::AlignLeft);
 
     m_mha = makeLine(mhaName());
@@ -293,14 +284,8 @@ void ContextChart::updateXTicks(bool force) {
         labels.append(ChartTicks::powerOfTwoLabel(e));
         positions.append((e - low) / span);
     }
-    // Most updates (every control but a context step past the sweep's end)
-    // keep the tick set: then the axis is left alone.
-    const QStringList shown = m_xLabels->categoriesLabels();
-    bool same = shown == labels;
-    for (qsizetype i = 0; same && i < labels.size(); ++i) same = m_xLabels->endValue(labels[i]) == positions[i];
-    if (same) return;
-    for (const QString &label : shown) m_xLabels->remove(label);
-    for (qsizetype i = 0; i < labels.size(); ++i) m_xLabels->append(labels[i], positions[i]);
+    // Most updates (every control but a context step past the sweep's end) keep the tick set.
+    setCategoryLabels(m_xLabels, labels, positions);
 }
 
 QStringList ContextChart::xTickLabels() const { return m_xLabels->categoriesLabels(); }

@@ -5,7 +5,10 @@
 #include "KvChart.h"
 #include "kvscope/sweep.h"
 
+class QCategoryAxis;
+class QGraphicsSimpleTextItem;
 class QLineSeries;
+class QLogValueAxis;
 class QScatterSeries;
 class QValueAxis;
 
@@ -23,23 +26,38 @@ public:
 
     // The highlighted point (x = n_kv_groups, y = savings %), or nothing.
     QList<QPointF> highlightedPoints() const;
-    // The end points' labels, e.g. {"MHA", "MQA"}.
+    // The end points' labels, e.g. {"MHA", "MQA"}, and the data points they name.
     QStringList endLabels() const;
+    QList<QPointF> endLabelPoints() const;
+    // Where the end labels are drawn, in chart coordinates.
+    QList<QRectF> endLabelRects() const;
+    // Every group count the x axis marks, and the ones labelled at the
+    // current width (labels never touch; the last is always labelled).
+    QList<double> xTickValues() const { return m_tickValues; }
+    QStringList xTickLabels() const;
 
 protected:
     QString updateSeries() override;
     QString headlineText() const override;
     QString configText() const override;
+    QString noteText() const override;
     QString describe(const QXYSeries *series, const QPointF &point) const override;
     void styleSeries() override;
     Qt::Alignment legendCorner() const override { return Qt::AlignBottom | Qt::AlignRight; }
+    void plotAreaResized() override;
 
 private:
-    QValueAxis *m_x = nullptr;
+    void updateXTicks();
+    void placeEndLabels();
+
+    QLogValueAxis *m_xLog = nullptr;      // positions: log2 of the group count
+    QCategoryAxis *m_xLabels = nullptr;   // the labels, on the divisors
+    QList<double> m_tickValues;
+    QStringList m_tickTexts;
+    QList<QPointF> m_endPoints;           // the data points of m_endTexts
+    QList<QGraphicsSimpleTextItem *> m_endTexts;  // "MHA" left of its point, "MQA" above
     QValueAxis *m_y = nullptr;
     QLineSeries *m_savings = nullptr;
     QScatterSeries *m_current = nullptr;
-    QScatterSeries *m_mhaEnd = nullptr;  // carries the "MHA" point label
-    QScatterSeries *m_mqaEnd = nullptr;  // carries the "MQA" point label
     std::vector<kvscope::GroupPoint> m_points;
 };

@@ -2,7 +2,10 @@
 
 #include <QAbstractAxis>
 #include <QGraphicsLayout>
+#include <QCategoryAxis>
+#include <QFontMetricsF>
 #include <QGraphicsTextItem>
+#include <QLogValueAxis>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -38,6 +41,7 @@ KvChart::KvChart(const ConfigModel *model, QGraphicsItem *parent) : QChart(paren
     m_errorItem->setVisible(false);
     m_errorItem->setZValue(10);
     legend()->setShowToolTips(false);
+    connect(this, &QGraphicsWidget::geometryChanged, this, [this] { applyTitle(); });
     connect(this, &QChart::plotAreaChanged, this, [this] {
         plotAreaResized();
         placeLegend();
@@ -153,6 +157,33 @@ void KvChart::setTicks(QValueAxis *axis, double min, double max, double interval
     }
 }
 
+KvChart::Log2XAxis KvChart::addLog2XAxis(const QString &title) {
+    Log2XAxis axis;
+    axis.log = new QLogValueAxis(this);
+    axis.log->setBase(2.0);
+    axis.log->setVisible(false);
+    axis.log->setProperty("kvscopeHelper", true);
+    axis.labels = new QCategoryAxis(this);
+    axis.labels->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis.labels->setTitleText(title);
+    // The range stays 0..1 for good: changing it would make Qt Charts lay
+    // out the old labels and the whole chart at once.
+    axis.labels->setRange(0.0, 1.0);
+    axis.labels->setStartValue(0.0);
+    addAxis(axis.log, Qt::AlignBottom);
+    addAxis(axis.labels, Qt::AlignBottom);
+    return axis;
+}
+
+void KvChart::setCategoryLabels(QCategoryAxis *axis, const QStringList &labels, const QList<double> &positions) {
+    const QStringList shown = axis->categoriesLabels();
+    bool same = shown == labels;
+    for (qsizetype i = 0; same && i < labels.size(); ++i) same = axis->endValue(labels[i]) == positions[i];
+    if (same) return;
+    for (const QString &label : shown) axis->remove(label);
+    for (qsizetype i = 0; i < labels.size(); ++i) axis->append(labels[i], positions[i]);
+}
+
 void KvChart::styleLine(QXYSeries *series, const QColor &color, qreal width, Qt::PenStyle style) const {
     QPen pen(color, width, style);
     pen.setCapStyle(Qt::RoundCap);
@@ -178,14 +209,39 @@ QString KvChart::thousands(std::uint64_t bytes) {
 
 QString KvChart::headline() const { return headlineText(); }
 QString KvChart::configLine() const { return configText(); }
+QString KvChart::note() const { return noteText(); }
 QString KvChart::documentTitle() const { return headlineText() + u' ' + configText(); }
 
+QString KvChart::wrappedHtml(const QString &text, const QFont &font, qreal width) {
+    // At the spaces (after the commas of "(n_heads=24, emb_dim=2048, ...)"),
+    // so no part is cut off on a narrow chart; a word wider than the chart
+    // stays whole.
+    const QFontMetricsF metrics(font);
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(u' ')) {
+        const QString joined = line.isEmpty() ? word : line + u' ' + word;
+        if (!line.isEmpty() && metrics.horizontalAdvance(joined) > width) {
+            lines.append(line);
+            line = word;
+        } else {
+            line = joined;
+        }
+    }
+    lines.append(line);
+    for (QString &l : lines) l = l.toHtmlEscaped();
+    return lines.join(u"<br>"_s);
+}
+
 void KvChart::applyTitle() {
-    // Two lines like the seed's figure: the figure's name, then its configuration, smaller.
+    // Two lines like the seed's figure: the figure's name, then its
+    // configuration, smaller, wrapped to the chart's width.
+    const qreal width = std::max<qreal>(120.0, size().width() - 24.0);
+    QString sub = wrappedHtml(configText(), m_subtitleFont, width);
+    if (const QString note = noteText(); !note.isEmpty()) sub += u"<br>"_s + wrappedHtml(note, m_subtitleFont, width);
     const QString title = u"<center>"_s + headlineText().toHtmlEscaped() +
                           u"<br><span style=\"font-weight:normal; font-size:"_s +
-                          QString::number(m_subtitleFont.pointSizeF()) + u"pt\">"_s +
-                          configText().toHtmlEscaped() + u"</span></center>"_s;
+                          QString::number(m_subtitleFont.pointSizeF()) + u"pt\">"_s + sub + u"</span></center>"_s;
     // setTitle() invalidates the chart's layout even for the same text, and
     // the rich-text title is costly to lay out; most slider steps keep it.
     if (title != this->title()) setTitle(title);

@@ -15,7 +15,9 @@
 #include "ChartLook.h"
 
 class ConfigModel;
+class QCategoryAxis;
 class QGraphicsTextItem;
+class QLogValueAxis;
 class QValueAxis;
 class QXYSeries;
 
@@ -39,6 +41,7 @@ public:
 
     QString headline() const;     // "KV-cache vs Context Length"
     QString configLine() const;   // "(n_heads=24, emb_dim=2048, ...)"
+    QString note() const;         // the title's third line, or empty
     QString documentTitle() const;  // both, on one line: for file metadata
 
     // Names of the series a user sees (legend order) and their points in
@@ -83,6 +86,8 @@ protected:
     virtual QString updateSeries() = 0;
     virtual QString headlineText() const = 0;
     virtual QString configText() const = 0;
+    // A third title line, when the chart needs one said; none by default.
+    virtual QString noteText() const { return {}; }
     virtual QString describe(const QXYSeries *series, const QPointF &point) const = 0;
     // Pens, brushes and fonts after a theme change reset them.
     virtual void styleSeries() = 0;
@@ -99,6 +104,17 @@ protected:
     // wide new range with the old fine interval would lay out (and label)
     // thousands of ticks for one slider step.
     static void setTicks(QValueAxis *axis, double min, double max, double interval);
+    // A log2 x axis: a hidden QLogValueAxis maps the data, and a category
+    // axis spanning the plot as 0..1 carries the title and the labels, each
+    // at its fraction of the log2 span (setCategoryLabels()).
+    struct Log2XAxis {
+        QLogValueAxis *log = nullptr;
+        QCategoryAxis *labels = nullptr;
+    };
+    Log2XAxis addLog2XAxis(const QString &title);
+    // Replaces the labels only when they change: most slider steps keep them,
+    // and a new set makes Qt Charts lay the whole chart out again.
+    static void setCategoryLabels(QCategoryAxis *axis, const QStringList &labels, const QList<double> &positions);
     void styleLine(QXYSeries *series, const QColor &color, qreal width, Qt::PenStyle style = Qt::SolidLine) const;
 
     QFont titleFont() const { return m_titleFont; }
@@ -112,6 +128,7 @@ protected:
     static QString thousands(std::uint64_t bytes);
 
 private:
+    static QString wrappedHtml(const QString &text, const QFont &font, qreal width);
     void applyTitle();
     void placeLegend();
     // Every drawn line and marker of the visible series, in plot-area fractions.

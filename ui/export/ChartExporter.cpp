@@ -438,7 +438,7 @@ std::optional<QString> ChartExporter::writeReport(QByteArray *bytes, const figur
         }
         for (auto &row : totalRows) {
             if (row.first.startsWith(u"MHA total"_s) || row.first.startsWith(u"GQA total"_s))
-                row.first = u"Book "_s + row.first.left(3) + u" (its shape)"_s;
+                row.first = u"Book "_s + row.first.left(3) + u" (shape only)"_s;
         }
         totalRows = modelRows + totalRows.mid(2, 4);
     }

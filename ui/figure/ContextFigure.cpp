@@ -51,7 +51,7 @@ QString ContextFigure::gqaName(int groups) { return u"GQA (n_kv_groups=%1)"_s.ar
 QString ContextFigure::extraName(int groups, double compression) {
     return u"GQA (n_kv_groups=%1, %2\u00d7 compression)"_s.arg(groups).arg(compression, 0, 'f', 1);
 }
-QString ContextFigure::currentName(std::uint64_t context) { return u"context_length=%1"_s.arg(thousands(context)); }
+QString ContextFigure::currentName(std::uint64_t context) { return u"context_length=%1"_s.arg(context); }
 
 QString ContextFigure::modelCurveName(const QString &key, const QString &name) {
     if (key == u"model"_s) return tr("%1 (real layers)").arg(name);

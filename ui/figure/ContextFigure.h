@@ -28,7 +28,7 @@ struct ContextPlot {
     std::vector<Extra> extras;            // ascending; never 1 or the current count
     std::vector<ModelCurve> modelCurves;  // the real curve, shown what-ifs, pins; per GPU when perGpu
     QStringList modelNames;               // their legend names, in the same order
-    QString currentName;                  // "context_length=8,192"
+    QString currentName;                  // "context_length=8192"
     QString error;                        // when set, what follows is empty
 
     std::vector<kvscope::LayoutPoint> mha, gqa;  // the book's curves as drawn

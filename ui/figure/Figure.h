@@ -48,7 +48,12 @@ struct Series {
     double markerSize = 0.0;      // diameter in points
     std::optional<Rgb> markerFill;
     std::optional<Pen> markerOutline;
-    QString pointLabel;           // drawn above every point ("MHA", "MQA")
+    QString pointLabel;           // drawn beside every point ("MHA", "MQA")
+    // Where the point label sits: above the point, or left of it (for a
+    // point the curve leaves upwards to the right, so the label never
+    // crosses the line).
+    enum class LabelSide { Above, Left };
+    LabelSide pointLabelSide = LabelSide::Above;
     // A data curve (the print theme tells curves apart by line style and
     // marker), or a reference drawn the same in every theme: the budget,
     // the current context, rings and highlights.
@@ -64,9 +69,11 @@ struct Axis {
     QString title;
     double min = 0.0;
     double max = 1.0;
-    bool log2 = false;  // positions by log2(value); ticks on powers of two
-    // Linear axes: the ticks to draw. Log2 axes leave this empty: the
-    // renderer labels every power of two that fits, or every 2nd, 5th, ...
+    bool log2 = false;  // positions by log2(value)
+    // The ticks to draw. A log2 axis may leave this empty: the renderer then
+    // labels every power of two that fits, or every 2nd, 5th, ... Given on
+    // a log2 axis (the groups chart's divisors), a label that would touch
+    // its neighbour is left out.
     QList<Tick> ticks;
 };
 
@@ -75,6 +82,7 @@ enum class Corner { TopLeft, BottomRight };
 struct Figure {
     QString headline;       // "KV-cache vs Context Length"
     QString configLine;     // "(n_heads=24, emb_dim=2048, ...)"
+    QString note;           // a third title line, when the figure needs one said ("shape only: ...")
     Axis x;
     Axis y;
     std::vector<Series> series;  // drawn in order, later on top; legend in the same order

@@ -104,6 +104,11 @@ bool segmentHits(QPointF a, QPointF b, const QRectF &rect) {
 // box.top() + ascent.
 QRectF pointLabelBox(const Canvas &canvas, const Series &s, QPointF at, const QRectF &plot, const Font &font) {
     const double width = canvas.textWidth(s.pointLabel, font);
+    if (s.pointLabelSide == Series::LabelSide::Left) {
+        const double right = at.x() - s.markerSize / 2 - 3;
+        const double baseline = at.y() + (canvas.ascent(font) - canvas.descent(font)) / 2;
+        return {std::max(plot.left(), right - width), baseline - canvas.ascent(font), width, lineHeight(canvas, font)};
+    }
     const double left = std::clamp(at.x() - width / 2, plot.left(), std::max(plot.left(), plot.right() - width));
     const double baseline = at.y() - s.markerSize / 2 - 3 - canvas.descent(font);
     return {left, baseline - canvas.ascent(font), width, lineHeight(canvas, font)};
@@ -136,8 +141,10 @@ struct Layout {
     QRectF plot;
     Font headlineFont;
     Font configFont;
+    Font noteFont;
     double headlineBaseline = 0;
     double configBaseline = 0;
+    double noteBaseline = 0;
     double tickLabelWidth = 0;  // the widest y tick label
     FigureRenderer::LegendBox legend;
     std::vector<const Series *> entries;  // the legend's, in order
@@ -192,7 +199,15 @@ Layout layOut(const Figure &figure, const std::vector<Series> &series, const Can
         layout.headlineBaseline = box.top() + 4 + canvas.ascent(layout.headlineFont);
         layout.configBaseline = layout.headlineBaseline + canvas.descent(layout.headlineFont) + 2 +
                                 canvas.ascent(layout.configFont);
-        top = layout.configBaseline + canvas.descent(layout.configFont) + 12;
+        double lastBaseline = layout.configBaseline;
+        Font lastFont = layout.configFont;
+        if (!figure.note.isEmpty()) {
+            layout.noteFont = fitted(canvas, fonts.subtitle, figure.note, titleWidth);
+            layout.noteBaseline = layout.configBaseline + canvas.descent(layout.configFont) + 2 + canvas.ascent(layout.noteFont);
+            lastBaseline = layout.noteBaseline;
+            lastFont = layout.noteFont;
+        }
+        top = lastBaseline + canvas.descent(lastFont) + 12;
     }
     for (const Tick &tick : figure.y.ticks)
         layout.tickLabelWidth = std::max(layout.tickLabelWidth, canvas.textWidth(tick.label, fonts.tick));
@@ -333,9 +348,35 @@ QList<int> FigureRenderer::log2TickExponents(const Axis &axis, const Canvas &can
     return exponents;
 }
 
+QList<qsizetype> FigureRenderer::spacedLabels(const QList<double> &centers, const QList<double> &widths, double gap) {
+    QList<qsizetype> kept;
+    auto clear = [&](qsizetype a, qsizetype b) {
+        return centers[b] - widths[b] / 2 >= centers[a] + widths[a] / 2 + gap;
+    };
+    for (qsizetype i = 0; i < centers.size(); ++i) {
+        if (kept.isEmpty() || clear(kept.constLast(), i)) kept.append(i);
+    }
+    const qsizetype last = centers.size() - 1;
+    if (last > 0 && kept.constLast() != last) {
+        while (!kept.isEmpty() && !clear(kept.constLast(), last)) kept.removeLast();
+        kept.append(last);
+    }
+    return kept;
+}
+
 QList<Tick> FigureRenderer::labelledTicks(const Axis &axis, bool horizontal, const Canvas &canvas, double length,
                                          const FigureStyle &style) {
     QList<Tick> ticks;
+    if (axis.log2 && !axis.ticks.isEmpty()) {
+        const Font font = fonts(style).tick;
+        QList<double> centers, widths;
+        for (const Tick &tick : axis.ticks) {
+            centers.append(fraction(axis, tick.value) * length);
+            widths.append(horizontal ? canvas.textWidth(tick.label, font) : lineHeight(canvas, font));
+        }
+        for (qsizetype i : spacedLabels(centers, widths, font.size * 0.5)) ticks.append(axis.ticks[i]);
+        return ticks;
+    }
     if (axis.log2) {
         for (int e : log2TickExponents(axis, canvas, length, style)) ticks.append({std::exp2(e), ChartTicks::powerOfTwoLabel(e)});
         return ticks;
@@ -374,6 +415,8 @@ void FigureRenderer::draw(const Figure &figure, Canvas &canvas, const QRectF &bo
     if (style.title) {
         drawCentered(canvas, box.center().x(), layout.headlineBaseline, figure.headline, layout.headlineFont, theme.text);
         drawCentered(canvas, box.center().x(), layout.configBaseline, figure.configLine, layout.configFont, theme.text);
+        if (!figure.note.isEmpty())
+            drawCentered(canvas, box.center().x(), layout.noteBaseline, figure.note, layout.noteFont, theme.text);
     }
 
     if (!figure.error.isEmpty()) {
@@ -400,11 +443,14 @@ void FigureRenderer::draw(const Figure &figure, Canvas &canvas, const QRectF &bo
     const Pen axisPen{theme.text, 0.8};
     canvas.drawPolyline({plot.topLeft(), plot.bottomLeft(), plot.bottomRight()}, axisPen);
     const double xLabelBaseline = plot.bottom() + kTickLength + 2 + canvas.ascent(fonts.tick);
-    for (const Tick &tick : xTicks) {
+    // A log2 axis of given values (the groups chart's divisors) marks every
+    // one, labelled or not.
+    const QList<Tick> &xMarks = figure.x.log2 && !figure.x.ticks.isEmpty() ? figure.x.ticks : xTicks;
+    for (const Tick &tick : xMarks) {
         const double x = toX(tick.value);
         canvas.drawPolyline({{x, plot.bottom()}, {x, plot.bottom() + kTickLength}}, axisPen);
-        drawCentered(canvas, x, xLabelBaseline, tick.label, fonts.tick, theme.text);
     }
+    for (const Tick &tick : xTicks) drawCentered(canvas, toX(tick.value), xLabelBaseline, tick.label, fonts.tick, theme.text);
     const double tickMiddle = (canvas.ascent(fonts.tick) - canvas.descent(fonts.tick)) / 2;
     for (const Tick &tick : yLabels) {
         const double y = toY(tick.value);
@@ -454,7 +500,7 @@ void FigureRenderer::draw(const Figure &figure, Canvas &canvas, const QRectF &bo
 }
 
 QStringList Figure::texts() const {
-    QStringList all{headline, configLine, error, x.title, y.title};
+    QStringList all{headline, configLine, note, error, x.title, y.title};
     for (const Tick &tick : x.ticks) all.append(tick.label);
     for (const Tick &tick : y.ticks) all.append(tick.label);
     for (const Series &s : series) all << s.name << s.pointLabel;

@@ -53,6 +53,10 @@ public:
     // tick on a linear one, or every 2nd, 3rd, ... where labels would touch.
     static QList<Tick> labelledTicks(const Axis &axis, bool horizontal, const Canvas &canvas, double length,
                                      const FigureStyle &style = {});
+    // Of labels `widths` wide centred at `centers` (ascending), the ones to
+    // draw so that none comes within `gap` of another: from the first,
+    // greedily, and always the last (the end a reader looks for).
+    static QList<qsizetype> spacedLabels(const QList<double> &centers, const QList<double> &widths, double gap);
     // The log2 axis' labelled exponents for a plot `width` points wide.
     static QList<int> log2TickExponents(const Axis &axis, const Canvas &canvas, double width,
                                         const FigureStyle &style = {});

@@ -4,9 +4,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ChartTicks.h"
 #include "ConfigModel.h"
+#include "ImportedModel.h"
 #include "kvscope/format.h"
+#include "kvscope/layout.h"
 
 using namespace Qt::StringLiterals;
 using namespace figure;
@@ -23,6 +24,19 @@ QString GroupsFigure::configText(const ConfigModel &m) {
     return text;
 }
 
+QString GroupsFigure::note(const ConfigModel &m) {
+    const ImportedModel *imported = m.importedModel();
+    if (!m.hasModel() || !imported) return {};
+    const auto counts = kvscope::layerCountsByKind(imported->layout);
+    const auto count = [&](kvscope::LayerKind kind) { return counts[static_cast<std::size_t>(kind)]; };
+    QStringList kinds;
+    if (count(kvscope::LayerKind::Mla) > 0) kinds.append(u"%1 MLA layers cache a latent"_s.arg(count(kvscope::LayerKind::Mla)));
+    if (count(kvscope::LayerKind::Linear) > 0)
+        kinds.append(u"%1 linear layers keep a fixed state"_s.arg(count(kvscope::LayerKind::Linear)));
+    if (kinds.isEmpty()) return {};
+    return u"The book's formula on the shape only: %1's %2, not K/V heads"_s.arg(m.modelName(), kinds.join(u" and "_s));
+}
+
 QString GroupsFigure::savingsName() { return u"Savings vs MHA"_s; }
 
 QString GroupsFigure::currentName(int groups, double savings) {
@@ -37,16 +51,26 @@ QStringList GroupsFigure::endLabels(std::size_t groupCounts) {
 
 QString GroupsFigure::noGroupsError(int heads) { return u"No valid n_kv_groups for n_heads=%1."_s.arg(heads); }
 
-double GroupsFigure::xPad(int heads) { return std::max(0.6, heads * 0.04); }
+double GroupsFigure::xPadLeft(int heads) {
+    return std::max(0.5, (std::log2(std::max(heads, 1)) + kXPadRight) / 8.0);
+}
 
-double GroupsFigure::xStep(int heads) { return std::max(1.0, std::round(ChartTicks::forMaximum(heads, 7).step)); }
+QString GroupsFigure::xTitle() { return u"n_kv_groups (log scale)"_s; }
+
+QList<Tick> GroupsFigure::xTicks(const std::vector<kvscope::GroupPoint> &points) {
+    QList<Tick> ticks;
+    for (const kvscope::GroupPoint &p : points)
+        ticks.append({static_cast<double>(p.n_kv_groups), QString::number(p.n_kv_groups)});
+    return ticks;
+}
 
 Figure GroupsFigure::build(const ConfigModel &m) {
     Figure f;
     f.headline = headline();
     f.configLine = configText(m);
+    f.note = note(m);
     f.legendCorner = Corner::BottomRight;
-    f.x.title = u"n_kv_groups"_s;
+    f.x.title = xTitle();
     f.y.title = u"Savings vs MHA (%)"_s;
     f.y.min = kYMin;
     f.y.max = kYMax;
@@ -62,11 +86,10 @@ Figure GroupsFigure::build(const ConfigModel &m) {
         return f;
     }
     const int heads = m.nHeads();
-    const double pad = xPad(heads), step = xStep(heads);
-    f.x.min = 1.0 - pad;
-    f.x.max = heads + pad;
-    for (double v = std::ceil(f.x.min / step) * step; v <= f.x.max; v += step)
-        f.x.ticks.append({v, QString::number(v, 'f', 0)});
+    f.x.log2 = true;
+    f.x.min = xMin(heads);
+    f.x.max = xMax(heads);
+    f.x.ticks = xTicks(*result);
 
     Series savings;
     savings.name = savingsName();
@@ -85,6 +108,8 @@ Figure GroupsFigure::build(const ConfigModel &m) {
     Series mhaEnd;
     mhaEnd.points = {savings.points.constFirst()};
     mhaEnd.pointLabel = ends.constFirst();
+    // The curve rises to the right of MHA: its label goes on the left.
+    if (ends.size() > 1) mhaEnd.pointLabelSide = Series::LabelSide::Left;
     f.series.push_back(savings);
     f.series.push_back(mhaEnd);
     if (ends.size() > 1) {

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <QString>
+#include <cmath>
+#include <vector>
 
 #include "Figure.h"
+#include "kvscope/sweep.h"
 
 class ConfigModel;
 
@@ -15,6 +18,10 @@ public:
 
     static QString headline();  // "KV-cache Savings vs n_kv_groups"
     static QString configText(const ConfigModel &model);
+    // With a model whose layers are MLA or linear: that the chart is the
+    // book's formula on its shape, and which of its layers have no K/V
+    // heads to group. Empty otherwise.
+    static QString note(const ConfigModel &model);
     static QString savingsName();
     static QString currentName(int groups, double savings);
     // The end points' labels: {"MHA", "MQA"}, or {"MHA = MQA"} for one head.
@@ -23,7 +30,15 @@ public:
 
     static constexpr double kYMin = -4.0;  // whole markers at 0 % and near 100 %
     static constexpr double kYMax = 104.0;
-    // The x axis' range and tick step for n_heads.
-    static double xPad(int heads);
-    static double xStep(int heads);
+    // The x axis is log2 (the divisors of n_heads are spread evenly when
+    // they are powers of two), with this much air in powers of two left of
+    // 1 and right of n_heads: on the left, room for the "MHA" label beside
+    // its point at about a tenth of the plot's width.
+    static double xPadLeft(int heads);
+    static constexpr double kXPadRight = 0.5;
+    static double xMin(int heads) { return std::exp2(-xPadLeft(heads)); }
+    static double xMax(int heads) { return heads * std::exp2(kXPadRight); }
+    static QString xTitle();
+    // A tick on every plotted group count, labelled with it.
+    static QList<figure::Tick> xTicks(const std::vector<kvscope::GroupPoint> &points);
 };

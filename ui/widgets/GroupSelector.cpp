@@ -1,6 +1,7 @@
 #include "GroupSelector.h"
 
 #include <QComboBox>
+#include <QResizeEvent>
 #include <QHBoxLayout>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -89,6 +90,14 @@ QList<int> GroupSelector::offeredGroups() const {
     QList<int> offered;
     for (int i = 0; i < m_comboBox->count(); ++i) offered.append(m_comboBox->itemData(i).toInt());
     return offered;
+}
+
+void GroupSelector::resizeEvent(QResizeEvent *event) {
+    QWidget::resizeEvent(event);
+    auto *box = static_cast<QBoxLayout *>(layout());
+    const int beside = m_comboBox->minimumWidth() + box->spacing() + kMinSliderWidth;
+    const auto direction = width() >= beside ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (box->direction() != direction) box->setDirection(direction);
 }
 
 void GroupSelector::setToolTip(const QString &text) {

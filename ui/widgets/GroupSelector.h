@@ -36,7 +36,13 @@ public:
 Q_SIGNALS:
     void groupsChosen(int groups);
 
+protected:
+    // Narrow (a small screen's control panel), the combo box goes under the
+    // slider so the slider keeps a usable length.
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    static constexpr int kMinSliderWidth = 80;
     void selectIndex(int index);
     int nearestIndex(int groups) const;
 

@@ -131,8 +131,8 @@ void SummaryPanel::refreshModelRows() {
     // With a model loaded the book's rows describe its shape, not its cache.
     const int mhaRow = static_cast<int>(m_values.indexOf(m_mhaTotal));
     const int gqaRow = static_cast<int>(m_values.indexOf(m_gqaTotal));
-    m_names.at(mhaRow)->setText(loaded ? tr("Book MHA (its shape):") : tr("MHA total KV cache:"));
-    m_names.at(gqaRow)->setText(loaded ? tr("Book GQA (its shape):") : tr("GQA total KV cache:"));
+    m_names.at(mhaRow)->setText(loaded ? tr("Book MHA (shape only):") : tr("MHA total KV cache:"));
+    m_names.at(gqaRow)->setText(loaded ? tr("Book GQA (shape only):") : tr("GQA total KV cache:"));
     if (!loaded) return;
     m_modelName->setText(m_model->modelName());
     const ImportedModel *imported = m_model->importedModel();
