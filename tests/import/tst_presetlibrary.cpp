@@ -36,6 +36,14 @@ private:
         };
     }
 
+    static std::uint64_t layersOf(const ImportedModel &m, kvscope::LayerKind kind) {
+        return kvscope::layerCountsByKind(m.layout)[static_cast<std::size_t>(kind)];
+    }
+    // The model's KV cache in bf16 for one sequence of `context` tokens.
+    static std::uint64_t bf16Bytes(const ImportedModel &m, std::uint64_t context) {
+        return kvscope::layoutTotalBytes(m.layout, Workload{context, 1, DType::bf16}).value();
+    }
+
 private Q_SLOTS:
     void builtinHasAtLeastTwentyUniqueModels() {
         const PresetLibrary lib = library();
@@ -96,24 +104,63 @@ private Q_SLOTS:
         QVERIFY(qwen.ok());
         QVERIFY(!qwen->layout.groups[0].spec.recurrent_state_dtype.has_value());
         QCOMPARE(qwen->layout.groups[0].spec, kvscope::gatedDeltaNetLayer(16, 32, 128, 128, 4));
-        const auto layers = [](const ImportedModel &m, kvscope::LayerKind kind) {
-            return kvscope::layerCountsByKind(m.layout)[static_cast<std::size_t>(kind)];
-        };
         const auto nemotron = lib.load(QStringLiteral("Nemotron-H 8B"));
         QVERIFY(nemotron.ok());
-        QCOMPARE(layers(*nemotron, kvscope::LayerKind::Mlp), 24u);
+        QCOMPARE(layersOf(*nemotron, kvscope::LayerKind::Mlp), 24u);
         QCOMPARE(nemotron->parameters.value_or(0), 8'000'000'000u);
         const auto granite = lib.load(QStringLiteral("Granite 4.0-H Small"));
         QVERIFY(granite.ok());
-        QCOMPARE(layers(*granite, kvscope::LayerKind::Full), 4u);
+        QCOMPARE(layersOf(*granite, kvscope::LayerKind::Full), 4u);
         QCOMPARE(granite->parameters.value_or(0), 32'000'000'000u);
         const auto falcon = lib.load(QStringLiteral("Falcon-H1 7B"));
         QVERIFY(falcon.ok());
         QCOMPARE(kvscope::layerCount(falcon->layout), 44u);
         const auto jamba = lib.load(QStringLiteral("Jamba v0.1"));
         QVERIFY(jamba.ok());
-        QCOMPARE(layers(*jamba, kvscope::LayerKind::Linear), 28u);
+        QCOMPARE(layersOf(*jamba, kvscope::LayerKind::Linear), 28u);
         QCOMPARE(jamba->parameters.value_or(0), 51'570'000'000u);
+    }
+
+    // Mixtures of experts: every layer full attention, the weights counted
+    // here from the config's shapes to match the preset's published total.
+    void mixtureOfExpertsPresets() {
+        const PresetLibrary lib = library();
+        using kvscope::LayerKind;
+
+        // Qwen3-30B-A3B: 48 layers of 4 K/V heads of 128, K and V, 2 bytes each:
+        // 48 * 4 * 128 * 2 * 2 = 98,304 B a token.
+        const auto qwen = lib.load(QStringLiteral("Qwen3 30B-A3B"));
+        QVERIFY(qwen.ok());
+        QCOMPARE(layersOf(*qwen, LayerKind::Full), 48u);
+        QCOMPARE(kvscope::layerCount(qwen->layout), 48u);
+        QCOMPARE(bf16Bytes(*qwen, 1), 48u * 4 * 128 * 2 * 2);
+        QCOMPARE(bf16Bytes(*qwen, 40960), 4'026'531'840u);  // 98,304 * 40,960
+        QCOMPARE(qwen->max_model_len.value(), 40960u);      // max_position_embeddings, no RoPE scaling
+        // Embeddings and an untied head: 2 * 151,936 * 2,048. Each layer: q 2,048 * 4,096, k and v
+        // 2 * 2,048 * 512, o 4,096 * 2,048, q/k norms 2 * 128; 128 experts of 3 * 2,048 * 768, the
+        // router 2,048 * 128, 2 norms of 2,048. Then the final norm.
+        const std::uint64_t qwen_layer = (2048ull * 4096 + 2 * 2048ull * 512 + 4096ull * 2048 + 2 * 128) +
+                                         (128ull * 3 * 2048 * 768 + 2048ull * 128) + 2 * 2048;
+        const std::uint64_t qwen_total = 2 * 151936ull * 2048 + 48 * qwen_layer + 2048;
+        QCOMPARE(qwen_total, 30'532'122'624u);  // the model card's 30.5B
+        QCOMPARE(qwen->parameters.value_or(0), qwen_total);
+
+        // Mixtral 8x7B: 32 layers of 8 K/V heads of 128: 32 * 8 * 128 * 2 * 2 = 131,072 B a token;
+        // sliding_window is null, so every layer holds the whole context.
+        const auto mixtral = lib.load(QStringLiteral("Mixtral 8x7B v0.1"));
+        QVERIFY(mixtral.ok());
+        QCOMPARE(layersOf(*mixtral, LayerKind::Full), 32u);
+        QCOMPARE(layersOf(*mixtral, LayerKind::Sliding), 0u);
+        QCOMPARE(bf16Bytes(*mixtral, 1), 32u * 8 * 128 * 2 * 2);
+        QCOMPARE(bf16Bytes(*mixtral, 32768), 4'294'967'296u);  // 131,072 * 32,768
+        QCOMPARE(mixtral->max_model_len.value(), 32768u);
+        // Each layer: q and o 2 * 4,096 * 4,096, k and v 2 * 4,096 * 1,024, 8 experts of
+        // 3 * 4,096 * 14,336, the router 4,096 * 8, 2 norms; embeddings and head 2 * 32,000 * 4,096.
+        const std::uint64_t mixtral_layer = 2 * 4096ull * 4096 + 2 * 4096ull * 1024 + 8 * 3 * 4096ull * 14336 +
+                                            4096ull * 8 + 2 * 4096;
+        const std::uint64_t mixtral_total = 2 * 32000ull * 4096 + 32 * mixtral_layer + 4096;
+        QCOMPARE(mixtral_total, 46'702'792'704u);  // the model card's 46.7B
+        QCOMPARE(mixtral->parameters.value_or(0), mixtral_total);
     }
 
     void findAndSearch() {
