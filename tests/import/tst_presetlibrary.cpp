@@ -84,6 +84,7 @@ private Q_SLOTS:
         QTest::newRow("nemotron-h") << QStringLiteral("Nemotron-H 8B") << QStringLiteral("nemotron-h-8b-base-8k.json");
         QTest::newRow("falcon-h1") << QStringLiteral("Falcon-H1 7B") << QStringLiteral("falcon-h1-7b-instruct.json");
         QTest::newRow("granite") << QStringLiteral("Granite 4.0-H Small") << QStringLiteral("granite-4.0-h-small.json");
+        QTest::newRow("llama4") << QStringLiteral("Llama 4 Scout") << QStringLiteral("llama-4-scout-17b-16e-instruct.json");
     }
     void presetsAgreeWithTheirTestConfigs() {
         QFETCH(QString, preset);
@@ -161,6 +162,31 @@ private Q_SLOTS:
         const std::uint64_t mixtral_total = 2 * 32000ull * 4096 + 32 * mixtral_layer + 4096;
         QCOMPARE(mixtral_total, 46'702'792'704u);  // the model card's 46.7B
         QCOMPARE(mixtral->parameters.value_or(0), mixtral_total);
+    }
+
+    // Llama 4: no_rope_layers is empty, so transformers' no_rope_layer_interval 4 makes every fourth
+    // layer (3, 7, ..., 47) NoPE and global: 12 full layers; the other 36 attend within chunks of
+    // attention_chunk_size 8,192. Each layer: 8 K/V heads of 128, K and V, bf16: 8 * 128 * 2 * 2 = 4,096 B a token.
+    void llama4Presets() {
+        const PresetLibrary lib = library();
+        using kvscope::LayerKind;
+        for (const char *name : {"Llama 4 Scout", "Llama 4 Maverick"}) {
+            const auto m = lib.load(QString::fromLatin1(name));
+            QVERIFY2(m.ok(), name);
+            QCOMPARE(layersOf(*m, LayerKind::Full), 12u);
+            QCOMPARE(layersOf(*m, LayerKind::Chunked), 36u);
+            QCOMPARE(m->layout.groups[0].spec, kvscope::chunkedLayer(40, 8, 128, 128, 8192));
+            QCOMPARE(m->layout.groups[0].count, 3u);  // layers 0-2 chunked, layer 3 full, ...
+            QCOMPARE(bf16Bytes(*m, 1), 48u * 4096);   // one token: every layer holds it
+            // Past one chunk the chunked layers stop growing: 12 * 131,072 + 36 * 8,192 tokens.
+            QCOMPARE(bf16Bytes(*m, 131072), (12ull * 131072 + 36ull * 8192) * 4096);
+        }
+        const auto scout = lib.load(QStringLiteral("Llama 4 Scout"));
+        QCOMPARE(scout->max_model_len.value(), 10'485'760u);  // llama3 RoPE scaling: vLLM applies no factor
+        QCOMPARE(scout->parameters.value_or(0), 109'000'000'000u);
+        const auto maverick = lib.load(QStringLiteral("Llama 4 Maverick"));
+        QCOMPARE(maverick->max_model_len.value(), 1'048'576u);  // rope_scaling null
+        QCOMPARE(maverick->parameters.value_or(0), 400'000'000'000u);
     }
 
     void findAndSearch() {
