@@ -33,6 +33,8 @@ private:
             {"Qwen3 0.6B", 596'049'920},     {"Qwen3 4B", 4'022'468'096},     {"Qwen3 8B", 8'190'735'360},
             {"Qwen3 32B", 32'762'123'264},   {"Gemma 2 2B", 2'614'341'888},   {"Gemma 2 9B", 9'241'705'984},
             {"Gemma 2 27B", 27'227'128'320}, {"Gemma 3 1B", 999'885'952},
+            // Phi-3 mini (both context lengths) as Keras Hub lists it; Phi-4's Hugging Face total.
+            {"Phi-3 mini 4K", 3'821'079'552}, {"Phi-3 mini 128K", 3'821'079'552}, {"Phi-4", 14'659'507'200},
         };
     }
 
@@ -60,7 +62,9 @@ private Q_SLOTS:
             QVERIFY2(!preset.family.isEmpty(), qPrintable(preset.name));
             auto model = lib.load(preset.name);
             QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
-            QVERIFY2(model->warnings.empty(), qPrintable(preset.name));  // every family is a known one
+            // Every family is a known one; the one warning a preset may carry is Phi-3 mini 128K's window,
+            // longer than its context (checked in phi3Presets).
+            if (preset.name != u"Phi-3 mini 128K") QVERIFY2(model->warnings.empty(), qPrintable(preset.name));
             for (std::uint64_t context : {std::uint64_t{1}, std::uint64_t{4096},
                                           model->max_position_embeddings.value_or(2048)}) {
                 auto total = kvscope::layoutTotalBytes(model->layout, Workload{context, 1, DType::bf16});
@@ -187,6 +191,50 @@ private Q_SLOTS:
         const auto maverick = lib.load(QStringLiteral("Llama 4 Maverick"));
         QCOMPARE(maverick->max_model_len.value(), 1'048'576u);  // rope_scaling null
         QCOMPARE(maverick->parameters.value_or(0), 400'000'000'000u);
+    }
+
+    // Phi-3 and Phi-4 (model_type phi3): multi-head (Phi-3 mini) or grouped K/V heads, no layer_types.
+    void phi3Presets() {
+        const PresetLibrary lib = library();
+        using kvscope::LayerKind;
+        // Phi-3 mini 4K: 32 heads of 3,072 / 32 = 96, all of them K/V: 32 * 96 * 2 * 2 = 12,288 B a token
+        // a layer. sliding_window 2,047 and no layer_types: every layer slides (vLLM sets the model-wide
+        // window, engine/arg_utils.py), so past the window each layer holds 2,047 tokens.
+        const auto mini = lib.load(QStringLiteral("Phi-3 mini 4K"));
+        QVERIFY(mini.ok());
+        QCOMPARE(layersOf(*mini, LayerKind::Sliding), 32u);
+        QCOMPARE(mini->layout.groups[0].spec, kvscope::slidingLayer(32, 32, 96, 96, 2047));
+        QCOMPARE(bf16Bytes(*mini, 1), 32u * 12'288);
+        QCOMPARE(bf16Bytes(*mini, 4096), 32ull * 2047 * 12'288);
+        QCOMPARE(mini->max_model_len.value(), 4096u);
+        // llama.cpp's phi3 architecture turns the window off (src/models/phi3.cpp): held whole there.
+        QVERIFY(!mini->layout.hints.llamacpp_windows);
+        // Embeddings and an untied head 2 * 32,064 * 3,072; each layer 4 * 3,072^2 attention,
+        // 3 * 3,072 * 8,192 MLP and 2 norms; the final norm.
+        QCOMPARE(mini->parameters.value_or(0),
+                 2 * 32064ull * 3072 + 32 * (4 * 3072ull * 3072 + 3 * 3072ull * 8192 + 2 * 3072) + 3072);
+
+        // Phi-3 mini 128K: the same layers; its 262,144-token window is longer than the context, so the
+        // layers never drop a token (and the importer says so); longrope: vLLM keeps 131,072.
+        const auto mini128 = lib.load(QStringLiteral("Phi-3 mini 128K"));
+        QVERIFY(mini128.ok());
+        QCOMPARE(mini128->max_model_len.value(), 131'072u);
+        QCOMPARE(bf16Bytes(*mini128, 131072), 32ull * 131072 * 12'288);
+        QCOMPARE(mini128->warnings.size(), std::size_t{1});
+        QVERIFY2(mini128->warnings[0].find("never drop a token") != std::string::npos, mini128->warnings[0].c_str());
+
+        // Phi-4: 10 K/V heads of 5,120 / 40 = 128: 10 * 128 * 2 * 2 = 5,120 B a token a layer, 40 full layers.
+        const auto phi4 = lib.load(QStringLiteral("Phi-4"));
+        QVERIFY(phi4.ok());
+        QCOMPARE(layersOf(*phi4, LayerKind::Full), 40u);
+        QCOMPARE(bf16Bytes(*phi4, 1), 40u * 5'120);
+        QCOMPARE(bf16Bytes(*phi4, 16384), 40ull * 5'120 * 16384);
+        QCOMPARE(phi4->max_model_len.value(), 16'384u);
+        // 2 * 100,352 * 5,120 embeddings and head; each layer q and o 2 * 5,120^2, k and v 2 * 5,120 * 1,280,
+        // MLP 3 * 5,120 * 17,920, 2 norms; the final norm.
+        QCOMPARE(phi4->parameters.value_or(0),
+                 2 * 100352ull * 5120 +
+                     40 * (2 * 5120ull * 5120 + 2 * 5120ull * 1280 + 3 * 5120ull * 17920 + 2 * 5120) + 5120);
     }
 
     void findAndSearch() {
