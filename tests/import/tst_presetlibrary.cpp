@@ -35,6 +35,7 @@ private:
             {"Gemma 2 27B", 27'227'128'320}, {"Gemma 3 1B", 999'885'952},
             // Phi-3 mini (both context lengths) as Keras Hub lists it; Phi-4's Hugging Face total.
             {"Phi-3 mini 4K", 3'821'079'552}, {"Phi-3 mini 128K", 3'821'079'552}, {"Phi-4", 14'659'507'200},
+            {"Mistral Small 3 24B", 23'572'403'200},
         };
     }
 
@@ -235,6 +236,50 @@ private Q_SLOTS:
         QCOMPARE(phi4->parameters.value_or(0),
                  2 * 100352ull * 5120 +
                      40 * (2 * 5120ull * 5120 + 2 * 5120ull * 1280 + 3 * 5120ull * 17920 + 2 * 5120) + 5120);
+    }
+
+    // Mistral Small 3: head_dim 128 is not hidden_size / heads (5,120 / 32 = 160); 8 K/V heads of it:
+    // 8 * 128 * 2 * 2 = 4,096 B a token a layer, 40 full layers (sliding_window null).
+    void mistralSmall3Preset() {
+        const auto m = library().load(QStringLiteral("Mistral Small 3 24B"));
+        QVERIFY(m.ok());
+        QCOMPARE(layersOf(*m, kvscope::LayerKind::Full), 40u);
+        QCOMPARE(m->layout.groups[0].spec, kvscope::fullLayer(32, 8, 128, 128));
+        QCOMPARE(bf16Bytes(*m, 1), 40u * 4096);
+        QCOMPARE(bf16Bytes(*m, 32768), 5'368'709'120u);  // 163,840 * 32,768
+        QCOMPARE(m->max_model_len.value(), 32'768u);
+        // 2 * 131,072 * 5,120 embeddings and head; each layer q 5,120 * 4,096, k and v 2 * 5,120 * 1,024,
+        // o 4,096 * 5,120, MLP 3 * 5,120 * 32,768, 2 norms; the final norm.
+        QCOMPARE(m->parameters.value_or(0),
+                 2 * 131072ull * 5120 +
+                     40 * (2 * 5120ull * 4096 + 2 * 5120ull * 1024 + 3 * 5120ull * 32768 + 2 * 5120) + 5120);
+    }
+
+    // Kimi K2 (model_type kimi_k2, DeepSeek-V3's architecture): MLA caches one latent of kv_lora_rank +
+    // qk_rope_head_dim = 512 + 64 = 576 values a token a layer, shared by the 64 heads: 576 * 2 = 1,152 B in
+    // bf16, 61 layers: 70,272 B a token.
+    void kimiK2Preset() {
+        const auto m = library().load(QStringLiteral("Kimi K2"));
+        QVERIFY(m.ok());
+        QVERIFY(m->warnings.empty());  // a known architecture
+        QCOMPARE(layersOf(*m, kvscope::LayerKind::Mla), 61u);
+        QCOMPARE(m->layout.groups[0].spec, kvscope::mlaLayer(64, 512, 64, 192, 128));
+        QCOMPARE(bf16Bytes(*m, 1), 61u * 576 * 2);
+        QCOMPARE(bf16Bytes(*m, 131072), 9'210'691'584u);  // 70,272 * 131,072
+        // yarn: original_max_position_embeddings 4,096 * factor 32.
+        QCOMPARE(m->max_model_len.value(), 131'072u);
+        // Attention each layer: q_a 7,168 * 1,536 + its norm 1,536, q_b 1,536 * 64 * 192, kv_a 7,168 * 576,
+        // its norm 512, kv_b 512 * 64 * 256, o 64 * 128 * 7,168. Layer 0 has a dense MLP 3 * 7,168 * 18,432;
+        // the other 60 have 384 routed and 1 shared expert of 3 * 7,168 * 2,048, a router 7,168 * 384 and its
+        // 384 score biases. 2 norms a layer, embeddings and head 2 * 163,840 * 7,168, the final norm.
+        const std::uint64_t attention = 7168ull * 1536 + 1536 + 1536ull * 64 * 192 + 7168ull * 576 + 512 +
+                                        512ull * 64 * 256 + 64ull * 128 * 7168;
+        const std::uint64_t expert = 3 * 7168ull * 2048;
+        const std::uint64_t total = (attention + 3 * 7168ull * 18432 + 2 * 7168) +
+                                    60 * (attention + 385 * expert + 7168ull * 384 + 384 + 2 * 7168) +
+                                    2 * 163840ull * 7168 + 7168;
+        QCOMPARE(total, 1'026'408'232'448u);  // the model card's 1T
+        QCOMPARE(m->parameters.value_or(0), total);
     }
 
     void findAndSearch() {
