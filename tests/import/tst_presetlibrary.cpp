@@ -127,46 +127,65 @@ private Q_SLOTS:
         QCOMPARE(jamba->parameters.value_or(0), 51'570'000'000u);
     }
 
-    // Mixtures of experts: every layer full attention, the weights counted
-    // here from the config's shapes to match the preset's published total.
-    void mixtureOfExpertsPresets() {
-        const PresetLibrary lib = library();
-        using kvscope::LayerKind;
-
-        // Qwen3-30B-A3B: 48 layers of 4 K/V heads of 128, K and V, 2 bytes each:
-        // 48 * 4 * 128 * 2 * 2 = 98,304 B a token.
-        const auto qwen = lib.load(QStringLiteral("Qwen3 30B-A3B"));
-        QVERIFY(qwen.ok());
-        QCOMPARE(layersOf(*qwen, LayerKind::Full), 48u);
-        QCOMPARE(kvscope::layerCount(qwen->layout), 48u);
-        QCOMPARE(bf16Bytes(*qwen, 1), 48u * 4 * 128 * 2 * 2);
-        QCOMPARE(bf16Bytes(*qwen, 40960), 4'026'531'840u);  // 98,304 * 40,960
-        QCOMPARE(qwen->max_model_len.value(), 40960u);      // max_position_embeddings, no RoPE scaling
-        // Embeddings and an untied head: 2 * 151,936 * 2,048. Each layer: q 2,048 * 4,096, k and v
-        // 2 * 2,048 * 512, o 4,096 * 2,048, q/k norms 2 * 128; 128 experts of 3 * 2,048 * 768, the
-        // router 2,048 * 128, 2 norms of 2,048. Then the final norm.
-        const std::uint64_t qwen_layer = (2048ull * 4096 + 2 * 2048ull * 512 + 4096ull * 2048 + 2 * 128) +
-                                         (128ull * 3 * 2048 * 768 + 2048ull * 128) + 2 * 2048;
-        const std::uint64_t qwen_total = 2 * 151936ull * 2048 + 48 * qwen_layer + 2048;
-        QCOMPARE(qwen_total, 30'532'122'624u);  // the model card's 30.5B
-        QCOMPARE(qwen->parameters.value_or(0), qwen_total);
-
-        // Mixtral 8x7B: 32 layers of 8 K/V heads of 128: 32 * 8 * 128 * 2 * 2 = 131,072 B a token;
-        // sliding_window is null, so every layer holds the whole context.
-        const auto mixtral = lib.load(QStringLiteral("Mixtral 8x7B v0.1"));
-        QVERIFY(mixtral.ok());
-        QCOMPARE(layersOf(*mixtral, LayerKind::Full), 32u);
-        QCOMPARE(layersOf(*mixtral, LayerKind::Sliding), 0u);
-        QCOMPARE(bf16Bytes(*mixtral, 1), 32u * 8 * 128 * 2 * 2);
-        QCOMPARE(bf16Bytes(*mixtral, 32768), 4'294'967'296u);  // 131,072 * 32,768
-        QCOMPARE(mixtral->max_model_len.value(), 32768u);
-        // Each layer: q and o 2 * 4,096 * 4,096, k and v 2 * 4,096 * 1,024, 8 experts of
-        // 3 * 4,096 * 14,336, the router 4,096 * 8, 2 norms; embeddings and head 2 * 32,000 * 4,096.
-        const std::uint64_t mixtral_layer = 2 * 4096ull * 4096 + 2 * 4096ull * 1024 + 8 * 3 * 4096ull * 14336 +
-                                            4096ull * 8 + 2 * 4096;
-        const std::uint64_t mixtral_total = 2 * 32000ull * 4096 + 32 * mixtral_layer + 4096;
-        QCOMPARE(mixtral_total, 46'702'792'704u);  // the model card's 46.7B
-        QCOMPARE(mixtral->parameters.value_or(0), mixtral_total);
+    // Presets whose every layer is full attention, mixtures of experts among them: bytes a token, the
+    // longest context, and the weights counted here from the config's shapes (embeddings and an untied
+    // head, then per layer attention, MLP or experts and 2 norms, then the final norm), which must give
+    // the published total.
+    void fullAttentionPresets_data() {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<quint64>("layers");
+        QTest::addColumn<quint64>("token_bytes");  // bf16: layers * K/V heads * head_dim * (K, V) * 2 B
+        QTest::addColumn<quint64>("max_model_len");
+        QTest::addColumn<quint64>("counted");
+        QTest::addColumn<quint64>("published");
+        // Qwen3-30B-A3B: 4 K/V heads of 128. Layer: q 2,048 * 4,096, k and v 2 * 2,048 * 512,
+        // o 4,096 * 2,048, q/k norms 2 * 128; 128 experts of 3 * 2,048 * 768 and a router 2,048 * 128.
+        QTest::newRow("qwen3-30b-a3b")
+            << QStringLiteral("Qwen3 30B-A3B") << 48ull << 48ull * 4 * 128 * 2 * 2 << 40'960ull
+            << 2 * 151936ull * 2048 +
+                   48 * ((2048ull * 4096 + 2 * 2048ull * 512 + 4096ull * 2048 + 2 * 128) +
+                         (128ull * 3 * 2048 * 768 + 2048ull * 128) + 2 * 2048) +
+                   2048
+            << 30'532'122'624ull;  // the model card's 30.5B
+        // Mixtral 8x7B (sliding_window null: nothing slides): 8 K/V heads of 128. Layer: q and o
+        // 2 * 4,096^2, k and v 2 * 4,096 * 1,024, 8 experts of 3 * 4,096 * 14,336, a router 4,096 * 8.
+        QTest::newRow("mixtral-8x7b")
+            << QStringLiteral("Mixtral 8x7B v0.1") << 32ull << 32ull * 8 * 128 * 2 * 2 << 32'768ull
+            << 2 * 32000ull * 4096 +
+                   32 * (2 * 4096ull * 4096 + 2 * 4096ull * 1024 + 8 * 3 * 4096ull * 14336 + 4096ull * 8 + 2 * 4096) +
+                   4096
+            << 46'702'792'704ull;  // the model card's 46.7B
+        // Phi-4: 10 K/V heads of 5,120 / 40 = 128. Layer: q and o 2 * 5,120^2, k and v 2 * 5,120 * 1,280,
+        // MLP 3 * 5,120 * 17,920.
+        QTest::newRow("phi-4") << QStringLiteral("Phi-4") << 40ull << 40ull * 10 * 128 * 2 * 2 << 16'384ull
+                               << 2 * 100352ull * 5120 +
+                                      40 * (2 * 5120ull * 5120 + 2 * 5120ull * 1280 + 3 * 5120ull * 17920 + 2 * 5120) +
+                                      5120
+                               << 14'659'507'200ull;
+        // Mistral Small 3: head_dim 128, not hidden_size / heads = 160; 8 K/V heads. Layer: q 5,120 * 4,096,
+        // k and v 2 * 5,120 * 1,024, o 4,096 * 5,120, MLP 3 * 5,120 * 32,768.
+        QTest::newRow("mistral-small-3")
+            << QStringLiteral("Mistral Small 3 24B") << 40ull << 40ull * 8 * 128 * 2 * 2 << 32'768ull
+            << 2 * 131072ull * 5120 +
+                   40 * (2 * 5120ull * 4096 + 2 * 5120ull * 1024 + 3 * 5120ull * 32768 + 2 * 5120) + 5120
+            << 23'572'403'200ull;
+    }
+    void fullAttentionPresets() {
+        QFETCH(QString, preset);
+        QFETCH(quint64, layers);
+        QFETCH(quint64, token_bytes);
+        QFETCH(quint64, max_model_len);
+        QFETCH(quint64, counted);
+        QFETCH(quint64, published);
+        const auto m = library().load(preset);
+        QVERIFY(m.ok());
+        QCOMPARE(layersOf(*m, kvscope::LayerKind::Full), layers);
+        QCOMPARE(kvscope::layerCount(m->layout), layers);
+        QCOMPARE(bf16Bytes(*m, 1), token_bytes);
+        QCOMPARE(bf16Bytes(*m, max_model_len), token_bytes * max_model_len);
+        QCOMPARE(m->max_model_len.value(), max_model_len);
+        QCOMPARE(counted, published);
+        QCOMPARE(m->parameters.value_or(0), published);
     }
 
     // Llama 4: no_rope_layers is empty, so transformers' no_rope_layer_interval 4 makes every fourth
@@ -194,7 +213,7 @@ private Q_SLOTS:
         QCOMPARE(maverick->parameters.value_or(0), 400'000'000'000u);
     }
 
-    // Phi-3 and Phi-4 (model_type phi3): multi-head (Phi-3 mini) or grouped K/V heads, no layer_types.
+    // Phi-3 mini (model_type phi3): multi-head attention, a sliding_window and no layer_types.
     void phi3Presets() {
         const PresetLibrary lib = library();
         using kvscope::LayerKind;
@@ -223,36 +242,6 @@ private Q_SLOTS:
         QCOMPARE(bf16Bytes(*mini128, 131072), 32ull * 131072 * 12'288);
         QCOMPARE(mini128->warnings.size(), std::size_t{1});
         QVERIFY2(mini128->warnings[0].find("never drop a token") != std::string::npos, mini128->warnings[0].c_str());
-
-        // Phi-4: 10 K/V heads of 5,120 / 40 = 128: 10 * 128 * 2 * 2 = 5,120 B a token a layer, 40 full layers.
-        const auto phi4 = lib.load(QStringLiteral("Phi-4"));
-        QVERIFY(phi4.ok());
-        QCOMPARE(layersOf(*phi4, LayerKind::Full), 40u);
-        QCOMPARE(bf16Bytes(*phi4, 1), 40u * 5'120);
-        QCOMPARE(bf16Bytes(*phi4, 16384), 40ull * 5'120 * 16384);
-        QCOMPARE(phi4->max_model_len.value(), 16'384u);
-        // 2 * 100,352 * 5,120 embeddings and head; each layer q and o 2 * 5,120^2, k and v 2 * 5,120 * 1,280,
-        // MLP 3 * 5,120 * 17,920, 2 norms; the final norm.
-        QCOMPARE(phi4->parameters.value_or(0),
-                 2 * 100352ull * 5120 +
-                     40 * (2 * 5120ull * 5120 + 2 * 5120ull * 1280 + 3 * 5120ull * 17920 + 2 * 5120) + 5120);
-    }
-
-    // Mistral Small 3: head_dim 128 is not hidden_size / heads (5,120 / 32 = 160); 8 K/V heads of it:
-    // 8 * 128 * 2 * 2 = 4,096 B a token a layer, 40 full layers (sliding_window null).
-    void mistralSmall3Preset() {
-        const auto m = library().load(QStringLiteral("Mistral Small 3 24B"));
-        QVERIFY(m.ok());
-        QCOMPARE(layersOf(*m, kvscope::LayerKind::Full), 40u);
-        QCOMPARE(m->layout.groups[0].spec, kvscope::fullLayer(32, 8, 128, 128));
-        QCOMPARE(bf16Bytes(*m, 1), 40u * 4096);
-        QCOMPARE(bf16Bytes(*m, 32768), 5'368'709'120u);  // 163,840 * 32,768
-        QCOMPARE(m->max_model_len.value(), 32'768u);
-        // 2 * 131,072 * 5,120 embeddings and head; each layer q 5,120 * 4,096, k and v 2 * 5,120 * 1,024,
-        // o 4,096 * 5,120, MLP 3 * 5,120 * 32,768, 2 norms; the final norm.
-        QCOMPARE(m->parameters.value_or(0),
-                 2 * 131072ull * 5120 +
-                     40 * (2 * 5120ull * 4096 + 2 * 5120ull * 1024 + 3 * 5120ull * 32768 + 2 * 5120) + 5120);
     }
 
     // Kimi K2 (model_type kimi_k2, DeepSeek-V3's architecture): MLA caches one latent of kv_lora_rank +
