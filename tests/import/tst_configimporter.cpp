@@ -447,6 +447,19 @@ private Q_SLOTS:
         QCOMPARE(m3.layout.groups[0].spec, kvscope::chunkedLayer(40, 8, 128, 128, 4096));
         QCOMPARE(m3.warnings.size(), std::size_t{1});
         QVERIFY2(contains(m3.warnings[0], "llama.cpp always uses chunks of 8,192 tokens"), m3.warnings[0].c_str());
+        // No chunk at all: every layer global, as vLLM runs it; llama.cpp would still chunk unless
+        // layer_types says every layer is full attention.
+        text.insert(QStringLiteral("attention_chunk_size"), QJsonValue::Null);
+        two.insert(QStringLiteral("text_config"), text);
+        const ImportedModel global = ConfigImporter::fromObject(two).value();
+        QCOMPARE(layers(global, LayerKind::Full), 4u);
+        QCOMPARE(global.warnings.size(), std::size_t{1});
+        QVERIFY2(contains(global.warnings[0], "llama.cpp still makes three layers of every four chunked"),
+                 global.warnings[0].c_str());
+        text.insert(QStringLiteral("layer_types"), QJsonArray{QStringLiteral("full_attention"), QStringLiteral("full_attention"),
+                                                               QStringLiteral("full_attention"), QStringLiteral("full_attention")});
+        two.insert(QStringLiteral("text_config"), text);
+        QVERIFY(ConfigImporter::fromObject(two).value().warnings.empty());
     }
 
     void chunkedLayersHaveTheWhatIfs() {

@@ -245,6 +245,18 @@ std::optional<std::vector<Block>> llama4Blocks(ConfigReader &r, std::uint64_t n_
     std::vector<Block> blocks(n_layers, Block::Full);
     if (!chunk) {
         r.note("layers", describeBlocks(blocks), "attention_chunk_size is null: every layer attends globally");
+        // b10470 conversion/llama.py Llama4Model.set_gguf_parameters turns
+        // chunking off (sliding_window 0) only for a layer_types of full_attention alone.
+        const auto types = r.find(L("layer_types"));
+        const QJsonArray names = types ? types->value.toArray() : QJsonArray();
+        const bool all_full = !names.isEmpty() && std::all_of(names.begin(), names.end(), [](const QJsonValue &v) {
+            return v.toString() == u"full_attention";
+        });
+        if (!all_full) {
+            r.warn("attention_chunk_size is null: every layer attends globally, as vLLM runs it, but llama.cpp "
+                   "still makes three layers of every four chunked (8,192 tokens) unless layer_types names "
+                   "every layer full_attention: its figures here follow the config");
+        }
         return blocks;
     }
     const auto nope = r.list(L("no_rope_layers"));
