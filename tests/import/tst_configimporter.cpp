@@ -434,6 +434,32 @@ private Q_SLOTS:
         const ImportedModel m2 = ConfigImporter::fromObject(two).value();
         QCOMPARE(m2.layout.groups[0].spec.kind, LayerKind::Full);
         QCOMPARE(m2.layout.groups[1].spec.kind, LayerKind::Chunked);
+        // llama.cpp would make both layers chunked (every fourth layer global): said, not hidden.
+        QVERIFY(m.warnings.empty());
+        QCOMPARE(m2.warnings.size(), std::size_t{1});
+        QVERIFY2(contains(m2.warnings[0], "llama.cpp makes every fourth layer global"), m2.warnings[0].c_str());
+        // A chunk other than 8,192: llama.cpp ignores it.
+        text.insert(QStringLiteral("attention_chunk_size"), 4096);
+        text.insert(QStringLiteral("no_rope_layers"), QJsonArray{1, 1, 1, 0});
+        text.insert(QStringLiteral("num_hidden_layers"), 4);
+        two.insert(QStringLiteral("text_config"), text);
+        const ImportedModel m3 = ConfigImporter::fromObject(two).value();
+        QCOMPARE(m3.layout.groups[0].spec, kvscope::chunkedLayer(40, 8, 128, 128, 4096));
+        QCOMPARE(m3.warnings.size(), std::size_t{1});
+        QVERIFY2(contains(m3.warnings[0], "llama.cpp always uses chunks of 8,192 tokens"), m3.warnings[0].c_str());
+        // No chunk at all: every layer global, as vLLM runs it; llama.cpp would still chunk unless
+        // layer_types says every layer is full attention.
+        text.insert(QStringLiteral("attention_chunk_size"), QJsonValue::Null);
+        two.insert(QStringLiteral("text_config"), text);
+        const ImportedModel global = ConfigImporter::fromObject(two).value();
+        QCOMPARE(layers(global, LayerKind::Full), 4u);
+        QCOMPARE(global.warnings.size(), std::size_t{1});
+        QVERIFY2(contains(global.warnings[0], "llama.cpp still makes three layers of every four chunked"),
+                 global.warnings[0].c_str());
+        text.insert(QStringLiteral("layer_types"), QJsonArray{QStringLiteral("full_attention"), QStringLiteral("full_attention"),
+                                                               QStringLiteral("full_attention"), QStringLiteral("full_attention")});
+        two.insert(QStringLiteral("text_config"), text);
+        QVERIFY(ConfigImporter::fromObject(two).value().warnings.empty());
     }
 
     void chunkedLayersHaveTheWhatIfs() {

@@ -33,7 +33,18 @@ private:
             {"Qwen3 0.6B", 596'049'920},     {"Qwen3 4B", 4'022'468'096},     {"Qwen3 8B", 8'190'735'360},
             {"Qwen3 32B", 32'762'123'264},   {"Gemma 2 2B", 2'614'341'888},   {"Gemma 2 9B", 9'241'705'984},
             {"Gemma 2 27B", 27'227'128'320}, {"Gemma 3 1B", 999'885'952},
+            // Phi-3 mini (both context lengths) as Keras Hub lists it; Phi-4's Hugging Face total.
+            {"Phi-3 mini 4K", 3'821'079'552}, {"Phi-3 mini 128K", 3'821'079'552}, {"Phi-4", 14'659'507'200},
+            {"Mistral Small 3 24B", 23'572'403'200},
         };
+    }
+
+    static std::uint64_t layersOf(const ImportedModel &m, kvscope::LayerKind kind) {
+        return kvscope::layerCountsByKind(m.layout)[static_cast<std::size_t>(kind)];
+    }
+    // The model's KV cache in bf16 for one sequence of `context` tokens.
+    static std::uint64_t bf16Bytes(const ImportedModel &m, std::uint64_t context) {
+        return kvscope::layoutTotalBytes(m.layout, Workload{context, 1, DType::bf16}).value();
     }
 
 private Q_SLOTS:
@@ -52,7 +63,9 @@ private Q_SLOTS:
             QVERIFY2(!preset.family.isEmpty(), qPrintable(preset.name));
             auto model = lib.load(preset.name);
             QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
-            QVERIFY2(model->warnings.empty(), qPrintable(preset.name));  // every family is a known one
+            // Every family is a known one; the one warning a preset may carry is Phi-3 mini 128K's window,
+            // longer than its context (checked in phi3Presets).
+            if (preset.name != u"Phi-3 mini 128K") QVERIFY2(model->warnings.empty(), qPrintable(preset.name));
             for (std::uint64_t context : {std::uint64_t{1}, std::uint64_t{4096},
                                           model->max_position_embeddings.value_or(2048)}) {
                 auto total = kvscope::layoutTotalBytes(model->layout, Workload{context, 1, DType::bf16});
@@ -76,6 +89,7 @@ private Q_SLOTS:
         QTest::newRow("nemotron-h") << QStringLiteral("Nemotron-H 8B") << QStringLiteral("nemotron-h-8b-base-8k.json");
         QTest::newRow("falcon-h1") << QStringLiteral("Falcon-H1 7B") << QStringLiteral("falcon-h1-7b-instruct.json");
         QTest::newRow("granite") << QStringLiteral("Granite 4.0-H Small") << QStringLiteral("granite-4.0-h-small.json");
+        QTest::newRow("llama4") << QStringLiteral("Llama 4 Scout") << QStringLiteral("llama-4-scout-17b-16e-instruct.json");
     }
     void presetsAgreeWithTheirTestConfigs() {
         QFETCH(QString, preset);
@@ -96,24 +110,165 @@ private Q_SLOTS:
         QVERIFY(qwen.ok());
         QVERIFY(!qwen->layout.groups[0].spec.recurrent_state_dtype.has_value());
         QCOMPARE(qwen->layout.groups[0].spec, kvscope::gatedDeltaNetLayer(16, 32, 128, 128, 4));
-        const auto layers = [](const ImportedModel &m, kvscope::LayerKind kind) {
-            return kvscope::layerCountsByKind(m.layout)[static_cast<std::size_t>(kind)];
-        };
         const auto nemotron = lib.load(QStringLiteral("Nemotron-H 8B"));
         QVERIFY(nemotron.ok());
-        QCOMPARE(layers(*nemotron, kvscope::LayerKind::Mlp), 24u);
+        QCOMPARE(layersOf(*nemotron, kvscope::LayerKind::Mlp), 24u);
         QCOMPARE(nemotron->parameters.value_or(0), 8'000'000'000u);
         const auto granite = lib.load(QStringLiteral("Granite 4.0-H Small"));
         QVERIFY(granite.ok());
-        QCOMPARE(layers(*granite, kvscope::LayerKind::Full), 4u);
+        QCOMPARE(layersOf(*granite, kvscope::LayerKind::Full), 4u);
         QCOMPARE(granite->parameters.value_or(0), 32'000'000'000u);
         const auto falcon = lib.load(QStringLiteral("Falcon-H1 7B"));
         QVERIFY(falcon.ok());
         QCOMPARE(kvscope::layerCount(falcon->layout), 44u);
         const auto jamba = lib.load(QStringLiteral("Jamba v0.1"));
         QVERIFY(jamba.ok());
-        QCOMPARE(layers(*jamba, kvscope::LayerKind::Linear), 28u);
+        QCOMPARE(layersOf(*jamba, kvscope::LayerKind::Linear), 28u);
         QCOMPARE(jamba->parameters.value_or(0), 51'570'000'000u);
+    }
+
+    // Presets whose every layer is full attention, mixtures of experts among them: bytes a token, the
+    // longest context, and the weights counted here from the config's shapes (embeddings and an untied
+    // head, then per layer attention, MLP or experts and 2 norms, then the final norm), which must give
+    // the published total.
+    void fullAttentionPresets_data() {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<quint64>("layers");
+        QTest::addColumn<quint64>("token_bytes");  // bf16: layers * K/V heads * head_dim * (K, V) * 2 B
+        QTest::addColumn<quint64>("max_model_len");
+        QTest::addColumn<quint64>("counted");
+        QTest::addColumn<quint64>("published");
+        // Qwen3-30B-A3B: 4 K/V heads of 128. Layer: q 2,048 * 4,096, k and v 2 * 2,048 * 512,
+        // o 4,096 * 2,048, q/k norms 2 * 128; 128 experts of 3 * 2,048 * 768 and a router 2,048 * 128.
+        QTest::newRow("qwen3-30b-a3b")
+            << QStringLiteral("Qwen3 30B-A3B") << 48ull << 48ull * 4 * 128 * 2 * 2 << 40'960ull
+            << 2 * 151936ull * 2048 +
+                   48 * ((2048ull * 4096 + 2 * 2048ull * 512 + 4096ull * 2048 + 2 * 128) +
+                         (128ull * 3 * 2048 * 768 + 2048ull * 128) + 2 * 2048) +
+                   2048
+            << 30'532'122'624ull;  // the model card's 30.5B
+        // Mixtral 8x7B (sliding_window null: nothing slides): 8 K/V heads of 128. Layer: q and o
+        // 2 * 4,096^2, k and v 2 * 4,096 * 1,024, 8 experts of 3 * 4,096 * 14,336, a router 4,096 * 8.
+        QTest::newRow("mixtral-8x7b")
+            << QStringLiteral("Mixtral 8x7B v0.1") << 32ull << 32ull * 8 * 128 * 2 * 2 << 32'768ull
+            << 2 * 32000ull * 4096 +
+                   32 * (2 * 4096ull * 4096 + 2 * 4096ull * 1024 + 8 * 3 * 4096ull * 14336 + 4096ull * 8 + 2 * 4096) +
+                   4096
+            << 46'702'792'704ull;  // the model card's 46.7B
+        // Phi-4: 10 K/V heads of 5,120 / 40 = 128. Layer: q and o 2 * 5,120^2, k and v 2 * 5,120 * 1,280,
+        // MLP 3 * 5,120 * 17,920.
+        QTest::newRow("phi-4") << QStringLiteral("Phi-4") << 40ull << 40ull * 10 * 128 * 2 * 2 << 16'384ull
+                               << 2 * 100352ull * 5120 +
+                                      40 * (2 * 5120ull * 5120 + 2 * 5120ull * 1280 + 3 * 5120ull * 17920 + 2 * 5120) +
+                                      5120
+                               << 14'659'507'200ull;
+        // Mistral Small 3: head_dim 128, not hidden_size / heads = 160; 8 K/V heads. Layer: q 5,120 * 4,096,
+        // k and v 2 * 5,120 * 1,024, o 4,096 * 5,120, MLP 3 * 5,120 * 32,768.
+        QTest::newRow("mistral-small-3")
+            << QStringLiteral("Mistral Small 3 24B") << 40ull << 40ull * 8 * 128 * 2 * 2 << 32'768ull
+            << 2 * 131072ull * 5120 +
+                   40 * (2 * 5120ull * 4096 + 2 * 5120ull * 1024 + 3 * 5120ull * 32768 + 2 * 5120) + 5120
+            << 23'572'403'200ull;
+    }
+    void fullAttentionPresets() {
+        QFETCH(QString, preset);
+        QFETCH(quint64, layers);
+        QFETCH(quint64, token_bytes);
+        QFETCH(quint64, max_model_len);
+        QFETCH(quint64, counted);
+        QFETCH(quint64, published);
+        const auto m = library().load(preset);
+        QVERIFY(m.ok());
+        QCOMPARE(layersOf(*m, kvscope::LayerKind::Full), layers);
+        QCOMPARE(kvscope::layerCount(m->layout), layers);
+        QCOMPARE(bf16Bytes(*m, 1), token_bytes);
+        QCOMPARE(bf16Bytes(*m, max_model_len), token_bytes * max_model_len);
+        QCOMPARE(m->max_model_len.value(), max_model_len);
+        QCOMPARE(counted, published);
+        QCOMPARE(m->parameters.value_or(0), published);
+    }
+
+    // Llama 4: no_rope_layers is empty, so transformers' no_rope_layer_interval 4 makes every fourth
+    // layer (3, 7, ..., 47) NoPE and global: 12 full layers; the other 36 attend within chunks of
+    // attention_chunk_size 8,192. Each layer: 8 K/V heads of 128, K and V, bf16: 8 * 128 * 2 * 2 = 4,096 B a token.
+    void llama4Presets() {
+        const PresetLibrary lib = library();
+        using kvscope::LayerKind;
+        for (const char *name : {"Llama 4 Scout", "Llama 4 Maverick"}) {
+            const auto m = lib.load(QString::fromLatin1(name));
+            QVERIFY2(m.ok(), name);
+            QCOMPARE(layersOf(*m, LayerKind::Full), 12u);
+            QCOMPARE(layersOf(*m, LayerKind::Chunked), 36u);
+            QCOMPARE(m->layout.groups[0].spec, kvscope::chunkedLayer(40, 8, 128, 128, 8192));
+            QCOMPARE(m->layout.groups[0].count, 3u);  // layers 0-2 chunked, layer 3 full, ...
+            QCOMPARE(bf16Bytes(*m, 1), 48u * 4096);   // one token: every layer holds it
+            // Past one chunk the chunked layers stop growing: 12 * 131,072 + 36 * 8,192 tokens.
+            QCOMPARE(bf16Bytes(*m, 131072), (12ull * 131072 + 36ull * 8192) * 4096);
+        }
+        const auto scout = lib.load(QStringLiteral("Llama 4 Scout"));
+        QCOMPARE(scout->max_model_len.value(), 10'485'760u);  // llama3 RoPE scaling: vLLM applies no factor
+        QCOMPARE(scout->parameters.value_or(0), 109'000'000'000u);
+        const auto maverick = lib.load(QStringLiteral("Llama 4 Maverick"));
+        QCOMPARE(maverick->max_model_len.value(), 1'048'576u);  // rope_scaling null
+        QCOMPARE(maverick->parameters.value_or(0), 400'000'000'000u);
+    }
+
+    // Phi-3 mini (model_type phi3): multi-head attention, a sliding_window and no layer_types.
+    void phi3Presets() {
+        const PresetLibrary lib = library();
+        using kvscope::LayerKind;
+        // Phi-3 mini 4K: 32 heads of 3,072 / 32 = 96, all of them K/V: 32 * 96 * 2 * 2 = 12,288 B a token
+        // a layer. sliding_window 2,047 and no layer_types: every layer slides (vLLM sets the model-wide
+        // window, engine/arg_utils.py), so past the window each layer holds 2,047 tokens.
+        const auto mini = lib.load(QStringLiteral("Phi-3 mini 4K"));
+        QVERIFY(mini.ok());
+        QCOMPARE(layersOf(*mini, LayerKind::Sliding), 32u);
+        QCOMPARE(mini->layout.groups[0].spec, kvscope::slidingLayer(32, 32, 96, 96, 2047));
+        QCOMPARE(bf16Bytes(*mini, 1), 32u * 12'288);
+        QCOMPARE(bf16Bytes(*mini, 4096), 32ull * 2047 * 12'288);
+        QCOMPARE(mini->max_model_len.value(), 4096u);
+        // llama.cpp's phi3 architecture turns the window off (src/models/phi3.cpp): held whole there.
+        QVERIFY(!mini->layout.hints.llamacpp_windows);
+        // Embeddings and an untied head 2 * 32,064 * 3,072; each layer 4 * 3,072^2 attention,
+        // 3 * 3,072 * 8,192 MLP and 2 norms; the final norm.
+        QCOMPARE(mini->parameters.value_or(0),
+                 2 * 32064ull * 3072 + 32 * (4 * 3072ull * 3072 + 3 * 3072ull * 8192 + 2 * 3072) + 3072);
+
+        // Phi-3 mini 128K: the same layers; its 262,144-token window is longer than the context, so the
+        // layers never drop a token (and the importer says so); longrope: vLLM keeps 131,072.
+        const auto mini128 = lib.load(QStringLiteral("Phi-3 mini 128K"));
+        QVERIFY(mini128.ok());
+        QCOMPARE(mini128->max_model_len.value(), 131'072u);
+        QCOMPARE(bf16Bytes(*mini128, 131072), 32ull * 131072 * 12'288);
+        QCOMPARE(mini128->warnings.size(), std::size_t{1});
+        QVERIFY2(mini128->warnings[0].find("never drop a token") != std::string::npos, mini128->warnings[0].c_str());
+    }
+
+    // Kimi K2 (model_type kimi_k2, DeepSeek-V3's architecture): MLA caches one latent of kv_lora_rank +
+    // qk_rope_head_dim = 512 + 64 = 576 values a token a layer, shared by the 64 heads: 576 * 2 = 1,152 B in
+    // bf16, 61 layers: 70,272 B a token.
+    void kimiK2Preset() {
+        const auto m = library().load(QStringLiteral("Kimi K2"));
+        QVERIFY(m.ok());
+        QVERIFY(m->warnings.empty());  // a known architecture
+        QCOMPARE(layersOf(*m, kvscope::LayerKind::Mla), 61u);
+        QCOMPARE(m->layout.groups[0].spec, kvscope::mlaLayer(64, 512, 64, 192, 128));
+        QCOMPARE(bf16Bytes(*m, 1), 61u * 576 * 2);
+        QCOMPARE(bf16Bytes(*m, 131072), 9'210'691'584u);  // 70,272 * 131,072
+        // yarn: original_max_position_embeddings 4,096 * factor 32.
+        QCOMPARE(m->max_model_len.value(), 131'072u);
+        // Attention each layer: q_a 7,168 * 1,536 + its norm 1,536, q_b 1,536 * 64 * 192, kv_a 7,168 * 576,
+        // its norm 512, kv_b 512 * 64 * 256, o 64 * 128 * 7,168. Layer 0 has a dense MLP 3 * 7,168 * 18,432;
+        // the other 60 have 384 routed and 1 shared expert of 3 * 7,168 * 2,048, a router 7,168 * 384 and its
+        // 384 score biases. 2 norms a layer, embeddings and head 2 * 163,840 * 7,168, the final norm.
+        const std::uint64_t attention = 7168ull * 1536 + 1536 + 1536ull * 64 * 192 + 7168ull * 576 + 512 +
+                                        512ull * 64 * 256 + 64ull * 128 * 7168;
+        const std::uint64_t expert = 3 * 7168ull * 2048;
+        const std::uint64_t total = (attention + 3 * 7168ull * 18432 + 2 * 7168) +
+                                    60 * (attention + 385 * expert + 7168ull * 384 + 384 + 2 * 7168) +
+                                    2 * 163840ull * 7168 + 7168;
+        QCOMPARE(total, 1'026'408'232'448u);  // the model card's 1T
+        QCOMPARE(m->parameters.value_or(0), total);
     }
 
     void findAndSearch() {

@@ -39,6 +39,10 @@ constexpr std::string_view kKnownModelTypes[] = {
     "phi3",      "jamba",       "nemotron_h",  "falcon_h1",  "granitemoehybrid", "bamba", "lfm2",
     "minimax_text_01", "minimax", "mamba",     "mamba2",     "falcon_mamba", "llama4",  "llama4_text",
     "qwen3_5",   "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text",
+    // Kimi K2: DeepSeek-V3's architecture under its own name
+    // (vllm/transformers_utils/config.py _CONFIG_REGISTRY: kimi_k2 -> DeepseekV3Config;
+    // llama.cpp conversion/__init__.py: DeepseekV3ForCausalLM -> deepseek2).
+    "kimi_k2",
 };
 
 // Layer i is full when (i + 1) is a multiple of `every`, else `other`: the
@@ -158,7 +162,8 @@ std::optional<std::vector<Block>> readLayerKinds(ConfigReader &r, std::uint64_t 
 // Families whose weights are a mixture of experts even when the config names
 // no expert count (the presets keep only the keys the KV cache needs).
 constexpr std::string_view kMoeModelTypes[] = {"mixtral",  "qwen2_moe",   "qwen3_moe",   "qwen3_next",
-                                               "gpt_oss",  "deepseek_v2", "deepseek_v3", "glm4_moe"};
+                                               "gpt_oss",  "deepseek_v2", "deepseek_v3", "glm4_moe",
+                                               "kimi_k2"};
 
 // Dense decoders whose weights transformers lays out the way DenseShape
 // counts them. A known family not listed here is left uncounted.

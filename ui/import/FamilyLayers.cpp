@@ -218,6 +218,25 @@ std::optional<std::vector<Block>> miniMaxBlocks(ConfigReader &r, std::uint64_t n
                          std::move(by_name), "names its lightning and softmax attention layers there");
 }
 
+// llama.cpp runs Llama 4 its own way whatever the config says
+// (b10470 src/models/llama4.cpp llama_model_llama4::load_arch_hparams):
+// chunks of 8,192 tokens ("hparams.n_swa = 8192"), every fourth layer global
+// ("swa_period = 4"; the converter writes no pattern).
+void warnWhereLlamaCppDiffers(ConfigReader &r, const std::vector<Block> &blocks, const ConfigReader::Found &chunk) {
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        if ((blocks[i] == Block::Full) != ((i + 1) % 4 == 0)) {
+            r.warn("the config makes layer " + num(i) + (blocks[i] == Block::Full ? " global" : " chunked") +
+                   ", but llama.cpp makes every fourth layer global (3, 7, ...) whatever the config says: its "
+                   "figures here follow the config");
+            break;
+        }
+    }
+    if (chunk.value.isDouble() && chunk.value.toDouble() != 8192.0) {
+        r.warn(chunk.key + " is " + QString::number(chunk.value.toDouble(), 'g', 17).toStdString() +
+               ", but llama.cpp always uses chunks of 8,192 tokens, and so do its figures here");
+    }
+}
+
 std::optional<std::vector<Block>> llama4Blocks(ConfigReader &r, std::uint64_t n_layers) {
     // vllm/model_executor/models/llama4.py: a layer with RoPE
     // (no_rope_layers[i] == 1) uses chunked local attention when
@@ -226,6 +245,18 @@ std::optional<std::vector<Block>> llama4Blocks(ConfigReader &r, std::uint64_t n_
     std::vector<Block> blocks(n_layers, Block::Full);
     if (!chunk) {
         r.note("layers", describeBlocks(blocks), "attention_chunk_size is null: every layer attends globally");
+        // b10470 conversion/llama.py Llama4Model.set_gguf_parameters turns
+        // chunking off (sliding_window 0) only for a layer_types of full_attention alone.
+        const auto types = r.find(L("layer_types"));
+        const QJsonArray names = types ? types->value.toArray() : QJsonArray();
+        const bool all_full = !names.isEmpty() && std::all_of(names.begin(), names.end(), [](const QJsonValue &v) {
+            return v.toString() == u"full_attention";
+        });
+        if (!all_full) {
+            r.warn("attention_chunk_size is null: every layer attends globally, as vLLM runs it, but llama.cpp "
+                   "still makes three layers of every four chunked (8,192 tokens) unless layer_types names "
+                   "every layer full_attention: its figures here follow the config");
+        }
         return blocks;
     }
     const auto nope = r.list(L("no_rope_layers"));
@@ -243,6 +274,7 @@ std::optional<std::vector<Block>> llama4Blocks(ConfigReader &r, std::uint64_t n_
             if (*rope == 1) blocks[static_cast<std::size_t>(i)] = Block::Chunked;
         }
         r.note("layers", describeBlocks(blocks), key + ": 1 RoPE layers attend in chunks, 0 NoPE layers globally");
+        warnWhereLlamaCppDiffers(r, blocks, *chunk);
         return blocks;
     }
     const auto interval = r.number({L("no_rope_layer_interval")}, 1, Limits::max_layers);
@@ -255,6 +287,7 @@ std::optional<std::vector<Block>> llama4Blocks(ConfigReader &r, std::uint64_t n_
            "no_rope_layers is empty, so " + interval->key + " = " + num(interval->value) +
                " gives it: every layer whose number (from 1) is a multiple of " + num(interval->value) +
                " is NoPE and attends globally, the others attend in chunks");
+    warnWhereLlamaCppDiffers(r, blocks, *chunk);
     return blocks;
 }
 
