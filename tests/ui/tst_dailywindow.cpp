@@ -24,6 +24,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
+#include <QTabBar>
 #include <QtTest>
 #include <memory>
 
@@ -34,6 +35,7 @@
 #include "Figure.h"
 #include "ModelDetailsPanel.h"
 #include "ConfigHistory.h"
+#include "ChartArea.h"
 #include "ConfigModel.h"
 #include "ContextChartView.h"
 #include "KvChart.h"
@@ -174,11 +176,32 @@ private Q_SLOTS:
         QVERIFY2(window->minimumSizeHint().width() <= 900, qPrintable(QString::number(window->minimumSizeHint().width())));
         QCOMPARE(window->size(), QSize(900, 600));
         for (QWidget *widget : {static_cast<QWidget *>(window->contextChartView()),
-                                static_cast<QWidget *>(window->groupsChartView()),
                                 static_cast<QWidget *>(window->resultsStrip())}) {
             QVERIFY(wholeOnScreen(widget, window.get()));
             QVERIFY2(widget->width() >= 380, qPrintable(QString::number(widget->width())));
         }
+        // Too short for two useful plots: the charts take turns under a tab
+        // bar, each with a plot at least 200 px tall, even with a model whose
+        // legend goes below the chart and whose groups chart has a note.
+        QVERIFY(window->loadPreset(u"DeepSeek-V3"_s));
+        ChartArea *charts = window->chartArea();
+        QTRY_VERIFY(charts->isCompact());
+        QVERIFY(charts->tabBar()->isVisible());
+        QVERIFY(window->contextChartView()->isVisible());
+        QVERIFY(window->groupsChartView()->isHidden());
+        QTRY_VERIFY2(window->contextChartView()->chart()->plotArea().height() >= 200,
+                     qPrintable(QString::number(window->contextChartView()->chart()->plotArea().height())));
+        charts->tabBar()->setCurrentIndex(1);
+        QVERIFY(window->contextChartView()->isHidden());
+        QVERIFY(window->groupsChartView()->isVisible());
+        QTRY_VERIFY(wholeOnScreen(window->groupsChartView(), window.get()));
+        QTRY_VERIFY2(window->groupsChartView()->chart()->plotArea().height() >= 200,
+                     qPrintable(QString::number(window->groupsChartView()->chart()->plotArea().height())));
+        // Taller again: both charts, no tabs.
+        window->resize(1280, 800);
+        QTRY_VERIFY(!charts->isCompact());
+        QVERIFY(charts->tabBar()->isHidden());
+        QVERIFY(window->contextChartView()->isVisible() && window->groupsChartView()->isVisible());
         // The control panel scrolls instead of being cut.
         auto *scroll = window->findChild<QScrollArea *>(u"controlScrollArea"_s);
         QVERIFY(scroll);
@@ -339,6 +362,11 @@ private Q_SLOTS:
         QWidget *strip = window->contextChartView()->outsideLegend();
         QVERIFY(strip->geometry().top() >= window->contextChartView()->findChild<QChartView *>()->geometry().bottom());
         QVERIFY(!coversData(groups, groups->legend()->geometry()));
+        // The legend below is added to the context chart's share: both plots
+        // keep about the same height (within a tenth), dock open or not.
+        QTRY_VERIFY2(std::abs(context->plotArea().height() - groups->plotArea().height()) <=
+                         0.1 * groups->plotArea().height(),
+                     qPrintable(u"%1 against %2"_s.arg(context->plotArea().height()).arg(groups->plotArea().height())));
 
         // The charts shrink under the dock, and grow back: the strip is
         // rebuilt after the layout settles, never in the middle of it.
@@ -351,6 +379,14 @@ private Q_SLOTS:
             QApplication::processEvents();
         }
         QTRY_COMPARE(window->contextChartView()->outsideLegendLabels(), expected);
+        // With the dock open the area is too short for both: they take turns,
+        // each plot at least kMinPlotHeight tall.
+        dock->show();
+        QTRY_VERIFY(window->chartArea()->isCompact());
+        QTRY_VERIFY2(context->plotArea().height() >= ChartArea::kMinPlotHeight,
+                     qPrintable(u"dock open: %1"_s.arg(context->plotArea().height())));
+        dock->hide();
+        QTRY_VERIFY(!window->chartArea()->isCompact());
 
         // Back to the book's shape without a GPU: inside again.
         window->model()->setBudgetEnabled(false);

@@ -236,7 +236,8 @@ QString KvChart::wrappedHtml(const QString &text, const QFont &font, qreal width
 void KvChart::applyTitle() {
     // Two lines like the seed's figure: the figure's name, then its
     // configuration, smaller, wrapped to the chart's width.
-    const qreal width = std::max<qreal>(120.0, size().width() - 24.0);
+    // Qt Charts elides a title line past the chart's width less its margins.
+    const qreal width = std::max<qreal>(120.0, size().width() - 60.0);
     QString sub = wrappedHtml(configText(), m_subtitleFont, width);
     if (const QString note = noteText(); !note.isEmpty()) sub += u"<br>"_s + wrappedHtml(note, m_subtitleFont, width);
     const QString title = u"<center>"_s + headlineText().toHtmlEscaped() +

@@ -41,6 +41,7 @@
 #include "ModelPickerDialog.h"
 #include "PresetLibrary.h"
 #include "SettingsFormat.h"
+#include "ChartArea.h"
 #include "ContextChartView.h"
 #include "ControlPanel.h"
 #include "FigureExportDialog.h"
@@ -195,15 +196,11 @@ void MainWindow::buildCentralWidget() {
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->setSpacing(4);
     m_results = new ResultsStrip(m_model, right);
-    m_chartSplitter = new QSplitter(Qt::Vertical, right);
-    m_chartSplitter->setObjectName(u"chartSplitter"_s);
-    m_chartSplitter->setChildrenCollapsible(false);
-    m_contextChart = new ContextChartView(m_model, m_chartSplitter);
-    m_groupsChart = new GroupsChartView(m_model, m_chartSplitter);
-    m_chartSplitter->setStretchFactor(0, 1);
-    m_chartSplitter->setStretchFactor(1, 1);
+    m_contextChart = new ContextChartView(m_model);
+    m_groupsChart = new GroupsChartView(m_model);
+    m_charts = new ChartArea(m_contextChart, m_groupsChart, right);
     rightLayout->addWidget(m_results);
-    rightLayout->addWidget(m_chartSplitter, 1);
+    rightLayout->addWidget(m_charts, 1);
 
     m_mainSplitter->setStretchFactor(0, 0);
     m_mainSplitter->setStretchFactor(1, 1);
@@ -551,10 +548,7 @@ void MainWindow::loadSettings() {
     }
     // Without a saved split, it is placed at the first show, at the size shown.
     m_defaultSplit = !m_mainSplitter->restoreState(settings.value(kMainSplitterKey).toByteArray());
-    // Both charts the same height unless the user moved the handle: the
-    // context chart's taller legend must not squeeze the groups chart.
-    if (!m_chartSplitter->restoreState(settings.value(kChartSplitterKey).toByteArray()))
-        m_chartSplitter->setSizes({height(), height()});
+    m_charts->restoreSplit(settings.value(kChartSplitterKey).toByteArray());
     m_exportDir = settings.value(kExportDirKey).toString();
     m_openDir = settings.value(kOpenDirKey).toString();
     m_recentFiles = settings.value(kRecentFilesKey).toStringList().mid(0, kMaxRecentFiles);
@@ -573,7 +567,9 @@ std::optional<QString> MainWindow::saveSettings() const {
     settings.setValue(kGeometryKey, saveGeometry());
     settings.setValue(kStateKey, saveState());
     settings.setValue(kMainSplitterKey, m_mainSplitter->saveState());
-    settings.setValue(kChartSplitterKey, m_chartSplitter->saveState());
+    // A split the user chose is kept; the balanced one is placed anew.
+    if (const QByteArray split = m_charts->savedSplit(); !split.isEmpty()) settings.setValue(kChartSplitterKey, split);
+    else settings.remove(kChartSplitterKey);
     if (!m_exportDir.isEmpty()) settings.setValue(kExportDirKey, m_exportDir);
     if (!m_openDir.isEmpty()) settings.setValue(kOpenDirKey, m_openDir);
     if (m_recentFiles.isEmpty()) settings.remove(kRecentFilesKey);

@@ -10,6 +10,7 @@
 class BudgetPanel;
 class ConfigHistory;
 class ConfigModel;
+class ChartArea;
 class ContextChartView;
 class ControlPanel;
 class GroupsChartView;
@@ -39,6 +40,7 @@ public:
     SummaryPanel *summaryPanel() const { return m_summary; }
     ResultsStrip *resultsStrip() const { return m_results; }
     ContextChartView *contextChartView() const { return m_contextChart; }
+    ChartArea *chartArea() const { return m_charts; }
     GroupsChartView *groupsChartView() const { return m_groupsChart; }
     ModelDetailsPanel *modelDetails() const { return m_details; }
 
@@ -151,7 +153,7 @@ private:
     ContextChartView *m_contextChart = nullptr;
     GroupsChartView *m_groupsChart = nullptr;
     QSplitter *m_mainSplitter = nullptr;
-    QSplitter *m_chartSplitter = nullptr;
+    ChartArea *m_charts = nullptr;
     QTimer *m_saveTimer = nullptr;
     QAction *m_copyReport = nullptr;
     QAction *m_copyContextChart = nullptr;

@@ -2,6 +2,7 @@
 
 #include <QGridLayout>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QVBoxLayout>
 
 #include "ConfigModel.h"
@@ -77,10 +78,23 @@ void ResultsStrip::show(const Tile &tile, const QString &caption, const QString 
     }
 }
 
+void ResultsStrip::resizeEvent(QResizeEvent *event) {
+    QFrame::resizeEvent(event);
+    fitHeight();
+}
+
+void ResultsStrip::fitHeight() {
+    QLayout *box = layout();
+    box->activate();
+    const int needed = box->hasHeightForWidth() ? box->totalHeightForWidth(width()) : box->totalSizeHint().height();
+    if (needed > 0 && (minimumHeight() != needed || maximumHeight() != needed)) setFixedHeight(needed);
+}
+
 void ResultsStrip::relayout() {
     // Most slider steps show the same tiles: the grid stays as it is.
     const bool same = m_gridTiles == m_shownTiles;
     for (qsizetype i = 0; i < m_tiles.size(); ++i) m_tiles.at(i).box->setVisible(m_shownTiles.at(i));
+    fitHeight();
     if (same) return;
     m_gridTiles = m_shownTiles;
     // The visible tiles fill the grid in order; hidden ones leave no gap.
@@ -92,6 +106,7 @@ void ResultsStrip::relayout() {
         ++index;
     }
     for (int column = 0; column < kColumns; ++column) m_grid->setColumnStretch(column, 1);
+    fitHeight();
 }
 
 void ResultsStrip::refresh() {

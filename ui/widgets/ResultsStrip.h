@@ -23,7 +23,13 @@ public:
 public Q_SLOTS:
     void refresh();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    // As tall as the wrapped captions need at this width: a size hint alone
+    // counts each caption as one line, and a long model name was cut.
+    void fitHeight();
     struct Tile {
         QWidget *box;
         QLabel *caption;
