@@ -250,6 +250,16 @@ private slots:
     }
 
     void badTensorsAreRefused() {
+        // The padding before the data runs past the end of the file.
+        GgufFixture pad;
+        pad.string("general.architecture", "llama").tensor("a", {0}, kF32, 0);
+        QFile padded(path(QStringLiteral("pad.gguf")));
+        QVERIFY(padded.open(QIODevice::WriteOnly));
+        const QByteArray head = pad.header();
+        padded.write(head.left(head.size() - 1));  // the last padding byte missing
+        padded.close();
+        QVERIFY(contains(failure(padded.fileName()), "the tensor data would start at byte"));
+
         GgufFixture past;
         past.string("general.architecture", "llama").tensor("a", {32}, kF32, 128);
         const QString p = write(past, QStringLiteral("past.gguf"));
@@ -294,6 +304,19 @@ private slots:
         GgufFixture dup;
         dup.string("general.architecture", "llama").u32("llama.block_count", 1).u32("llama.block_count", 2);
         QVERIFY(contains(failure(write(dup, QStringLiteral("dup.gguf"))), "llama.block_count appears twice"));
+
+        // A name from the file is shown on one line, control bytes as '?'.
+        GgufFixture control;
+        control.u32("bad\nkey", 1).u32("bad\nkey", 2);
+        const std::string line = failure(write(control, QStringLiteral("control.gguf")));
+        QVERIFY2(contains(line, "metadata key bad?key appears twice") && line.find('\n') == std::string::npos,
+                 line.c_str());
+
+        // A layer count is checked before anything is sized by it.
+        GgufFixture layers = tiny("llama");
+        layers.u64("llama.block_count", 1ULL << 40).u32("llama.attention.head_count", 8);
+        QVERIFY(contains(failure(write(layers, QStringLiteral("layers.gguf"))),
+                         "llama.block_count must be a whole number from 1 to 1,024 (got 1,099,511,627,776)"));
     }
 
     void nestedArraysAreReadPast() {

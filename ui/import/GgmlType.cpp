@@ -55,9 +55,10 @@ constexpr std::array<GgmlType, 43> kTypes = {{
     {42, "Q2_0", 64, 2 + 16},
 }};
 
-// gguf-py/gguf/constants.py LlamaFileType; "" for the ids it comments out.
+// gguf-py/gguf/constants.py LlamaFileType without its ALL_ / MOSTLY_ prefix;
+// "" for the ids it comments out.
 constexpr std::array<std::string_view, 42> kFileTypes = {
-    "ALL_F32", "F16",     "Q4_0",    "Q4_1",   "",       "",       "",       "Q8_0",    "Q5_0",   "Q5_1",
+    "F32", "F16",     "Q4_0",    "Q4_1",   "",       "",       "",       "Q8_0",    "Q5_0",   "Q5_1",
     "Q2_K",    "Q3_K_S",  "Q3_K_M",  "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M",  "Q6_K",   "IQ2_XXS",
     "IQ2_XS",  "Q2_K_S",  "IQ3_XS",  "IQ3_XXS", "IQ1_S", "IQ4_NL", "IQ3_S",  "IQ3_M",   "IQ2_S",  "IQ2_M",
     "IQ4_XS",  "IQ1_M",   "BF16",    "",       "",       "",       "TQ1_0",  "TQ2_0",   "MXFP4_MOE", "NVFP4",

@@ -27,7 +27,7 @@ struct GgmlType {
     std::optional<std::uint64_t> bytesFor(std::uint64_t elements) const;
 };
 
-// general.file_type as llama.cpp names it, without "MOSTLY_" ("Q4_K_M",
+// general.file_type as llama.cpp names it, without "ALL_" or "MOSTLY_" ("Q4_K_M",
 // "F16"): gguf-py/gguf/constants.py LlamaFileType. Nothing for an id it does
 // not define (or has removed).
 std::optional<std::string> llamaFileTypeName(std::uint32_t id);

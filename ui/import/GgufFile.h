@@ -50,6 +50,10 @@ struct GgufTensor {
     std::uint64_t bytes = 0;     // elements / blockSize * typeSize
 };
 
+// A name from the file (a key, a tensor, an architecture) as a message shows
+// it: control bytes as '?', at most 80 bytes, so an error stays one short line.
+std::string shownName(const std::string &name);
+
 // Everything the header of a GGUF file says, checked against the file.
 struct GgufFile {
     std::uint32_t version = 0;

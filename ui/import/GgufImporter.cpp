@@ -13,6 +13,7 @@
 #include "ConfigImporter.h"
 #include "GgufReader.h"
 #include "kvscope/format.h"
+#include "kvscope/validation.h"
 
 using kvscope::InputError;
 
@@ -326,6 +327,13 @@ bool setExpand(Translation &t, const char *expand_key, const Ssm &s, std::uint64
 void translate(Translation &t, const Arch &arch, const std::string &name) {
     const auto n_layers = t.required("block_count", "the number of layers");
     if (t.failed()) return;
+    // Checked before any per-layer list is built from it.
+    if (*n_layers < 1 || *n_layers > kvscope::Limits::max_layers) {
+        t.fail(t.key("block_count"), t.key("block_count") + " must be a whole number from 1 to " +
+                                         kvscope::formatThousands(kvscope::Limits::max_layers) + " (got " +
+                                         kvscope::formatThousands(*n_layers) + ")");
+        return;
+    }
     const auto hidden = t.whole("embedding_length");
     const auto context = t.whole("context_length");
     if (t.failed()) return;
@@ -494,7 +502,7 @@ kvscope::Result<ImportedModel> GgufImporter::fromGguf(const GgufFile &gguf, cons
                               (arch_value ? "must be a short string (it is " + arch_value->describe() + ")"
                                           : "is missing: the file does not say what model it holds")};
     }
-    const std::string arch = arch_value->text->substr(0, 64);
+    const std::string arch = shownName(*arch_value->text);
     const auto known = std::find_if(std::begin(kArchs), std::end(kArchs), [&](const Arch &a) { return a.gguf == arch; });
     if (known == std::end(kArchs)) {
         std::string names;
@@ -523,8 +531,12 @@ kvscope::Result<ImportedModel> GgufImporter::fromGguf(const GgufFile &gguf, cons
     std::uint64_t elements = 0;
     std::uint64_t bytes = 0;
     for (const GgufTensor &tensor : gguf.tensors) {
-        elements += tensor.elements;  // each below 2^63 and inside the file, so the sums fit
+        // The bytes lie inside the file, so they fit; the elements of
+        // 2^63-element tensors of a sub-byte type could pass 64 bits.
         bytes += tensor.bytes;
+        if (__builtin_add_overflow(elements, tensor.elements, &elements)) {
+            return InputError{"tensors", file + ": the tensors hold more than 2^64 weights"};
+        }
     }
     model.parameters = elements;
     model.weights_bytes = bytes;

@@ -224,6 +224,15 @@ bool readValue(Cursor &c, Type type, GgufValue &v, const std::string &what, int 
 
 }  // namespace
 
+std::string shownName(const std::string &name) {
+    constexpr std::size_t kShown = 80;
+    std::string shown = name.substr(0, kShown);
+    for (char &ch : shown) {
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = '?';
+    }
+    return name.size() > kShown ? shown + "..." : shown;
+}
+
 bool GgufValue::isInteger() const {
     switch (type) {
     case Type::UInt8: case Type::Int8: case Type::UInt16: case Type::Int16: case Type::UInt32:
@@ -306,18 +315,19 @@ kvscope::Result<GgufFile> GgufReader::read(QIODevice &device, std::int64_t size,
                    thousands(kMaxKey) + " bytes");
             return c.error();
         }
+        const std::string shown = shownName(key);
         if (gguf.metadata.count(key)) {
-            c.fail("metadata key " + key + " appears twice");
+            c.fail("metadata key " + shown + " appears twice");
             return c.error();
         }
         std::uint32_t type = 0;
-        if (!c.value(type, "the type of " + key)) return c.error();
+        if (!c.value(type, "the type of " + shown)) return c.error();
         if (!knownType(type)) {
-            c.fail("metadata key " + key + " has GGUF type " + std::to_string(type) + ", which is not one (0 to 12)");
+            c.fail("metadata key " + shown + " has GGUF type " + std::to_string(type) + ", which is not one (0 to 12)");
             return c.error();
         }
         GgufValue v;
-        if (!readValue(c, static_cast<Type>(type), v, "metadata key " + key, 0)) return c.error();
+        if (!readValue(c, static_cast<Type>(type), v, "metadata key " + shown, 0)) return c.error();
         gguf.metadata.emplace(std::move(key), std::move(v));
     }
 
@@ -344,43 +354,44 @@ kvscope::Result<GgufFile> GgufReader::read(QIODevice &device, std::int64_t size,
                    " bytes long; llama.cpp allows at most " + std::to_string(kMaxTensorName));
             return c.error();
         }
+        const std::string tensor = "tensor " + shownName(t.name);
         if (!names.insert(t.name).second) {
-            c.fail("tensor " + t.name + " appears twice");
+            c.fail(tensor + " appears twice");
             return c.error();
         }
         std::uint32_t n_dims = 0;
-        if (!c.value(n_dims, "the dimension count of tensor " + t.name)) return c.error();
+        if (!c.value(n_dims, "the dimension count of " + tensor)) return c.error();
         if (n_dims > kMaxDims) {
-            c.fail("tensor " + t.name + " has " + std::to_string(n_dims) + " dimensions; GGML allows 0 to 4");
+            c.fail(tensor + " has " + std::to_string(n_dims) + " dimensions; GGML allows 0 to 4");
             return c.error();
         }
         // gguf.cpp: each dimension is a non-negative i64 and their product fits an i64.
         t.elements = 1;
         for (std::uint32_t d = 0; d < n_dims; ++d) {
             std::int64_t n = 0;
-            if (!c.value(n, "dimension " + std::to_string(d) + " of tensor " + t.name)) return c.error();
+            if (!c.value(n, "dimension " + std::to_string(d) + " of " + tensor)) return c.error();
             if (n < 0) {
-                c.fail("tensor " + t.name + " has a negative dimension (" + std::to_string(n) + ")");
+                c.fail(tensor + " has a negative dimension (" + std::to_string(n) + ")");
                 return c.error();
             }
             const auto un = static_cast<std::uint64_t>(n);
             if (un != 0 && t.elements > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / un) {
-                c.fail("tensor " + t.name + " has more elements than 2^63");
+                c.fail(tensor + " has more elements than 2^63");
                 return c.error();
             }
             t.elements *= un;
             t.dims.push_back(un);
         }
         std::uint32_t type_id = 0;
-        if (!c.value(type_id, "the type of tensor " + t.name)) return c.error();
+        if (!c.value(type_id, "the type of " + tensor)) return c.error();
         const auto type = GgmlType::byId(type_id);
         if (!type) {
-            c.fail("tensor " + t.name + " has GGML type " + std::to_string(type_id) +
+            c.fail(tensor + " has GGML type " + std::to_string(type_id) +
                    ", which llama.cpp does not define (0 to 42)");
             return c.error();
         }
         if (type->removed) {
-            c.fail("tensor " + t.name + " is " + std::string(type->name) + " (GGML type " + std::to_string(type_id) +
+            c.fail(tensor + " is " + std::string(type->name) + " (GGML type " + std::to_string(type_id) +
                    "), which llama.cpp no longer reads; convert the model again");
             return c.error();
         }
@@ -389,14 +400,14 @@ kvscope::Result<GgufFile> GgufReader::read(QIODevice &device, std::int64_t size,
         const std::uint64_t row = t.dims.empty() ? 1 : t.dims[0];
         const auto bytes = t.type.bytesFor(t.elements);
         if (row % t.type.blockSize != 0 || !bytes) {
-            c.fail("tensor " + t.name + " is " + std::string(t.type.name) + " with rows of " + thousands(row) +
+            c.fail(tensor + " is " + std::string(t.type.name) + " with rows of " + thousands(row) +
                    " elements, not a multiple of its block of " + std::to_string(t.type.blockSize));
             return c.error();
         }
         t.bytes = *bytes;
-        if (!c.value(t.offset, "the offset of tensor " + t.name)) return c.error();
+        if (!c.value(t.offset, "the offset of " + tensor)) return c.error();
         if (t.offset % gguf.alignment != 0) {
-            c.fail("tensor " + t.name + " starts at offset " + thousands(t.offset) + ", not a multiple of the alignment " +
+            c.fail(tensor + " starts at offset " + thousands(t.offset) + ", not a multiple of the alignment " +
                    thousands(gguf.alignment));
             return c.error();
         }
@@ -406,6 +417,11 @@ kvscope::Result<GgufFile> GgufReader::read(QIODevice &device, std::int64_t size,
     // The data section starts at the next multiple of the alignment (gguf.cpp GGML_PAD).
     gguf.dataStart = c.pos();
     if (n_tensors > 0) gguf.dataStart = (c.pos() + gguf.alignment - 1) / gguf.alignment * gguf.alignment;
+    if (gguf.dataStart > gguf.fileSize) {  // gguf.cpp: the seek to the padded start fails
+        c.fail("the tensor data would start at byte " + thousands(gguf.dataStart) + ", past the end of the file (" +
+               thousands(gguf.fileSize) + " bytes)");
+        return c.error();
+    }
 
     // Every tensor lies inside the file, and no two share bytes.
     std::vector<const GgufTensor *> by_offset;
@@ -416,15 +432,17 @@ kvscope::Result<GgufFile> GgufReader::read(QIODevice &device, std::int64_t size,
     const std::uint64_t data_bytes = gguf.fileSize > gguf.dataStart ? gguf.fileSize - gguf.dataStart : 0;
     for (std::size_t i = 0; i < by_offset.size(); ++i) {
         const GgufTensor &t = *by_offset[i];
+        const std::string shown = shownName(t.name);
         if (t.offset > data_bytes || t.bytes > data_bytes - t.offset) {
-            c.fail("tensor " + t.name + " (" + thousands(t.bytes) + " bytes at offset " + thousands(t.offset) +
+            c.fail("tensor " + shown + " (" + thousands(t.bytes) + " bytes at offset " + thousands(t.offset) +
                    " of the data section) runs past the end of the file (the data section holds " +
                    thousands(data_bytes) + " bytes)");
             return c.error();
         }
         if (i + 1 < by_offset.size() && t.offset + t.bytes > by_offset[i + 1]->offset && t.bytes > 0) {
-            c.fail("tensors " + t.name + " and " + by_offset[i + 1]->name + " overlap (" + t.name + " ends at offset " +
-                   thousands(t.offset + t.bytes) + ", " + by_offset[i + 1]->name + " starts at " +
+            const std::string next = shownName(by_offset[i + 1]->name);
+            c.fail("tensors " + shown + " and " + next + " overlap (" + shown + " ends at offset " +
+                   thousands(t.offset + t.bytes) + ", " + next + " starts at " +
                    thousands(by_offset[i + 1]->offset) + ")");
             return c.error();
         }
