@@ -479,6 +479,47 @@ private slots:
         QVERIFY(contains(failure(write(odd, QStringLiteral("odd.gguf"))), "mamba2.ssm.inner_size (5000) must be a whole multiple"));
     }
 
+    void falconH1AndMambaAndExperts() {
+        // Falcon-H1: attention and a Mamba-2 mixer in every layer.
+        GgufFixture f = tiny("falcon-h1");
+        f.u32("falcon-h1.block_count", 2).u32("falcon-h1.embedding_length", 1024)
+            .u32("falcon-h1.attention.head_count", 8).u32("falcon-h1.attention.head_count_kv", 2)
+            .u32("falcon-h1.attention.key_length", 64).u32("falcon-h1.attention.value_length", 64)
+            .u32("falcon-h1.ssm.inner_size", 1536).u32("falcon-h1.ssm.state_size", 128)
+            .u32("falcon-h1.ssm.conv_kernel", 4).u32("falcon-h1.ssm.time_step_rank", 24)
+            .u32("falcon-h1.ssm.group_count", 1);
+        const ImportedModel fm = load(write(f, QStringLiteral("falcon-h1.gguf")));
+        QCOMPARE(layers(fm, LayerKind::Full), 2ULL);
+        QCOMPARE(layers(fm, LayerKind::Linear), 2ULL);
+        // 2 layers * 2 KV heads * 64 * (K + V) * 2 B; state 24 heads * (1536 / 24 = 64) * 128.
+        QCOMPARE(perToken(fm, 1), 2ULL * 2 * 64 * 2 * 2);
+        const auto state = std::find_if(fm.layout.groups.begin(), fm.layout.groups.end(),
+                                        [](const auto &grp) { return grp.spec.kind == LayerKind::Linear; });
+        QCOMPARE(state->spec.recurrent_state_elems, 24ULL * 64 * 128);
+
+        // Mamba (1): d_inner * d_state per layer.
+        GgufFixture m1 = tiny("mamba");
+        m1.u32("mamba.block_count", 2).u32("mamba.embedding_length", 768).u32("mamba.ssm.inner_size", 1536)
+            .u32("mamba.ssm.state_size", 16).u32("mamba.ssm.conv_kernel", 4).u32("mamba.ssm.time_step_rank", 48);
+        const ImportedModel mm = load(write(m1, QStringLiteral("mamba.gguf")));
+        QCOMPARE(layers(mm, LayerKind::Linear), 2ULL);
+        QCOMPARE(mm.layout.groups.front().spec.recurrent_state_elems, 1536ULL * 16);
+        QCOMPARE(source(mm, "n_layers"), std::string("gguf mamba.block_count"));
+
+        // A mixture of experts: the count is the tensors', whatever the config would say.
+        GgufFixture moe = tiny("qwen3moe");
+        moe.u32("qwen3moe.block_count", 1).u32("qwen3moe.embedding_length", 2048)
+            .u32("qwen3moe.attention.head_count", 32).u32("qwen3moe.attention.head_count_kv", 4)
+            .u32("qwen3moe.attention.key_length", 128).u32("qwen3moe.attention.value_length", 128)
+            .u32("qwen3moe.expert_count", 128)
+            .tensor("blk.0.ffn_gate_exps.weight", {2048, 768, 128}, kQ8_0, 2048ULL * 768 * 128 / 32 * 34);
+        const ImportedModel qm = load(write(moe, QStringLiteral("qwen3moe.gguf")));
+        QCOMPARE(qm.parameters.value(), 2048ULL * 768 * 128);
+        QCOMPARE(qm.weights_bytes.value(), 2048ULL * 768 * 128 / 32 * 34);
+        QCOMPARE(qm.weights_format, std::string("Q8_0 1 tensor"));
+        QCOMPARE(perToken(qm), 1ULL * 4 * 128 * 2 * 2);
+    }
+
     void modelFileKnowsGgufByItsMagic() {
         const QString p = write(llama8b(3, 1), QStringLiteral("model.bin"));
         QVERIFY(ModelFile::kind(p) == ModelFile::Kind::Gguf);

@@ -114,6 +114,9 @@ public:
         return std::vector<std::uint64_t>(n_layers, *one);
     }
 
+    // Names a key the config leaves out by the GGUF key that would hold it, for messages.
+    void alias(const char *hfKey, std::string_view suffix) { m_sources.emplace_back(hfKey, "gguf " + key(suffix)); }
+
     void set(const char *hfKey, const QJsonValue &value, std::string source) {
         m_config.insert(QLatin1StringView(hfKey), value);
         m_sources.emplace_back(hfKey, std::move(source));
@@ -340,6 +343,7 @@ void translate(Translation &t, const Arch &arch, const std::string &name) {
     t.setNumber("num_hidden_layers", *n_layers, "block_count");
     if (hidden) t.setNumber("hidden_size", *hidden, "embedding_length");
     if (context) t.setNumber("max_position_embeddings", *context, "context_length");
+    else t.alias("max_position_embeddings", "context_length");
     if (const auto experts = t.whole("expert_count"); experts && *experts > 0) {
         t.setNumber("num_experts", *experts, "expert_count");
     }
@@ -541,8 +545,9 @@ kvscope::Result<ImportedModel> GgufImporter::fromGguf(const GgufFile &gguf, cons
     model.parameters = elements;
     model.weights_bytes = bytes;
     model.weights_format = weightsFormat(gguf);
-    const std::string count_source = "summed over the " + kvscope::formatThousands(gguf.tensors.size()) +
-                                     " tensors of the GGUF file (their dimensions)";
+    const std::string count_source = "the elements of the GGUF file's tensors, summed (" +
+                                     kvscope::formatThousands(gguf.tensors.size()) +
+                                     (gguf.tensors.size() == 1 ? " tensor)" : " tensors)");
     const std::string bytes_source = "summed over the tensors of the GGUF file by GGML type (" + model.weights_format +
                                      "): blocks of each type times its bytes per block";
     std::erase_if(model.provenance, [](const Provenance &p) { return p.field == "parameters"; });
