@@ -15,6 +15,8 @@
 
 #include "FigureExporter.h"
 #include "ConfigImporter.h"
+#include "ModelFile.h"
+#include "OllamaStore.h"
 #include "CompareReport.h"
 #include "PlanReport.h"
 #include "PresetLibrary.h"
@@ -251,9 +253,9 @@ constexpr std::array<ValueFlag, 29> kValueFlags{{
     {kUbatchSize, u"tokens per micro-batch, 1 to 1,048,576"},
     {kNBatch, u"tokens per logical batch, 1 to 1,048,576"},
     {kCacheTypeV, u"one of fp32, fp16, bf16, q8_0, q4_0"},
-    {kConfig, u"a Hugging Face config.json file"},
-    {kModel, u"a built-in model's name (kvscope-cli --list-models lists them)"},
-    {kCompare, u"a built-in model's name or a config.json file"},
+    {kConfig, u"a Hugging Face config.json or a GGUF file"},
+    {kModel, u"a built-in model's name (kvscope-cli --list-models lists them) or ollama:NAME[:TAG]"},
+    {kCompare, u"a built-in model's name, ollama:NAME[:TAG], or a config.json or GGUF file"},
     {kChart, u"context or groups"},
     {kOut, u"a file name ending in .pdf, .svg, .png, .eps or .csv"},
     {kReport, u"a file name ending in .pdf"},
@@ -310,17 +312,21 @@ void addOptions(QCommandLineParser &parser) {
         }
     }
     parser.addOption(QCommandLineOption(spellings(kConfig),
-                                        u"Read the model from a Hugging Face config.json: its own layers, heads and "
-                                        u"head_dim. Cannot be combined with --model or the shape flags."_s,
+                                        u"Read the model from a Hugging Face config.json, or from a GGUF file's "
+                                        u"header (its hyperparameters and the exact bytes of its weights): its own "
+                                        u"layers, heads and head_dim. Cannot be combined with --model or the shape "
+                                        u"flags."_s,
                                         u"file"_s));
     parser.addOption(QCommandLineOption(spellings(kModel),
                                         u"Use a built-in model by name, as --list-models prints it (case and "
-                                        u"spaces/dashes do not matter: llama-3.1-8b). Cannot be combined with "
-                                        u"--config or the shape flags."_s,
+                                        u"spaces/dashes do not matter: llama-3.1-8b), or ollama:NAME[:TAG] for a "
+                                        u"model in Ollama's store ($OLLAMA_MODELS or ~/.ollama/models; TAG "
+                                        u"latest by default). Cannot be combined with --config or the shape flags."_s,
                                         u"name"_s));
     parser.addOption(QCommandLineOption(spellings(kCompare),
                                         u"Compare another model at the same context, batch, dtype, engine and "
-                                        u"deployment: a built-in model's name or a config.json file; up to "_s +
+                                        u"deployment: a built-in model's name, ollama:NAME[:TAG], or a "
+                                        u"config.json or GGUF file; up to "_s +
                                             QString::number(CliOptions::kMaxCompared) +
                                             u", once each. Adds a comparison table to the report (a \"compare\" "
                                             u"array with --json), its curve to --chart context and a comparison "
@@ -650,7 +656,7 @@ kvscope::Result<CliOptions::Model> loadPreset(const QString &name, QStringView f
 }
 
 kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView flag = kConfig) {
-    auto imported = ConfigImporter::fromFile(path);
+    auto imported = ModelFile::read(path);
     if (!imported) {
         // The importer names the config key; the line also names the file.
         const QString message = QString::fromStdString(imported.error().message);
@@ -658,9 +664,28 @@ kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView f
             message.contains(path) ? u"--"_s + flag + u": "_s : QString(u"--"_s + flag + u' ' + path + u": "_s);
         return error(flag, where + message);
     }
+    const bool gguf = ModelFile::kind(path) == ModelFile::Kind::Gguf;
     CliOptions::Model model;
     model.label = path;
-    model.origin = u"config.json file"_s;
+    model.origin = gguf ? u"GGUF file"_s : u"config.json file"_s;
+    model.sourceKind = gguf ? u"gguf"_s : u"config"_s;
+    model.imported = std::move(imported).value();
+    return model;
+}
+
+// ollama:NAME[:TAG]: the GGUF blob Ollama's store keeps for the tag.
+kvscope::Result<CliOptions::Model> loadOllama(const QString &reference, QStringView flag) {
+    auto blob = OllamaStore::resolve(reference);
+    if (!blob) return error(flag, u"--"_s + flag + u' ' + QString::fromStdString(blob.error().message));
+    auto imported = ModelFile::read(*blob);
+    if (!imported) {
+        // The reader names the blob; the line also names the tag.
+        return error(flag, u"--"_s + flag + u' ' + reference + u": "_s + QString::fromStdString(imported.error().message));
+    }
+    CliOptions::Model model;
+    model.label = reference;
+    model.origin = u"Ollama's store ("_s + *blob + u')';
+    model.sourceKind = u"ollama"_s;
     model.imported = std::move(imported).value();
     return model;
 }
@@ -669,8 +694,10 @@ kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView f
 // path (a .json name, a folder separator), else a built-in model's name.
 kvscope::Result<CliOptions::Model> loadCompared(const QString &value) {
     const QFileInfo info(value);
+    if (OllamaStore::isReference(value)) return loadOllama(value, kCompare);
     if (info.isDir()) return error(kCompare, u"--compare "_s + typedValueText(value) + u": is a folder"_s);
-    const bool file = info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive) || value.contains(u'/') ||
+    const bool file = info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive) ||
+                      value.endsWith(u".gguf"_s, Qt::CaseInsensitive) || value.contains(u'/') ||
                       value.contains(QDir::separator());
     return file ? loadConfig(value, kCompare) : loadPreset(value, kCompare);
 }
@@ -1279,7 +1306,9 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     options.workload.dtype = dtype.value_or(kDefaultDType);
 
     if (fromConfig || fromModel) {
-        auto model = fromConfig ? loadConfig(last(kConfig)) : loadPreset(last(kModel));
+        auto model = fromConfig                                   ? loadConfig(last(kConfig))
+                     : OllamaStore::isReference(last(kModel)) ? loadOllama(last(kModel), kModel)
+                                                              : loadPreset(last(kModel));
         if (!model) return model.error();
         options.model = std::move(model).value();
         const ImportedModel &imported = options.model->imported;

@@ -3,6 +3,7 @@
 #include "ConfigReader.h"
 #include "FamilyLayers.h"
 #include "ModelLength.h"
+#include "OllamaStore.h"
 
 #include <QDir>
 #include <QFile>
@@ -672,6 +673,7 @@ kvscope::Result<ImportedModel> ConfigImporter::fromJson(QByteArrayView json) {
 }
 
 QString ConfigImporter::displayName(const QString &path) {
+    if (OllamaStore::isReference(path)) return path;  // a tag, not a file: "ollama:qwen2.5:7b" as given
     const QFileInfo info(path);
     if (info.fileName().compare(QLatin1StringView("config.json"), Qt::CaseInsensitive) == 0 &&
         !info.absoluteDir().dirName().isEmpty())

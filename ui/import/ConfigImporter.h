@@ -25,6 +25,7 @@ public:
     static kvscope::Result<ImportedModel> fromObject(const QJsonObject &config);
 
     // The name a model read from `path` goes by: the folder of a config.json
-    // (as Hugging Face repositories lay them out), else the file's base name.
+    // (as Hugging Face repositories lay them out), else the file's base name;
+    // an ollama:NAME:TAG reference as given.
     static QString displayName(const QString &path);
 };

@@ -5,9 +5,9 @@
 #include <bit>
 #include <cmath>
 
-#include "ConfigImporter.h"
 #include "LayoutSettings.h"
 #include "ModelComparison.h"
+#include "ModelFile.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -300,7 +300,7 @@ bool ConfigModel::reloadModel(const QString &origin, const QString &savedName) {
         loadModel(*model, library->find(name)->name, origin);
         return true;
     }
-    const auto model = ConfigImporter::fromFile(origin);
+    const auto model = ModelFile::read(origin);  // config.json or GGUF, as it was opened
     if (!model) return false;
     const QString name = savedName.isEmpty() ? origin : savedName;
     loadModel(*model, name, origin);

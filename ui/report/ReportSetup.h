@@ -22,8 +22,9 @@ struct ReportSetup {
     // A real model from --config FILE or --model NAME, already read.
     struct Model {
         QString label;        // the preset's name, or the file as given
-        QString origin;       // "built-in preset (<source>)" or "config.json file"
+        QString origin;       // "built-in preset (<source>)", "config.json file", "GGUF file", ...
         bool isPreset = false;
+        QString sourceKind = QStringLiteral("config");  // for a file: "config", "gguf" or "ollama"
         ImportedModel imported;
         QString dtypeSource;  // where the KV dtype came from, for the report and provenance
     };
