@@ -1186,13 +1186,20 @@ kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QComman
             p.parametersSource = u"book_shape"_s;
         }
     }
+    // A GGUF file or safetensors headers give the weights' bytes exactly, as
+    // stored: used unless the user gave a count or a format of their own.
+    if (options.model && options.model->imported.weights_bytes && !given(kParameters) && !given(kWeightsDtype)) {
+        d.stored_weights_bytes = options.model->imported.weights_bytes;
+        p.storedWeightsFormat = QString::fromStdString(options.model->imported.weights_format);
+        p.weightsDtypeSource = u"the model's files (as stored)"_s;
+    }
     if (p.parameters && *p.parameters > kvscope::PlanLimits::max_parameters) {
         return error(kParameters, u"--parameters: the model's "_s + thousands(*p.parameters) +
                                       u" parameters are more than "_s + thousands(kvscope::PlanLimits::max_parameters) +
                                       u"; pass a smaller count with --parameters"_s);
     }
     const bool weightsNeeded = budget && !d.kv_budget_bytes;
-    if (!p.parameters && weightsNeeded) {
+    if (!p.parameters && !d.stored_weights_bytes && weightsNeeded) {
         const QString what = options.model && options.model->isPreset
                                  ? u"the built-in model "_s + options.model->label + u" gives"_s
                                  : u"the config gives"_s;

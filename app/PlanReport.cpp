@@ -97,6 +97,13 @@ JsonFields planJsonFields(const CliOptions &options, const PlanFigures &f) {
     fields.emplace_back("parameters", optionalNumber(p.parameters));
     fields.emplace_back("parameters_source", p.parameters ? str(p.parametersSource) : "null");
     fields.emplace_back("weights_dtype", jsonString(kvscope::dtypeName(d.weights_dtype)));
+    // "stored": the model file's exact bytes; "parameters": the count in weights_dtype.
+    fields.emplace_back("weights_source", !f.weights_bytes ? "null"
+                                          : d.stored_weights_bytes ? "\"stored\""
+                                                                   : "\"parameters\"");
+    fields.emplace_back("weights_format", d.stored_weights_bytes && !p.storedWeightsFormat.isEmpty()
+                                              ? str(p.storedWeightsFormat)
+                                              : "null");
     fields.emplace_back("weights_bytes", optionalNumber(f.weights_bytes));
     fields.emplace_back("weights_bytes_per_gpu", optionalNumber(f.weights_bytes_per_gpu));
     fields.emplace_back("kv_bytes_per_gpu", std::to_string(f.kv_bytes_per_gpu));

@@ -91,6 +91,11 @@ Result<std::uint64_t> llamaCppBytes(const KvAllocation &a, std::uint64_t context
 
 std::uint32_t defaultUtilizationPpm(Engine engine) { return engine == Engine::LlamaCpp ? 1'000'000 : 920'000; }
 
+Result<std::uint64_t> deploymentWeightsBytes(const Deployment &deployment) {
+    if (deployment.stored_weights_bytes) return *deployment.stored_weights_bytes;
+    return weightsBytes(deployment.parameters, deployment.weights_dtype);
+}
+
 std::optional<InputError> validateDeployment(const Deployment &d, ByteUnit unit) {
     if (auto e = checkRange("tensor_parallel", d.tensor_parallel, 1, PlanLimits::max_tensor_parallel)) return e;
     if (d.block_size != 0 && (d.block_size > PlanLimits::max_block_size || !std::has_single_bit(d.block_size))) {
@@ -103,6 +108,9 @@ std::optional<InputError> validateDeployment(const Deployment &d, ByteUnit unit)
                                                  utilizationText(d.utilization_ppm) + ")"};
     }
     if (auto e = checkRange("parameters", d.parameters, 0, PlanLimits::max_parameters)) return e;
+    if (d.stored_weights_bytes) {
+        if (auto e = checkRange("weights_bytes", *d.stored_weights_bytes, 0, PlanLimits::max_weights_bytes)) return e;
+    }
     if (d.kv_budget_bytes) {
         return checkRange("kv_budget_bytes", *d.kv_budget_bytes, 1, PlanLimits::max_gpu_memory_bytes);
     }
@@ -320,7 +328,7 @@ double maxConcurrency(const KvAllocation &a, std::uint64_t context) {
 std::optional<std::uint32_t> gpusNeeded(const ModelLayout &layout, const Workload &workload,
                                         const Deployment &deployment, const EngineSetup &setup) {
     if (deployment.kv_budget_bytes || validateDeployment(deployment)) return std::nullopt;
-    const Result<std::uint64_t> weights = weightsBytes(deployment.parameters, deployment.weights_dtype);
+    const Result<std::uint64_t> weights = deploymentWeightsBytes(deployment);
     if (!weights) return std::nullopt;
     for (const std::uint32_t tp : validTensorParallelCounts(layout, PlanLimits::max_tensor_parallel, setup.engine)) {
         const std::optional<std::uint64_t> budget = gpuKvBudget(deployment, *weights, tp);
@@ -339,7 +347,7 @@ Result<Plan> plan(const ModelLayout &layout, const Workload &workload, const Dep
     const Result<std::uint64_t> total_kv = layoutTotalBytes(stored, workload);
     if (!total_kv) return total_kv.error();
     if (auto e = validateTensorParallel(layout, d.tensor_parallel, setup.engine)) return *e;
-    const Result<std::uint64_t> weights = weightsBytes(d.parameters, d.weights_dtype);
+    const Result<std::uint64_t> weights = deploymentWeightsBytes(d);
     if (!weights) return weights.error();
 
     Plan p;

@@ -98,6 +98,37 @@ private slots:
         QVERIFY(text.out.contains("Q4_K_M (Q4_K 12 tensors, F32 8, Q6_K 4)"));
     }
 
+    void aPlanUsesTheWeightsAsStored() {
+        // An H100 (80 GiB = 85,899,345,920 B) at vLLM's 0.92: 79,027,398,246 B usable
+        // (rounded down); the weights are the file's 98,828,288 B, not a count in bf16.
+        const CliRun run = CliRun::run({u"--config"_s, m_model, u"--gpu"_s, u"h100-80gb"_s, u"--json"_s});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject json = jsonOf(run);
+        QCOMPARE(json.value(u"weights_bytes"_s).toInteger(), 98828288LL);
+        QCOMPARE(json.value(u"weights_source"_s).toString(), u"stored"_s);
+        QCOMPARE(json.value(u"weights_format"_s).toString(), u"Q4_K_M (Q4_K 12 tensors, F32 8, Q6_K 4)"_s);
+        QCOMPARE(json.value(u"parameters"_s).toInteger(), 167804928LL);
+        QCOMPARE(json.value(u"usable_bytes_per_gpu"_s).toInteger(), 79027398246LL);
+        QCOMPARE(json.value(u"kv_budget_bytes"_s).toInteger(),
+                 79027398246LL - 98828288LL - json.value(u"overhead_bytes"_s).toInteger());
+        const CliRun text = CliRun::run({u"--config"_s, m_model, u"--gpu"_s, u"h100-80gb"_s});
+        QVERIFY2(text.out.contains("98.83 MB as stored: Q4_K_M (Q4_K 12 tensors, F32 8, Q6_K 4); 167,804,928 parameters"),
+                 text.out.constData());
+
+        // A format of the user's own: the file's count in it, 167,804,928 x 2 B in bf16.
+        const CliRun bf16 = CliRun::run(
+            {u"--config"_s, m_model, u"--gpu"_s, u"h100-80gb"_s, u"--weights-dtype"_s, u"bf16"_s, u"--json"_s});
+        QCOMPARE(bf16.exitCode, 0);
+        QCOMPARE(jsonOf(bf16).value(u"weights_bytes"_s).toInteger(), 335609856LL);
+        QCOMPARE(jsonOf(bf16).value(u"weights_source"_s).toString(), u"parameters"_s);
+        QVERIFY(jsonOf(bf16).value(u"weights_format"_s).isNull());
+        // A count of the user's own: 8B in bf16.
+        const CliRun counted = CliRun::run(
+            {u"--config"_s, m_model, u"--gpu"_s, u"h100-80gb"_s, u"--parameters"_s, u"8B"_s, u"--json"_s});
+        QCOMPARE(counted.exitCode, 0);
+        QCOMPARE(jsonOf(counted).value(u"weights_bytes"_s).toInteger(), 16000000000LL);
+    }
+
     void badFilesExitTwoWithOneLine() {
         const QByteArray header = llama(1).header();
         struct Case { const char *name; QByteArray bytes; const char *problem; };

@@ -169,6 +169,30 @@ TEST(Plan, GpuPresetsCoverTheCommonCards) {
     EXPECT_NE(gpuNameList().find("h100-80gb"), std::string::npos);
 }
 
+// The same model from a GGUF file of 42,520,412,160 stored bytes (a Q4_K_M
+// 70B's size): the bytes replace the count in bf16.
+//   weights = 42,520,412,160 / 2           = 21,260,206,080 per GPU
+//   budget  = 79,027,398,246 - 21,260,206,080 = 57,767,192,166
+//   blocks  = floor(57,767,192,166 / 1,310,720) = 44,072
+TEST(Plan, StoredWeightsBytesReplaceTheCountInAFormat) {
+    Deployment d = onGpus("h100-80gb", 2, kLlama70bParameters);
+    d.stored_weights_bytes = 42'520'412'160u;
+    const auto weights = deploymentWeightsBytes(d);
+    ASSERT_TRUE(weights.ok());
+    EXPECT_EQ(*weights, 42'520'412'160u);
+    const auto p = plan(llama31_70b(), Workload{8192, 1, DType::fp8}, d);
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->weights_bytes, 42'520'412'160u);
+    EXPECT_EQ(p->weights_bytes_per_gpu, 21'260'206'080u);
+    EXPECT_EQ(p->kv_budget_bytes, 57'767'192'166u);
+    EXPECT_EQ(p->num_blocks, 44'072u);
+    // Past what any GPU holds: refused, naming the field.
+    d.stored_weights_bytes = (std::uint64_t{1} << 50) + 1;
+    const auto refused = plan(llama31_70b(), Workload{8192, 1, DType::fp8}, d);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().field, "weights_bytes");
+}
+
 // Llama 3.1 70B on 2 x H100 80GB, bf16 weights, fp8 KV, vLLM's default
 // gpu_memory_utilization of 0.92:
 //   usable  = floor(85,899,345,920 * 0.92) = 79,027,398,246

@@ -1044,6 +1044,8 @@ kvscope::Deployment ConfigModel::deployment() const {
     d.tensor_parallel = m_tensorParallel;
     d.parameters = parameters().value_or(0);
     d.weights_dtype = m_weightsDtype;
+    // A model file's exact weights, unless the user typed a count of their own.
+    if (m_parameterOverride == 0 && m_imported) d.stored_weights_bytes = m_imported->weights_bytes;
     d.overhead_bytes = m_overheadBytes;
     if (m_kvBudgetOverride > 0) d.kv_budget_bytes = m_kvBudgetOverride;
     d.block_size = m_blockSize;

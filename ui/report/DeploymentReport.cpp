@@ -71,8 +71,8 @@ kvscope::Result<PlanFigures> PlanFigures::compute(const ReportSetup &options, co
         f.kv_bytes_per_gpu = ceilDiv(f.kv_bytes, d.tensor_parallel);
         f.kv_heads_per_gpu = f.kv_heads;
     }
-    if (p.parameters) {
-        const auto weights = kvscope::weightsBytes(*p.parameters, d.weights_dtype);
+    if (p.parameters || d.stored_weights_bytes) {
+        const auto weights = kvscope::deploymentWeightsBytes(d);
         if (!weights) return wording.forPlan(weights.error());
         f.weights_bytes = *weights;
         f.weights_bytes_per_gpu = ceilDiv(*weights, d.tensor_parallel);
@@ -121,7 +121,13 @@ std::string planSection(const ReportSetup &options, const PlanFigures &f) {
         }
         rows.emplace_back("Utilization", util + ", " + bytes(f.plan->usable_bytes_per_gpu) + " usable per GPU");
     }
-    if (f.weights_bytes) {
+    if (f.weights_bytes && d.stored_weights_bytes) {
+        std::string stored = bytes(*f.weights_bytes) + " as stored";
+        if (!p.storedWeightsFormat.isEmpty()) stored += ": " + p.storedWeightsFormat.toStdString();
+        if (p.parameters) stored += "; " + thousands(*p.parameters) + " parameters";
+        rows.emplace_back("Weights", stored);
+        if (tp > 1) rows.emplace_back("Weights per GPU", bytes(*f.weights_bytes_per_gpu));
+    } else if (f.weights_bytes) {
         rows.emplace_back("Weights", thousands(*p.parameters) + " parameters (" + parametersSourceText(p) + ") in " +
                                          std::string(kvscope::dtypeName(d.weights_dtype)) + ": " +
                                          bytes(*f.weights_bytes));

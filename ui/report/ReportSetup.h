@@ -46,6 +46,9 @@ struct ReportSetup {
         // "book_shape" (the book's GPT model of the shape flags' shape).
         QString parametersSource;
         QString weightsDtypeSource;  // where the weight format came from
+        // The model file's own description of its stored weights ("Q4_K_M
+        // (Q4_K 161 tensors, ...)") when deployment.stored_weights_bytes is set.
+        QString storedWeightsFormat;
     };
 
     // The book's shape: from its flags, or a model's ImportedModel::shape.

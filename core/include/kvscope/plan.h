@@ -26,6 +26,10 @@ struct Deployment {
     std::uint32_t tensor_parallel = 1;   // GPUs the model is split over
     std::uint64_t parameters = 0;        // the model's weights
     DType weights_dtype = DType::bf16;
+    // The bytes the weights take as stored, when the model's files say it
+    // exactly (a GGUF file's tensors, safetensors headers): then these, not
+    // parameters in weights_dtype, are what the GPUs hold.
+    std::optional<std::uint64_t> stored_weights_bytes;
     std::uint64_t overhead_bytes = 0;    // per GPU: activations, CUDA context, graphs
     // Per GPU; when set it is the KV budget, and memory, utilization, weights
     // and overhead only inform.
@@ -36,6 +40,10 @@ struct Deployment {
 
     friend bool operator==(const Deployment &, const Deployment &) = default;
 };
+
+// What the weights take: stored_weights_bytes when known, else parameters
+// in weights_dtype (weightsBytes()).
+Result<std::uint64_t> deploymentWeightsBytes(const Deployment &deployment);
 
 // The engine's own default: vLLM's gpu_memory_utilization (0.92 in
 // vllm/config/cache.py CacheConfig), 1 for llama.cpp, which takes what its
@@ -49,6 +57,7 @@ struct PlanLimits {
     static constexpr std::uint32_t max_utilization_ppm = 1'000'000;
     static constexpr std::uint64_t max_parameters = std::uint64_t{1} << 44;  // ~17.6 trillion
     static constexpr std::uint64_t max_gpu_memory_bytes = std::uint64_t{1} << 50;  // 1 PiB
+    static constexpr std::uint64_t max_weights_bytes = std::uint64_t{1} << 50;      // 1 PiB, as a GPU's memory
 };
 
 // Checks the deployment's own fields (error fields: tensor_parallel,
