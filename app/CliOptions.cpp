@@ -15,6 +15,7 @@
 
 #include "FigureExporter.h"
 #include "ConfigImporter.h"
+#include "ModelFile.h"
 #include "CompareReport.h"
 #include "PlanReport.h"
 #include "PresetLibrary.h"
@@ -650,7 +651,7 @@ kvscope::Result<CliOptions::Model> loadPreset(const QString &name, QStringView f
 }
 
 kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView flag = kConfig) {
-    auto imported = ConfigImporter::fromFile(path);
+    auto imported = ModelFile::read(path);
     if (!imported) {
         // The importer names the config key; the line also names the file.
         const QString message = QString::fromStdString(imported.error().message);
@@ -660,7 +661,9 @@ kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView f
     }
     CliOptions::Model model;
     model.label = path;
-    model.origin = u"config.json file"_s;
+    const bool folder = QFileInfo(path).isDir();
+    model.origin = folder ? u"model folder"_s : u"config.json file"_s;
+    if (folder) model.source = u"folder"_s;
     model.imported = std::move(imported).value();
     return model;
 }
@@ -669,7 +672,6 @@ kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView f
 // path (a .json name, a folder separator), else a built-in model's name.
 kvscope::Result<CliOptions::Model> loadCompared(const QString &value) {
     const QFileInfo info(value);
-    if (info.isDir()) return error(kCompare, u"--compare "_s + typedValueText(value) + u": is a folder"_s);
     const bool file = info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive) || value.contains(u'/') ||
                       value.contains(QDir::separator());
     return file ? loadConfig(value, kCompare) : loadPreset(value, kCompare);

@@ -169,7 +169,9 @@ std::string jsonModelReport(const CliOptions &options, const ModelEstimate &e, c
 
     Fields fields{
         {"model", jsonString(model.label.toStdString())},
-        {"model_source", model.isPreset ? "\"preset\"" : "\"config\""},
+        {"model_source", model.isPreset           ? "\"preset\""
+                          : model.source.isEmpty() ? "\"config\""
+                                                   : jsonString(model.source.toStdString())},
         {"model_type", jsonString(imported.model_type)},
     };
     const Fields workloadKeys = workloadFields(options.workload);

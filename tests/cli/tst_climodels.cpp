@@ -372,8 +372,8 @@ private slots:
 
         QTest::newRow("no such file") << QStringList{u"--config"_s, u"%1/none.json"_s}
                                       << u"kvscope-cli: --config: no such file: %1/none.json"_s;
-        QTest::newRow("folder") << QStringList{u"--config"_s, u"%1"_s}
-                                << u"kvscope-cli: --config: %1 is not a regular file"_s;
+        QTest::newRow("folder without config.json") << QStringList{u"--config"_s, u"%1"_s}
+                                                    << u"kvscope-cli: --config: %1 is a folder without a config.json"_s;
         QTest::newRow("truncated JSON")
             << QStringList{u"--config"_s, u"%1/truncated.json"_s}
             << u"kvscope-cli: --config %1/truncated.json: config.json is not valid JSON: invalid termination by number at byte 47"_s;

@@ -668,6 +668,16 @@ kvscope::Result<ImportedModel> ConfigImporter::fromJson(QByteArrayView json) {
 
 QString ConfigImporter::displayName(const QString &path) {
     const QFileInfo info(path);
+    if (info.isDir()) {
+        // A snapshot in the Hugging Face cache, models--ORG--NAME/snapshots/<commit>,
+        // goes by its repository's id; any other model folder by its name.
+        const QDir snapshots = QFileInfo(info.absoluteFilePath()).absoluteDir();
+        const QString repo = QFileInfo(snapshots.absolutePath()).fileName();
+        if (snapshots.dirName() == QLatin1StringView("snapshots") && repo.startsWith(QLatin1StringView("models--"))) {
+            return repo.mid(8).replace(QLatin1StringView("--"), QLatin1StringView("/"));
+        }
+        return QDir(info.absoluteFilePath()).dirName();
+    }
     if (info.fileName().compare(QLatin1StringView("config.json"), Qt::CaseInsensitive) == 0 &&
         !info.absoluteDir().dirName().isEmpty())
         return info.absoluteDir().dirName();

@@ -24,6 +24,9 @@ struct ReportSetup {
         QString label;        // the preset's name, or the file as given
         QString origin;       // "built-in preset (<source>)" or "config.json file"
         bool isPreset = false;
+        // JSON model_source when neither a preset nor a config.json file:
+        // "folder" (a model folder) or "huggingface" (a Hub id).
+        QString source;
         ImportedModel imported;
         QString dtypeSource;  // where the KV dtype came from, for the report and provenance
     };
