@@ -15,6 +15,8 @@
 
 #include "FigureExporter.h"
 #include "ConfigImporter.h"
+#include "HubModelId.h"
+#include "HubModelLoader.h"
 #include "ModelFile.h"
 #include "CompareReport.h"
 #include "PlanReport.h"
@@ -668,13 +670,33 @@ kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView f
     return model;
 }
 
-// --compare's value: a file when one exists there or the value looks like a
-// path (a .json name, a folder separator), else a built-in model's name.
+// ORG/NAME[@REVISION]: from the Hugging Face cache, else the Hub.
+kvscope::Result<CliOptions::Model> loadHub(const QString &value, QStringView flag) {
+    const HubResult result = HubModelLoader::load(value);
+    if (result.error) return error(flag, u"--"_s + flag + u": "_s + QString::fromStdString(result.error->message));
+    CliOptions::Model model;
+    model.label = result.id.display();
+    model.origin = (result.fromCache ? u"Hugging Face cache, snapshot "_s : u"Hugging Face Hub, snapshot "_s) +
+                   result.commit.left(12);
+    model.source = u"huggingface"_s;
+    model.imported = result.model;
+    return model;
+}
+
+// --model's value: a Hub id when it holds a '/' (no preset name does).
+kvscope::Result<CliOptions::Model> loadModel(const QString &value) {
+    return HubModelId::looksLikeHubId(value) ? loadHub(value, kModel) : loadPreset(value, kModel);
+}
+
+// --compare's value: a file or folder when one exists there or the value
+// looks like a file (a .json name), a Hub id when it is ORG/NAME[@REVISION],
+// a path when it still holds a separator, else a built-in model's name.
 kvscope::Result<CliOptions::Model> loadCompared(const QString &value) {
     const QFileInfo info(value);
-    const bool file = info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive) || value.contains(u'/') ||
-                      value.contains(QDir::separator());
-    return file ? loadConfig(value, kCompare) : loadPreset(value, kCompare);
+    if (info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive)) return loadConfig(value, kCompare);
+    if (HubModelId::looksLikeHubId(value) && HubModelId::parse(value)) return loadHub(value, kCompare);
+    const bool path = value.contains(u'/') || value.contains(QDir::separator());
+    return path ? loadConfig(value, kCompare) : loadPreset(value, kCompare);
 }
 
 // ---- export flags ---------------------------------------------------------
@@ -1281,7 +1303,7 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     options.workload.dtype = dtype.value_or(kDefaultDType);
 
     if (fromConfig || fromModel) {
-        auto model = fromConfig ? loadConfig(last(kConfig)) : loadPreset(last(kModel));
+        auto model = fromConfig ? loadConfig(last(kConfig)) : loadModel(last(kModel));
         if (!model) return model.error();
         options.model = std::move(model).value();
         const ImportedModel &imported = options.model->imported;

@@ -10,42 +10,10 @@
 #include "SafetensorsHeader.h"
 
 using SafetensorsFixture::Tensor;
+using SafetensorsFixture::kLlama8bBytes;
+using SafetensorsFixture::kLlama8bParameters;
 using namespace Qt::StringLiterals;
 
-namespace {
-
-// Llama 3.1 8B as its checkpoint stores it: hidden 4096, 32 layers, 8 KV
-// heads of 128 (k/v 1024 wide), MLP 14336, vocabulary 128256, untied head.
-// bf16 weights with the 65 norms in F32: bytes = elements x 2 (x 4 for F32).
-std::vector<Tensor> llama8bTensors() {
-    auto bf16 = [](QString name, std::int64_t rows, std::int64_t cols) {
-        return Tensor{std::move(name), u"BF16"_s, {rows, cols}, static_cast<std::uint64_t>(rows * cols * 2)};
-    };
-    auto norm = [](QString name) { return Tensor{std::move(name), u"F32"_s, {4096}, 4096 * 4}; };
-    std::vector<Tensor> t{bf16(u"model.embed_tokens.weight"_s, 128256, 4096)};
-    for (int i = 0; i < 32; ++i) {
-        const QString p = u"model.layers."_s + QString::number(i) + u'.';
-        t.push_back(bf16(p + u"self_attn.q_proj.weight"_s, 4096, 4096));
-        t.push_back(bf16(p + u"self_attn.k_proj.weight"_s, 1024, 4096));
-        t.push_back(bf16(p + u"self_attn.v_proj.weight"_s, 1024, 4096));
-        t.push_back(bf16(p + u"self_attn.o_proj.weight"_s, 4096, 4096));
-        t.push_back(bf16(p + u"mlp.gate_proj.weight"_s, 14336, 4096));
-        t.push_back(bf16(p + u"mlp.up_proj.weight"_s, 14336, 4096));
-        t.push_back(bf16(p + u"mlp.down_proj.weight"_s, 4096, 14336));
-        t.push_back(norm(p + u"input_layernorm.weight"_s));
-        t.push_back(norm(p + u"post_attention_layernorm.weight"_s));
-    }
-    t.push_back(norm(u"model.norm.weight"_s));
-    t.push_back(bf16(u"lm_head.weight"_s, 128256, 4096));
-    return t;
-}
-
-// Meta's published parameter count of Llama 3.1 8B.
-constexpr std::uint64_t kLlama8bParameters = 8'030'261'248;
-// All in bf16, plus 2 more bytes for each of the 65 x 4096 F32 norm elements.
-constexpr std::uint64_t kLlama8bBytes = kLlama8bParameters * 2 + 65 * 4096 * 2;
-
-}  // namespace
 
 class TestSafetensors : public QObject {
     Q_OBJECT
@@ -77,25 +45,12 @@ private:
     void writeShardedLlama(const QString &folder, const QJsonObject &extraConfig = {}) {
         QVERIFY(QDir().mkpath(folder));
         copyConfig(folder, u"llama-3.1-8b.json"_s, extraConfig);
-        const auto tensors = llama8bTensors();
-        QJsonObject weightMap;
-        std::vector<Tensor> shard;
-        int written = 0;
-        for (std::size_t i = 0; i < tensors.size(); ++i) {
-            shard.push_back(tensors[i]);
-            if (shard.size() == 75 || i + 1 == tensors.size()) {
-                const QString name = u"model-0000"_s + QString::number(++written) + u"-of-00004.safetensors"_s;
-                for (const Tensor &t : shard) weightMap.insert(t.name, name);
-                QVERIFY(SafetensorsFixture::write(QDir(folder).filePath(name), shard));
-                shard.clear();
-            }
-        }
-        QCOMPARE(written, 4);
+        const auto shards = SafetensorsFixture::llama8bShards();
+        QCOMPARE(shards.size(), 4u);
+        for (const auto &shard : shards) QVERIFY(SafetensorsFixture::write(QDir(folder).filePath(shard.name), shard.tensors));
         QFile index(QDir(folder).filePath(u"model.safetensors.index.json"_s));
         QVERIFY(index.open(QIODevice::WriteOnly));
-        index.write(QJsonDocument(QJsonObject{{u"metadata"_s, QJsonObject{{u"total_size"_s, double(kLlama8bBytes)}}},
-                                              {u"weight_map"_s, weightMap}})
-                        .toJson());
+        index.write(SafetensorsFixture::indexJson(shards));
     }
 
 private slots:

@@ -29,6 +29,10 @@ struct ReportSetup {
         QString source;
         ImportedModel imported;
         QString dtypeSource;  // where the KV dtype came from, for the report and provenance
+
+        // The name reports and charts show: a preset's name or Hub id as
+        // given, else the config file's or model folder's name.
+        QString shownName() const;
     };
 
     // Deployment planning: where the model runs and what the KV cache may use.

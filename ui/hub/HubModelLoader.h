@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <cstdint>
+#include <optional>
+
+#include "HfCache.h"
+#include "HubEnvironment.h"
+#include "HubResult.h"
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+// Loads a model by its Hugging Face id, ORG/NAME[@REVISION]: from the local
+// Hugging Face cache when it holds the snapshot, else from the Hub over
+// HTTPS: config.json, model.safetensors.index.json, and only the headers of
+// the safetensors files (HTTP Range requests; the weights themselves are
+// never downloaded). What it fetched goes into the cache (HfCache), so the
+// next run works offline.
+//
+// A window drives it asynchronously: start(), a progress bar on progress(),
+// a Cancel button on cancel(), the result on finished(), which is emitted
+// exactly once per start(), never from within start() itself. The CLI calls
+// load(), which runs the same steps in a local event loop.
+class HubModelLoader : public QObject {
+    Q_OBJECT
+
+public:
+    explicit HubModelLoader(QObject *parent = nullptr);
+    ~HubModelLoader() override;
+
+    // Reads the environment (HubEnvironment::fromEnvironment) and starts.
+    void start(const QString &modelId);
+    void start(const QString &modelId, const HubEnvironment &environment);
+    // Stops the transfer; finished() then reports "cancelled".
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+    // The blocking form, for the command line (needs a QCoreApplication).
+    static HubResult load(const QString &modelId);
+
+signals:
+    // Requests done out of those known so far (the total grows once the
+    // index names the shards).
+    void progress(qint64 done, qint64 total);
+    void finished(const HubResult &result);
+
+private:
+    enum class Step { Config, Index, SingleFile, HeaderLength, Header };
+
+    // The model from the cache alone: nothing when the cache does not hold
+    // all of it (with `allowPartial`, the config alone is enough).
+    std::optional<HubResult> fromCache(const QString &commit, bool allowPartial) const;
+    void request(Step step, const QString &file, std::optional<std::pair<std::uint64_t, std::uint64_t>> range = {});
+    void onReply(QNetworkReply *reply, Step step, const QString &file);
+    void nextHeader();
+    // Writes a fetched file into the Hugging Face cache; false (and failed) when it cannot.
+    bool store(QNetworkReply *reply, const QString &file, const QByteArray &body);
+    void finishWith(HubResult result);
+    void fail(const std::string &reason);
+    std::string failureReason(QNetworkReply *reply, const QString &file) const;
+
+    QNetworkAccessManager *m_network = nullptr;
+    QPointer<QNetworkReply> m_reply;
+    HubEnvironment m_env;
+    std::optional<HfCache> m_cache;
+    HubModelId m_id;
+    QString m_commit;
+    QStringList m_pending;      // safetensors files whose header is still to fetch
+    QString m_currentFile;
+    std::uint64_t m_currentFileSize = 0;
+    qint64 m_done = 0;
+    qint64 m_total = 0;
+    qint64 m_limit = 0;         // most bytes the current reply may bring
+    bool m_tooLarge = false;
+    bool m_running = false;
+    bool m_cancelled = false;
+};
