@@ -254,9 +254,9 @@ constexpr std::array<ValueFlag, 29> kValueFlags{{
     {kUbatchSize, u"tokens per micro-batch, 1 to 1,048,576"},
     {kNBatch, u"tokens per logical batch, 1 to 1,048,576"},
     {kCacheTypeV, u"one of fp32, fp16, bf16, q8_0, q4_0"},
-    {kConfig, u"a Hugging Face config.json file"},
-    {kModel, u"a built-in model's name (kvscope-cli --list-models lists them)"},
-    {kCompare, u"a built-in model's name or a config.json file"},
+    {kConfig, u"a Hugging Face config.json file or a model folder"},
+    {kModel, u"a built-in model's name (kvscope-cli --list-models lists them) or a Hugging Face id, ORG/NAME[@REVISION]"},
+    {kCompare, u"a built-in model's name, a Hugging Face id, a config.json file or a model folder"},
     {kChart, u"context or groups"},
     {kOut, u"a file name ending in .pdf, .svg, .png, .eps or .csv"},
     {kReport, u"a file name ending in .pdf"},
@@ -314,16 +314,23 @@ void addOptions(QCommandLineParser &parser) {
     }
     parser.addOption(QCommandLineOption(spellings(kConfig),
                                         u"Read the model from a Hugging Face config.json: its own layers, heads and "
-                                        u"head_dim. Cannot be combined with --model or the shape flags."_s,
+                                        u"head_dim; or from a model folder (or a snapshot in the Hugging Face cache): "
+                                        u"its config.json, and its weights exactly from the headers of "
+                                        u"model.safetensors or of every shard model.safetensors.index.json lists. "
+                                        u"Cannot be combined with --model or the shape flags."_s,
                                         u"file"_s));
     parser.addOption(QCommandLineOption(spellings(kModel),
                                         u"Use a built-in model by name, as --list-models prints it (case and "
-                                        u"spaces/dashes do not matter: llama-3.1-8b). Cannot be combined with "
-                                        u"--config or the shape flags."_s,
+                                        u"spaces/dashes do not matter: llama-3.1-8b), or a Hugging Face model id, "
+                                        u"ORG/NAME[@REVISION] (a value with '/'): read from the Hugging Face cache, "
+                                        u"else fetched from the Hub (config.json and only the safetensors headers; "
+                                        u"HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE) and cached. "
+                                        u"Cannot be combined with --config or the shape flags."_s,
                                         u"name"_s));
     parser.addOption(QCommandLineOption(spellings(kCompare),
                                         u"Compare another model at the same context, batch, dtype, engine and "
-                                        u"deployment: a built-in model's name or a config.json file; up to "_s +
+                                        u"deployment: a built-in model's name, a Hugging Face id, a config.json "
+                                        u"file or a model folder; up to "_s +
                                             QString::number(CliOptions::kMaxCompared) +
                                             u", once each. Adds a comparison table to the report (a \"compare\" "
                                             u"array with --json), its curve to --chart context and a comparison "
