@@ -56,7 +56,14 @@ void TestHub::answer(QTcpSocket *socket, const QByteArray &head) {
     QList<QByteArray> headers;
     QByteArray body;
     // /ORG/NAME/resolve/REVISION/FILE; the revision is one segment (quoted by the client).
-    const QStringList parts = request.path.split(u'/');
+    QStringList parts = request.path.split(u'/');
+    // The storage: /cdn/ORG/NAME/FILE on "localhost", another host than the Hub's 127.0.0.1.
+    const bool fromStorage = parts.value(1) == u"cdn"_s;
+    if (fromStorage) {
+        parts.removeAt(1);
+        parts.insert(3, u"resolve"_s);
+        parts.insert(4, u"main"_s);
+    }
     const QString repoId = parts.value(1) + u'/' + parts.value(2);
     const QString revision = parts.value(4);
     const QString file = parts.mid(5).join(u'/');
@@ -69,7 +76,7 @@ void TestHub::answer(QTcpSocket *socket, const QByteArray &head) {
         error("404 Not Found", "RepoNotFound");
     } else {
         const Repo &repo = m_repos[repoId];
-        if (!repo.token.isEmpty() && request.authorization != "Bearer " + repo.token.toUtf8()) {
+        if (!fromStorage && !repo.token.isEmpty() && request.authorization != "Bearer " + repo.token.toUtf8()) {
             error("401 Unauthorized", "GatedRepo");
         } else if (revision != u"main"_s && revision != repo.commit) {
             error("404 Not Found", "RevisionNotFound");
@@ -79,6 +86,17 @@ void TestHub::answer(QTcpSocket *socket, const QByteArray &head) {
         } else {
             const File &f = repo.files[file];
             headers.append("X-Repo-Commit: " + repo.commit.toUtf8());
+            if (!fromStorage && file.endsWith(u".safetensors"_s)) {
+                // Large files live elsewhere: the Hub redirects, with their etag.
+                request.bytesSent = 0;
+                m_requests.append(request);
+                const QByteArray location = "http://localhost:" + QByteArray::number(m_server.serverPort()) + "/cdn/" +
+                                            repoId.toUtf8() + '/' + file.toUtf8();
+                socket->write("HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nX-Repo-Commit: " +
+                              repo.commit.toUtf8() + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                socket->disconnectFromHost();
+                return;
+            }
             const QByteArray etag =
                 QCryptographicHash::hash(QByteArray(f.prefix + QByteArray::number(f.size)), QCryptographicHash::Sha256).toHex();
             headers.append("ETag: \"" + etag + '"');

@@ -13,7 +13,9 @@ class QTcpSocket;
 
 // A stand-in for the Hugging Face Hub on 127.0.0.1, pointed at through
 // HF_ENDPOINT: GET /ORG/NAME/resolve/REVISION/FILE with the Hub's headers
-// (X-Repo-Commit, ETag, X-Error-Code), Range requests answered with 206 and
+// (X-Repo-Commit, ETag, X-Error-Code), .safetensors files redirected (302)
+// to a storage path on "localhost", as the Hub sends large files to its
+// storage, Range requests answered with 206 and
 // Content-Range, gated repositories that want "Authorization: Bearer TOKEN"
 // (401 otherwise), 404 for missing repositories and files. A safetensors
 // file is served from its header alone, the rest read as zeros, so a

@@ -175,18 +175,31 @@ std::optional<HubResult> HubModelLoader::fromCache(const QString &commit, bool a
 }
 
 void HubModelLoader::request(Step step, const QString &file, std::optional<std::pair<std::uint64_t, std::uint64_t>> range) {
-    QNetworkRequest req(fileUrl(m_env.endpoint, m_id.repo, m_commit.isEmpty() ? m_id.revision : m_commit, file));
+    m_range = range;
+    m_redirects = 0;
+    m_hubHeaders.clear();
+    send(step, file, fileUrl(m_env.endpoint, m_id.repo, m_commit.isEmpty() ? m_id.revision : m_commit, file));
+}
+
+void HubModelLoader::send(Step step, const QString &file, const QUrl &url) {
+    QNetworkRequest req(url);
     req.setTransferTimeout(m_env.timeoutSeconds * 1000);
+    // Redirects are followed by hand (onReply): the token goes to the Hub
+    // only, never to the storage a large file is redirected to.
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     req.setHeader(QNetworkRequest::UserAgentHeader, QByteArray("kvscope/" KVSCOPE_VERSION));
-    if (!m_env.token.isEmpty()) req.setRawHeader("Authorization", "Bearer " + m_env.token.toUtf8());
+    const QUrl hub(m_env.endpoint);
+    if (!m_env.token.isEmpty() && url.host() == hub.host() && url.port() == hub.port()) {
+        req.setRawHeader("Authorization", "Bearer " + m_env.token.toUtf8());
+    }
     m_limit = step == Step::Config ? ConfigImporter::kMaxConfigBytes
               : step == Step::Index ? SafetensorsWeights::kMaxIndexBytes
                                     : 0;
-    if (range) {
+    if (m_range) {
         // The bytes as stored, not a compressed form with other offsets.
         req.setRawHeader("Accept-Encoding", "identity");
-        req.setRawHeader("Range", "bytes=" + QByteArray::number(range->first) + '-' + QByteArray::number(range->second));
-        m_limit = static_cast<qint64>(range->second - range->first + 1);
+        req.setRawHeader("Range", "bytes=" + QByteArray::number(m_range->first) + '-' + QByteArray::number(m_range->second));
+        m_limit = static_cast<qint64>(m_range->second - m_range->first + 1);
     }
     m_tooLarge = false;
     QNetworkReply *reply = m_network->get(req);
@@ -234,9 +247,24 @@ void HubModelLoader::onReply(QNetworkReply *reply, Step step, const QString &fil
     reply->deleteLater();
     if (m_cancelled || reply != m_reply) return;
     m_reply.clear();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+        const QUrl target = reply->url().resolved(reply->header(QNetworkRequest::LocationHeader).toUrl());
+        if (++m_redirects > kMaxRedirects || !target.isValid() ||
+            (target.scheme() != u"https"_s && target.scheme() != reply->url().scheme())) {
+            fail("the Hub at " + m_env.endpoint.toStdString() + " redirected " + file.toStdString() +
+                 " too often or to an insecure address");
+            return;
+        }
+        // The Hub's own headers come with its redirect, not with the storage's answer.
+        for (const char *name : {"X-Repo-Commit", "X-Linked-Etag"}) {
+            if (reply->hasRawHeader(name) && !m_hubHeaders.contains(name)) m_hubHeaders.insert(name, reply->rawHeader(name));
+        }
+        send(step, file, target);  // the same step, elsewhere
+        return;
+    }
     ++m_done;
     emit progress(m_done, m_total);
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const bool missing = status == 404 && reply->rawHeader("X-Error-Code") != "RepoNotFound" &&
                          reply->rawHeader("X-Error-Code") != "RevisionNotFound";
 
@@ -264,7 +292,7 @@ void HubModelLoader::onReply(QNetworkReply *reply, Step step, const QString &fil
     const QByteArray body = reply->readAll();
     switch (step) {
     case Step::Config: {
-        m_commit = QString::fromLatin1(reply->rawHeader("X-Repo-Commit")).trimmed();
+        m_commit = QString::fromLatin1(hubHeader(reply, "X-Repo-Commit")).trimmed();
         if (m_commit.isEmpty() && m_id.revisionIsCommit()) m_commit = m_id.revision;
         static const QRegularExpression kCommit(u"^[0-9a-f]{40}$"_s);
         if (!kCommit.match(m_commit).hasMatch()) {
@@ -339,9 +367,13 @@ void HubModelLoader::onReply(QNetworkReply *reply, Step step, const QString &fil
     }
 }
 
+QByteArray HubModelLoader::hubHeader(QNetworkReply *reply, const QByteArray &name) const {
+    return reply->hasRawHeader(name) ? reply->rawHeader(name) : m_hubHeaders.value(name);
+}
+
 bool HubModelLoader::store(QNetworkReply *reply, const QString &file, const QByteArray &body) {
     // huggingface_hub names a blob by X-Linked-Etag (a large file's sha256), else the ETag.
-    QString etag = QString::fromLatin1(reply->rawHeader("X-Linked-Etag"));
+    QString etag = QString::fromLatin1(hubHeader(reply, "X-Linked-Etag"));
     if (etag.isEmpty()) etag = QString::fromLatin1(reply->rawHeader("ETag"));
     auto stored = m_cache->storeFile(m_id.repo, m_commit, file, blobName(HfCache::normalizeEtag(etag), body), body);
     if (!stored) fail(stored.error().message);

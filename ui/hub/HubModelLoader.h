@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -14,6 +15,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QUrl;
 
 // Loads a model by its Hugging Face id, ORG/NAME[@REVISION]: from the local
 // Hugging Face cache when it holds the snapshot, else from the Hub over
@@ -56,10 +58,13 @@ private:
     // all of it (with `allowPartial`, the config alone is enough).
     std::optional<HubResult> fromCache(const QString &commit, bool allowPartial) const;
     void request(Step step, const QString &file, std::optional<std::pair<std::uint64_t, std::uint64_t>> range = {});
+    void send(Step step, const QString &file, const QUrl &url);
     void onReply(QNetworkReply *reply, Step step, const QString &file);
     void nextHeader();
     // Writes a fetched file into the Hugging Face cache; false (and failed) when it cannot.
     bool store(QNetworkReply *reply, const QString &file, const QByteArray &body);
+    // A header of the Hub's answer, or of the redirect that led to it.
+    QByteArray hubHeader(QNetworkReply *reply, const QByteArray &name) const;
     void finishWith(HubResult result);
     void fail(const std::string &reason);
     std::string failureReason(QNetworkReply *reply, const QString &file) const;
@@ -76,6 +81,10 @@ private:
     qint64 m_done = 0;
     qint64 m_total = 0;
     qint64 m_limit = 0;         // most bytes the current reply may bring
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> m_range;  // the current step's byte range
+    int m_redirects = 0;
+    QMap<QByteArray, QByteArray> m_hubHeaders;  // X-Repo-Commit, X-Linked-Etag seen on redirects
+    static constexpr int kMaxRedirects = 10;
     bool m_tooLarge = false;
     bool m_running = false;
     bool m_cancelled = false;

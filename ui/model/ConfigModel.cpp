@@ -8,6 +8,7 @@
 #include "ConfigImporter.h"
 #include "LayoutSettings.h"
 #include "ModelComparison.h"
+#include "ModelFile.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -300,7 +301,7 @@ bool ConfigModel::reloadModel(const QString &origin, const QString &savedName) {
         loadModel(*model, library->find(name)->name, origin);
         return true;
     }
-    const auto model = ConfigImporter::fromFile(origin);
+    const auto model = ModelFile::read(origin);
     if (!model) return false;
     const QString name = savedName.isEmpty() ? origin : savedName;
     loadModel(*model, name, origin);
