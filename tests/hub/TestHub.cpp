@@ -48,7 +48,7 @@ void TestHub::answer(QTcpSocket *socket, const QByteArray &head) {
         const qsizetype colon = line.indexOf(':');
         const QByteArray name = line.left(colon).trimmed().toLower();
         const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "range") request.range = value;
+        if (name == "range" && !m_ignoreRange) request.range = value;
         if (name == "authorization") request.authorization = value;
     }
 

@@ -48,6 +48,8 @@ public:
     QString endpoint() const;
 
     void addRepo(const QString &id, const Repo &repo) { m_repos.insert(id, repo); }
+    // Answers Range requests with the whole file (200), as a careless mirror might.
+    void setIgnoreRange(bool ignore) { m_ignoreRange = ignore; }
     const QList<Request> &requests() const { return m_requests; }
     void clearRequests() { m_requests.clear(); }
 
@@ -57,6 +59,7 @@ private:
 
     QTcpServer m_server;
     bool m_silent = false;
+    bool m_ignoreRange = false;
     QMap<QString, Repo> m_repos;
     QList<Request> m_requests;
 };

@@ -288,6 +288,23 @@ private slots:
         QVERIFY(message(load(u"acme/Tiny"_s)).contains(u"not in the Hugging Face cache"_s));  // no refs/main
     }
 
+    void hostileHubsAreRefused() {
+        // A header length of 2^63 in a 1 GB file: refused from its 8 bytes.
+        TestHub::Repo huge{kPlainCommit, {}, {}};
+        huge.files.insert(u"config.json"_s, whole(readData(u"qwen3-4b.json"_s)));
+        huge.files.insert(u"model.safetensors"_s, {SafetensorsFixture::lengthPrefix(std::uint64_t{1} << 63) + "{}", 1u << 30});
+        m_hub->addRepo(u"evil-org/Huge"_s, huge);
+        const HubResult r = load(u"evil-org/Huge"_s);
+        QVERIFY2(message(r).startsWith(u"evil-org/Huge: evil-org/Huge/model.safetensors: the header length is "_s),
+                 qPrintable(message(r)));
+
+        // A server that ignores Range is cut off, not read to the end.
+        m_hub->setIgnoreRange(true);
+        qputenv("HF_TOKEN", kToken.toUtf8());
+        const HubResult whole = load(QString::fromLatin1(kGated));
+        QVERIFY2(message(whole).contains(u"ignored the Range request for model.safetensors"_s), qPrintable(message(whole)));
+    }
+
     void timeoutAndCancel() {
         TestHub silent;
         QVERIFY(silent.listen(true));

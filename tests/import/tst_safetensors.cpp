@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "ConfigImporter.h"
 #include "ModelFile.h"
 #include "SafetensorsFixture.h"
 #include "SafetensorsHeader.h"
@@ -191,6 +192,14 @@ private slots:
         QVERIFY(!fromFolder->weights_bytes);
         QCOMPARE(fromFolder->parameters, fromFile->parameters);
         QCOMPARE(fromFolder->provenance, fromFile->provenance);
+    }
+
+    void foldersAreNamedAsUsersKnowThem() {
+        const QString snapshot = path(u"hub/models--acme--Tiny-1.5B/snapshots/0123456789abcdef0123456789abcdef01234567"_s);
+        QVERIFY(QDir().mkpath(snapshot));
+        QCOMPARE(ConfigImporter::displayName(snapshot), u"acme/Tiny-1.5B"_s);
+        QVERIFY(QDir().mkpath(path(u"Llama-3.1-8B"_s)));
+        QCOMPARE(ConfigImporter::displayName(path(u"Llama-3.1-8B"_s)), u"Llama-3.1-8B"_s);
     }
 
     void brokenFoldersNameTheFile() {

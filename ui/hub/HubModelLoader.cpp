@@ -56,6 +56,7 @@ HubModelLoader::HubModelLoader(QObject *parent) : QObject(parent), m_network(new
 }
 
 HubModelLoader::~HubModelLoader() {
+    m_cancelled = true;  // the aborted reply reports nothing
     if (m_reply) m_reply->abort();
 }
 
@@ -64,6 +65,8 @@ void HubModelLoader::start(const QString &modelId) {
 }
 
 void HubModelLoader::start(const QString &modelId, const HubEnvironment &environment) {
+    // A load still running is dropped without a word: this start() reports instead.
+    m_cancelled = true;
     if (m_reply) m_reply->abort();
     m_env = environment;
     m_cache.emplace(m_env.hubCache, m_env.headerCache);
@@ -231,6 +234,10 @@ std::string HubModelLoader::failureReason(QNetworkReply *reply, const QString &f
         if (code == "RevisionNotFound") return "no revision \"" + m_id.revision.toStdString() + "\" on the Hub" + where;
         if (code == "EntryNotFound") return "the repository has no " + file.toStdString() + where;
         return "not found on the Hub (HTTP 404" + where + ")";
+    }
+    if (m_tooLarge && m_range) {
+        return "the Hub at " + m_env.endpoint.toStdString() + " ignored the Range request for " + file.toStdString() +
+               " and sent the whole file; only its header is wanted";
     }
     if (m_tooLarge) {
         return file.toStdString() + " from the Hub is larger than expected; it is not a model's " + file.toStdString();

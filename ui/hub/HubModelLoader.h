@@ -35,7 +35,8 @@ public:
     explicit HubModelLoader(QObject *parent = nullptr);
     ~HubModelLoader() override;
 
-    // Reads the environment (HubEnvironment::fromEnvironment) and starts.
+    // Reads the environment (HubEnvironment::fromEnvironment) and starts;
+    // a load still running is dropped (its finished() never comes).
     void start(const QString &modelId);
     void start(const QString &modelId, const HubEnvironment &environment);
     // Stops the transfer; finished() then reports "cancelled".

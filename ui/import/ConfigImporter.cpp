@@ -671,9 +671,10 @@ QString ConfigImporter::displayName(const QString &path) {
     if (info.isDir()) {
         // A snapshot in the Hugging Face cache, models--ORG--NAME/snapshots/<commit>,
         // goes by its repository's id; any other model folder by its name.
-        const QDir snapshots = QFileInfo(info.absoluteFilePath()).absoluteDir();
-        const QString repo = QFileInfo(snapshots.absolutePath()).fileName();
-        if (snapshots.dirName() == QLatin1StringView("snapshots") && repo.startsWith(QLatin1StringView("models--"))) {
+        const QStringList parts = QDir::cleanPath(info.absoluteFilePath()).split(u'/');
+        const QString repo = parts.value(parts.size() - 3);
+        if (parts.value(parts.size() - 2) == QLatin1StringView("snapshots") &&
+            repo.startsWith(QLatin1StringView("models--"))) {
             return repo.mid(8).replace(QLatin1StringView("--"), QLatin1StringView("/"));
         }
         return QDir(info.absoluteFilePath()).dirName();
