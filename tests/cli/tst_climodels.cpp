@@ -417,7 +417,7 @@ private slots:
         QTest::newRow("list and a model") << QStringList{u"--list-models"_s, u"--model"_s, u"GPT-2"_s}
                                           << u"kvscope-cli: --list-models cannot be combined with --model"_s;
         QTest::newRow("config without value") << QStringList{u"--config"_s}
-                                              << u"kvscope-cli: --config needs a value: a Hugging Face config.json file"_s;
+                                              << u"kvscope-cli: --config needs a value: a Hugging Face config.json file or a model folder"_s;
         QTest::newRow("model context too long")
             << QStringList{u"--model"_s, u"GPT-2"_s, u"--context_length"_s, u"0"_s}
             << u"kvscope-cli: --context_length must be a whole number from 1 to 2,147,483,648 (got 0)"_s;
