@@ -127,7 +127,7 @@ cmd_sanitize() {
     # finds stay out of the source tree; any crash, leak, timeout or
     # sanitizer report fails the step.
     local target work
-    for target in fuzz_estimate fuzz_cli_options fuzz_config_import fuzz_gguf; do
+    for target in fuzz_estimate fuzz_cli_options fuzz_config_import fuzz_gguf fuzz_safetensors; do
         work=$(mktemp -d)
         cp -r "tests/fuzz/corpus/${target#fuzz_}/." "$work/"
         say "fuzzing $target for ${FUZZ_SECONDS}s"

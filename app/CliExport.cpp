@@ -3,7 +3,6 @@
 #include <QFileInfo>
 
 #include "CliOptions.h"
-#include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "ChartExporter.h"
 #include "CompareReport.h"
@@ -33,7 +32,7 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
     // Each --compare model is pinned under its name at the run's workload
     // before the run's own model is loaded: its curve on the context chart.
     for (const CliOptions::Model &m : options.compared) {
-        const QString name = m.isPreset ? m.label : ConfigImporter::displayName(m.label);
+        const QString name = m.shownName();
         model.loadModel(m.imported, name);
         model.setConfig(m.imported.shape, options.workload);
         if (!model.pinCurrent(name)) return u"internal error: more compared models than the chart can pin"_s;
@@ -41,7 +40,7 @@ std::optional<QString> CliExport::configure(const CliOptions &options, ConfigMod
     model.clearModel();
     if (options.model) {
         const CliOptions::Model &m = *options.model;
-        model.loadModel(m.imported, m.isPreset ? m.label : ConfigImporter::displayName(m.label),
+        model.loadModel(m.imported, m.shownName(),
                         m.isPreset ? ConfigModel::originForPreset(m.label) : QFileInfo(m.label).absoluteFilePath());
     }
     model.setConfig(options.shape, options.workload);

@@ -15,6 +15,8 @@
 
 #include "FigureExporter.h"
 #include "ConfigImporter.h"
+#include "HubModelId.h"
+#include "HubModelLoader.h"
 #include "ModelFile.h"
 #include "OllamaStore.h"
 #include "CompareReport.h"
@@ -253,9 +255,9 @@ constexpr std::array<ValueFlag, 29> kValueFlags{{
     {kUbatchSize, u"tokens per micro-batch, 1 to 1,048,576"},
     {kNBatch, u"tokens per logical batch, 1 to 1,048,576"},
     {kCacheTypeV, u"one of fp32, fp16, bf16, q8_0, q4_0"},
-    {kConfig, u"a Hugging Face config.json or a GGUF file"},
-    {kModel, u"a built-in model's name (kvscope-cli --list-models lists them) or ollama:NAME[:TAG]"},
-    {kCompare, u"a built-in model's name, ollama:NAME[:TAG], or a config.json or GGUF file"},
+    {kConfig, u"a Hugging Face config.json, a GGUF file or a model folder"},
+    {kModel, u"a built-in model's name (kvscope-cli --list-models lists them), a Hugging Face id, ORG/NAME[@REVISION], or ollama:NAME[:TAG]"},
+    {kCompare, u"a built-in model's name, a Hugging Face id, ollama:NAME[:TAG], a config.json or GGUF file, or a model folder"},
     {kChart, u"context or groups"},
     {kOut, u"a file name ending in .pdf, .svg, .png, .eps or .csv"},
     {kReport, u"a file name ending in .pdf"},
@@ -312,21 +314,27 @@ void addOptions(QCommandLineParser &parser) {
         }
     }
     parser.addOption(QCommandLineOption(spellings(kConfig),
-                                        u"Read the model from a Hugging Face config.json, or from a GGUF file's "
-                                        u"header (its hyperparameters and the exact bytes of its weights): its own "
-                                        u"layers, heads and head_dim. Cannot be combined with --model or the shape "
-                                        u"flags."_s,
+                                        u"Read the model from a Hugging Face config.json: its own layers, heads and "
+                                        u"head_dim; from a GGUF file's header (its hyperparameters and the exact "
+                                        u"bytes of its weights); or from a model folder (or a snapshot in the Hugging "
+                                        u"Face cache): its config.json, and its weights exactly from the headers of "
+                                        u"model.safetensors or of every shard model.safetensors.index.json lists. "
+                                        u"Cannot be combined with --model or the shape flags."_s,
                                         u"file"_s));
     parser.addOption(QCommandLineOption(spellings(kModel),
                                         u"Use a built-in model by name, as --list-models prints it (case and "
-                                        u"spaces/dashes do not matter: llama-3.1-8b), or ollama:NAME[:TAG] for a "
-                                        u"model in Ollama's store ($OLLAMA_MODELS or ~/.ollama/models; TAG "
-                                        u"latest by default). Cannot be combined with --config or the shape flags."_s,
+                                        u"spaces/dashes do not matter: llama-3.1-8b); a Hugging Face model id, "
+                                        u"ORG/NAME[@REVISION] (a value with '/'): read from the Hugging Face cache, "
+                                        u"else fetched from the Hub (config.json and only the safetensors headers; "
+                                        u"HF_ENDPOINT, HF_TOKEN, HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE) and cached; "
+                                        u"or ollama:NAME[:TAG] for a model in Ollama's store ($OLLAMA_MODELS or "
+                                        u"~/.ollama/models; TAG latest by default). Cannot be combined with --config "
+                                        u"or the shape flags."_s,
                                         u"name"_s));
     parser.addOption(QCommandLineOption(spellings(kCompare),
                                         u"Compare another model at the same context, batch, dtype, engine and "
-                                        u"deployment: a built-in model's name, ollama:NAME[:TAG], or a "
-                                        u"config.json or GGUF file; up to "_s +
+                                        u"deployment: a built-in model's name, a Hugging Face id, ollama:NAME[:TAG], "
+                                        u"a config.json or GGUF file, or a model folder; up to "_s +
                                             QString::number(CliOptions::kMaxCompared) +
                                             u", once each. Adds a comparison table to the report (a \"compare\" "
                                             u"array with --json), its curve to --chart context and a comparison "
@@ -667,8 +675,13 @@ kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView f
     const bool gguf = ModelFile::kind(path) == ModelFile::Kind::Gguf;
     CliOptions::Model model;
     model.label = path;
-    model.origin = gguf ? u"GGUF file"_s : u"config.json file"_s;
-    model.sourceKind = gguf ? u"gguf"_s : u"config"_s;
+    const ModelFile::Kind kind = ModelFile::kind(path);
+    model.origin = kind == ModelFile::Kind::Gguf     ? u"GGUF file"_s
+                   : kind == ModelFile::Kind::Folder ? u"model folder"_s
+                                                     : u"config.json file"_s;
+    model.sourceKind = kind == ModelFile::Kind::Gguf     ? u"gguf"_s
+                       : kind == ModelFile::Kind::Folder ? u"folder"_s
+                                                         : u"config"_s;
     model.imported = std::move(imported).value();
     return model;
 }
@@ -690,16 +703,36 @@ kvscope::Result<CliOptions::Model> loadOllama(const QString &reference, QStringV
     return model;
 }
 
-// --compare's value: a file when one exists there or the value looks like a
-// path (a .json name, a folder separator), else a built-in model's name.
+// ORG/NAME[@REVISION]: from the Hugging Face cache, else the Hub.
+kvscope::Result<CliOptions::Model> loadHub(const QString &value, QStringView flag) {
+    const HubResult result = HubModelLoader::load(value);
+    if (result.error) return error(flag, u"--"_s + flag + u": "_s + QString::fromStdString(result.error->message));
+    CliOptions::Model model;
+    model.label = result.id.display();
+    model.origin = (result.fromCache ? u"Hugging Face cache, snapshot "_s : u"Hugging Face Hub, snapshot "_s) +
+                   result.commit.left(12);
+    model.sourceKind = u"huggingface"_s;
+    model.imported = result.model;
+    return model;
+}
+
+// --model's value: ollama:NAME[:TAG], a Hub id when it holds a '/' (no preset name does), else a preset.
+kvscope::Result<CliOptions::Model> loadModel(const QString &value) {
+    if (OllamaStore::isReference(value)) return loadOllama(value, kModel);
+    return HubModelId::looksLikeHubId(value) ? loadHub(value, kModel) : loadPreset(value, kModel);
+}
+
+// --compare's value: a file or folder when one exists there or the value
+// looks like a file (a .json name), a Hub id when it is ORG/NAME[@REVISION],
+// a path when it still holds a separator, else a built-in model's name.
 kvscope::Result<CliOptions::Model> loadCompared(const QString &value) {
     const QFileInfo info(value);
     if (OllamaStore::isReference(value)) return loadOllama(value, kCompare);
-    if (info.isDir()) return error(kCompare, u"--compare "_s + typedValueText(value) + u": is a folder"_s);
-    const bool file = info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive) ||
-                      value.endsWith(u".gguf"_s, Qt::CaseInsensitive) || value.contains(u'/') ||
-                      value.contains(QDir::separator());
-    return file ? loadConfig(value, kCompare) : loadPreset(value, kCompare);
+    if (info.exists() || value.endsWith(u".json"_s, Qt::CaseInsensitive) || value.endsWith(u".gguf"_s, Qt::CaseInsensitive))
+        return loadConfig(value, kCompare);
+    if (HubModelId::looksLikeHubId(value) && HubModelId::parse(value)) return loadHub(value, kCompare);
+    const bool path = value.contains(u'/') || value.contains(QDir::separator());
+    return path ? loadConfig(value, kCompare) : loadPreset(value, kCompare);
 }
 
 // ---- export flags ---------------------------------------------------------
@@ -1313,9 +1346,7 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     options.workload.dtype = dtype.value_or(kDefaultDType);
 
     if (fromConfig || fromModel) {
-        auto model = fromConfig                                   ? loadConfig(last(kConfig))
-                     : OllamaStore::isReference(last(kModel)) ? loadOllama(last(kModel), kModel)
-                                                              : loadPreset(last(kModel));
+        auto model = fromConfig ? loadConfig(last(kConfig)) : loadModel(last(kModel));
         if (!model) return model.error();
         options.model = std::move(model).value();
         const ImportedModel &imported = options.model->imported;

@@ -4,7 +4,6 @@
 #include <QStringList>
 #include <algorithm>
 
-#include "ConfigImporter.h"
 #include "ModelComparison.h"
 #include "kvscope/dtype.h"
 #include "kvscope/engine.h"
@@ -71,7 +70,7 @@ std::vector<kvscope::CompareModel> comparedModels(const CliOptions &options) {
     std::vector<kvscope::CompareModel> models;
     for (const CliOptions::Model &m : options.compared) {
         models.push_back(ModelComparison::fromImported(
-            m.imported, m.isPreset ? m.label : ConfigImporter::displayName(m.label), weights));
+            m.imported, m.shownName(), weights));
     }
     return models;
 }
@@ -81,7 +80,7 @@ kvscope::Result<std::vector<kvscope::CompareRow>> compareRows(const CliOptions &
     if (options.model) {
         main = ModelComparison::fromImported(
             options.model->imported,
-            options.model->isPreset ? options.model->label : ConfigImporter::displayName(options.model->label));
+            options.model->shownName());
     } else {
         main.name = "book shape";
         main.layout = options.layout();

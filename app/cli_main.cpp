@@ -149,14 +149,14 @@ int main(int argc, char *argv[]) {
     // Past a file size limit (ulimit -f) a write then fails with EFBIG and is
     // reported, naming the file, instead of the signal ending the process.
     std::signal(SIGXFSZ, SIG_IGN);
-    // Parsed before any application object exists, so the kind of output
-    // decides which one to start. Arguments are UTF-8, as Qt reads them.
+    // Arguments are UTF-8, as Qt reads them. The application exists before
+    // parsing: a model given by its Hugging Face id is fetched then.
     QStringList arguments;
     for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+    QCoreApplication app(argc, argv);
     const auto options = CliOptions::parse(arguments);
     if (!options) return failInput(options.error());
 
-    QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"kvscope-cli"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(KVSCOPE_VERSION));
     switch (options->action) {

@@ -372,8 +372,8 @@ private slots:
 
         QTest::newRow("no such file") << QStringList{u"--config"_s, u"%1/none.json"_s}
                                       << u"kvscope-cli: --config: no such file: %1/none.json"_s;
-        QTest::newRow("folder") << QStringList{u"--config"_s, u"%1"_s}
-                                << u"kvscope-cli: --config: %1 is not a regular file"_s;
+        QTest::newRow("folder without config.json") << QStringList{u"--config"_s, u"%1"_s}
+                                                    << u"kvscope-cli: --config: %1 is a folder without a config.json"_s;
         QTest::newRow("truncated JSON")
             << QStringList{u"--config"_s, u"%1/truncated.json"_s}
             << u"kvscope-cli: --config %1/truncated.json: config.json is not valid JSON: invalid termination by number at byte 47"_s;
@@ -417,7 +417,7 @@ private slots:
         QTest::newRow("list and a model") << QStringList{u"--list-models"_s, u"--model"_s, u"GPT-2"_s}
                                           << u"kvscope-cli: --list-models cannot be combined with --model"_s;
         QTest::newRow("config without value") << QStringList{u"--config"_s}
-                                              << u"kvscope-cli: --config needs a value: a Hugging Face config.json or a GGUF file"_s;
+                                              << u"kvscope-cli: --config needs a value: a Hugging Face config.json, a GGUF file or a model folder"_s;
         QTest::newRow("model context too long")
             << QStringList{u"--model"_s, u"GPT-2"_s, u"--context_length"_s, u"0"_s}
             << u"kvscope-cli: --context_length must be a whole number from 1 to 2,147,483,648 (got 0)"_s;

@@ -71,7 +71,8 @@ grep -q '^usr/libexec/' "$tmp/files" && fail "the package ships a helper in /usr
 # Depends: one package name per entry, without versions.
 dep_names=$(tr ',' '\n' <<<"$depends" | sed 's/[(|].*//; s/ //g' | sort -u)
 has_dep() { grep -qx "$1" <<<"$dep_names"; }
-for d in libc6 libstdc++6 libqt6core6 fonts-dejavu-core libqt6svg6 libcairo2 libfontconfig1 libfreetype6 libpng16-16; do
+# libqt6network6: kvscope-cli reads models from the Hugging Face Hub.
+for d in libc6 libstdc++6 libqt6core6 libqt6network6 fonts-dejavu-core libqt6svg6 libcairo2 libfontconfig1 libfreetype6 libpng16-16; do
     has_dep "$d" || fail "Depends lacks $d"
 done
 ((window)) && { has_dep libqt6widgets6 || fail "Depends lacks libqt6widgets6 (the window)"; }

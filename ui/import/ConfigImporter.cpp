@@ -675,6 +675,17 @@ kvscope::Result<ImportedModel> ConfigImporter::fromJson(QByteArrayView json) {
 QString ConfigImporter::displayName(const QString &path) {
     if (OllamaStore::isReference(path)) return path;  // a tag, not a file: "ollama:qwen2.5:7b" as given
     const QFileInfo info(path);
+    if (info.isDir()) {
+        // A snapshot in the Hugging Face cache, models--ORG--NAME/snapshots/<commit>,
+        // goes by its repository's id; any other model folder by its name.
+        const QStringList parts = QDir::cleanPath(info.absoluteFilePath()).split(u'/');
+        const QString repo = parts.value(parts.size() - 3);
+        if (parts.value(parts.size() - 2) == QLatin1StringView("snapshots") &&
+            repo.startsWith(QLatin1StringView("models--"))) {
+            return repo.mid(8).replace(QLatin1StringView("--"), QLatin1StringView("/"));
+        }
+        return QDir(info.absoluteFilePath()).dirName();
+    }
     if (info.fileName().compare(QLatin1StringView("config.json"), Qt::CaseInsensitive) == 0 &&
         !info.absoluteDir().dirName().isEmpty())
         return info.absoluteDir().dirName();

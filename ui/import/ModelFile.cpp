@@ -1,10 +1,14 @@
 #include "ModelFile.h"
 
+#include <QFileInfo>
+
 #include "ConfigImporter.h"
 #include "GgufImporter.h"
 #include "GgufReader.h"
+#include "ModelFolder.h"
 
 ModelFile::Kind ModelFile::kind(const QString &path) {
+    if (QFileInfo(path).isDir()) return Kind::Folder;
     // A .gguf name without the magic is still read as GGUF, so its error says what is wrong with it.
     if (GgufReader::hasMagic(path) || path.endsWith(QLatin1StringView(".gguf"), Qt::CaseInsensitive)) {
         return Kind::Gguf;
@@ -13,6 +17,13 @@ ModelFile::Kind ModelFile::kind(const QString &path) {
 }
 
 kvscope::Result<ImportedModel> ModelFile::read(const QString &path) {
-    if (kind(path) == Kind::Gguf) return GgufImporter::fromFile(path);
+    switch (kind(path)) {
+    case Kind::Folder:
+        return ModelFolder::read(path);
+    case Kind::Gguf:
+        return GgufImporter::fromFile(path);
+    case Kind::Config:
+        break;
+    }
     return ConfigImporter::fromFile(path);
 }

@@ -300,7 +300,7 @@ bool ConfigModel::reloadModel(const QString &origin, const QString &savedName) {
         loadModel(*model, library->find(name)->name, origin);
         return true;
     }
-    const auto model = ModelFile::read(origin);  // config.json or GGUF, as it was opened
+    const auto model = ModelFile::read(origin);  // config.json, GGUF or a model folder, as it was opened
     if (!model) return false;
     const QString name = savedName.isEmpty() ? origin : savedName;
     loadModel(*model, name, origin);

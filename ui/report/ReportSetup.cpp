@@ -1,5 +1,6 @@
 #include "ReportSetup.h"
 
+#include "ConfigImporter.h"
 #include "ConfigModel.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
@@ -7,6 +8,10 @@
 #include "kvscope/gpu.h"
 
 using namespace Qt::StringLiterals;
+
+QString ReportSetup::Model::shownName() const {
+    return isPreset || source == u"huggingface"_s ? label : ConfigImporter::displayName(label);
+}
 
 namespace {
 

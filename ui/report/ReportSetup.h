@@ -24,9 +24,15 @@ struct ReportSetup {
         QString label;        // the preset's name, or the file as given
         QString origin;       // "built-in preset (<source>)", "config.json file", "GGUF file", ...
         bool isPreset = false;
-        QString sourceKind = QStringLiteral("config");  // for a file: "config", "gguf" or "ollama"
+        // JSON model_source for what is not a preset: "config" (a config.json
+        // file), "gguf", "ollama", "folder" (a model folder) or "huggingface" (a Hub id).
+        QString sourceKind = QStringLiteral("config");
         ImportedModel imported;
         QString dtypeSource;  // where the KV dtype came from, for the report and provenance
+
+        // The name reports and charts show: a preset's name or Hub id as
+        // given, else the config file's or model folder's name.
+        QString shownName() const;
     };
 
     // Deployment planning: where the model runs and what the KV cache may use.
