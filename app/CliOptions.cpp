@@ -672,7 +672,6 @@ kvscope::Result<CliOptions::Model> loadConfig(const QString &path, QStringView f
             message.contains(path) ? u"--"_s + flag + u": "_s : QString(u"--"_s + flag + u' ' + path + u": "_s);
         return error(flag, where + message);
     }
-    const bool gguf = ModelFile::kind(path) == ModelFile::Kind::Gguf;
     CliOptions::Model model;
     model.label = path;
     const ModelFile::Kind kind = ModelFile::kind(path);

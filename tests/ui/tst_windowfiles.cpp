@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QComboBox>
 #include <QFile>
 #include <QMenu>
 #include <QMimeData>
@@ -17,6 +18,7 @@
 #include <memory>
 
 #include "ConfigModel.h"
+#include "GgufFixture.h"
 #include "RecordingWindow.h"
 #include "SettingsFormat.h"
 
@@ -140,6 +142,43 @@ private Q_SLOTS:
         QVERIFY(recentEntries(window.get()).constLast()->text().startsWith(u"&8 model-2"_s));
     }
 
+    void aDroppedGgufFileOrModelFolderOpens() {
+        auto window = showWindow();
+        QVERIFY(window);
+        // A model folder: named after itself, read through its config.json.
+        const QString config = configIn(u"Qwen3-8B"_s, "qwen3-8b.json");
+        QVERIFY(drop(window.get(), {QUrl::fromLocalFile(QFileInfo(config).absolutePath())}));
+        QCOMPARE(window->model()->modelName(), u"Qwen3-8B"_s);
+        QCOMPARE(window->model()->nLayers(), 36);
+        // A GGUF file's header: 2 layers of 8 K/V heads of 4096 / 32 = 128, and one
+        // Q8_0 tensor of 4096 x 4096 (34 bytes per 32 weights): 17,825,792 B of weights.
+        GgufFixture gguf;
+        gguf.string("general.architecture", "llama")
+            .u32("llama.block_count", 2)
+            .u32("llama.context_length", 8192)
+            .u32("llama.embedding_length", 4096)
+            .u32("llama.attention.head_count", 32)
+            .u32("llama.attention.head_count_kv", 8)
+            .tensor("blk.0.attn_q.weight", {4096, 4096}, 8, 4096ULL * 4096 / 32 * 34);
+        const QString path = m_dir.filePath(u"tiny-llama.gguf"_s);
+        QVERIFY(gguf.write(path));
+        QVERIFY(drop(window.get(), {QUrl::fromLocalFile(path)}));
+        QCOMPARE(window->model()->modelName(), u"tiny-llama"_s);
+        QCOMPARE(window->model()->nLayers(), 2);
+        QCOMPARE(window->model()->importedModel()->weights_bytes, std::optional<std::uint64_t>(17825792));
+        QCOMPARE(window->model()->deployment().stored_weights_bytes, std::optional<std::uint64_t>(17825792));
+        // The weights are the file's: the format box does not apply, and says why.
+        auto *format = window->findChild<QComboBox *>(u"weightsDtype"_s);
+        QVERIFY(format);
+        QTRY_VERIFY(!format->isEnabled());
+        QVERIFY2(format->toolTip().startsWith(u"As stored in the model's files: 17.83 MB"_s), qPrintable(format->toolTip()));
+        // A count of the user's own sizes them in the format again.
+        window->model()->setParameterOverride(8'000'000'000);
+        QVERIFY(!window->model()->deployment().stored_weights_bytes);
+        QTRY_VERIFY(format->isEnabled());
+        QVERIFY(window->messages.isEmpty());
+    }
+
     void aDroppedConfigOpensAndOtherFilesAreRefusedSayingWhy() {
         auto window = showWindow();
         QVERIFY(window);
@@ -156,9 +195,10 @@ private Q_SLOTS:
         file.close();
         QVERIFY(!drop(window.get(), {QUrl::fromLocalFile(notes)}));
         QCOMPARE(window->statusBar()->currentMessage(),
-                 u"notes.txt is not a .json file: only a Hugging Face config.json can be opened."_s);
+                 u"notes.txt is not a .json or .gguf file: only a Hugging Face config.json, a GGUF file or a model "
+                 u"folder can be opened."_s);
         QVERIFY(!drop(window.get(), {QUrl::fromLocalFile(config), QUrl::fromLocalFile(notes)}));
-        QCOMPARE(window->statusBar()->currentMessage(), u"2 files dropped: drop one config.json at a time."_s);
+        QCOMPARE(window->statusBar()->currentMessage(), u"2 files dropped: drop one model at a time."_s);
         QVERIFY(!drop(window.get(), {QUrl(u"https://huggingface.co/x/config.json"_s)}));
         QVERIFY(window->statusBar()->currentMessage().endsWith(u"is not a local file: download the config.json, then drop it."_s));
         QVERIFY(!window->model()->hasModel());

@@ -106,7 +106,12 @@ void HubModelLoader::cancel() {
     if (!m_running) return;
     m_cancelled = true;
     if (m_reply) m_reply->abort();
-    fail("cancelled");
+    HubResult result;
+    result.id = m_id;
+    result.commit = m_commit;
+    result.cancelled = true;
+    result.error = InputError{"model", m_id.display().toStdString() + ": cancelled"};
+    finishWith(std::move(result));
 }
 
 std::optional<HubResult> HubModelLoader::fromCache(const QString &commit, bool allowPartial) const {

@@ -15,6 +15,7 @@ struct HubResult {
     QString commit;            // the snapshot the model was read from
     QString snapshotFolder;    // its folder in the Hugging Face cache
     bool fromCache = false;    // no request reached the Hub
+    bool cancelled = false;    // the user stopped it (error says so too)
     std::optional<kvscope::InputError> error;
     ImportedModel model;
 };

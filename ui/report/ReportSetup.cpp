@@ -10,7 +10,7 @@
 using namespace Qt::StringLiterals;
 
 QString ReportSetup::Model::shownName() const {
-    return isPreset || source == u"huggingface"_s ? label : ConfigImporter::displayName(label);
+    return isPreset || sourceKind == u"huggingface"_s ? label : ConfigImporter::displayName(label);
 }
 
 namespace {

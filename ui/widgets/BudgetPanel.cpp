@@ -169,9 +169,10 @@ BudgetPanel::BudgetPanel(ConfigModel *model, QWidget *parent) : QWidget(parent),
     m_weights = new QComboBox(group);
     m_weights->setObjectName(u"weightsDtype"_s);
     for (const kvscope::DTypeInfo &info : kvscope::allDTypes()) m_weights->addItem(weightsLabel(info.id), fromView(info.name));
-    m_weights->setToolTip(tr("How the weights are stored. int4 is GPTQ/AWQ's layout (groups of 128 with an fp16 "
+    m_weightsToolTip = tr("How the weights are stored. int4 is GPTQ/AWQ's layout (groups of 128 with an fp16 "
                              "scale and a 4-bit zero point); q8_0 and q4_0 are llama.cpp's (34 and 18 bytes per 32 "
-                             "weights)."));
+                             "weights).");
+    m_weights->setToolTip(m_weightsToolTip);
     auto *weightsWidget = new QWidget(group);
     auto *weightsRow = new QHBoxLayout(weightsWidget);
     weightsRow->setContentsMargins(0, 0, 0, 0);
@@ -685,6 +686,19 @@ void BudgetPanel::syncParameters() {
             ? tr("The model's config does not give every weight (MoE, MLA, multimodal): type the published count.")
             : QString());
     m_parametersAuto->setVisible(source == ConfigModel::ParameterSource::Entered);
+
+    // A GGUF file or safetensors headers give the weights' bytes as stored:
+    // the format box does not apply until a count of the user's own is typed.
+    const std::optional<std::uint64_t> stored = m_model->deployment().stored_weights_bytes;
+    const ImportedModel *imported = m_model->importedModel();
+    m_weights->setEnabled(!stored);
+    m_weights->setToolTip(
+        stored ? tr("As stored in the model's files: %1 (%2). Type a parameter count to size the weights in a format "
+                    "of your own instead.")
+                     .arg(QString::fromStdString(kvscope::formatBytes(*stored, m_model->byteUnit())),
+                          imported ? QString::fromStdString(imported->weights_format) : QString())
+               : m_weightsToolTip);
+    if (stored) m_parameterSource->setText(tr("model file"));
 }
 
 void BudgetPanel::syncMessage() {

@@ -91,6 +91,7 @@ private:
     QSpinBox *m_kvBudget = nullptr;
     QDoubleSpinBox *m_utilization = nullptr;
     QComboBox *m_weights = nullptr;
+    QString m_weightsToolTip;  // the format box's own, while the model's files do not fix the weights
     QLineEdit *m_parameters = nullptr;
     QLabel *m_parameterSource = nullptr;
     QToolButton *m_parametersAuto = nullptr;

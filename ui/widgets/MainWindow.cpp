@@ -5,6 +5,9 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QProgressDialog>
 #include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
@@ -42,6 +45,8 @@
 #include "PresetLibrary.h"
 #include "SettingsFormat.h"
 #include "ChartArea.h"
+#include "HubModelLoader.h"
+#include "ModelFile.h"
 #include "ContextChartView.h"
 #include "ControlPanel.h"
 #include "FigureExportDialog.h"
@@ -64,24 +69,28 @@ const QString kOpenDirKey = u"open/directory"_s;
 const QString kRecentFilesKey = u"open/recent"_s;
 
 // The one local .json file a drag carries, or "" when it carries anything else.
+// What a drop can open: one local config.json, GGUF file or model folder.
 QString droppedConfigPath(const QMimeData *mime) {
     if (!mime || !mime->hasUrls() || mime->urls().size() != 1) return {};
     const QUrl url = mime->urls().constFirst();
     if (!url.isLocalFile()) return {};
     const QString path = url.toLocalFile();
-    return path.endsWith(u".json"_s, Qt::CaseInsensitive) ? path : QString();
+    const bool opens = QFileInfo(path).isDir() || path.endsWith(u".json"_s, Qt::CaseInsensitive) ||
+                       path.endsWith(u".gguf"_s, Qt::CaseInsensitive);
+    return opens ? path : QString();
 }
 
 // Why a drag that droppedConfigPath() refuses cannot be opened.
 QString dropRefusal(const QMimeData *mime) {
     if (!mime || !mime->hasUrls())
-        return QObject::tr("Only a file can be dropped here: a Hugging Face config.json.");
+        return QObject::tr("Only a file or folder can be dropped here: a config.json, a GGUF file or a model folder.");
     if (mime->urls().size() != 1)
-        return QObject::tr("%1 files dropped: drop one config.json at a time.").arg(mime->urls().size());
+        return QObject::tr("%1 files dropped: drop one model at a time.").arg(mime->urls().size());
     const QUrl url = mime->urls().constFirst();
     if (!url.isLocalFile())
         return QObject::tr("%1 is not a local file: download the config.json, then drop it.").arg(url.toDisplayString());
-    return QObject::tr("%1 is not a .json file: only a Hugging Face config.json can be opened.")
+    return QObject::tr("%1 is not a .json or .gguf file: only a Hugging Face config.json, a GGUF file or a model "
+                       "folder can be opened.")
         .arg(QFileInfo(url.toLocalFile()).fileName());
 }
 
@@ -89,6 +98,7 @@ QString dropRefusal(const QMimeData *mime) {
 // "Llama-3.1-8B/config.json"); any other file after itself.
 QString displayNameForFile(const QString &path) {
     const QFileInfo info(path);
+    if (info.isDir()) return ConfigImporter::displayName(path);
     if (info.fileName().compare(u"config.json"_s, Qt::CaseInsensitive) == 0 && !info.dir().dirName().isEmpty())
         return info.dir().dirName();
     return info.completeBaseName();
@@ -218,10 +228,24 @@ void MainWindow::buildCentralWidget() {
 
 void MainWindow::buildMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    m_open = file->addAction(tr("&Open config.json…"));
+    m_open = file->addAction(tr("&Open config.json or GGUF…"));
     m_open->setShortcut(QKeySequence::Open);
-    m_open->setStatusTip(tr("Load a Hugging Face config.json: its real layers, sliding windows, MLA and all."));
+    m_open->setStatusTip(tr("Load a Hugging Face config.json or a GGUF file's header: its real layers, sliding "
+                            "windows, MLA and all; a GGUF file's weights exactly."));
     connect(m_open, &QAction::triggered, this, &MainWindow::openConfigDialog);
+    QAction *openFolder = file->addAction(tr("Open model fol&der…"));
+    openFolder->setStatusTip(tr("Load a downloaded model folder: its config.json, and its weights exactly from "
+                                "the safetensors headers."));
+    connect(openFolder, &QAction::triggered, this, [this] {
+        QString dir = m_openDir;
+        if (dir.isEmpty() || !QFileInfo(dir).isDir()) dir = QDir::homePath();
+        const QString path = QFileDialog::getExistingDirectory(this, tr("Open a model folder"), dir);
+        if (!path.isEmpty()) openConfigFile(path);
+    });
+    QAction *openHub = file->addAction(tr("Open from &Hugging Face…"));
+    openHub->setStatusTip(tr("Load a model by its Hugging Face id (ORG/NAME[@REVISION]): from the local cache, "
+                             "else its config.json and safetensors headers from the Hub."));
+    connect(openHub, &QAction::triggered, this, &MainWindow::openFromHubDialog);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     // A file moved or deleted since shows as missing the next time the menu opens.
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::syncRecentMenu);
@@ -441,7 +465,7 @@ bool MainWindow::loadPreset(const QString &name) {
 }
 
 bool MainWindow::openConfigFile(const QString &path) {
-    const auto model = ConfigImporter::fromFile(path);
+    const auto model = ModelFile::read(path);
     const QString fileName = QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath());
     if (!model) {
         const kvscope::InputError &error = model.error();
@@ -465,9 +489,66 @@ bool MainWindow::openConfigFile(const QString &path) {
 void MainWindow::openConfigDialog() {
     QString dir = m_openDir;
     if (dir.isEmpty() || !QFileInfo(dir).isDir()) dir = QDir::homePath();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open a Hugging Face config.json"), dir,
-                                                      tr("Model configs (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a Hugging Face config.json or a GGUF file"), dir,
+                                                      tr("Models (*.json *.gguf);;All files (*)"));
     if (!path.isEmpty()) openConfigFile(path);
+}
+
+void MainWindow::openFromHubDialog() {
+    bool ok = false;
+    const QString id = QInputDialog::getText(this, tr("Open from Hugging Face"),
+                                             tr("Model id (ORG/NAME, or ORG/NAME@REVISION):"), QLineEdit::Normal,
+                                             m_lastHubId, &ok)
+                           .trimmed();
+    if (ok && !id.isEmpty()) openFromHub(id);
+}
+
+void MainWindow::openFromHub(const QString &id) {
+    m_lastHubId = id;
+    if (!m_hubLoader) {
+        m_hubLoader = new HubModelLoader(this);
+        m_hubProgress = new QProgressDialog(this);
+        m_hubProgress->setWindowModality(Qt::WindowModal);
+        m_hubProgress->setMinimumDuration(300);
+        m_hubProgress->setAutoReset(false);
+        m_hubProgress->setAutoClose(false);
+        m_hubProgress->reset();
+        connect(m_hubProgress, &QProgressDialog::canceled, m_hubLoader, &HubModelLoader::cancel);
+        connect(m_hubLoader, &HubModelLoader::progress, this, [this](qint64 done, qint64 total) {
+            m_hubProgress->setMaximum(static_cast<int>(std::max<qint64>(total, 1)));
+            m_hubProgress->setValue(static_cast<int>(done));
+        });
+        connect(m_hubLoader, &HubModelLoader::finished, this, &MainWindow::hubModelLoaded);
+    }
+    m_hubProgress->setLabelText(tr("Reading %1 from the Hugging Face cache or the Hub…").arg(id));
+    m_hubProgress->setRange(0, 0);  // busy until the first answer says how many requests
+    m_hubProgress->setValue(0);
+    m_hubLoader->start(id);
+    statusBar()->showMessage(tr("Loading %1…").arg(id));
+}
+
+void MainWindow::hubModelLoaded(const HubResult &result) {
+    m_hubProgress->reset();
+    const QString id = result.id.display();
+    if (result.cancelled) {
+        statusBar()->showMessage(tr("Loading %1 cancelled; nothing changed.").arg(id), 10000);
+        return;
+    }
+    if (result.error) {
+        presentMessage(MessageKind::ImportError, tr("Cannot open %1").arg(id),
+                       QString::fromStdString(result.error->message), QString());
+        statusBar()->showMessage(tr("%1 not loaded.").arg(id), 10000);
+        return;
+    }
+    m_history->record();
+    // The origin is the snapshot folder: a restart reads it again offline.
+    m_model->loadModel(result.model, id, result.snapshotFolder);
+    QString message = tr("Loaded %1 (%2, snapshot %3).")
+                          .arg(id, result.fromCache ? tr("from the Hugging Face cache") : tr("from the Hub"),
+                               result.commit.left(12));
+    if (!result.model.warnings.empty())
+        message += u' ' + tr("Assumed: %1").arg(QString::fromStdString(result.model.warnings.front()));
+    statusBar()->showMessage(message + recordStep(tr("Load %1").arg(id)), 15000);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event) {

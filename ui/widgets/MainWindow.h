@@ -11,6 +11,9 @@ class BudgetPanel;
 class ConfigHistory;
 class ConfigModel;
 class ChartArea;
+class HubModelLoader;
+class QProgressDialog;
+struct HubResult;
 class ContextChartView;
 class ControlPanel;
 class GroupsChartView;
@@ -67,6 +70,10 @@ public:
     // line). A bad file is reported in a message box naming it and the key;
     // the current configuration is kept.
     bool openConfigFile(const QString &path);
+    // Loads ORG/NAME[@REVISION] in the background (HubModelLoader); a test
+    // points HF_ENDPOINT at its own server and waits for the model.
+    void openFromHub(const QString &id);
+    HubModelLoader *hubLoader() const { return m_hubLoader; }
     // Loads a built-in model by name (the model picker).
     bool loadPreset(const QString &name);
     ModelPickerDialog *modelPicker();
@@ -107,6 +114,10 @@ public Q_SLOTS:
     // Asks for a file, then (but for CSV) the figure options with a preview.
     void exportChart(ChartKind kind);
     void showAbout();
+    // File > Open from Hugging Face: the id asked for, then loaded in the
+    // background with a progress dialog and Cancel; the window stays usable.
+    void openFromHubDialog();
+    void hubModelLoaded(const HubResult &result);
     // Opens userGuidePath() with the desktop's viewer; says so when it cannot.
     bool showUserGuide();
 
@@ -154,6 +165,9 @@ private:
     GroupsChartView *m_groupsChart = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     ChartArea *m_charts = nullptr;
+    HubModelLoader *m_hubLoader = nullptr;
+    QProgressDialog *m_hubProgress = nullptr;
+    QString m_lastHubId;
     QTimer *m_saveTimer = nullptr;
     QAction *m_copyReport = nullptr;
     QAction *m_copyContextChart = nullptr;
