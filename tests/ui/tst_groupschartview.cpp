@@ -136,6 +136,10 @@ private Q_SLOTS:
         for (const QPointF &p : view.seriesPoints(u"Savings vs MHA"_s)) curve.append(chart->mapToPosition(p));
         const QPointF mha = chart->mapToPosition(chart->endLabelPoints().constFirst());
         QVERIFY2(rects[0].right() < mha.x(), "MHA is left of its point");
+        // Clear of the current choice's marker (11 px across) when it sits on MHA.
+        model.setNKvGroups(1);
+        QTRY_COMPARE(chart->highlightedPoints(), QList<QPointF>{QPointF(1, 0.0)});
+        QVERIFY2(chart->endLabelRects().constFirst().right() <= mha.x() - 5.5 - 3 + 0.01, "MHA 3 px clear of the marker");
         for (const QRectF &rect : rects) {
             QVERIFY2(rect.left() >= plot.left() - 0.5 && rect.right() <= plot.right() + 0.5,
                      qPrintable(u"%1 beside the plot"_s.arg(rect.x())));

@@ -919,6 +919,15 @@ private Q_SLOTS:
             for (qsizetype i = 1; i < curve.size(); ++i)
                 QVERIFY2(!crosses(curve[i - 1], curve[i], t.box), qPrintable(t.text + u' ' + describe(t.box)));
         }
+        // With the current choice on MHA, its larger marker stays clear of the label too.
+        model.setNKvGroups(1);
+        Drawn onMha;
+        draw(GroupsFigure::build(model), box, onMha);
+        for (const RecordedText &t : std::as_const(onMha.canvas.texts)) {
+            if (t.text != u"MHA"_s) continue;
+            for (const QRectF &marker : std::as_const(onMha.canvas.dataMarkers))
+                QVERIFY2(!overlap(t.box, marker), qPrintable(describe(t.box) + u" on "_s + describe(marker)));
+        }
     }
 
     void anErrorIsDrawnInsteadOfTheData() {

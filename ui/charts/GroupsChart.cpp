@@ -134,7 +134,8 @@ void GroupsChart::placeEndLabels() {
     // "MHA" left of its point, where the rising curve never runs, and
     // "MQA" above its point; both kept inside the plot.
     const QRectF plot = plotArea();
-    const double marker = m_savings->markerSize() * 2;
+    // Clear of the current choice's marker, which may sit on either end.
+    const double marker = std::max(m_savings->markerSize() * 2, m_current->markerSize());
     for (qsizetype i = 0; i < m_endPoints.size() && i < m_endTexts.size(); ++i) {
         QGraphicsSimpleTextItem *text = m_endTexts[i];
         const QRectF box = text->boundingRect();

@@ -105,8 +105,11 @@ Figure GroupsFigure::build(const ConfigModel &m) {
         if (static_cast<int>(p.n_kv_groups) == m.nKvGroups()) current = point;
     }
     const QStringList ends = endLabels(result->size());
+    // The end labels keep clear of the highlight's marker, which may sit on either end.
+    constexpr double kHighlightSize = 9.0;
     Series mhaEnd;
     mhaEnd.points = {savings.points.constFirst()};
+    mhaEnd.markerSize = kHighlightSize;
     mhaEnd.pointLabel = ends.constFirst();
     // The curve rises to the right of MHA: its label goes on the left.
     if (ends.size() > 1) mhaEnd.pointLabelSide = Series::LabelSide::Left;
@@ -115,6 +118,7 @@ Figure GroupsFigure::build(const ConfigModel &m) {
     if (ends.size() > 1) {
         Series mqaEnd;
         mqaEnd.points = {savings.points.constLast()};
+        mqaEnd.markerSize = kHighlightSize;
         mqaEnd.pointLabel = ends.constLast();
         f.series.push_back(mqaEnd);
     }
@@ -122,7 +126,7 @@ Figure GroupsFigure::build(const ConfigModel &m) {
     highlight.name = currentName(m.nKvGroups(), current.y());
     highlight.points = {current};
     highlight.marker = Marker::Circle;
-    highlight.markerSize = 9.0;
+    highlight.markerSize = kHighlightSize;
     highlight.markerFill = cycleColor(3);
     highlight.markerOutline = Pen{0x000000, 1.0};
     f.series.push_back(highlight);
