@@ -1404,6 +1404,8 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     // against the GPU, one block against the budget), so main() never starts
     // output it cannot finish.
     if (options.planning) {
+        // Its messages in the unit the run prints in (--binary-units is checked below).
+        options.binaryUnits = parser.isSet(kBinaryUnits.toString());
         if (auto figures = cliPlanFigures(options); !figures) return figures.error();
     }
 

@@ -607,8 +607,8 @@ void TestCliPlan::badInput_data() {
         << QByteArray();
     QTest::newRow("kv budget below one block")
         << (kLlama8B + split(u"--kv-budget-bytes 1000000"_s))
-        << QByteArray("kvscope-cli: --kv-budget-bytes: the KV budget per GPU (976.56 KiB, 1,000,000 bytes) does "
-                      "not hold one token's 1 block of 16 tokens and vLLM's null block (4.00 MiB, 4,194,304 bytes)")
+        << QByteArray("kvscope-cli: --kv-budget-bytes: the KV budget per GPU (1.00 MB, 1,000,000 bytes) does "
+                      "not hold one token's 1 block of 16 tokens and vLLM's null block (4.19 MB, 4,194,304 bytes)")
         << QByteArray();
     for (const QString &b : {u"12"_s, u"0"_s, u"2048"_s, u"x"_s}) {
         QTest::addRow("block size %s", qPrintable(b))
@@ -626,17 +626,24 @@ void TestCliPlan::badInput_data() {
     }
     QTest::newRow("weights leave no room")
         << (kLlama70B + split(u"--gpu rtx-4090"_s)) << QByteArray()
-        << QByteArray("kvscope-cli: --gpu rtx-4090: the weights need 131.42 GiB per GPU");
+        << QByteArray("kvscope-cli: --gpu rtx-4090: the weights need 141.11 GB per GPU");
+    // 141,107,412,992 B of bf16 weights; 85,899,345,920 B x 0.92 = 79,027,398,246 B usable: in GB
+    // as the run prints every size, in GiB with --binary-units.
     QTest::newRow("weights leave no room: GPUs needed")
         << (kLlama70B + split(u"--gpu h100"_s))
+        << QByteArray("kvscope-cli: --gpu h100-80gb: the weights need 141.11 GB per GPU, leaving no room for the KV "
+                      "cache in the 79.03 GB usable (85.90 GB x 0.92); needs 2 GPUs (--tensor-parallel 2)")
+        << QByteArray();
+    QTest::newRow("weights leave no room: GPUs needed, in GiB")
+        << (kLlama70B + split(u"--gpu h100 --binary-units"_s))
         << QByteArray("kvscope-cli: --gpu h100-80gb: the weights need 131.42 GiB per GPU, leaving no room for the KV "
                       "cache in the 73.60 GiB usable (80.00 GiB x 0.92); needs 2 GPUs (--tensor-parallel 2)")
         << QByteArray();
     // 16 GiB all usable, 8,589,434,592 bf16 weights: 1,000,000 bytes left, half a block.
     QTest::newRow("budget below one block: GPUs needed")
         << (kLlama8B + split(u"--gpu-memory-gib 16 --gpu-utilization 1 --parameters 8589434592"_s))
-        << QByteArray("kvscope-cli: --gpu-memory-gib: the KV budget per GPU (976.56 KiB, 1,000,000 bytes) does not "
-                      "hold one token's 1 block of 16 tokens and vLLM's null block (4.00 MiB, 4,194,304 bytes); needs 2 "
+        << QByteArray("kvscope-cli: --gpu-memory-gib: the KV budget per GPU (1.00 MB, 1,000,000 bytes) does not "
+                      "hold one token's 1 block of 16 tokens and vLLM's null block (4.19 MB, 4,194,304 bytes); needs 2 "
                       "GPUs (--tensor-parallel 2)")
         << QByteArray();
     QTest::newRow("weights leave no room: custom memory")

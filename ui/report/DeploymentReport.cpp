@@ -79,7 +79,9 @@ kvscope::Result<PlanFigures> PlanFigures::compute(const ReportSetup &options, co
     }
 
     if (p.hasBudget) {
-        auto plan = kvscope::plan(layout, options.workload, d, setup);
+        // Its messages in the run's unit, as every other size it prints.
+        const kvscope::ByteUnit unit = options.binaryUnits ? kvscope::ByteUnit::Binary : kvscope::ByteUnit::Decimal;
+        auto plan = kvscope::plan(layout, options.workload, d, setup, unit);
         if (!plan) return wording.forPlan(plan.error());
         f.plan = std::move(plan).value();
     }
