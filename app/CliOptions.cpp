@@ -1226,8 +1226,12 @@ kvscope::Result<std::optional<CliOptions::Planning>> parsePlanning(const QComman
         p.weightsDtypeSource = u"the model's files (as stored)"_s;
     }
     if (p.parameters && *p.parameters > kvscope::PlanLimits::max_parameters) {
-        return error(kParameters, u"--parameters: the model's "_s + thousands(*p.parameters) +
-                                      u" parameters are more than "_s + thousands(kvscope::PlanLimits::max_parameters) +
+        // The user's own count was checked when parsed: this one is the model's.
+        const QString whose = options.model && options.model->imported.weights_bytes
+                                  ? u"the model file's tensors hold "_s
+                                  : u"the model's "_s;
+        return error(kParameters, u"--parameters: "_s + whose + thousands(*p.parameters) +
+                                      u" parameters, more than "_s + thousands(kvscope::PlanLimits::max_parameters) +
                                       u"; pass a smaller count with --parameters"_s);
     }
     const bool weightsNeeded = budget && !d.kv_budget_bytes;

@@ -94,6 +94,7 @@ kvscope::Result<std::vector<kvscope::CompareRow>> compareRows(const CliOptions &
         // The main model's plan exactly: its --parameters, its weight format.
         main.parameters = options.planning->parameters;
         main.weights_dtype = options.planning->deployment.weights_dtype;
+        main.stored_weights_bytes = options.planning->deployment.stored_weights_bytes;
         base.deployment = options.planning->deployment;
     }
     std::vector<kvscope::CompareModel> models{main};

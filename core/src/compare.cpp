@@ -54,6 +54,7 @@ Result<std::vector<CompareRow>> compareModels(const CompareBase &base, std::span
         Deployment d = *base.deployment;
         d.parameters = model.parameters.value_or(0);
         d.weights_dtype = model.weights_dtype;
+        d.stored_weights_bytes = model.stored_weights_bytes;
         const auto splits = validateTensorParallel(model.layout, d.tensor_parallel, setup.engine);
         if (d.tensor_parallel > 1 && !splits) {
             if (setup.engine == Engine::Vllm) {

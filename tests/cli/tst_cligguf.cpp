@@ -129,6 +129,45 @@ private slots:
         QCOMPARE(jsonOf(counted).value(u"weights_bytes"_s).toInteger(), 16000000000LL);
     }
 
+    void eachComparedModelBringsItsOwnWeights() {
+        // The GGUF's stored bytes are its own: Llama 3.1 8B compared beside it is
+        // planned with its own 16,060,522,496 B of bf16 weights, exactly as on its own.
+        const CliRun run = CliRun::run({u"--config"_s, m_model, u"--compare"_s, u"Llama 3.1 8B"_s, u"--gpu"_s,
+                                        u"h100-80gb"_s, u"--json"_s});
+        QCOMPARE(run.exitCode, 0);
+        const CliRun alone = CliRun::run({u"--model"_s, u"Llama 3.1 8B"_s, u"--gpu"_s, u"h100-80gb"_s, u"--json"_s});
+        QCOMPARE(alone.exitCode, 0);
+        QJsonObject llama;
+        for (const QJsonValue &v : jsonOf(run).value(u"compare"_s).toArray()) {
+            if (v.toObject().value(u"name"_s).toString() == u"Llama 3.1 8B"_s) llama = v.toObject();
+        }
+        QVERIFY(!llama.isEmpty());
+        QCOMPARE(llama.value(u"max_context_length"_s).toInteger(), jsonOf(alone).value(u"max_context_length"_s).toInteger());
+        QCOMPARE(llama.value(u"max_batch_size"_s).toInteger(), jsonOf(alone).value(u"max_batch_size"_s).toInteger());
+
+        // And charts drawn with the GGUF on a GPU agree with the plan (the same stored weights).
+        const QString chart = m_dir.filePath(u"gguf-context.svg"_s);
+        const CliRun drawn = CliRun::run({u"--config"_s, m_model, u"--gpu"_s, u"h100-80gb"_s, u"--chart"_s,
+                                          u"context"_s, u"--out"_s, chart});
+        QVERIFY2(drawn.exitCode == 0, drawn.err.constData());
+        QVERIFY(QFileInfo(chart).size() > 0);
+    }
+
+    void aFileWithoutTensorsGivesNoWeights() {
+        // A vocabulary-only GGUF: its weights are unknown, not zero; a GPU budget then asks for a count.
+        GgufFixture empty;
+        empty.string("general.architecture", "llama")
+            .u32("llama.block_count", 2)
+            .u32("llama.context_length", 8192)
+            .u32("llama.embedding_length", 4096)
+            .u32("llama.attention.head_count", 32)
+            .u32("llama.attention.head_count_kv", 8);
+        const QString path = m_dir.filePath(u"no-tensors.gguf"_s);
+        QVERIFY(empty.write(path));
+        const CliRun run = CliRun::run({u"--config"_s, path, u"--gpu"_s, u"h100-80gb"_s});
+        refused(run, {u"--parameters"_s});
+    }
+
     void badFilesExitTwoWithOneLine() {
         const QByteArray header = llama(1).header();
         struct Case { const char *name; QByteArray bytes; const char *problem; };

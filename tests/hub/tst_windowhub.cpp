@@ -83,6 +83,18 @@ private Q_SLOTS:
         QCOMPARE(window->model()->deployment().stored_weights_bytes, std::optional<std::uint64_t>(128256));
         QVERIFY(window->statusBar()->currentMessage().contains(u"from the Hub"_s));
         QVERIFY(window->messages.isEmpty());
+
+        // A restart reads the same snapshot again from the cache alone: no request reaches the Hub.
+        QVERIFY(!window->saveSettings());
+        const qsizetype requests = m_hub.requests().size();
+        {
+            auto restarted = RecordingWindow::shown();
+            QVERIFY(restarted);
+            QTRY_VERIFY(restarted->model()->hasModel());
+            QCOMPARE(restarted->model()->modelName(), u"test-org/Tiny-Qwen"_s);
+            QCOMPARE(restarted->model()->importedModel()->weights_bytes, std::optional<std::uint64_t>(128256));
+            QCOMPARE(m_hub.requests().size(), requests);
+        }
         // Undo takes the load back.
         window->history()->stack()->undo();
         QVERIFY(!window->model()->hasModel());

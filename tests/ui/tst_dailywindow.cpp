@@ -153,6 +153,7 @@ private Q_SLOTS:
         }
         const auto &plan = window->model()->plan();
         QVERIFY(plan.ok());
+        QVERIFY(window->resultsStrip()->findChild<QLabel *>(u"resultError"_s)->isHidden());
         // Llama 3.1 70B holds 80 layers × 8 K/V heads × 128 × 2 × 2 bytes = 327,680 bytes a token.
         QCOMPARE(window->model()->modelEstimate()->bytes_per_token, 327'680u);
         QCOMPARE(tileValue(window.get(), u"resultModelTotal"_s),
@@ -166,6 +167,29 @@ private Q_SLOTS:
                  qPrintable(QString::number(window->contextChartView()->height())));
         QVERIFY(window->groupsChartView()->height() >= 250);
         QVERIFY(window->contextChartView()->width() >= 600);
+    }
+
+    void aPlanThatDoesNotFitSaysSoAboveTheCharts() {
+        auto window = showWindow();
+        QVERIFY(window);
+        // Qwen3-Next 80B in bf16 on two H100: 80,000,000,000 x 2 / 2 = 80.00 GB of weights
+        // per GPU against 85,899,345,920 x 0.92 = 79.03 GB usable.
+        QVERIFY(window->loadPreset(u"Qwen3-Next 80B-A3B"_s));
+        window->model()->setGpu(u"h100-80gb"_s);
+        window->model()->setGpuCount(2);
+        window->model()->setBudgetEnabled(true);
+        QTRY_VERIFY(!window->model()->hasPlan());
+        auto *error = window->resultsStrip()->findChild<QLabel *>(u"resultError"_s);
+        QTRY_VERIFY(error->isVisible());
+        QVERIFY2(error->text().startsWith(u"⚠ No plan on 2 × NVIDIA H100 80GB: the weights need 80.00 GB per GPU"_s),
+                 qPrintable(error->text()));
+        QVERIFY(wholeOnScreen(error, window.get()));
+        QCOMPARE(tileValue(window.get(), u"resultMaxContext"_s), u"does not fit"_s);
+        // Four GPUs hold it: the warning goes, the answer comes.
+        window->model()->setGpuCount(4);
+        QTRY_VERIFY(window->model()->hasPlan());
+        QTRY_VERIFY(error->isHidden());
+        QVERIFY(tileValue(window.get(), u"resultMaxContext"_s).endsWith(u" tokens"_s));
     }
 
     void nothingIsWiderThanASmallScreen() {

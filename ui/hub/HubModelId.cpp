@@ -38,5 +38,7 @@ bool HubModelId::revisionIsCommit() const {
 }
 
 QString HubModelId::display() const {
-    return revision == QLatin1StringView(kDefaultRevision) ? repo : repo + u'@' + revision;
+    // An id that did not parse has no revision: shown as it was given.
+    if (revision.isEmpty() || revision == QLatin1StringView(kDefaultRevision)) return repo;
+    return repo + u'@' + revision;
 }

@@ -68,6 +68,7 @@ void HubModelLoader::start(const QString &modelId, const HubEnvironment &environ
     // A load still running is dropped without a word: this start() reports instead.
     m_cancelled = true;
     if (m_reply) m_reply->abort();
+    ++m_generation;
     m_env = environment;
     m_cache.emplace(m_env.hubCache, m_env.headerCache);
     m_running = true;
@@ -277,6 +278,8 @@ void HubModelLoader::onReply(QNetworkReply *reply, Step step, const QString &fil
     }
     ++m_done;
     emit progress(m_done, m_total);
+    // A progress dialog may run the event loop in there, and a Cancel click with it.
+    if (m_cancelled || !m_running) return;
     const bool missing = status == 404 && reply->rawHeader("X-Error-Code") != "RepoNotFound" &&
                          reply->rawHeader("X-Error-Code") != "RevisionNotFound";
 
@@ -425,12 +428,19 @@ void HubModelLoader::fail(const std::string &reason) {
 }
 
 void HubModelLoader::finishWith(HubResult result) {
+    // One answer per start(): a load already answered (cancelled) stays so.
+    if (!m_running) return;
     m_running = false;
-    // Queued, so finished() never comes from inside start() or cancel().
-    QTimer::singleShot(0, this, [this, result = std::move(result)] { emit finished(result); });
+    // Queued, so finished() never comes from inside start() or cancel(); an
+    // answer to a start() since replaced by another is dropped.
+    QTimer::singleShot(0, this, [this, generation = m_generation, result = std::move(result)] {
+        if (generation == m_generation) emit finished(result);
+    });
 }
 
-HubResult HubModelLoader::load(const QString &modelId) {
+HubResult HubModelLoader::load(const QString &modelId) { return load(modelId, HubEnvironment::fromEnvironment()); }
+
+HubResult HubModelLoader::load(const QString &modelId, const HubEnvironment &environment) {
     if (!QCoreApplication::instance()) {
         HubResult result;
         result.error = InputError{"model", modelId.toStdString() + ": reading a model by its Hub id needs a running application"};
@@ -443,7 +453,7 @@ HubResult HubModelLoader::load(const QString &modelId) {
         result = r;
         loop.quit();
     });
-    loader.start(modelId);
+    loader.start(modelId, environment);
     loop.exec();
     return result;
 }

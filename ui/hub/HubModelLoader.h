@@ -45,6 +45,7 @@ public:
 
     // The blocking form, for the command line (needs a QCoreApplication).
     static HubResult load(const QString &modelId);
+    static HubResult load(const QString &modelId, const HubEnvironment &environment);
 
 signals:
     // Requests done out of those known so far (the total grows once the
@@ -77,6 +78,7 @@ private:
     HubModelId m_id;
     QString m_commit;
     QStringList m_pending;      // safetensors files whose header is still to fetch
+    std::uint64_t m_generation = 0;  // counts start()s: a queued answer to an older one is dropped
     QString m_currentFile;
     std::uint64_t m_currentFileSize = 0;
     qint64 m_done = 0;

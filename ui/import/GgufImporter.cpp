@@ -531,7 +531,14 @@ kvscope::Result<ImportedModel> GgufImporter::fromGguf(const GgufFile &gguf, cons
     for (std::string &w : model.warnings) w = t.rewrite(w);
     model.warnings.insert(model.warnings.end(), t.warnings.begin(), t.warnings.end());
 
-    // The weights: every tensor's elements and exact stored bytes.
+    // The weights: every tensor's elements and exact stored bytes. A file
+    // without tensors (a vocabulary-only GGUF) says nothing of them.
+    if (gguf.tensors.empty()) {
+        std::erase_if(model.provenance, [](const Provenance &p) { return p.field == "parameters"; });
+        model.parameters.reset();
+        model.warnings.insert(model.warnings.begin(), file + " holds no tensors: the weights are not known from it");
+        return model;
+    }
     std::uint64_t elements = 0;
     std::uint64_t bytes = 0;
     for (const GgufTensor &tensor : gguf.tensors) {

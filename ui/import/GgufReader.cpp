@@ -58,6 +58,17 @@ public:
         return false;
     }
 
+    // Strings and arrays inside metadata arrays, counted over the whole
+    // header: a sparse file can claim billions of empty ones in no disk space
+    // at all, and walking them would take hours. Real vocabularies hold about
+    // a million (tokens and merges).
+    static constexpr std::uint64_t kMaxWalkedElements = std::uint64_t{1} << 24;
+    bool walk(const std::string &what) {
+        if (++m_walked <= kMaxWalkedElements) return true;
+        return fail(what + ": the metadata holds more than " + thousands(kMaxWalkedElements) +
+                    " strings and arrays in arrays, more than any model's vocabulary");
+    }
+
     // `n` bytes for `what`, or an error when the file ends first.
     bool need(std::uint64_t n, const std::string &what) {
         if (failed()) return false;
@@ -114,6 +125,7 @@ public:
     }
 
 private:
+    std::uint64_t m_walked = 0;
     QIODevice &m_device;
     std::uint64_t m_size;
     std::uint64_t m_pos = 0;
@@ -193,7 +205,10 @@ bool readArray(Cursor &c, GgufValue &v, const std::string &what, int depth) {
     if (v.elementType == Type::String || v.elementType == Type::Array) {
         for (std::uint64_t i = 0; i < v.count; ++i) {
             GgufValue item;
-            if (!readValue(c, v.elementType, item, what + " element " + std::to_string(i), depth + 1)) return false;
+            if (!c.walk(what)) return false;
+            if (!readValue(c, v.elementType, item, what, depth + 1)) {
+                return c.fail(what + ": element " + std::to_string(i) + " is damaged");
+            }
         }
         return true;
     }

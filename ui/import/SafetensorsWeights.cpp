@@ -83,8 +83,13 @@ void SafetensorsWeights::apply(ImportedModel &model, const std::vector<std::pair
     QStringList names;
     for (const auto &[file, header] : files) {
         names.append(file);
-        bytes += header.dataBytes();
-        elements += header.elements();
+        // A hostile Hub's Content-Range sizes could wrap a plain sum to a small, plausible weight.
+        if (__builtin_add_overflow(bytes, header.dataBytes(), &bytes) ||
+            __builtin_add_overflow(elements, header.elements(), &elements)) {
+            model.warnings.push_back("the safetensors files in " + where.toStdString() +
+                                     " hold more bytes than 2^64 together: their weights are not used");
+            return;
+        }
         tensors += header.tensorCount();
         for (const auto &d : header.dtypes()) {
             auto it = std::find_if(totals.begin(), totals.end(), [&](const auto &t) { return t.dtype == d.dtype; });
@@ -109,6 +114,12 @@ void SafetensorsWeights::apply(ImportedModel &model, const std::vector<std::pair
                                                          " (" + std::to_string(names.size()) + " files)";
     const std::string source = "safetensors headers of " + fileList + " in " + where.toStdString() + ": " +
                                kvscope::formatThousands(tensors) + " tensors";
+    if (tensors == 0) {
+        // No weights to count is not weights that cost nothing: the plan asks for a count instead.
+        model.warnings.push_back("the safetensors files in " + where.toStdString() +
+                                 " hold no tensors: the weights are not known from them");
+        return;
+    }
     model.weights_bytes = bytes;
     model.weights_format = format;
     setProvenance(model, "weights_bytes", kvscope::formatThousands(bytes), source + ", their data bytes summed");

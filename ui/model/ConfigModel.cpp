@@ -7,6 +7,7 @@
 
 #include "LayoutSettings.h"
 #include "ModelComparison.h"
+#include "HubModelLoader.h"
 #include "ModelFile.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
@@ -250,6 +251,8 @@ QString ConfigModel::whatIfName() const {
 
 QString ConfigModel::originForPreset(const QString &name) { return u"preset:"_s + name; }
 
+QString ConfigModel::originForHub(const QString &repo, const QString &commit) { return u"hf:"_s + repo + u'@' + commit; }
+
 void ConfigModel::loadModel(const ImportedModel &model, const QString &displayName, const QString &origin) {
     m_applyingModel = true;
     kvscope::Workload workload = m_workload;
@@ -298,6 +301,16 @@ bool ConfigModel::reloadModel(const QString &origin, const QString &savedName) {
         const auto model = library->load(name);
         if (!model) return false;
         loadModel(*model, library->find(name)->name, origin);
+        return true;
+    }
+    if (origin.startsWith(u"hf:"_s)) {
+        // The snapshot it was loaded from, read again from the Hugging Face
+        // cache only: a restart never waits for the network.
+        HubEnvironment environment = HubEnvironment::fromEnvironment();
+        environment.offline = true;
+        const HubResult result = HubModelLoader::load(origin.mid(3), environment);
+        if (result.error) return false;
+        loadModel(result.model, savedName.isEmpty() ? result.id.repo : savedName, origin);
         return true;
     }
     const auto model = ModelFile::read(origin);  // config.json, GGUF or a model folder, as it was opened
@@ -368,6 +381,7 @@ bool ConfigModel::pinCurrent(const QString &name) {
     const kvscope::CompareModel model = ModelComparison::current(*this);
     pin.parameters = model.parameters;
     pin.weights_dtype = model.weights_dtype;
+    pin.stored_weights_bytes = model.stored_weights_bytes;
     pin.model_dtype = model.model_dtype;
     pin.max_model_len = model.max_model_len;
     m_pins.append(pin);
@@ -446,6 +460,7 @@ std::vector<kvscope::CompareModel> ConfigModel::pinComparisons() const {
         model.max_model_len = pin.max_model_len;
         model.parameters = pin.parameters;
         model.weights_dtype = pin.weights_dtype;
+        model.stored_weights_bytes = pin.stored_weights_bytes;
         models.push_back(std::move(model));
     }
     return models;
@@ -647,6 +662,7 @@ QStringList ConfigModel::saveSettings(QSettings &settings) const {
         settings.setValue(u"hidden"_s, pin.hidden);
         settings.setValue(u"parameters"_s, static_cast<qint64>(pin.parameters.value_or(0)));
         settings.setValue(u"weights_dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.weights_dtype)));
+        settings.setValue(u"stored_weights_bytes"_s, static_cast<qint64>(pin.stored_weights_bytes.value_or(0)));
         settings.setValue(u"model_dtype"_s, QString::fromLatin1(kvscope::dtypeName(pin.model_dtype)));
         settings.setValue(u"max_model_len"_s, static_cast<qint64>(pin.max_model_len));
         LayoutSettings::write(settings, pin.layout);
@@ -757,6 +773,8 @@ QList<ConfigModel::Pin> ConfigModel::readPins(const QSettings &settings, QString
         pin.hidden = settings.value(prefix + u"hidden"_s, false).toBool();
         const auto parameters = LayoutSettings::unsignedValue(settings.value(prefix + u"parameters"_s));
         if (parameters && *parameters > 0) pin.parameters = *parameters;
+        const auto stored = LayoutSettings::unsignedValue(settings.value(prefix + u"stored_weights_bytes"_s));
+        if (stored && *stored > 0 && *stored <= kvscope::PlanLimits::max_weights_bytes) pin.stored_weights_bytes = *stored;
         const auto savedDtype = [&settings, &prefix](const QString &key) {
             return kvscope::parseDType(settings.value(prefix + key, u"bf16"_s).toString().toStdString());
         };
@@ -1005,7 +1023,10 @@ void ConfigModel::setDeployment(const kvscope::Deployment &deployment, const QSt
     setGpuCount(static_cast<int>(std::min(deployment.tensor_parallel, PlanLimits::max_tensor_parallel)));
     setGpuUtilization(deployment.utilization_ppm / 1e6);
     setWeightsDtype(QString::fromLatin1(kvscope::dtypeName(deployment.weights_dtype)));
-    setParameterOverride(static_cast<qint64>(std::min(deployment.parameters, PlanLimits::max_parameters)));
+    // Stored weights are the loaded model's own (deployment() uses them while no count is typed).
+    setParameterOverride(deployment.stored_weights_bytes
+                             ? 0
+                             : static_cast<qint64>(std::min(deployment.parameters, PlanLimits::max_parameters)));
     setOverheadGib(static_cast<double>(deployment.overhead_bytes) / kGiB);
     setBlockSize(static_cast<int>(std::min(deployment.block_size, PlanLimits::max_block_size)));
     setKvBudgetBytes(static_cast<qint64>(std::min(deployment.kv_budget_bytes.value_or(0), PlanLimits::max_gpu_memory_bytes)));

@@ -113,6 +113,8 @@ public:
     const std::vector<ModelCurve> &modelCurves() const;
     QStringList hiddenVariants() const { return m_hiddenVariants; }
     static QString originForPreset(const QString &name);
+    // A model read by its Hugging Face id, at the snapshot it was read from.
+    static QString originForHub(const QString &repo, const QString &commit);
 
     // Pinned curves: the current layout, batch and dtype frozen under a name
     // (the model's, or the book shape's), swept over the current context
@@ -240,6 +242,7 @@ public:
             // the Compare table plans every pin on the chosen GPUs.
             std::optional<std::uint64_t> parameters;
             kvscope::DType weights_dtype = kvscope::DType::bf16;
+            std::optional<std::uint64_t> stored_weights_bytes;  // a model file's exact weights
             kvscope::DType model_dtype = kvscope::DType::bf16;
             std::uint64_t max_model_len = 0;
             friend bool operator==(const Pin &, const Pin &) = default;

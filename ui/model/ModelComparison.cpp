@@ -16,6 +16,8 @@ kvscope::CompareModel fromImported(const ImportedModel &model, const QString &na
     compared.max_model_len = model.max_model_len.value_or(0);
     compared.parameters = model.parameters;
     compared.weights_dtype = weightsDtype.value_or(kvscope::vllmModelDType(model.torch_dtype));
+    // The file's exact bytes, unless a weight format was asked for.
+    if (!weightsDtype) compared.stored_weights_bytes = model.weights_bytes;
     return compared;
 }
 
@@ -27,7 +29,9 @@ kvscope::CompareModel current(const ConfigModel &config) {
     model.model_dtype = setup.model_dtype;
     model.max_model_len = setup.max_model_len;
     model.parameters = config.parameters();
-    model.weights_dtype = config.deployment().weights_dtype;
+    const kvscope::Deployment deployment = config.deployment();
+    model.weights_dtype = deployment.weights_dtype;
+    model.stored_weights_bytes = deployment.stored_weights_bytes;
     return model;
 }
 

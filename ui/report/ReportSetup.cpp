@@ -2,6 +2,7 @@
 
 #include "ConfigImporter.h"
 #include "ConfigModel.h"
+#include "ModelFile.h"
 #include "PresetLibrary.h"
 #include "kvscope/dtype.h"
 #include "kvscope/format.h"
@@ -47,7 +48,21 @@ ReportSetup ReportSetup::of(const ConfigModel &config) {
         const QString presetPrefix = ConfigModel::originForPreset(QString());
         model.isPreset = origin.startsWith(presetPrefix);
         model.label = model.isPreset ? origin.mid(presetPrefix.size()) : origin;
-        model.origin = model.isPreset ? presetOrigin(model.label) : u"config.json file"_s;
+        if (model.isPreset) {
+            model.origin = presetOrigin(model.label);
+        } else if (origin.startsWith(u"hf:"_s)) {
+            const QString repoAtCommit = origin.mid(3);
+            model.label = repoAtCommit.section(u'@', 0, 0);
+            model.origin = u"Hugging Face cache, snapshot "_s + repoAtCommit.section(u'@', 1).left(12);
+            model.sourceKind = u"huggingface"_s;
+        } else {
+            // As kvscope-cli names the same file or folder.
+            switch (ModelFile::kind(origin)) {
+            case ModelFile::Kind::Gguf: model.origin = u"GGUF file"_s; model.sourceKind = u"gguf"_s; break;
+            case ModelFile::Kind::Folder: model.origin = u"model folder"_s; model.sourceKind = u"folder"_s; break;
+            case ModelFile::Kind::Config: model.origin = u"config.json file"_s; break;
+            }
+        }
         model.imported = *imported;
         const kvscope::DType dtype = setup.workload.dtype;
         model.dtypeSource = dtype == kvscope::defaultKvDType(setup.engine.engine, imported->torch_dtype)
@@ -73,6 +88,10 @@ ReportSetup ReportSetup::of(const ConfigModel &config) {
         planning.parameters = config.parameters();
         planning.parametersSource = parametersSource(config.parameterSource());
         if (!planning.parameters) planning.parametersSource.clear();
+        if (planning.deployment.stored_weights_bytes && config.importedModel()) {
+            planning.storedWeightsFormat = QString::fromStdString(config.importedModel()->weights_format);
+            planning.weightsDtypeSource = u"the model's files (as stored)"_s;
+        }
         setup.planning = std::move(planning);
     }
     return setup;

@@ -528,7 +528,9 @@ void MainWindow::openFromHub(const QString &id) {
 }
 
 void MainWindow::hubModelLoaded(const HubResult &result) {
+    // reset() hides the dialog only with autoClose, which would also close it at its first full bar.
     m_hubProgress->reset();
+    m_hubProgress->hide();
     const QString id = result.id.display();
     if (result.cancelled) {
         statusBar()->showMessage(tr("Loading %1 cancelled; nothing changed.").arg(id), 10000);
@@ -541,8 +543,8 @@ void MainWindow::hubModelLoaded(const HubResult &result) {
         return;
     }
     m_history->record();
-    // The origin is the snapshot folder: a restart reads it again offline.
-    m_model->loadModel(result.model, id, result.snapshotFolder);
+    // The origin names the snapshot: a restart reads it again from the cache alone.
+    m_model->loadModel(result.model, id, ConfigModel::originForHub(result.id.repo, result.commit));
     QString message = tr("Loaded %1 (%2, snapshot %3).")
                           .arg(id, result.fromCache ? tr("from the Hugging Face cache") : tr("from the Hub"),
                                result.commit.left(12));

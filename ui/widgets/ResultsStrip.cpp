@@ -144,9 +144,16 @@ void ResultsStrip::refresh() {
                              fromStd(kvscope::formatFixed2(estimate->ratio))));
 
     const auto &plan = m_model->plan();
+    const QString gpus = m_model->gpuCount() > 1 ? tr("%1 × %2").arg(m_model->gpuCount()).arg(m_model->gpuLabel())
+                                                 : m_model->gpuLabel();
+    if (!plan.ok() && m_model->budgetEnabled()) {
+        // The GPUs were asked about: the answer is that it does not fit, and why.
+        const QString why = fromStd(plan.error().message);
+        m_error->setText(tr("⚠ No plan on %1: %2").arg(gpus.isEmpty() ? tr("the KV budget") : gpus, why));
+        m_error->setVisible(true);
+        show(m_maxContext, tr("Largest context on %1 (batch %2)").arg(gpus, batch), tr("does not fit"), why);
+    }
     if (plan.ok()) {
-        const QString gpus = m_model->gpuCount() > 1 ? tr("%1 × %2").arg(m_model->gpuCount()).arg(m_model->gpuLabel())
-                                                     : m_model->gpuLabel();
         const kvscope::Solved &maxContext = plan->max_context_length;
         show(m_maxContext, tr("Largest context on %1 (batch %2)").arg(gpus, batch),
              maxContext.value == 0 ? tr("none") : tr("%1 tokens").arg(count(maxContext.value)),

@@ -29,6 +29,9 @@ struct CompareModel {
     // without a parameter count.
     std::optional<std::uint64_t> parameters;
     DType weights_dtype = DType::bf16;
+    // Its weights' exact bytes as stored (a GGUF file, safetensors headers):
+    // then these, not parameters in weights_dtype. Each model its own.
+    std::optional<std::uint64_t> stored_weights_bytes;
 };
 
 // What every compared model shares with the main run: the workload (context,
