@@ -43,7 +43,15 @@ void TestHub::answer(QTcpSocket *socket, const QByteArray &head) {
     const QList<QByteArray> lines = head.split('\n');
     const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
     Request request;
-    request.path = QUrl::fromPercentEncoding(requestLine.value(1));
+    QByteArray target = requestLine.value(1);
+    // A request through a proxy names the whole URL ("GET http://host/path"):
+    // served the same, and counted, so the stand-in is a proxy as well.
+    if (target.startsWith("http://")) {
+        ++m_proxied;
+        const qsizetype slash = target.indexOf('/', 7);
+        target = slash < 0 ? QByteArray("/") : target.mid(slash);
+    }
+    request.path = QUrl::fromPercentEncoding(target);
     for (const QByteArray &line : lines.mid(1)) {
         const qsizetype colon = line.indexOf(':');
         const QByteArray name = line.left(colon).trimmed().toLower();

@@ -51,6 +51,8 @@ public:
     // Answers Range requests with the whole file (200), as a careless mirror might.
     void setIgnoreRange(bool ignore) { m_ignoreRange = ignore; }
     const QList<Request> &requests() const { return m_requests; }
+    // Requests that came as a proxy's, naming the whole URL.
+    int proxiedRequests() const { return m_proxied; }
     void clearRequests() { m_requests.clear(); }
 
 private:
@@ -62,4 +64,5 @@ private:
     bool m_ignoreRange = false;
     QMap<QString, Repo> m_repos;
     QList<Request> m_requests;
+    int m_proxied = 0;
 };

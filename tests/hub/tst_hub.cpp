@@ -305,6 +305,25 @@ private slots:
         QVERIFY2(message(whole).contains(u"ignored the Range request for model.safetensors"_s), qPrintable(message(whole)));
     }
 
+    void proxiesFromTheEnvironment() {
+        // http_proxy names the stand-in itself and the Hub is a name no
+        // resolver knows: the model can only come through the proxy, and
+        // every request to the Hub reaches it as a proxy's (the storage, on
+        // localhost, is one Qt never proxies).
+        qunsetenv("no_proxy");
+        qputenv("http_proxy", m_hub->endpoint().toUtf8());
+        qputenv("HF_ENDPOINT", "http://hub.invalid");
+        const HubResult r = load(QString::fromLatin1(kPublic));
+        qputenv("no_proxy", "127.0.0.1,localhost");
+        qunsetenv("http_proxy");
+        QVERIFY2(!r.error, qPrintable(message(r)));
+        QCOMPARE(r.model.weights_bytes, std::optional<std::uint64_t>(16'061'054'976));
+        qsizetype toTheHub = 0;
+        for (const TestHub::Request &request : m_hub->requests()) toTheHub += !request.path.startsWith(u"/cdn/"_s);
+        QVERIFY(toTheHub > 0);
+        QCOMPARE(m_hub->proxiedRequests(), toTheHub);
+    }
+
     void timeoutAndCancel() {
         TestHub silent;
         QVERIFY(silent.listen(true));
