@@ -1407,9 +1407,10 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
     // The plan as a whole (tensor parallelism against the heads, the weights
     // against the GPU, one block against the budget), so main() never starts
     // output it cannot finish.
+    // The plan's messages come in the unit the run prints in; whether
+    // --binary-units applies at all is checked with the exports below.
+    options.binaryUnits = given(kBinaryUnits);
     if (options.planning) {
-        // Its messages in the unit the run prints in (--binary-units is checked below).
-        options.binaryUnits = parser.isSet(kBinaryUnits.toString());
         if (auto figures = cliPlanFigures(options); !figures) return figures.error();
     }
 
@@ -1483,12 +1484,9 @@ kvscope::Result<CliOptions> CliOptions::parse(const QStringList &arguments) {
         if (!groups) return groups.error();
         options.extraGroups = *groups;
     }
-    if (given(kBinaryUnits)) {
-        if (!exporting && (!options.planning || json)) {
-            return error(kBinaryUnits, u"--binary-units only applies to --chart, --report and the deployment "
-                                       u"section (--gpu, --gpu-memory-gib, --kv-budget-bytes or --tensor-parallel)"_s);
-        }
-        options.binaryUnits = true;
+    if (options.binaryUnits && !exporting && (!options.planning || json)) {
+        return error(kBinaryUnits, u"--binary-units only applies to --chart, --report and the deployment "
+                                   u"section (--gpu, --gpu-memory-gib, --kv-budget-bytes or --tensor-parallel)"_s);
     }
     if (given(kPngScale)) {
         if (!pngOut) return error(kPngScale, u"--png-scale only applies to a --chart written as .png"_s);
