@@ -192,6 +192,35 @@ private Q_SLOTS:
         QVERIFY(tileValue(window.get(), u"resultMaxContext"_s).endsWith(u" tokens"_s));
     }
 
+    void theStripKeepsEveryTileAfterARestartAtASmallSize() {
+        // DeepSeek-V3's caption wraps to three lines at 900x600; reopened from
+        // the saved geometry, the strip once kept the rows of an earlier height
+        // and pushed "Savings, GQA vs MHA" out of sight.
+        {
+            auto window = RecordingWindow::shown(QSize(900, 600));
+            QVERIFY(window);
+            QVERIFY(window->loadPreset(u"DeepSeek-V3"_s));
+            QVERIFY(!window->saveSettings());
+        }
+        auto window = RecordingWindow::shown(std::nullopt);
+        QVERIFY(window);
+        QTRY_VERIFY(window->model()->hasModel());
+        QWidget *strip = window->resultsStrip();
+        const QStringList tiles{u"resultModelTotal"_s, u"resultMhaTotal"_s, u"resultGqaTotal"_s, u"resultSavings"_s};
+        int tallest = 0;  // what the tallest caption and value need
+        for (const QString &tile : tiles) {
+            auto *box = strip->findChild<QWidget *>(tile);
+            QVERIFY2(box && box->isVisible(), qPrintable(tile));
+            tallest = std::max(tallest, box->heightForWidth(box->width()));
+        }
+        for (const QString &tile : tiles) {
+            auto *box = strip->findChild<QWidget *>(tile);
+            QTRY_VERIFY2(strip->rect().contains(box->geometry()), qPrintable(tile));
+            // No row taller than its tallest tile needs: the rows are laid out at the strip's own height.
+            QTRY_VERIFY2(box->height() <= tallest + 1, qPrintable(u"%1: %2 for %3"_s.arg(tile).arg(box->height()).arg(tallest)));
+        }
+    }
+
     void nothingIsWiderThanASmallScreen() {
         auto window = showWindow({900, 600});
         QVERIFY(window);

@@ -87,7 +87,13 @@ void ResultsStrip::fitHeight() {
     QLayout *box = layout();
     box->activate();
     const int needed = box->hasHeightForWidth() ? box->totalHeightForWidth(width()) : box->totalSizeHint().height();
-    if (needed > 0 && (minimumHeight() != needed || maximumHeight() != needed)) setFixedHeight(needed);
+    if (needed > 0 && (minimumHeight() != needed || maximumHeight() != needed)) {
+        setFixedHeight(needed);
+        // Set from within a resize, the new height does not reach the layout,
+        // which kept the rows of the old one (after a restored geometry: a
+        // second row pushed out of the strip): lay it out again at this size.
+        box->invalidate();
+    }
 }
 
 void ResultsStrip::relayout() {
